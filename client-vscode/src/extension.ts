@@ -1,0 +1,101 @@
+// MLOps Report for VS Code: a thin client. All checking happens in the bundled Python server;
+// this file finds a Python, starts the server and shows what it reports.
+import * as vscode from "vscode";
+import type { LanguageClient } from "vscode-languageclient/node";
+import { createClient } from "./client";
+import { insertFigure } from "./figures";
+import { findInterpreter, NoInterpreterError, pythonExtensionApi } from "./interpreter";
+import { ReportStatus, STATUS_NOTIFICATION, StatusBar } from "./status";
+
+let client: LanguageClient | undefined;
+let log: vscode.LogOutputChannel;
+let statusBar: StatusBar;
+/** Start and stop requests run one after the other, never interleaved. */
+let queue: Promise<void> = Promise.resolve();
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  log = vscode.window.createOutputChannel("MLOps Report", { log: true });
+  statusBar = new StatusBar();
+  context.subscriptions.push(
+    log,
+    statusBar,
+    vscode.commands.registerCommand("mlopsReport.restartServer", () => restart(context)),
+    vscode.commands.registerCommand("mlopsReport.showLog", () => log.show()),
+    vscode.commands.registerCommand("mlopsReport.insertFigure", insertFigure),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration("mlopsReport.interpreter")) void restart(context);
+    }),
+  );
+  void watchPythonExtension(context);
+  await restart(context);
+}
+
+export function deactivate(): Promise<void> {
+  return enqueue(stop);
+}
+
+function enqueue(step: () => Promise<void>): Promise<void> {
+  queue = queue.then(step, step);
+  return queue;
+}
+
+function restart(context: vscode.ExtensionContext): Promise<void> {
+  return enqueue(async () => {
+    await stop();
+    await start(context);
+  });
+}
+
+async function start(context: vscode.ExtensionContext): Promise<void> {
+  const scope = vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+  let interpreter;
+  try {
+    interpreter = await findInterpreter(scope, log);
+  } catch (error) {
+    const message = error instanceof NoInterpreterError ? error.message : `MLOps Report: ${String(error)}`;
+    log.error(message);
+    void vscode.window.showErrorMessage(message, "Open Setting", "Show Log").then((choice) => {
+      if (choice === "Open Setting") {
+        void vscode.commands.executeCommand("workbench.action.openSettings", "mlopsReport.interpreter");
+      } else if (choice === "Show Log") {
+        log.show();
+      }
+    });
+    return;
+  }
+  const next = createClient(context, interpreter, log);
+  next.onNotification(STATUS_NOTIFICATION, (status: ReportStatus) => statusBar.update(status));
+  try {
+    await next.start();
+    client = next;
+  } catch (error) {
+    log.error(`The server did not start: ${String(error)}`);
+    void vscode.window.showErrorMessage("MLOps Report: the server did not start. See the log for details.", "Show Log").then(
+      (choice) => choice && log.show(),
+    );
+  }
+}
+
+async function stop(): Promise<void> {
+  const current = client;
+  client = undefined;
+  statusBar.clear();
+  if (!current) return;
+  try {
+    await current.stop(5000);
+  } catch (error) {
+    log.warn(`Stopping the server: ${String(error)}`);
+  }
+}
+
+/** Follows the interpreter selected in the Python extension, unless one is set for us. */
+async function watchPythonExtension(context: vscode.ExtensionContext): Promise<void> {
+  const event = (await pythonExtensionApi())?.environments?.onDidChangeActiveEnvironmentPath;
+  if (!event) return;
+  context.subscriptions.push(
+    event(() => {
+      const configured = vscode.workspace.getConfiguration("mlopsReport").get<string[] | string>("interpreter");
+      if (!configured || configured.length === 0) void restart(context);
+    }),
+  );
+}

@@ -1,0 +1,215 @@
+"""The official checker's view of a report: what the course's ``report.py check`` computes.
+
+The course script splits the raw text at every literal ``Answer:``, keeps each chunk up to its
+first ``###`` and then up to its first ``##``, silently drops chunks without ``###``, appends the
+last chunk again untruncated, strips newlines and counts ``str.split()`` words and one-line
+inline images. We reproduce that on the document's own offsets, so every number can be shown
+at the place in the text it comes from.
+
+Python reads the file with universal newlines (``\\r\\n`` and ``\\r`` become ``\\n``); every step
+below is written so that it gives the same result on the untranslated text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .editions.model import CheckerSpec, Limits
+from .text import Span
+
+LABEL = "Answer:"
+_IMAGE = re.compile(r"!\[[^\r\n]*?\]\([^\r\n]*?\)")
+_NEWLINES = "\r\n"
+
+
+@dataclass(frozen=True)
+class CheckerAnswer:
+    """One entry of the checker's answer list."""
+
+    position: int  # 1-based: the question number the checker gives it
+    label: int  # offset of the ``Answer:`` this chunk follows (-1: the text before the first one)
+    chunk: Span  # the whole chunk between two labels
+    counted: Span  # what the checker counts, after truncation and newline stripping
+    cut: int | None  # offset of the ``###``/``##`` where it was cut, if it was
+    words: int
+    images: int
+    appended_again: bool = False  # the last chunk, appended a second time whole
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The checker's judgement of one answer, with the limits it applied."""
+
+    position: int
+    limits: Limits
+    words_ok: bool
+    images_ok: bool
+
+    @property
+    def passed(self) -> bool:
+        return self.words_ok and self.images_ok
+
+
+@dataclass
+class CheckerView:
+    spec: CheckerSpec
+    answers: list[CheckerAnswer] = field(default_factory=list)
+    dropped: list[CheckerAnswer] = field(default_factory=list)  # chunks without ``###``
+    crash: str | None = None  # the exception the script raises, as it would print it
+    crash_at: int | None = None  # where in the text the cause is
+
+    @property
+    def crashes(self) -> bool:
+        return self.crash is not None
+
+    @property
+    def verdicts(self) -> list[Verdict]:
+        if self.crashes:
+            return []
+        return [judge(a, self.spec.limits.get(a.position, Limits())) for a in self.answers]
+
+    @property
+    def passed(self) -> int:
+        return sum(v.passed for v in self.verdicts)
+
+    def answer_after(self, label: int) -> CheckerAnswer | None:
+        """The counted answer that follows the ``Answer:`` at ``label`` (None: dropped or crashed)."""
+        for a in self.answers:
+            if a.label == label and not a.appended_again:
+                return a
+        return None
+
+
+def judge(answer: CheckerAnswer, limits: Limits) -> Verdict:
+    return Verdict(
+        answer.position,
+        limits,
+        limits.words is None or limits.words[0] <= answer.words <= limits.words[1],
+        limits.images is None or limits.images[0] <= answer.images <= limits.images[1],
+    )
+
+
+def count_words(text: str) -> int:
+    return len(text.split())
+
+
+def count_images(text: str) -> int:
+    return len(_IMAGE.findall(text))
+
+
+def image_matches(text: str) -> list[re.Match[str]]:
+    return list(_IMAGE.finditer(text))
+
+
+def _translated_offset(text: str, index: int) -> int:
+    """The offset in ``text`` of character ``index`` of its universal-newline translation."""
+    seen = 0
+    i = 0
+    n = len(text)
+    while i < n and seen < index:
+        if text.startswith("\r\n", i):
+            i += 2
+        else:
+            i += 1
+        seen += 1
+    return i
+
+
+def _strip_newlines(text: str, span: Span) -> Span:
+    s, e = span.start, span.end
+    while s < e and text[s] in _NEWLINES:
+        s += 1
+    while e > s and text[e - 1] in _NEWLINES:
+        e -= 1
+    return Span(s, e)
+
+
+def _chunks(text: str, start: int) -> list[tuple[int, Span]]:
+    """(label offset, chunk span) for every piece of ``text[start:]`` split at ``Answer:``."""
+    out: list[tuple[int, Span]] = []
+    label = -1
+    pos = start
+    while True:
+        nxt = text.find(LABEL, pos)
+        if nxt < 0:
+            out.append((label, Span(pos, len(text))))
+            return out
+        out.append((label, Span(pos, nxt)))
+        label = nxt
+        pos = nxt + len(LABEL)
+
+
+def _answer(text: str, position: int, label: int, chunk: Span, truncate: bool) -> CheckerAnswer:
+    cut = None
+    end = chunk.end
+    if truncate:
+        body = text[chunk.start : chunk.end]
+        k = body.find("###")
+        head = body[:k]
+        j = head.find("##")
+        cut_rel = j if j >= 0 else k
+        cut = chunk.start + cut_rel
+        end = cut
+    counted = _strip_newlines(text, Span(chunk.start, end))
+    piece = text[counted.start : counted.end]
+    return CheckerAnswer(
+        position=position,
+        label=label,
+        chunk=chunk,
+        counted=counted,
+        cut=cut,
+        words=count_words(piece),
+        images=count_images(piece),
+        appended_again=not truncate,
+    )
+
+
+def check(text: str, spec: CheckerSpec) -> CheckerView:
+    """Run the official algorithm of ``spec``'s script on ``text``."""
+    view = CheckerView(spec)
+    start = _translated_offset(text, 43) if spec.slices_front_matter else 0
+    chunks = _chunks(text, start)
+    if spec.family == "C":
+        chunks.pop(0)
+        if not chunks:
+            view.crash = "IndexError: list index out of range (the report has no 'Answer:' label)"
+            view.crash_at = 0
+            return view
+    kept: list[CheckerAnswer] = []
+    for label, chunk in chunks:
+        if "###" in text[chunk.start : chunk.end]:
+            kept.append(_answer(text, 0, label, chunk, truncate=True))
+        else:
+            view.dropped.append(_answer(text, 0, label, chunk, truncate=False))
+    last_label, last_chunk = chunks[-1]
+    kept.append(_answer(text, 0, last_label, last_chunk, truncate=False))
+    if spec.family != "C":
+        kept = kept[1:]
+    view.answers = [
+        CheckerAnswer(i, a.label, a.chunk, a.counted, a.cut, a.words, a.images, a.appended_again)
+        for i, a in enumerate(kept, start=1)
+    ]
+    expected = spec.expected
+    if expected is not None and len(view.answers) != expected:
+        view.crash = (
+            f"ValueError: Number of answers are different from the expected {expected}"
+            f" (it finds {len(view.answers)})"
+        )
+        view.crash_at = _crash_cause(text, view)
+    return view
+
+
+def _crash_cause(text: str, view: CheckerView) -> int:
+    """Where to point for a count error: a dropped chunk's label, else a doubled last answer,
+    else the first label."""
+    for d in view.dropped:
+        if d.label >= 0:
+            return d.label
+    if len(view.answers) >= 2 and view.answers[-1].appended_again:
+        last = view.answers[-1]
+        k = text.find("###", last.chunk.start, last.chunk.end)
+        if k >= 0 and view.answers[-2].chunk == last.chunk:
+            return k
+    first = text.find(LABEL)
+    return first if first >= 0 else 0

@@ -1,0 +1,490 @@
+"""The document model: a report's structure with the exact source span of every element.
+
+The document is cut into blocks by one line scan that knows fenced code: front matter, title,
+sections (``## ...``), the checklist and one segment per ``### Question N``. Each question's
+segment is parsed on its own (and cached by its text), so an edit inside one answer costs one
+segment parse; ``markdown-it-py`` supplies the block structure of an answer (fences, tables,
+headings, HTML blocks) where a line scan would guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from .text import LineIndex, Span
+
+LABEL = "Answer:"
+
+_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
+_QUESTION = re.compile(r"question[ \t]+(\d+)\b", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"---[ \t]*question[ \t]+(\d+)[ \t]+fill[ \t]+here[ \t]*---", re.IGNORECASE)
+_WRAPPED = re.compile(r"\A(---)[ \t]+\S.*?[ \t](---)\Z", re.DOTALL)
+_LIMIT_WORDS = re.compile(r"(\d+)[ \t]*(?:-|–|to)[ \t]*(\d+)[ \t]+words", re.IGNORECASE)
+_LIMIT_IMAGES = re.compile(
+    r"(\d+)[ \t]*(?:-|–|to)[ \t]*(\d+)[ \t]+(?:screenshots?|images?|figures?)", re.IGNORECASE
+)
+_CHECK_ITEM = re.compile(r"([ \t]*)[*+-][ \t]+\[([^\]\r\n]{0,8})\]")
+_BOLD_LINE = re.compile(r"\*\*(.+?)\*\*")
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg")
+_ANY_IMAGE_EXT = r"\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?)"
+
+# figures, in the forms a group uses
+_INLINE_IMG = re.compile(r"!\[([^\]]*)\]\(\s*(<[^>]*>|[^\s)]*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
+_REF_IMG = re.compile(r"!\[([^\]]*)\]\[([^\]]*)\]")
+_SHORTCUT_IMG = re.compile(r"!\[([^\]]+)\](?![\[(])")
+_HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)[^>]*>", re.IGNORECASE)
+_PLAIN_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(\s*(<[^>]*>|[^\s)]*" + _ANY_IMAGE_EXT + r")\s*\)", re.IGNORECASE)
+_REF_DEF = re.compile(r" {0,3}\[([^\]]+)\]:[ \t]*(<[^>]*>|\S+)", re.MULTILINE)
+_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    title: str
+    span: Span  # the whole heading line, without its line break
+    line: int
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure as the group linked it."""
+
+    kind: str  # "inline", "reference", "html", "link"
+    target: str  # the path or URL as written
+    alt: str
+    span: Span  # the whole construct
+    target_span: Span  # just the path
+    counted: bool  # the official checker's regex sees it
+
+    def shifted(self, d: int) -> "Figure":
+        return replace(self, span=self.span.shifted(d), target_span=self.target_span.shifted(d))
+
+
+@dataclass(frozen=True)
+class Block:
+    """A markdown block inside an answer, as markdown-it-py sees it."""
+
+    kind: str  # "fence", "table", "heading", "html"
+    span: Span
+    info: str = ""  # fence info string, heading marks
+
+    def shifted(self, d: int) -> "Block":
+        return replace(self, span=self.span.shifted(d))
+
+
+@dataclass(frozen=True)
+class Instructions:
+    span: Span  # from after the heading line to the end of the label (or of the quote)
+    text: str
+    prompt: str | None  # the bold question text
+    limit_line: str | None
+    stated_words: tuple[int, int] | None
+    stated_images: tuple[int, int] | None
+    has_example: bool
+    label: Span | None  # the ``Answer:`` label
+    quoted: bool  # the block is a markdown quote
+
+    def shifted(self, d: int) -> "Instructions":
+        return replace(
+            self, span=self.span.shifted(d), label=self.label.shifted(d) if self.label else None
+        )
+
+
+@dataclass(frozen=True)
+class Answer:
+    span: Span  # from right after the label to the next question or section heading
+    text: str
+    placeholders: tuple[Span, ...]
+    wrapper: tuple[Span, Span] | None  # the dashes of ``--- text ---``
+    figures: tuple[Figure, ...]
+    blocks: tuple[Block, ...]
+    words: int  # the answer's own words: no placeholder, no ``---`` wrapper
+    labels: tuple[Span, ...]  # literal ``Answer:`` inside the answer
+    on_label_line: Span | None  # text typed on the label line itself
+
+    @property
+    def is_empty(self) -> bool:
+        return self.words == 0 and not self.figures
+
+    def shifted(self, d: int) -> "Answer":
+        return Answer(
+            self.span.shifted(d),
+            self.text,
+            tuple(s.shifted(d) for s in self.placeholders),
+            (self.wrapper[0].shifted(d), self.wrapper[1].shifted(d)) if self.wrapper else None,
+            tuple(f.shifted(d) for f in self.figures),
+            tuple(b.shifted(d) for b in self.blocks),
+            self.words,
+            tuple(s.shifted(d) for s in self.labels),
+            self.on_label_line.shifted(d) if self.on_label_line else None,
+        )
+
+
+@dataclass(frozen=True)
+class Question:
+    number: int
+    heading: Heading
+    section: str
+    instructions: Instructions
+    answer: Answer
+    span: Span  # the whole segment: heading to the next question or section heading
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    group: str
+    text: str
+    mark: str  # what stands between the brackets
+    mark_span: Span  # the brackets and the mark
+    span: Span
+
+    @property
+    def standard(self) -> bool:
+        return self.mark in (" ", "x", "X")
+
+    @property
+    def checked(self) -> bool:
+        return self.mark.strip() != ""
+
+
+@dataclass
+class Report:
+    text: str
+    lines: LineIndex
+    front_matter: Span | None
+    title: Heading | None
+    sections: list[Heading]
+    questions: list[Question]
+    checklist: list[ChecklistItem]
+    checklist_groups: list[Heading]
+    references: dict[str, str] = field(default_factory=dict)  # reference-style link definitions
+
+    @property
+    def is_report(self) -> bool:
+        return looks_like_report(self)
+
+    def question(self, number: int) -> Question | None:
+        for q in self.questions:
+            if q.number == number:
+                return q
+        return None
+
+    def question_at(self, offset: int) -> Question | None:
+        for q in self.questions:
+            if q.span.start <= offset <= q.span.end:
+                return q
+        return None
+
+
+def looks_like_report(report: "Report") -> bool:
+    """An exam report has several ``Question N`` headings with ``Answer:`` labels."""
+    labelled = sum(1 for q in report.questions if q.instructions.label is not None)
+    return len(report.questions) >= 3 and labelled >= 2
+
+
+# -- the document scan --------------------------------------------------------------------------
+
+
+def scan_headings(text: str, lines: LineIndex) -> list[Heading]:
+    """Every ATX heading outside fenced code, in order."""
+    out: list[Heading] = []
+    fence: tuple[str, int] | None = None
+    starts = lines.starts
+    for n, start in enumerate(starts):
+        end = lines.line_end(n)
+        line = text[start:end]
+        if not line:
+            continue
+        first = line.lstrip(" ")[:1]
+        if fence is not None:
+            if first == fence[0]:
+                m = _FENCE.match(line)
+                if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= fence[1] and not m.group(2).strip():
+                    fence = None
+            continue
+        if first in "`~":
+            m = _FENCE.match(line)
+            if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
+                fence = (m.group(1)[0], len(m.group(1)))
+            continue
+        if first == "#":
+            m = _HEADING.match(line)
+            if m:
+                out.append(Heading(len(m.group(1)), (m.group(2) or "").strip(), Span(start, end), n))
+    return out
+
+
+def _front_matter(text: str) -> Span | None:
+    if not (text.startswith("---\n") or text.startswith("---\r")):
+        return None
+    m = re.compile(r"\r?\n---[ \t]*(\r\n|\r|\n|$)").search(text, 3)
+    if m and text.count("\n", 0, m.start()) < 20:
+        return Span(0, m.end())
+    return None
+
+
+def parse(text: str) -> Report:
+    lines = LineIndex(text)
+    headings = scan_headings(text, lines)
+    fm = _front_matter(text)
+    title = next((h for h in headings if h.level == 1), None)
+    sections = [h for h in headings if h.level <= 2 and h is not title and not _is_question(h)]
+    questions: list[Question] = []
+    checklist: list[ChecklistItem] = []
+    groups: list[Heading] = []
+    section = ""
+    boundaries = [h for h in headings if h.level <= 2 or _is_question(h)]
+    for i, h in enumerate(boundaries):
+        end = boundaries[i + 1].span.start if i + 1 < len(boundaries) else len(text)
+        if not _is_question(h):
+            section = h.title
+            if h.level == 2 and "checklist" in h.title.lower():
+                _parse_checklist(text, headings, h.span.end, end, checklist, groups)
+            continue
+        number = int(_QUESTION.search(h.title).group(1))  # type: ignore[union-attr]
+        shape = _parse_segment(text[h.span.start : end])
+        questions.append(_place(shape, h, number, section, h.span.start))
+    references = {}
+    if "]:" in text:
+        references = {m.group(1).strip().lower(): m.group(2).strip("<>") for m in _REF_DEF.finditer(text)}
+    return Report(text, lines, fm, title, sections, questions, checklist, groups, references)
+
+
+def _is_question(h: Heading) -> bool:
+    return 2 <= h.level <= 4 and _QUESTION.match(h.title) is not None
+
+
+# -- one question's segment, parsed relative to its start and cached ----------------------------
+
+
+@dataclass(frozen=True)
+class _Shape:
+    instructions: Instructions
+    answer: Answer
+    length: int
+
+
+def _place(shape: _Shape, heading: Heading, number: int, section: str, base: int) -> Question:
+    return Question(
+        number=number,
+        heading=heading,
+        section=section,
+        instructions=shape.instructions.shifted(base),
+        answer=shape.answer.shifted(base),
+        span=Span(base, base + shape.length),
+    )
+
+
+@lru_cache(maxsize=8192)
+def _parse_segment(seg: str) -> _Shape:
+    lines = LineIndex(seg)
+    body_start = lines.starts[1] if lines.line_count > 1 else len(seg)
+    # the instruction block: the quote right under the heading, up to and including the label
+    n = 1
+    while n < lines.line_count and not lines.line_text(n).strip():
+        n += 1
+    quote_end = body_start
+    quoted = False
+    m = n
+    while m < lines.line_count and lines.line_text(m).lstrip().startswith(">"):
+        quoted = True
+        quote_end = lines.line_end(m)
+        m += 1
+    label_at = seg.find(LABEL, body_start)
+    label = Span(label_at, label_at + len(LABEL)) if label_at >= 0 else None
+    instr_end = label.end if label else quote_end
+    instr_text = seg[body_start:instr_end]
+    instructions = _instructions(instr_text, Span(body_start, instr_end), label, quoted)
+    answer = _answer(seg, instr_end, label)
+    return _Shape(instructions, answer, len(seg))
+
+
+def _instructions(text: str, span: Span, label: Span | None, quoted: bool) -> Instructions:
+    prompt_m = _BOLD_LINE.findall(text)
+    prompt = " ".join(p.strip() for p in prompt_m) if prompt_m else None
+    limit_line = None
+    words = images = None
+    for raw in text.splitlines():
+        line = raw.lstrip(" >").strip()
+        if "length" in line.lower() and _LIMIT_WORDS.search(line):
+            limit_line = line.strip("*_ ")
+            w = _LIMIT_WORDS.search(line)
+            words = (int(w.group(1)), int(w.group(2)))  # type: ignore[union-attr]
+            i = _LIMIT_IMAGES.search(line)
+            if i:
+                images = (int(i.group(1)), int(i.group(2)))
+            break
+    if images is None and prompt:
+        i = _LIMIT_IMAGES.search(prompt)
+        if i:
+            images = (int(i.group(1)), int(i.group(2)))
+    has_example = re.search(r"^[ \t>]*\**example", text, re.IGNORECASE | re.MULTILINE) is not None
+    return Instructions(span, text, prompt, limit_line, words, images, has_example, label, quoted)
+
+
+def _answer(seg: str, start: int, label: Span | None) -> Answer:
+    text = seg[start:]
+    placeholders = tuple(Span(start + m.start(), start + m.end()) for m in _PLACEHOLDER.finditer(text))
+    stripped = text.strip()
+    wrapper = None
+    own = text
+    if placeholders:
+        pieces = []
+        last = 0
+        for p in placeholders:
+            pieces.append(text[last : p.start - start])
+            last = p.end - start
+        pieces.append(text[last:])
+        own = " ".join(pieces)
+    elif stripped:
+        w = _WRAPPED.match(stripped)
+        if w:
+            lead = start + text.find(stripped)
+            wrapper = (
+                Span(lead + w.start(1), lead + w.end(1)),
+                Span(lead + w.start(2), lead + w.end(2)),
+            )
+            own = stripped[3:-3]
+    labels = []
+    k = text.find(LABEL)
+    while k >= 0:
+        labels.append(Span(start + k, start + k + len(LABEL)))
+        k = text.find(LABEL, k + 1)
+    on_label = None
+    if label is not None:
+        eol = _line_end(seg, start)
+        if seg[start:eol].strip():
+            first = start + (len(seg[start:eol]) - len(seg[start:eol].lstrip()))
+            on_label = Span(first, eol)
+    blocks = _blocks(text, start) if _maybe_blocks(text) else ()
+    figures = _figures(text, start, blocks)
+    return Answer(
+        span=Span(start, len(seg)),
+        text=text,
+        placeholders=placeholders,
+        wrapper=wrapper,
+        figures=figures,
+        blocks=blocks,
+        words=len(own.split()),
+        labels=tuple(labels),
+        on_label_line=on_label,
+    )
+
+
+def _line_end(s: str, pos: int) -> int:
+    ends = [i for i in (s.find("\n", pos), s.find("\r", pos)) if i >= 0]
+    return min(ends) if ends else len(s)
+
+
+def _maybe_blocks(text: str) -> bool:
+    return any(c in text for c in ("```", "~~~", "|", "#", "<"))
+
+
+_MD = None
+
+
+def markdown():
+    """One markdown-it-py parser: CommonMark plus tables (what a group's editor preview shows)."""
+    global _MD
+    if _MD is None:
+        from markdown_it import MarkdownIt
+
+        _MD = MarkdownIt("commonmark").enable("table")
+    return _MD
+
+
+def _blocks(text: str, base: int) -> tuple[Block, ...]:
+    lines = LineIndex(text)
+    out = []
+    for tok in markdown().parse(text):
+        if tok.map is None or tok.level != 0:
+            continue
+        kind = {"fence": "fence", "table_open": "table", "heading_open": "heading", "html_block": "html"}.get(tok.type)
+        if kind is None:
+            continue
+        first, last = tok.map
+        s = lines.starts[first]
+        e = lines.line_end(max(first, last - 1))
+        info = tok.info if kind == "fence" else tok.markup
+        out.append(Block(kind, Span(base + s, base + e), info))
+    return tuple(out)
+
+
+def _masked(text: str, base: int, blocks: tuple[Block, ...]) -> str:
+    """``text`` with fenced code and inline code replaced by spaces (offsets unchanged)."""
+    chars = None
+    for b in blocks:
+        if b.kind == "fence":
+            chars = chars or list(text)
+            for i in range(b.span.start - base, b.span.end - base):
+                if chars[i] not in "\r\n":
+                    chars[i] = " "
+    out = "".join(chars) if chars else text
+    if "`" in out:
+        out = _CODE_SPAN.sub(lambda m: re.sub(r"[^\r\n]", " ", m.group(0)), out)
+    return out
+
+
+def _figures(text: str, base: int, blocks: tuple[Block, ...]) -> tuple[Figure, ...]:
+    if "[" not in text and "<" not in text:
+        return ()
+    plain = _masked(text, base, blocks)
+    found: list[Figure] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(kind: str, m: re.Match[str], alt: str, group: int, counted: bool) -> None:
+        if any(s <= m.start() < e for s, e in taken):
+            return
+        raw = m.group(group)
+        ts, te = m.start(group), m.end(group)
+        if raw[:1] in "\"'<" and len(raw) >= 2:
+            raw, ts, te = raw[1:-1], ts + 1, te - 1
+        taken.append((m.start(), m.end()))
+        found.append(Figure(kind, raw, alt, Span(base + m.start(), base + m.end()),
+                            Span(base + ts, base + te), counted))
+
+    for m in _INLINE_IMG.finditer(plain):
+        one_line = "\n" not in m.group(0) and "\r" not in m.group(0)
+        add("inline", m, m.group(1), 2, one_line)
+    for m in _REF_IMG.finditer(plain):
+        add("reference", m, m.group(1), 2, False)
+    for m in _SHORTCUT_IMG.finditer(plain):
+        add("reference", m, m.group(1), 1, False)
+    for m in _HTML_IMG.finditer(plain):
+        alt = re.search(r"\balt\s*=\s*[\"']([^\"']*)", m.group(0))
+        add("html", m, alt.group(1) if alt else "", 1, False)
+    for m in _PLAIN_LINK.finditer(plain):
+        add("link", m, m.group(1), 2, False)
+    found.sort(key=lambda f: f.span.start)
+    return tuple(found)
+
+
+# -- the checklist ------------------------------------------------------------------------------
+
+
+def _parse_checklist(
+    text: str, headings: list[Heading], start: int, end: int,
+    items: list[ChecklistItem], groups: list[Heading],
+) -> None:
+    group = ""
+    inner = [h for h in headings if start <= h.span.start < end and h.level >= 3]
+    groups.extend(inner)
+    gi = 0
+    for m in re.finditer(r"[^\r\n]*(?:\r\n|\r|\n|$)", text[start:end]):
+        if not m.group(0):
+            break
+        line_start = start + m.start()
+        while gi < len(inner) and inner[gi].span.start <= line_start:
+            group = inner[gi].title
+            gi += 1
+        line = m.group(0).rstrip("\r\n")
+        c = _CHECK_ITEM.match(line)
+        if c:
+            ms = line_start + c.start(2) - 1
+            me = line_start + c.end(2) + 1
+            items.append(ChecklistItem(group, line[c.end():].strip(), c.group(2), Span(ms, me),
+                                       Span(line_start, line_start + len(line))))

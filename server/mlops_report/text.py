@@ -1,0 +1,133 @@
+"""The text model: decoding files, and positions as the Language Server Protocol counts them.
+
+Offsets inside the core are code-point indices into the document string. Lines break only at
+``\\r\\n``, ``\\r`` and ``\\n`` (the LSP rule); U+2028, form feed and friends are ordinary
+characters here, although ``str.splitlines`` would break on them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open range ``[start, end)`` of code-point offsets."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start > self.end:
+            raise ValueError(f"span end {self.end} before start {self.start}")
+
+    def shifted(self, delta: int) -> "Span":
+        return Span(self.start + delta, self.end + delta)
+
+    def contains(self, offset: int) -> bool:
+        return self.start <= offset <= self.end
+
+
+class LineIndex:
+    """Maps code-point offsets to (line, column) and back, breaking lines the LSP way."""
+
+    __slots__ = ("text", "starts")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in _BREAK.finditer(text)]
+
+    @property
+    def line_count(self) -> int:
+        return len(self.starts)
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) - 1
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """(line, column in code points) of an offset; the offset is clamped to the text."""
+        offset = max(0, min(offset, len(self.text)))
+        line = self.line_of(offset)
+        return line, offset - self.starts[line]
+
+    def line_end(self, line: int) -> int:
+        """Offset of the end of a line's content (before its line break)."""
+        if line + 1 < len(self.starts):
+            nxt = self.starts[line + 1]
+            if self.text[nxt - 2 : nxt] == "\r\n":
+                return nxt - 2
+            return nxt - 1
+        return len(self.text)
+
+    def line_text(self, line: int) -> str:
+        return self.text[self.starts[line] : self.line_end(line)]
+
+    def offset(self, line: int, column: int) -> int:
+        """Offset of (line, column in code points); a column past the end clamps to the line end."""
+        if line < 0:
+            return 0
+        if line >= len(self.starts):
+            return len(self.text)
+        return min(self.starts[line] + max(column, 0), self.line_end(line))
+
+
+# -- position encodings -------------------------------------------------------------------------
+
+
+def _unit_len(ch: str, encoding: str) -> int:
+    if encoding == "utf-16":
+        return 2 if ord(ch) > 0xFFFF else 1
+    if encoding == "utf-8":
+        return len(ch.encode("utf-8", "surrogatepass"))
+    return 1
+
+
+def column_to_units(line_text: str, column: int, encoding: str) -> int:
+    """A code-point column as units of the negotiated position encoding."""
+    if encoding == "utf-32":
+        return column
+    prefix = line_text[:column]
+    if encoding == "utf-16":
+        return len(prefix) + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+    return len(prefix.encode("utf-8", "surrogatepass"))
+
+
+def units_to_column(line_text: str, units: int, encoding: str) -> int:
+    """A column in units of the position encoding as code points; inside a character rounds down,
+    past the end clamps to the line length."""
+    if encoding == "utf-32":
+        return min(units, len(line_text))
+    seen = 0
+    for i, ch in enumerate(line_text):
+        width = _unit_len(ch, encoding)
+        if seen + width > units:
+            return i
+        seen += width
+    return len(line_text)
+
+
+# -- decoding -----------------------------------------------------------------------------------
+
+
+class UnreadableText(ValueError):
+    """The bytes are not a text document we can check; the message says why, in one line."""
+
+
+def decode(data: bytes) -> str:
+    """Decode a report's bytes. UTF-8 with or without BOM (the BOM is kept: the official checker
+    keeps it too). Raises UnreadableText for binary data and for bytes that are not UTF-8."""
+    if b"\x00" in data[:8192]:
+        raise UnreadableText("binary file (it contains NUL bytes), not a markdown report")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UnreadableText(
+            f"not UTF-8: byte 0x{data[exc.start]:02x} on line {line} cannot be decoded; "
+            "save the file as UTF-8"
+        ) from None
