@@ -75,10 +75,13 @@ class CheckerView:
 
     def answer_after(self, label: int) -> CheckerAnswer | None:
         """The counted answer that follows the ``Answer:`` at ``label`` (None: dropped or crashed)."""
+        again = None
         for a in self.answers:
-            if a.label == label and not a.appended_again:
-                return a
-        return None
+            if a.label == label:
+                if not a.appended_again:
+                    return a
+                again = a
+        return again
 
 
 def judge(answer: CheckerAnswer, limits: Limits) -> Verdict:

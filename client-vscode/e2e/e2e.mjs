@@ -1,0 +1,326 @@
+// End-to-end test in a real VS Code: code-server (VS Code in the browser) with the packaged
+// .vsix installed, driven through Chromium by Playwright. It checks what a student sees:
+// squiggles, the Problems panel, the hover on a question, the quick fix that links a figure,
+// the code lens and the status bar, and that typing an answer updates them.
+//
+//   node e2e/e2e.mjs        (scripts/test.sh sets the environment)
+// Env: MLOPS_REPORT_VSIX, MLOPS_REPORT_TEST_PYTHON (the Python the extension is told to use),
+//      CODE_SERVER_BIN, CHROMIUM_BIN, MLOPS_REPORT_ARTIFACTS (screenshots; default tests/artifacts/vscode).
+// Prints "N passed, M failed" last and exits non-zero when a check failed.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+import { makeWorkspace, repoRoot } from "../test/workspace.mjs";
+
+const EXT = resolve(import.meta.dirname, "..");
+const VSIX = process.env.MLOPS_REPORT_VSIX || join(EXT, "mlops-report-0.1.0.vsix");
+const PYTHON = process.env.MLOPS_REPORT_TEST_PYTHON || "python3";
+const CODE_SERVER = process.env.CODE_SERVER_BIN;
+const CHROMIUM = process.env.CHROMIUM_BIN || "/usr/bin/chromium";
+const SHOTS = process.env.MLOPS_REPORT_ARTIFACTS || join(repoRoot, "tests/artifacts/vscode");
+
+const t0 = Date.now();
+const lap = (message) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}`);
+const SPACE = "[\\s\\u00a0]"; // the editor renders spaces as no-break spaces
+
+// --- a fresh VS Code every run --------------------------------------------------------------
+const state = mkdtempSync(join(tmpdir(), "mlops-report-e2e-"));
+const scenario = makeWorkspace(join(state, "workspace"));
+const userDir = join(state, "user");
+mkdirSync(join(userDir, "User"), { recursive: true });
+mkdirSync(join(state, "tmp"));
+mkdirSync(SHOTS, { recursive: true });
+writeFileSync(
+  join(userDir, "User/settings.json"),
+  JSON.stringify(
+    {
+      "mlopsReport.interpreter": [PYTHON],
+      "workbench.startupEditor": "none",
+      "workbench.tips.enabled": false,
+      "workbench.enableExperiments": false,
+      "security.workspace.trust.enabled": false,
+      "telemetry.telemetryLevel": "off",
+      "update.mode": "none",
+      "extensions.autoCheckUpdates": false,
+      "extensions.autoUpdate": false,
+      "extensions.ignoreRecommendations": true,
+      "chat.disableAIFeatures": true,
+      "git.enabled": false,
+      "editor.minimap.enabled": false,
+      "editor.hover.delay": 150,
+      "editor.wordWrap": "on",
+    },
+    null,
+    2,
+  ),
+);
+writeFileSync(join(state, "config.yaml"), "auth: none\ncert: false\n");
+const csArgs = ["--config", join(state, "config.yaml"), "--user-data-dir", userDir, "--extensions-dir", join(state, "extensions")];
+
+const freePort = () =>
+  new Promise((res, rej) => {
+    const server = createServer();
+    server.once("error", rej);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => res(port));
+    });
+  });
+
+// --- the checks -----------------------------------------------------------------------------
+const results = [];
+let page;
+let shotIndex = 0;
+async function shot(name) {
+  const path = join(SHOTS, `${String(++shotIndex).padStart(2, "0")}-${name}.png`);
+  await page?.screenshot({ path }).catch(() => {});
+  return path;
+}
+async function check(name, body) {
+  const start = Date.now();
+  try {
+    await body();
+    results.push([name, true]);
+    lap(`ok   ${name} (${((Date.now() - start) / 1000).toFixed(1)}s)`);
+    await shot(name.replace(/[^a-z0-9]+/gi, "-").toLowerCase());
+  } catch (error) {
+    results.push([name, false]);
+    lap(`FAIL ${name}: ${error.message.split("\n")[0]}`);
+    console.log(error.message);
+    await shot(`failure-${name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`);
+    throw error;
+  }
+}
+
+const editor = () => page.locator(".monaco-editor[data-uri$='reports/README.md']").first();
+const problemRows = () => page.locator(".markers-panel .monaco-list-row");
+const statusItem = () => page.locator(".statusbar-item", { has: page.locator("[aria-label^='MLOps report']") }).first();
+const lenses = () => editor().locator(".codelens-decoration");
+
+async function goToLine(line /* 0-based */) {
+  await editor().locator(".view-lines").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("Control+G");
+  await page.locator(".quick-input-widget input").waitFor({ state: "visible", timeout: 10000 });
+  await page.keyboard.type(String(line + 1));
+  await page.keyboard.press("Enter");
+}
+
+function lineLocator(pattern) {
+  return editor().locator(".view-line", { hasText: new RegExp(pattern) }).first();
+}
+
+async function problemTexts() {
+  return (await problemRows().allInnerTexts()).map((text) => text.replace(/\s+/g, " ").trim());
+}
+
+async function waitForProblems(predicate, what, timeout = 30000) {
+  const deadline = Date.now() + timeout;
+  let texts = [];
+  while (Date.now() < deadline) {
+    texts = await problemTexts();
+    if (predicate(texts)) return texts;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`Problems panel never showed ${what}; it showed:\n  ${texts.join("\n  ")}`);
+}
+
+async function waitForStatus(predicate, what, timeout = 30000) {
+  const deadline = Date.now() + timeout;
+  let text = "(hidden)";
+  while (Date.now() < deadline) {
+    if (await statusItem().isVisible()) {
+      text = (await statusItem().innerText()).replace(/\s+/g, " ").trim();
+      if (predicate(text)) return text;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`status bar never showed ${what}; it showed "${text}"`);
+}
+
+/** The word count the code lens of a question shows, e.g. 98 in "98 / 100–200 words ✗". */
+async function lensWords(question) {
+  const texts = (await lenses().allInnerTexts()).map((text) => text.replace(/\s+/g, " "));
+  const pattern = new RegExp(`(\\d+) / ${question.minWords}[–-]${question.maxWords} words`);
+  for (const text of texts) {
+    const match = pattern.exec(text);
+    if (match) return { words: Number(match[1]), text };
+  }
+  return { words: undefined, text: texts.join(" | ") };
+}
+
+// --- run --------------------------------------------------------------------------------------
+let codeServer;
+let browser;
+let csLog = "";
+const stopCodeServer = () => {
+  // the whole group: extension host, file watcher and our language server with it
+  try {
+    if (codeServer) process.kill(-codeServer.pid, "SIGTERM");
+  } catch {}
+};
+process.on("exit", stopCodeServer);
+
+try {
+  const { short, figure, total, passing } = scenario;
+
+  await check("extension installs from the .vsix", async () => {
+    const out = execFileSync(CODE_SERVER, [...csArgs, "--install-extension", VSIX], { encoding: "utf8" });
+    if (!/successfully installed/i.test(out)) throw new Error(out);
+  });
+
+  const port = await freePort();
+  codeServer = spawn(
+    CODE_SERVER,
+    [...csArgs, "--auth", "none", "--bind-addr", `127.0.0.1:${port}`, "--disable-telemetry", "--disable-update-check",
+     "--disable-workspace-trust", "--disable-getting-started-override", scenario.root],
+    // own process group (see stopCodeServer); private TMPDIR: VS Code leaves sockets there
+    { stdio: ["ignore", "pipe", "pipe"], detached: true, env: { ...process.env, TMPDIR: join(state, "tmp") } },
+  );
+  codeServer.stdout.on("data", (d) => (csLog += d));
+  codeServer.stderr.on("data", (d) => (csLog += d));
+  await new Promise((res, rej) => {
+    const timer = setInterval(() => {
+      if (csLog.includes("HTTP server listening")) {
+        clearInterval(timer);
+        res();
+      }
+    }, 100);
+    setTimeout(() => {
+      clearInterval(timer);
+      rej(new Error("code-server did not start:\n" + csLog));
+    }, 30000);
+  });
+  lap("code-server listening");
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync"],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on("pageerror", (error) => console.log("page error:", error.message));
+
+  await check("the report opens and shows squiggles", async () => {
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(scenario.root)}`);
+    await page.waitForSelector(".monaco-workbench", { timeout: 60000 });
+    const folder = page.locator('.explorer-folders-view .monaco-list-row[aria-label^="reports"]').first();
+    await folder.waitFor({ timeout: 30000 });
+    await folder.click();
+    const file = page.locator('.explorer-folders-view .monaco-list-row[aria-label^="README.md"]').first();
+    await file.waitFor({ timeout: 10000 });
+    await file.click();
+    await editor().locator(".view-lines").waitFor({ timeout: 30000 });
+    await editor().locator(".squiggly-error, .squiggly-warning, .squiggly-info").first().waitFor({ timeout: 60000 });
+  });
+
+  await check("the Problems panel lists the findings with their codes", async () => {
+    await editor().locator(".view-lines").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("Control+Shift+M");
+    const texts = await waitForProblems(
+      (t) =>
+        t.some((x) => x.includes("word-count") && x.includes(`Question ${short.number}`)) &&
+        t.some((x) => x.includes("image-count") && x.includes(`Question ${figure.number}`)),
+      `word-count for Question ${short.number} and image-count for Question ${figure.number}`,
+    );
+    const wordRow = texts.find((x) => x.includes("word-count") && x.includes(`Question ${short.number}`));
+    if (!wordRow.includes("mlops-report")) throw new Error(`the source "mlops-report" is not shown: ${wordRow}`);
+    if (!wordRow.includes(String(short.words)) || !wordRow.includes(String(short.minWords))) {
+      throw new Error(`word-count row lacks the counts ${short.words} and ${short.minWords}: ${wordRow}`);
+    }
+    console.log("  Problems:\n    " + texts.slice(0, 8).join("\n    "));
+  });
+
+  await check("the status bar shows the questions within their limits", async () => {
+    const text = await waitForStatus((t) => t.includes(`${passing}/${total}`), `${passing}/${total}`);
+    console.log(`  status bar: "${text}"`);
+  });
+
+  await check("hovering a question heading shows its limits", async () => {
+    await page.keyboard.press("Escape");
+    await goToLine(short.headingLine);
+    const heading = lineLocator(`###${SPACE}Question${SPACE}${short.number}(?!\\d)`);
+    await heading.waitFor({ timeout: 10000 });
+    const limits = new RegExp(`${short.minWords}\\s*[–-]\\s*${short.maxWords}\\s*words`);
+    const hover = page.locator(".monaco-hover", { hasText: limits }).first();
+    for (let attempt = 0; attempt < 3 && !(await hover.isVisible()); attempt++) {
+      await page.mouse.move(0, 0);
+      await heading.hover({ position: { x: 40 + 10 * attempt, y: 8 } });
+      await hover.waitFor({ state: "visible", timeout: 8000 }).catch(() => {});
+    }
+    await hover.waitFor({ state: "visible", timeout: 2000 });
+    console.log("  hover: " + (await hover.innerText()).replace(/\s+/g, " ").slice(0, 200));
+  });
+
+  await check("the code lens shows the word count against the limits", async () => {
+    await page.mouse.move(0, 0);
+    await page.keyboard.press("Escape");
+    await page.waitForFunction(() => document.querySelectorAll(".codelens-decoration").length > 0, null, { timeout: 20000 });
+    const deadline = Date.now() + 15000;
+    let lens = await lensWords(short);
+    while (lens.words !== short.words && Date.now() < deadline) {
+      await page.waitForTimeout(250);
+      lens = await lensWords(short);
+    }
+    if (lens.words !== short.words) throw new Error(`no lens "${short.words} / ${short.minWords}–${short.maxWords} words": ${lens.text}`);
+    console.log(`  lens: "${lens.text}"`);
+  });
+
+  await check("the quick fix links a figure and the finding goes away", async () => {
+    await goToLine(figure.findingLine);
+    await page.keyboard.press("Control+.");
+    const rows = page.locator(".action-widget .monaco-list-row");
+    await rows.first().waitFor({ timeout: 20000 });
+    const titles = await rows.allInnerTexts();
+    const wanted = `Insert figure figures/${figure.image}`;
+    const index = titles.findIndex((t) => t.includes(wanted));
+    if (index < 0) throw new Error(`no "${wanted}" among the quick fixes: ${titles.join(" | ")}`);
+    await shot("quick-fix-menu");
+    // the menu starts on its first action; a mouse click is swallowed by its pointer block
+    for (let i = 0; i < index; i++) await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    const alt = figure.image.replace(/\.[^.]+$/, "");
+    await lineLocator(`!\\[${alt}\\]\\(figures/${figure.image.replace(".", "\\.")}\\)`).waitFor({ timeout: 20000 });
+    await waitForProblems(
+      (t) => !t.some((x) => x.includes("image-count") && x.includes(`Question ${figure.number}`)),
+      `no image-count for Question ${figure.number}`,
+    );
+    await waitForStatus((t) => t.includes(`${passing + 1}/${total}`), `${passing + 1}/${total} after the fix`);
+  });
+
+  await check("typing into an answer updates the code lens and the status bar", async () => {
+    await goToLine(short.answerLine);
+    await page.keyboard.press("End");
+    const words = Array.from({ length: short.missingWords }, (_, i) => `word${i}`).join(" ");
+    await page.keyboard.type(" " + words, { delay: 0 });
+    const expected = short.words + short.missingWords;
+    const deadline = Date.now() + 20000;
+    let lens = await lensWords(short);
+    while (lens.words !== expected && Date.now() < deadline) {
+      await page.waitForTimeout(250);
+      lens = await lensWords(short);
+    }
+    if (lens.words !== expected) throw new Error(`lens did not reach ${expected} words: ${lens.text}`);
+    const text = await waitForStatus((t) => t.includes(`${passing + 2}/${total}`), `${passing + 2}/${total} after typing`);
+    console.log(`  lens: "${lens.text}"; status bar: "${text}"`);
+  });
+} catch (error) {
+  if (!results.length || results.at(-1)[1]) {
+    results.push(["setup", false]);
+    console.log(`setup failed: ${error.stack}`);
+  }
+  console.log("--- code-server log (tail) ---\n" + csLog.slice(-3000));
+} finally {
+  await browser?.close().catch(() => {});
+  stopCodeServer();
+  rmSync(state, { recursive: true, force: true });
+}
+
+const passed = results.filter(([, ok]) => ok).length;
+const failed = results.length - passed;
+lap(`screenshots in ${SHOTS}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

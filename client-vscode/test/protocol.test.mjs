@@ -1,0 +1,301 @@
+// The bundled server, started exactly as the extension starts it (`python -I bundled/tool/start.py`),
+// driven over stdio with vscode-languageserver-protocol, the library inside vscode-languageclient,
+// announcing the capabilities VS Code announces.
+//   node --test test/        (after scripts/build.sh; scripts/test.sh does both)
+// Env: MLOPS_REPORT_TEST_PYTHON: the Python to run the server with (default python3).
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { test } from "node:test";
+import { pathToFileURL } from "node:url";
+import protocol from "vscode-languageserver-protocol/node.js";
+import { makeWorkspace } from "./workspace.mjs";
+
+const {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  InitializeRequest,
+  InitializedNotification,
+  DidOpenTextDocumentNotification,
+  DidChangeTextDocumentNotification,
+  DidChangeConfigurationNotification,
+  PublishDiagnosticsNotification,
+  DocumentDiagnosticRequest,
+  HoverRequest,
+  CodeActionRequest,
+  CodeActionResolveRequest,
+  CodeLensRequest,
+  CodeLensResolveRequest,
+  ShutdownRequest,
+  ExitNotification,
+} = protocol;
+
+const EXT = resolve(import.meta.dirname, "..");
+const START = join(EXT, "bundled/tool/start.py");
+const PYTHON = process.env.MLOPS_REPORT_TEST_PYTHON || "python3";
+
+const SETTINGS = { edition: "auto", templatePath: "", figuresDir: "figures", severity: {}, disable: [] };
+
+/** What VS Code 1.9x announces (the parts that change what a server sends). */
+const VSCODE_CAPABILITIES = {
+  general: { positionEncodings: ["utf-16"], markdown: { parser: "marked", version: "1.1.0" } },
+  workspace: {
+    applyEdit: true,
+    workspaceEdit: { documentChanges: true, resourceOperations: ["create", "rename", "delete"], failureHandling: "textOnlyTransactional" },
+    didChangeConfiguration: { dynamicRegistration: true },
+    didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true },
+    configuration: true,
+    workspaceFolders: true,
+    codeLens: { refreshSupport: true },
+    diagnostics: { refreshSupport: true },
+  },
+  textDocument: {
+    synchronization: { dynamicRegistration: true, willSave: true, willSaveWaitUntil: true, didSave: true },
+    publishDiagnostics: {
+      relatedInformation: true,
+      versionSupport: false,
+      tagSupport: { valueSet: [1, 2] },
+      codeDescriptionSupport: true,
+      dataSupport: true,
+    },
+    diagnostic: { dynamicRegistration: true, relatedDocumentSupport: false },
+    hover: { dynamicRegistration: true, contentFormat: ["markdown", "plaintext"] },
+    codeAction: {
+      dynamicRegistration: true,
+      isPreferredSupport: true,
+      disabledSupport: true,
+      dataSupport: true,
+      resolveSupport: { properties: ["edit"] },
+      codeActionLiteralSupport: {
+        codeActionKind: {
+          valueSet: ["", "quickfix", "refactor", "refactor.extract", "refactor.inline", "refactor.rewrite", "source", "source.organizeImports"],
+        },
+      },
+      honorsChangeAnnotations: true,
+    },
+    codeLens: { dynamicRegistration: true },
+    completion: { completionItem: { snippetSupport: true, documentationFormat: ["markdown", "plaintext"] } },
+  },
+  window: { workDoneProgress: true, showMessage: { messageActionItem: { additionalPropertiesSupport: true } } },
+};
+
+function within(ms, promise, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Starts the server and returns a connection that answers the server's requests like VS Code. */
+function startServer(t) {
+  assert.ok(existsSync(START), `${START} is missing: run client-vscode/scripts/build.sh first`);
+  const proc = spawn(PYTHON, ["-I", START], { cwd: EXT, stdio: ["pipe", "pipe", "pipe"] });
+  let stderr = "";
+  proc.stderr.on("data", (d) => (stderr += d));
+  const exited = new Promise((res) => proc.on("exit", (code, signal) => res({ code, signal })));
+  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+  const published = new Map(); // uri -> latest diagnostics
+  const statuses = new Map(); // uri -> latest mlopsReport/status
+  const waiters = [];
+  const settle = () => {
+    for (const waiter of [...waiters]) {
+      if (waiter.ready()) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
+  };
+  conn.onNotification(PublishDiagnosticsNotification.type, (params) => {
+    published.set(params.uri, params.diagnostics);
+    settle();
+  });
+  conn.onNotification("mlopsReport/status", (params) => {
+    statuses.set(params.uri, params);
+    settle();
+  });
+  conn.onNotification("window/logMessage", () => {});
+  conn.onRequest("workspace/configuration", (params) => params.items.map((item) => (item.section === "mlopsReport" ? SETTINGS : null)));
+  conn.onRequest("client/registerCapability", () => null);
+  conn.onRequest("client/unregisterCapability", () => null);
+  conn.onRequest("window/workDoneProgress/create", () => null);
+  conn.onRequest("workspace/codeLens/refresh", () => null);
+  conn.onRequest("workspace/diagnostic/refresh", () => null);
+  conn.listen();
+  t.after(() => {
+    conn.dispose();
+    proc.kill();
+  });
+  const until = (ready, what, ms = 15000) => {
+    if (ready()) return Promise.resolve();
+    return within(ms, new Promise((resolve) => waiters.push({ ready, resolve })), `${what}; server stderr:\n${stderr}`);
+  };
+  return { proc, conn, exited, published, statuses, until, stderr: () => stderr };
+}
+
+test("the bundled server checks a report the way VS Code asks", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "mlops-report-protocol-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const scenario = makeWorkspace(dir);
+  const uri = pathToFileURL(scenario.report).href;
+  const text = readFileSync(scenario.report, "utf8");
+  const server = startServer(t);
+  const { conn } = server;
+
+  const init = await within(
+    20000,
+    conn.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      clientInfo: { name: "Visual Studio Code", version: "1.100.3" },
+      locale: "en",
+      rootUri: pathToFileURL(scenario.root).href,
+      workspaceFolders: [{ uri: pathToFileURL(scenario.root).href, name: "workspace" }],
+      capabilities: VSCODE_CAPABILITIES,
+      initializationOptions: SETTINGS,
+    }),
+    "the initialize result",
+  );
+  const caps = init.capabilities;
+  assert.ok(caps.hoverProvider, "hover");
+  assert.ok(caps.codeActionProvider, "code actions");
+  assert.ok(caps.codeLensProvider, "code lens");
+  assert.ok(!caps.positionEncoding || caps.positionEncoding === "utf-16", `VS Code only speaks utf-16, got ${caps.positionEncoding}`);
+  await conn.sendNotification(InitializedNotification.type, {});
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: "markdown", version: 1, text },
+  });
+
+  // Diagnostics: pulled when the server offers pull (as VS Code then does), else pushed.
+  async function diagnostics() {
+    if (caps.diagnosticProvider) {
+      const report = await within(15000, conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } }), "pulled diagnostics");
+      return report.items ?? [];
+    }
+    await server.until(() => server.published.has(uri), "published diagnostics");
+    return server.published.get(uri);
+  }
+  const found = await diagnostics();
+  const codes = found.map((d) => d.code);
+  assert.ok(found.every((d) => d.source === "mlops-report"), `sources: ${found.map((d) => d.source)}`);
+  const wordCount = found.find((d) => d.code === "word-count" && d.message.includes(`Question ${scenario.short.number}`));
+  assert.ok(wordCount, `a word-count finding for Question ${scenario.short.number} among ${codes}`);
+  assert.match(wordCount.message, new RegExp(`\\b${scenario.short.words}\\b`));
+  const imageCount = found.find((d) => d.code === "image-count" && d.message.includes(`Question ${scenario.figure.number}`));
+  assert.ok(imageCount, `an image-count finding for Question ${scenario.figure.number} among ${codes}`);
+
+  // The status notification the status bar shows.
+  await server.until(() => server.statuses.has(uri), "mlopsReport/status");
+  const status = server.statuses.get(uri);
+  assert.equal(status.total, scenario.total);
+  assert.equal(status.passing, scenario.passing);
+  assert.equal(status.answered, scenario.answered);
+
+  // Hover on the heading of the short question: its limits.
+  const hover = await conn.sendRequest(HoverRequest.type, {
+    textDocument: { uri },
+    position: { line: scenario.short.headingLine, character: 6 },
+  });
+  const hoverText = typeof hover?.contents === "string" ? hover.contents : (hover?.contents?.value ?? JSON.stringify(hover));
+  assert.match(hoverText, new RegExp(`${scenario.short.minWords}\\s*[–-]\\s*${scenario.short.maxWords}\\s*words`));
+
+  // Quick fixes for the missing figure: one per image not linked yet.
+  let actions = await conn.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri },
+    range: imageCount.range,
+    context: { diagnostics: [imageCount], only: ["quickfix"], triggerKind: 1 },
+  });
+  const wanted = `Insert figure figures/${scenario.figure.image}`;
+  let action = actions.find((a) => a.title === wanted);
+  assert.ok(action, `"${wanted}" among ${actions.map((a) => a.title)}`);
+  if (!action.edit && caps.codeActionProvider.resolveProvider) {
+    action = await conn.sendRequest(CodeActionResolveRequest.type, action);
+  }
+  const edits = action.edit.changes?.[uri] ?? action.edit.documentChanges?.find((c) => c.textDocument?.uri === uri)?.edits;
+  assert.ok(edits?.length, JSON.stringify(action.edit));
+  const alt = scenario.figure.image.replace(/\.[^.]+$/, "");
+  assert.ok(edits.some((e) => e.newText.includes(`![${alt}](figures/${scenario.figure.image})`)), JSON.stringify(edits));
+
+  // Code lens over the short question: its count against the limits.
+  let lenses = await conn.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+  if (caps.codeLensProvider.resolveProvider) {
+    lenses = await Promise.all(lenses.map((lens) => (lens.command ? lens : conn.sendRequest(CodeLensResolveRequest.type, lens))));
+  }
+  const lens = lenses.find((l) => l.range.start.line === scenario.short.headingLine);
+  assert.ok(lens?.command, `a lens on line ${scenario.short.headingLine}: ${JSON.stringify(lenses.slice(0, 3))}`);
+  assert.match(lens.command.title, new RegExp(`${scenario.short.words} / ${scenario.short.minWords}[–-]${scenario.short.maxWords} words`));
+
+  // Type the missing words: the finding goes and the status counts one more passing question.
+  const lines = text.split(/\r\n|\r|\n/);
+  const end = lines[scenario.short.answerLine].length;
+  const words = Array.from({ length: scenario.short.missingWords }, (_, i) => `word${i}`).join(" ");
+  server.statuses.delete(uri);
+  server.published.delete(uri);
+  await conn.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: { line: scenario.short.answerLine, character: end }, end: { line: scenario.short.answerLine, character: end } }, text: " " + words }],
+  });
+  await server.until(() => server.statuses.get(uri)?.passing === scenario.passing + 1, "the status after the edit");
+  const after = await diagnostics();
+  assert.ok(
+    !after.some((d) => d.code === "word-count" && d.message.includes(`Question ${scenario.short.number}`)),
+    `word-count still reported: ${after.map((d) => d.message)}`,
+  );
+
+  // A settings change reaches the running server: disabling a code removes its findings.
+  SETTINGS.disable = ["image-count"];
+  server.published.delete(uri);
+  await conn.sendNotification(DidChangeConfigurationNotification.type, { settings: { mlopsReport: SETTINGS } });
+  const deadline = Date.now() + 15000;
+  let disabled = await diagnostics();
+  while (disabled.some((d) => d.code === "image-count") && Date.now() < deadline) {
+    await new Promise((res) => setTimeout(res, 200));
+    disabled = await diagnostics();
+  }
+  SETTINGS.disable = [];
+  assert.ok(!disabled.some((d) => d.code === "image-count"), "image-count still reported after disabling it");
+
+  await within(5000, conn.sendRequest(ShutdownRequest.type), "the shutdown response");
+  await conn.sendNotification(ExitNotification.type);
+  const { code } = await within(5000, server.exited, "the server to exit");
+  assert.equal(code, 0, server.stderr());
+});
+
+test("a Markdown file that is not a report gets no findings and no status", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "mlops-report-protocol-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const uri = pathToFileURL(join(dir, "notes.md")).href;
+  const server = startServer(t);
+  const { conn } = server;
+  const init = await within(
+    20000,
+    conn.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: pathToFileURL(dir).href,
+      workspaceFolders: [{ uri: pathToFileURL(dir).href, name: "notes" }],
+      capabilities: VSCODE_CAPABILITIES,
+      initializationOptions: SETTINGS,
+    }),
+    "the initialize result",
+  );
+  await conn.sendNotification(InitializedNotification.type, {});
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: "markdown", version: 1, text: "# Notes\n\nSome words about nothing in particular.\n" },
+  });
+  let found;
+  if (init.capabilities.diagnosticProvider) {
+    found = (await conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })).items ?? [];
+  } else {
+    await new Promise((res) => setTimeout(res, 1500));
+    found = server.published.get(uri) ?? [];
+  }
+  assert.deepEqual(found, []);
+  const status = server.statuses.get(uri);
+  assert.ok(!status || !status.total, `a status for a non-report: ${JSON.stringify(status)}`);
+  await conn.sendRequest(ShutdownRequest.type);
+  await conn.sendNotification(ExitNotification.type);
+  assert.equal((await within(5000, server.exited, "the server to exit")).code, 0);
+});

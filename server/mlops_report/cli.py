@@ -1,0 +1,249 @@
+"""``mlops-report check|serve|rule``: the command line.
+
+``check`` never imports the language server: it must start as fast as the parser allows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+_SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", "site-packages"}
+
+
+class Unreadable(Exception):
+    pass
+
+
+def find_reports(target: Path) -> list[Path]:
+    """A file as is; a directory searched for ``reports/README.md`` (without following links)."""
+    if not target.exists():
+        raise Unreadable(f"{target}: no such file or directory")
+    if not target.is_dir():
+        return [target]
+    found = []
+    for root, dirs, files in os.walk(target):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+        if Path(root).name == "reports" and "README.md" in files:
+            found.append(Path(root) / "README.md")
+    if not found:
+        raise Unreadable(f"{target}: no reports/README.md in this directory")
+    return found
+
+
+def read_report(path: Path) -> str:
+    from .text import UnreadableText, decode
+
+    try:
+        if path.is_dir():
+            raise Unreadable(f"{path}: is a directory, not a file")
+        data = path.read_bytes()
+    except PermissionError:
+        raise Unreadable(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise Unreadable(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        text = decode(data)
+    except UnreadableText as exc:
+        raise Unreadable(f"{path}: {exc}") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _limits(r: tuple[int, int] | None) -> str:
+    return "-" if r is None else f"{r[0]}-{r[1]}"
+
+
+def to_json(path: str, analysis) -> dict:
+    lines = analysis.report.lines
+    view = analysis.view
+
+    def pos(offset: int) -> dict:
+        line, col = lines.position(offset)
+        return {"line": line, "character": col}
+
+    return {
+        "path": path,
+        "edition": analysis.edition.id if analysis.edition else None,
+        "checker": {
+            "crashes": bool(view and view.crashes),
+            "reason": view.crash if view else None,
+            "passed": analysis.passing,
+            "total": analysis.total,
+        },
+        "questions": [
+            {
+                "number": q.number, "section": q.section, "line": q.line, "words": q.words,
+                "checker_words": q.checker_words,
+                "min_words": q.limits.words[0] if q.limits.words else None,
+                "max_words": q.limits.words[1] if q.limits.words else None,
+                "images": q.images, "checker_images": q.checker_images,
+                "min_images": q.limits.images[0] if q.limits.images else None,
+                "max_images": q.limits.images[1] if q.limits.images else None,
+                "status": q.status,
+            }
+            for q in analysis.questions
+        ],
+        "diagnostics": [
+            {"code": f.code, "severity": f.severity, "question": f.question, "message": f.message,
+             "range": {"start": pos(f.span.start), "end": pos(f.span.end)}}
+            for f in analysis.findings
+        ],
+    }
+
+
+def verdict(analysis) -> str:
+    view = analysis.view
+    if view.crashes:
+        return f"report.py check will crash: {view.crash}"
+    if view.spec.expected is None:
+        return "report.py check of this edition checks nothing"
+    return f"report.py check will pass {analysis.passing}/{analysis.total}"
+
+
+def print_human(path: str, analysis, out) -> None:
+    lines = analysis.report.lines
+    for f in analysis.findings:
+        line, col = lines.position(f.span.start)
+        out.write(f"{path}:{line + 1}:{col + 1}: {f.severity} {f.code} {f.message}\n")
+    e = analysis.edition
+    out.write(f"\n{path}: edition {e.label} ({e.id}), checked as report.py {e.checker.id} would\n")
+    out.write(f"{'Q':>3}  {'words':>5}  {'checker':>7}  {'limit':>9}  {'figures':>7}  {'limit':>5}  status\n")
+    for q in analysis.questions:
+        cw = "-" if q.checker_words is None else str(q.checker_words)
+        ci = "-" if q.checker_images is None else str(q.checker_images)
+        out.write(f"{q.number:>3}  {q.words:>5}  {cw:>7}  {_limits(q.limits.words):>9}  "
+                  f"{ci:>7}  {_limits(q.limits.images):>5}  {q.status}\n")
+    errors, warnings = analysis.count("error"), analysis.count("warning")
+    out.write(f"{verdict(analysis)}; {errors} errors, {warnings} warnings\n")
+
+
+def print_github(path: str, analysis, out) -> None:
+    lines = analysis.report.lines
+    level = {"error": "error", "warning": "warning"}
+    for f in analysis.findings:
+        (l1, c1), (l2, c2) = lines.position(f.span.start), lines.position(f.span.end)
+        msg = f.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        out.write(f"::{level.get(f.severity, 'notice')} file={path},line={l1 + 1},col={c1 + 1},"
+                  f"endLine={l2 + 1},endColumn={c2 + 1},title={f.code}::{msg}\n")
+    if analysis.view:
+        out.write(f"::notice file={path},title=mlops-report::{verdict(analysis)}\n")
+
+
+def cmd_check(args) -> int:
+    from .analysis import Analyzer
+    from .settings import Settings
+
+    settings = Settings(edition=args.edition or "auto", figures_dir=args.figures_dir,
+                        disable=frozenset(args.disable or ()))
+    from .rules import RULES
+
+    unknown = [c for c in settings.disable if c not in RULES]
+    if unknown:
+        print(f"mlops-report: unknown rule code {', '.join(unknown)}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.edition and args.edition != "auto":
+        from .editions import by_id
+
+        if by_id(args.edition) is None:
+            print(f"mlops-report: unknown edition {args.edition!r} (try 2023, 2024, 2025, 2026)", file=sys.stderr)
+            return EXIT_USAGE
+    analyzer = Analyzer()
+    results, status = [], EXIT_OK
+    out = sys.stdout
+    paths: list[Path] = []
+    for raw in args.paths or ["reports/README.md"]:
+        try:
+            paths.extend(find_reports(Path(raw)))
+        except Unreadable as exc:
+            print(f"mlops-report: {exc}", file=sys.stderr)
+            status = EXIT_USAGE
+    for path in paths:
+        shown = str(path)
+        try:
+            text = read_report(path)
+        except Unreadable as exc:
+            print(f"mlops-report: {exc}", file=sys.stderr)
+            status = EXIT_USAGE
+            continue
+        analysis = analyzer.analyse(text, path.resolve(), settings)
+        if not analysis.is_report:
+            if args.format == "json":
+                results.append({"path": shown, "edition": None, "checker": None, "questions": [],
+                                "diagnostics": [], "report": False})
+            else:
+                print(f"{shown}: not an exam report (no '### Question N' headings with 'Answer:' labels); nothing to check",
+                      file=out)
+            continue
+        if analysis.count("error") and status == EXIT_OK:
+            status = EXIT_ERRORS
+        if args.format == "json":
+            results.append(to_json(shown, analysis))
+        elif args.format == "github":
+            print_github(shown, analysis, out)
+        else:
+            print_human(shown, analysis, out)
+            if len(paths) > 1:
+                out.write("\n")
+    if args.format == "json":
+        json.dump(results, out, indent=1, ensure_ascii=False)
+        out.write("\n")
+    return status
+
+
+def cmd_rule(args) -> int:
+    from .rules import RULES
+
+    if args.code not in RULES:
+        print(f"mlops-report: unknown rule code {args.code!r}; known: {', '.join(RULES)}", file=sys.stderr)
+        return EXIT_USAGE
+    r = RULES[args.code]
+    print(f"{r.code} ({r.severity})\n\n{r.summary}\n\nWhy it matters: {r.why}\n\nExample: {r.example}\n\nFix: {r.fix}")
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from .lsp.server import run
+
+    return run(tcp=args.tcp, log_file=args.log_file, verbose=args.verbose)
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="mlops-report", description="Check a DTU 02476 MLOps exam report.")
+    ap.add_argument("--version", action="version", version=f"mlops-report {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("check", help="check reports and print findings, a table and the official verdict")
+    c.add_argument("paths", nargs="*", help="report files, or directories searched for reports/README.md")
+    c.add_argument("--format", choices=("human", "json", "github"), default="human")
+    c.add_argument("--edition", help="the template edition (2023, 2024, 2025, 2026 or a full id); default: detected")
+    c.add_argument("--figures-dir", default="figures", help="the figures folder, relative to the report")
+    c.add_argument("--disable", action="append", metavar="CODE", help="switch a rule off (repeatable)")
+    c.set_defaults(func=cmd_check)
+    s = sub.add_parser("serve", help="run the language server over stdio")
+    s.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio (for debugging)")
+    s.add_argument("--log-file", help="write the log here instead of stderr")
+    s.add_argument("-v", "--verbose", action="store_true")
+    s.set_defaults(func=cmd_serve)
+    r = sub.add_parser("rule", help="explain a rule code")
+    r.add_argument("code")
+    r.set_defaults(func=cmd_rule)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,102 @@
+"""What the analysis knows of the files around a report: one bounded walk per analysis."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+_MAX_ENTRIES = 20000
+_MAX_DEPTH = 6
+
+
+@dataclass(frozen=True)
+class Disk:
+    """The files under a report's folder, as paths relative to it (posix separators).
+
+    Symbolic links are listed but never followed, so a link loop cannot hang the walk, and
+    nothing outside the report's folder is ever read.
+    """
+
+    root: Path  # the report's folder (reports/)
+    files: frozenset[str] = frozenset()
+    truncated: bool = False
+    by_lower: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @classmethod
+    def scan(cls, report_path: Path) -> "Disk":
+        root = report_path.parent
+        files: list[str] = []
+        truncated = False
+        stack = [(root, 0)]
+        while stack:
+            folder, depth = stack.pop()
+            try:
+                with os.scandir(folder) as it:
+                    entries = list(it)
+            except OSError:
+                continue
+            for entry in entries:
+                if len(files) >= _MAX_ENTRIES:
+                    truncated = True
+                    break
+                rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
+                try:
+                    is_dir = entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    continue
+                if is_dir:
+                    if depth < _MAX_DEPTH and entry.name not in (".git", "node_modules", "__pycache__"):
+                        stack.append((Path(entry.path), depth + 1))
+                else:
+                    files.append(rel)
+        lower: dict[str, str] = {}
+        for f in files:
+            lower.setdefault(f.lower(), f)
+        return cls(root, frozenset(files), truncated, lower)
+
+    def images(self, figures_dir: str = "figures") -> list[str]:
+        """Image files under the figures folder, sorted."""
+        prefix = figures_dir.strip("/") + "/"
+        return sorted(f for f in self.files if f.startswith(prefix) and f.lower().endswith(IMAGE_SUFFIXES))
+
+    def resolve(self, target: str) -> "Resolved":
+        """Where a link target points, relative to the report's folder."""
+        t = target.strip()
+        if t.startswith("<") and t.endswith(">"):
+            t = t[1:-1]
+        t = t.split("#", 1)[0].split("?", 1)[0]
+        lowered = t.lower()
+        if lowered.startswith(("http://", "https://", "data:", "mailto:", "//")):
+            return Resolved(target, None, "remote")
+        if lowered.startswith("file:") or t.startswith("/") or (len(t) > 1 and t[1] == ":") or t.startswith("\\"):
+            return Resolved(target, None, "absolute")
+        from urllib.parse import unquote
+
+        parts: list[str] = []
+        for part in PurePosixPath(unquote(t).replace("\\", "/")).parts:
+            if part in (".", ""):
+                continue
+            if part == "..":
+                if not parts:
+                    return Resolved(target, None, "outside")
+                parts.pop()
+            else:
+                parts.append(part)
+        rel = "/".join(parts)
+        if not rel:
+            return Resolved(target, None, "empty")
+        if rel in self.files:
+            return Resolved(target, rel, "exists")
+        real = self.by_lower.get(rel.lower())
+        if real is not None:
+            return Resolved(target, real, "case")
+        return Resolved(target, rel, "missing")
+
+
+@dataclass(frozen=True)
+class Resolved:
+    target: str
+    relative: str | None  # the path under the report's folder (the real name when "case")
+    state: str  # exists, case, missing, outside, absolute, remote, empty

@@ -1,0 +1,149 @@
+"""Every finding the engine can report: its code, default severity and documentation.
+
+A rule's documentation lives here beside its code and is what ``docs/rules.md`` is generated
+from (``python -m mlops_report.rules.docs``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    scope: str  # "question" or "document"
+    summary: str
+    why: str
+    example: str
+    fix: str
+
+
+_RULES = [
+    Rule("word-count", "warning", "question",
+         "The answer has fewer or more words than its question allows, counted the way the official checker counts them.",
+         "The course's `report.py check` splits the answer at white space and counts every piece: markdown marks, code, "
+         "URLs and the placeholder included. Its count is the one the teachers see; the message also gives the answer's "
+         "own count when the two differ.",
+         "A question that allows 100-200 words and an answer of 98 pieces of text.",
+         "Write or cut the number of words the message names. Hover the question heading to see both counts live."),
+    Rule("image-count", "warning", "question",
+         "The answer has fewer or more figures than its question asks for, as the official checker counts them.",
+         "The checker counts only `![alt](path)` written on one line. A question asking for 1-3 screenshots fails with 0.",
+         "Question 14 asks for 1 to 3 screenshots and the answer has none.",
+         "Insert a figure: the quick fix offers every image under `figures/` that the report does not link yet."),
+    Rule("image-not-counted", "warning", "question",
+         "A figure written as an HTML `<img>`, a reference-style image, an image split over lines, or a plain link "
+         "to an image file: it may render, but the official checker does not count it.",
+         "GitHub's drag-and-drop inserts `<img>` tags; the checker then reports 0 screenshots.",
+         "`<img width=\"600\" src=\"figures/loss.png\">`",
+         "Rewrite it as `![alt](figures/loss.png)` (one click)."),
+    Rule("image-missing-file", "error", "question",
+         "A figure's path names no file in the report's folder.",
+         "The handed-in report shows a broken image.",
+         "`![loss](figures/loss.png)` while `figures/` holds no `loss.png`.",
+         "Add the file under `reports/figures/` or correct the path."),
+    Rule("image-path-case", "error", "question",
+         "A figure's path differs in upper/lower case from the file on disk.",
+         "Windows and macOS ignore the case, so it looks right on the author's machine; the course builds the report "
+         "on Linux, where the image is missing.",
+         "`![loss](figures/Loss.PNG)` for the file `figures/loss.png`.",
+         "Use the file's real name (one click)."),
+    Rule("image-outside-figures", "warning", "question",
+         "A figure's file is not under the report's `figures/` folder (or lies outside the reports folder, or is an "
+         "absolute path or URL).",
+         "Only the reports folder is collected for the hand-in, and the template asks for images in `reports/figures/`.",
+         "`![arch](../docs/architecture.png)`",
+         "Move the file into `figures/` and update the link (the quick fix never overwrites a file)."),
+    Rule("image-bad-extension", "warning", "question",
+         "A figure is not a `.png`, `.jpg` or `.jpeg` file.",
+         "The template accepts only these three formats.",
+         "`![pipeline](figures/pipeline.svg)`",
+         "Export the figure as PNG or JPEG."),
+    Rule("placeholder-left", "warning", "question",
+         "The answer has text and still holds the `--- question N fill here ---` placeholder.",
+         "The checker never removes the placeholder: it adds 6 words to the count and shows in the hand-in.",
+         "An answer followed by `--- question 7 fill here ---`.",
+         "Remove the placeholder (one click)."),
+    Rule("answer-wrapped", "warning", "question",
+         "The answer is wrapped in the placeholder's dashes: `--- our answer ---`.",
+         "The dashes are counted as two words and show in the hand-in.",
+         "`--- 42 ---`",
+         "Remove the dashes (one click)."),
+    Rule("unanswered", "warning", "question",
+         "The question has no answer yet (only the placeholder, or nothing).",
+         "The checker counts the placeholder as 6 words, so an empty answer to a question with a minimum of 0 even "
+         "passes; it is still unanswered.",
+         "`--- question 12 fill here ---` alone under the instructions.",
+         "Write the answer in place of the placeholder."),
+    Rule("answer-in-quote", "warning", "question",
+         "The answer was typed inside the instruction quote (on or right under the `> Answer:` line).",
+         "It renders as part of the grey instruction block, and every `>` is counted as a word.",
+         "`> Answer: We used ...`",
+         "Move the text out of the quote, below the label (one click)."),
+    Rule("answer-truncated", "warning", "question",
+         "A `##` (a heading, a `## comment` in code, `##` in a URL) inside an answer that is not the last one.",
+         "The official checker cuts the answer at the first `##`: everything after it is not counted.",
+         "A `#### Results` sub-heading in the middle of a 150-word answer; the checker sees 40 words.",
+         "Turn the heading into bold text (one click), or remove the `##`."),
+    Rule("answer-label-extra", "warning", "question",
+         "The literal text `Answer:` inside an answer.",
+         "The checker splits the whole report at every `Answer:`: everything before this one in the answer is dropped.",
+         "`Answer: yes, we did.` written at the start of a 150-word answer.",
+         "Reword it (for example `Answer -`)."),
+    Rule("trailing-content", "warning", "question",
+         "Text after the last question's answer, under a heading of its own.",
+         "The checker counts everything up to the end of the file into the last answer.",
+         "A `## References` section at the end of the report.",
+         "Move the text into an answer, or remove it."),
+    Rule("checker-crash", "error", "document",
+         "The official `report.py check` will stop with an error instead of checking the report.",
+         "It insists on exactly one answer per question of its edition. A deleted or renamed `### Question N` heading, "
+         "a `###` in the last answer or a missing `Answer:` label changes the count, and the check reports nothing.",
+         "`### Question 5` renamed to `## Question 5`.",
+         "Restore the heading or label the message points at."),
+    Rule("question-missing", "error", "document",
+         "A question of the edition has no `### Question N` heading in the report.",
+         "Its answer merges into the previous one, and the official check fails.",
+         "`### Question 12` deleted together with its instructions.",
+         "Restore the question's heading and instructions."),
+    Rule("question-duplicate", "error", "question",
+         "Two questions carry the same number.",
+         "The checker matches answers to limits by position, so every later answer is judged by the wrong limits.",
+         "Two `### Question 9` headings.",
+         "Renumber or merge them."),
+    Rule("question-order", "warning", "question",
+         "A question stands out of numeric order.",
+         "The checker judges answers by position, so a moved question gets another question's limits.",
+         "`### Question 8` after `### Question 9`.",
+         "Move the question back into place."),
+    Rule("instructions-edited", "warning", "question",
+         "A question's instruction block (prompt, length line, example or `Answer:` label) differs from the template.",
+         "The official limits still apply whatever the text says, and teachers expect the template's questions.",
+         "The example removed, or `100-200 words` edited to `50-200 words`.",
+         "Restore the original instructions (one click when the original is at hand in git history or a template file)."),
+    Rule("group-number", "warning", "question",
+         "Question 1 is not a group number.",
+         "Teachers match reports to groups by this number.",
+         "`--- question 1 fill here ---` or `our group`.",
+         "Write the number you signed up with, for example `42`."),
+    Rule("study-number", "warning", "question",
+         "An entry of question 2 is not a DTU study number (`s` followed by 6 digits).",
+         "Teachers match each member to the report by study number.",
+         "`s24, S2456789`",
+         "Write each study number in full, for example `s123456`."),
+    Rule("checkbox-mark", "warning", "document",
+         "A checklist item marked with something other than `[ ]`, `[x]` or `[X]`.",
+         "Markdown renders only these as check boxes, and the course reads the checklist by them.",
+         "`* [✅] Create a git repository`",
+         "Use `[x]` (one click)."),
+    Rule("html-render", "information", "question",
+         "A table or fenced code block: the course's `report.py html` (plain Markdown, no extensions) will not render "
+         "it as the group sees it in its editor.",
+         "The hand-in page shows a table as raw `|` text and a fenced block as inline code in a paragraph.",
+         "A results table in question 13.",
+         "Keep it if the editor view is what matters; otherwise use a list, or indent code by four spaces."),
+]
+
+RULES: dict[str, Rule] = {r.code: r for r in _RULES}

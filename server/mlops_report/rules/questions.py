@@ -1,0 +1,444 @@
+"""Findings about one question: its counts, its figures, its answer's traps.
+
+Each check takes a ``QuestionContext`` and yields findings; nothing here looks outside the
+question except through the context (the checker's counts, the files on disk).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..checker import CheckerAnswer
+from ..disk import IMAGE_SUFFIXES, Disk
+from ..editions import Limits
+from ..findings import Edit, Finding, Fix, Move
+from ..parse import Figure, Question
+from ..text import Span
+
+
+@dataclass(frozen=True)
+class QuestionContext:
+    question: Question
+    text: str  # the whole document
+    counted: CheckerAnswer | None  # what the official checker counts for this answer
+    limits: Limits  # the limits the checker applies to it
+    last: bool  # the last question: the checker never truncates it
+    disk: Disk | None  # None: the report is not saved
+    figures_dir: str
+    linked: frozenset[str]  # image paths (relative to the report) linked anywhere in the report
+    references: dict[str, str]
+    edited: str | None  # how the instructions differ from the edition's, if they do
+    restore: str | None  # the original instruction text, when it is at hand
+
+
+def _f(code: str, q: Question, span: Span, message: str, *fixes: Fix, **data) -> Finding:
+    return Finding(code, "", q.number, span, message, tuple(fixes), data)
+
+
+def _range(r: tuple[int, int]) -> str:
+    return f"{r[0]}-{r[1]}" if r[0] != r[1] else f"{r[0]}"
+
+
+def _heading_span(q: Question) -> Span:
+    return q.heading.span
+
+
+# -- counts ---------------------------------------------------------------------------------------
+
+
+def word_count(c: QuestionContext) -> Iterator[Finding]:
+    q, lim, counted = c.question, c.limits, c.counted
+    if lim.words is None or counted is None:
+        return
+    lo, hi = lim.words
+    n = counted.words
+    if lo <= n <= hi:
+        return
+    own = q.answer.words
+    if n < lo:
+        msg = f"Question {q.number}: {n} words, the checker needs {lo}-{hi}: add {lo - n}"
+    else:
+        msg = f"Question {q.number}: {n} words, the checker allows {lo}-{hi}: cut {n - hi}"
+    if own != n:
+        msg += f" (the answer itself has {own} words; {_why_differs(c)})"
+    yield _f("word-count", q, _heading_span(q), msg, words=n, own=own, min=lo, max=hi)
+
+
+def _why_differs(c: QuestionContext) -> str:
+    q, counted = c.question, c.counted
+    reasons = []
+    if q.answer.placeholders:
+        reasons.append("the placeholder counts 6")
+    if q.answer.wrapper:
+        reasons.append("the --- dashes count 2")
+    if counted is not None and counted.cut is not None and counted.cut < q.answer.span.end and not c.last:
+        if c.text[counted.cut : q.answer.span.end].strip():
+            reasons.append("the checker stops at a ##")
+    if q.answer.labels:
+        reasons.append("the checker drops the text before a second 'Answer:'")
+    if counted is not None and counted.counted.end > q.answer.span.end:
+        reasons.append("text after the last answer is counted into it")
+    return "; ".join(reasons) or "the checker counts markdown marks as words"
+
+
+def image_count(c: QuestionContext) -> Iterator[Finding]:
+    q, lim, counted = c.question, c.limits, c.counted
+    if lim.images is None or counted is None:
+        return
+    lo, hi = lim.images
+    n = counted.images
+    if lo <= n <= hi:
+        return
+    uncounted = sum(1 for f in q.answer.figures if not f.counted)
+    if n < lo:
+        msg = f"Question {q.number}: {n} figures, the checker needs {_range(lim.images)}"
+        if uncounted:
+            msg += f" ({uncounted} more written in a form it does not count)"
+    else:
+        msg = f"Question {q.number}: {n} figures, the checker allows at most {hi}"
+    fixes: tuple[Fix, ...] = ()
+    if n < lo:
+        fixes = tuple(_insert_figure_fixes(c))
+    yield _f("image-count", q, _heading_span(q), msg, *fixes, images=n, min=lo, max=hi)
+
+
+def _answer_end(c: QuestionContext) -> tuple[int, str, str]:
+    """Where to insert a line at the end of the answer's content, and the breaks around it."""
+    a = c.question.answer
+    body = c.text[a.span.start : a.span.end]
+    stripped = body.rstrip()
+    end = a.span.start + len(stripped)
+    nl = "\r\n" if "\r\n" in body else "\n"
+    if not stripped.strip():
+        # an empty answer: insert after the label line
+        return end, nl + nl, nl
+    return end, nl + nl, ""
+
+
+def _insert_figure_fixes(c: QuestionContext) -> Iterator[Fix]:
+    at, before, after = _answer_end(c)
+    images = c.disk.images(c.figures_dir) if c.disk is not None else []
+    unlinked = [p for p in images if p not in c.linked]
+    for path in unlinked:
+        name = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        yield Fix(f"Insert figure {path}", "insertFigure",
+                  (Edit(Span(at, at), f"{before}![{name}]({path}){after}"),), safe=False)
+    if not unlinked:
+        yield Fix("Insert figure snippet", "insertFigure",
+                  (Edit(Span(at, at), f"{before}![describe the figure]({c.figures_dir}/FILE.png){after}"),), safe=False)
+
+
+# -- figures --------------------------------------------------------------------------------------
+
+
+def _target_for(c: QuestionContext, fig: Figure) -> str:
+    if fig.kind == "reference":
+        return c.references.get(fig.target.lower() or fig.alt.lower(), "")
+    return fig.target
+
+
+def image_not_counted(c: QuestionContext) -> Iterator[Finding]:
+    q = c.question
+    for fig in q.answer.figures:
+        if fig.counted:
+            continue
+        target = _target_for(c, fig)
+        form = {"html": "an HTML <img>", "reference": "a reference-style image",
+                "link": "a link without !", "inline": "an image split over lines"}[fig.kind]
+        msg = f"Question {q.number}: this figure is {form}; report.py check does not count it"
+        fixes = ()
+        if target:
+            alt = re.sub(r"[\r\n]+\s*", " ", fig.alt).strip() or target.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            alt = alt.replace("]", "")
+            fixes = (Fix(f"Rewrite as ![{alt}]({target})", "rewriteImage",
+                         (Edit(fig.span, f"![{alt}]({target})"),)),)
+        yield _f("image-not-counted", q, fig.span, msg, *fixes)
+
+
+def image_files(c: QuestionContext) -> Iterator[Finding]:
+    """image-missing-file, image-path-case, image-outside-figures, image-bad-extension."""
+    q = c.question
+    prefix = c.figures_dir.strip("/") + "/"
+    for fig in q.answer.figures:
+        target = _target_for(c, fig)
+        if not target:
+            continue
+        span = fig.target_span if fig.kind != "reference" else fig.span
+        path = target.split("#", 1)[0].split("?", 1)[0]
+        if not path.lower().endswith(IMAGE_SUFFIXES) and not path.lower().startswith(("http://", "https://", "data:")):
+            yield _f("image-bad-extension", q, span,
+                     f"Question {q.number}: {target} is not a .png, .jpg or .jpeg file")
+        if c.disk is None:
+            continue
+        r = c.disk.resolve(target)
+        if r.state in ("remote", "absolute", "outside"):
+            where = {"remote": "a web address", "absolute": "an absolute path",
+                     "outside": "outside the reports folder"}[r.state]
+            yield _f("image-outside-figures", q, span,
+                     f"Question {q.number}: {target} is {where}; only files under reports/{prefix} are handed in")
+            continue
+        if r.state == "missing":
+            yield _f("image-missing-file", q, span,
+                     f"Question {q.number}: {target} does not exist in the report's folder")
+            continue
+        if r.state == "case":
+            real = r.relative or ""
+            fixed = _same_style(target, real)
+            yield _f("image-path-case", q, span,
+                     f"Question {q.number}: {target} differs in case from the file {real}; Linux will not find it",
+                     Fix(f"Use the file's real name {fixed}", "pathCase", (Edit(span, fixed),)))
+        rel = r.relative or ""
+        if r.state in ("exists", "case") and not rel.startswith(prefix):
+            name = rel.rsplit("/", 1)[-1]
+            new_rel = prefix + name
+            fixes = [Fix(f"Link {new_rel} instead", "moveToFigures", (Edit(span, new_rel),), safe=False)] \
+                if new_rel in c.disk.files else [
+                Fix(f"Move {rel} to {new_rel} and update the link", "moveToFigures", (Edit(span, new_rel),),
+                    (Move(str(c.disk.root / rel), str(c.disk.root / new_rel)),), safe=False)]
+            yield _f("image-outside-figures", q, span,
+                     f"Question {q.number}: {target} is not in the {prefix} folder", *fixes)
+
+
+def _same_style(written: str, real: str) -> str:
+    return ("./" + real) if written.startswith("./") else real
+
+
+# -- the answer's own traps -----------------------------------------------------------------------
+
+
+def _remove_span_line(text: str, span: Span) -> Span:
+    """``span`` widened to its whole line (with one line break) when nothing else is on it."""
+    ls = max(text.rfind("\n", 0, span.start), text.rfind("\r", 0, span.start)) + 1
+    le = span.end
+    while le < len(text) and text[le] not in "\r\n":
+        le += 1
+    if text[ls : span.start].strip() or text[span.end : le].strip():
+        return span
+    if text.startswith("\r\n", le):
+        le += 2
+    elif le < len(text):
+        le += 1
+    return Span(ls, le)
+
+
+def placeholders(c: QuestionContext) -> Iterator[Finding]:
+    """placeholder-left, answer-wrapped and unanswered."""
+    q, a = c.question, c.question.answer
+    if a.is_empty:
+        span = a.placeholders[0] if a.placeholders else (q.instructions.label or q.heading.span)
+        extra = " (the checker counts its placeholder as 6 words)" if a.placeholders else ""
+        yield _f("unanswered", q, span, f"Question {q.number} is not answered yet{extra}")
+        return
+    for p in a.placeholders:
+        yield _f("placeholder-left", q, p,
+                 f"Question {q.number}: the placeholder is still here; the checker counts it as 6 words",
+                 Fix("Remove the placeholder", "removePlaceholder", (Edit(_remove_span_line(c.text, p), ""),)))
+    if a.wrapper:
+        left, right = a.wrapper
+        lw = Span(left.start, left.end + _spaces_after(c.text, left.end))
+        rw = Span(right.start - _spaces_before(c.text, right.start), right.end)
+        yield _f("answer-wrapped", q, Span(left.start, right.end),
+                 f"Question {q.number}: the answer is wrapped in --- dashes; the checker counts them as 2 words",
+                 Fix("Remove the --- dashes", "removeDashes", (Edit(lw, ""), Edit(rw, ""))))
+
+
+def _spaces_after(text: str, i: int) -> int:
+    n = 0
+    while i + n < len(text) and text[i + n] in " \t":
+        n += 1
+    return n
+
+
+def _spaces_before(text: str, i: int) -> int:
+    n = 0
+    while i - n - 1 >= 0 and text[i - n - 1] in " \t":
+        n += 1
+    return n
+
+
+_QUOTE_PREFIX = re.compile(r"[ \t]{0,3}>[ \t]?")
+
+
+def answer_in_quote(c: QuestionContext) -> Iterator[Finding]:
+    q, a, text = c.question, c.question.answer, c.text
+    label = q.instructions.label
+    if label is None or not q.instructions.quoted:
+        return
+    # the label line's rest, then following lines that continue the quote
+    pos = a.span.start
+    eol = _eol(text, pos)
+    pieces = [text[pos:eol].strip()]
+    end = eol
+    nxt = _next_line(text, eol)
+    while nxt < a.span.end:
+        le = _eol(text, nxt)
+        m = _QUOTE_PREFIX.match(text, nxt, le)
+        if not m:
+            break
+        pieces.append(text[m.end() : le].rstrip())
+        end = le
+        nxt = _next_line(text, le)
+    while pieces and not pieces[-1].strip():
+        pieces.pop()
+    if not any(p.strip() for p in pieces):
+        return
+    first = next(i for i, p in enumerate(pieces) if p.strip())
+    body = pieces[first:]
+    nl = "\r\n" if "\r\n" in text[pos:end + 2] else "\n"
+    # the span runs from the label's end to the end of the last quoted line with text
+    last_line_end = end
+    yield _f("answer-in-quote", q, Span(pos, last_line_end) if pos < last_line_end else Span(label.start, label.end),
+             f"Question {q.number}: the answer is inside the instruction quote; it renders as part of the "
+             "instructions and every > counts as a word",
+             Fix("Move the answer out of the quote", "unquoteAnswer",
+                 (Edit(Span(pos, last_line_end), nl + nl + nl.join(body)),)))
+
+
+def _eol(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] not in "\r\n":
+        pos += 1
+    return pos
+
+
+def _next_line(text: str, eol: int) -> int:
+    if text.startswith("\r\n", eol):
+        return eol + 2
+    return eol + 1 if eol < len(text) else eol + 1
+
+
+def answer_truncated(c: QuestionContext) -> Iterator[Finding]:
+    q, a, counted = c.question, c.question.answer, c.counted
+    if c.last or counted is None or counted.cut is None:
+        return
+    cut = counted.cut
+    if not (a.span.start <= cut < a.span.end) or not c.text[cut : a.span.end].strip():
+        return
+    seen = counted.words
+    own = a.words
+    eol = _eol(c.text, cut)
+    heading = next((b for b in a.blocks if b.kind == "heading" and b.span.start <= cut < b.span.end), None)
+    fixes = ()
+    if heading is not None:
+        line = c.text[heading.span.start : heading.span.end]
+        title = re.sub(r"^[ \t]*#+[ \t]*|[ \t]+#+[ \t]*$", "", line).strip()
+        fixes = (Fix("Turn the heading into bold text", "headingToBold",
+                     (Edit(heading.span, f"**{title}**" if title else ""),)),)
+    what = "heading" if heading else "'##'"
+    yield _f("answer-truncated", q, Span(cut, eol),
+             f"Question {q.number}: the checker stops at this {what}: it counts {seen} words of an answer of {own}",
+             *fixes, seen=seen, own=own)
+
+
+def answer_label_extra(c: QuestionContext) -> Iterator[Finding]:
+    q = c.question
+    for lab in q.answer.labels:
+        yield _f("answer-label-extra", q, lab,
+                 f"Question {q.number}: 'Answer:' inside the answer; the checker drops everything before it")
+
+
+def trailing_content(c: QuestionContext) -> Iterator[Finding]:
+    """Text after the last question that the checker adds to the last answer."""
+    if not c.last or c.counted is None:
+        return
+    q = c.question
+    end = c.counted.counted.end
+    if end <= q.span.end:
+        return
+    extra = c.text[q.span.end : end]
+    if not extra.strip():
+        return
+    start = q.span.end + (len(extra) - len(extra.lstrip()))
+    n = len(extra.split())
+    yield _f("trailing-content", q, Span(start, _eol(c.text, start)),
+             f"Question {q.number}: the {n} words after the last answer are counted into it by the checker")
+
+
+def instructions_edited(c: QuestionContext) -> Iterator[Finding]:
+    if not c.edited:
+        return
+    q = c.question
+    span = q.instructions.span if q.instructions.span.end > q.instructions.span.start else q.heading.span
+    first = span.start + (len(c.text[span.start:span.end]) - len(c.text[span.start:span.end].lstrip()))
+    span = Span(first, min(span.end, _eol(c.text, first)))
+    lim = c.limits
+    official = ", ".join(
+        x for x in (f"{_range(lim.words)} words" if lim.words else "",
+                    f"{_range(lim.images)} figures" if lim.images else "") if x
+    ) or "no limits"
+    fixes = ()
+    if c.restore is not None:
+        s = q.instructions.span
+        fixes = (Fix("Restore the original instructions", "restoreInstructions",
+                     (Edit(Span(s.start, s.end), c.restore),), safe=False),)
+    yield _f("instructions-edited", q, span,
+             f"Question {q.number}: {c.edited}; the official limits still apply ({official})", *fixes)
+
+
+_NUMBER = re.compile(r"\d+")
+_STUDY = re.compile(r"[sS]\d{6}")
+
+
+def group_number(c: QuestionContext) -> Iterator[Finding]:
+    q = c.question
+    if q.number != 1 or q.answer.is_empty:
+        return
+    a = q.answer
+    own = _own_text(c)
+    if not _NUMBER.search(own):
+        yield _f("group-number", q, _content_span(c),
+                 f"Question 1: {own.strip()[:40]!r} is not a group number")
+
+
+def study_number(c: QuestionContext) -> Iterator[Finding]:
+    q = c.question
+    if q.number != 2 or q.answer.is_empty:
+        return
+    a = q.answer
+    text = c.text
+    for m in re.finditer(r"[A-Za-z]?\d[\w]*|[sS][\w]*\d[\w]*", text[a.span.start : a.span.end]):
+        token = m.group(0)
+        s = a.span.start + m.start()
+        if any(p.start <= s < p.end for p in a.placeholders):
+            continue
+        if re.fullmatch(r"s\d{6}", token):
+            continue
+        if re.fullmatch(r"[sS]\d+", token) or re.fullmatch(r"\d{6}", token):
+            yield _f("study-number", q, Span(s, s + len(token)),
+                     f"Question 2: {token} is not a study number (s followed by 6 digits)")
+
+
+def _own_text(c: QuestionContext) -> str:
+    a = c.question.answer
+    t = c.text[a.span.start : a.span.end]
+    for p in reversed(a.placeholders):
+        t = t[: p.start - a.span.start] + t[p.end - a.span.start :]
+    return t.replace("---", " ")
+
+
+def _content_span(c: QuestionContext) -> Span:
+    a = c.question.answer
+    body = c.text[a.span.start : a.span.end]
+    lead = len(body) - len(body.lstrip())
+    s = a.span.start + lead
+    return Span(s, _eol(c.text, s))
+
+
+def html_render(c: QuestionContext) -> Iterator[Finding]:
+    q = c.question
+    for b in q.answer.blocks:
+        if b.kind == "table":
+            msg = f"Question {q.number}: report.py html renders this table as plain text with | marks"
+        elif b.kind == "fence":
+            msg = f"Question {q.number}: report.py html renders this fenced code as inline code in a paragraph"
+        else:
+            continue
+        yield _f("html-render", q, Span(b.span.start, _eol(c.text, b.span.start)), msg)
+
+
+CHECKS = (
+    word_count, image_count, image_not_counted, image_files, placeholders, answer_in_quote,
+    answer_truncated, answer_label_extra, trailing_content, instructions_edited, group_number,
+    study_number, html_render,
+)

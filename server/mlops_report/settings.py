@@ -1,0 +1,76 @@
+"""User settings, shared by the CLI and the language server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .findings import SEVERITIES
+
+
+@dataclass(frozen=True)
+class Settings:
+    edition: str = "auto"
+    template_path: str = ""
+    figures_dir: str = "figures"
+    severity: dict[str, str] = field(default_factory=dict, hash=False)
+    disable: frozenset[str] = frozenset()
+
+    @property
+    def key(self) -> tuple:
+        return (self.edition, self.template_path, self.figures_dir,
+                tuple(sorted(self.severity.items())), tuple(sorted(self.disable)))
+
+
+def from_dict(raw: object) -> tuple[Settings, list[str]]:
+    """Settings from a client's JSON object; invalid entries fall back to defaults, with a
+    sentence each saying what was wrong."""
+    from .rules import RULES
+
+    problems: list[str] = []
+    if raw is None:
+        return Settings(), problems
+    if not isinstance(raw, dict):
+        return Settings(), [f"mlopsReport settings must be an object, not {type(raw).__name__}"]
+    out: dict = {}
+    edition = raw.get("edition", "auto")
+    if isinstance(edition, str) and edition.strip():
+        from .editions import by_id
+
+        if edition != "auto" and by_id(edition) is None:
+            problems.append(f"mlopsReport.edition: unknown edition {edition!r}; using auto")
+        else:
+            out["edition"] = edition
+    elif edition is not None:
+        problems.append("mlopsReport.edition must be a string")
+    for key, name in (("templatePath", "template_path"), ("figuresDir", "figures_dir")):
+        value = raw.get(key)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            if name == "figures_dir" and not value.strip():
+                continue
+            out[name] = value
+        else:
+            problems.append(f"mlopsReport.{key} must be a string")
+    severity = raw.get("severity") or {}
+    if isinstance(severity, dict):
+        ok = {}
+        for code, level in severity.items():
+            if code not in RULES:
+                problems.append(f"mlopsReport.severity: unknown code {code!r}")
+            elif level not in SEVERITIES and level != "off":
+                problems.append(f"mlopsReport.severity.{code}: {level!r} is not one of error, warning, information, hint, off")
+            else:
+                ok[code] = level
+        out["severity"] = ok
+    else:
+        problems.append("mlopsReport.severity must be an object of code to level")
+    disable = raw.get("disable") or []
+    if isinstance(disable, list) and all(isinstance(c, str) for c in disable):
+        unknown = [c for c in disable if c not in RULES]
+        if unknown:
+            problems.append(f"mlopsReport.disable: unknown codes {', '.join(unknown)}")
+        out["disable"] = frozenset(c for c in disable if c in RULES)
+    else:
+        problems.append("mlopsReport.disable must be a list of codes")
+    return Settings(**out), problems
