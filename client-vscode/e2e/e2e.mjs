@@ -270,7 +270,7 @@ try {
   });
 
   await check("the quick fix links a figure and the finding goes away", async () => {
-    await goToLine(figure.findingLine);
+    await goToLine(figure.headingLine);
     await page.keyboard.press("Control+.");
     const rows = page.locator(".action-widget .monaco-list-row");
     await rows.first().waitFor({ timeout: 20000 });
