@@ -69,10 +69,8 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     await next.start();
     client = next;
   } catch (error) {
+    // the language client has already told the user, with a button to this log
     log.error(`The server did not start: ${String(error)}`);
-    void vscode.window.showErrorMessage("MLOps Report: the server did not start. See the log for details.", "Show Log").then(
-      (choice) => choice && log.show(),
-    );
   }
 }
 

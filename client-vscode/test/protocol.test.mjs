@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
-import protocol from "vscode-languageserver-protocol/node.js";
+import protocol from "vscode-languageserver-protocol/node";
 import { makeWorkspace } from "./workspace.mjs";
 
 const {
@@ -98,6 +98,14 @@ function startServer(t) {
   let stderr = "";
   proc.stderr.on("data", (d) => (stderr += d));
   const exited = new Promise((res) => proc.on("exit", (code, signal) => res({ code, signal })));
+  // A server that dies fails the test at once, with its stderr, instead of leaving it hanging.
+  let onDeath;
+  const died = new Promise((_, reject) => (onDeath = reject));
+  died.catch(() => {});
+  let expectExit = false;
+  exited.then(({ code, signal }) => {
+    if (!expectExit) onDeath(new Error(`the server exited (code ${code}, signal ${signal}); stderr:\n${stderr}`));
+  });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   const published = new Map(); // uri -> latest diagnostics
   const statuses = new Map(); // uri -> latest mlopsReport/status
@@ -132,9 +140,18 @@ function startServer(t) {
   });
   const until = (ready, what, ms = 15000) => {
     if (ready()) return Promise.resolve();
-    return within(ms, new Promise((resolve) => waiters.push({ ready, resolve })), `${what}; server stderr:\n${stderr}`);
+    const waiting = new Promise((resolve) => waiters.push({ ready, resolve }));
+    return within(ms, Promise.race([waiting, died]), `${what}; server stderr:\n${stderr}`);
   };
-  return { proc, conn, exited, published, statuses, until, stderr: () => stderr };
+  /** A request's answer, or the reason there is none. */
+  const ask = (type, params, what, ms = 15000) => within(ms, Promise.race([conn.sendRequest(type, params), died]), what);
+  const shutdown = async () => {
+    await ask(ShutdownRequest.type, undefined, "the shutdown response", 5000);
+    expectExit = true;
+    await conn.sendNotification(ExitNotification.type);
+    return within(5000, exited, "the server to exit");
+  };
+  return { proc, conn, exited, published, statuses, until, ask, shutdown, stderr: () => stderr };
 }
 
 test("the bundled server checks a report the way VS Code asks", async (t) => {
@@ -146,9 +163,9 @@ test("the bundled server checks a report the way VS Code asks", async (t) => {
   const server = startServer(t);
   const { conn } = server;
 
-  const init = await within(
-    20000,
-    conn.sendRequest(InitializeRequest.type, {
+  const init = await server.ask(
+    InitializeRequest.type,
+    {
       processId: process.pid,
       clientInfo: { name: "Visual Studio Code", version: "1.100.3" },
       locale: "en",
@@ -156,8 +173,9 @@ test("the bundled server checks a report the way VS Code asks", async (t) => {
       workspaceFolders: [{ uri: pathToFileURL(scenario.root).href, name: "workspace" }],
       capabilities: VSCODE_CAPABILITIES,
       initializationOptions: SETTINGS,
-    }),
+    },
     "the initialize result",
+    20000,
   );
   const caps = init.capabilities;
   assert.ok(caps.hoverProvider, "hover");
@@ -172,7 +190,7 @@ test("the bundled server checks a report the way VS Code asks", async (t) => {
   // Diagnostics: pulled when the server offers pull (as VS Code then does), else pushed.
   async function diagnostics() {
     if (caps.diagnosticProvider) {
-      const report = await within(15000, conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } }), "pulled diagnostics");
+      const report = await server.ask(DocumentDiagnosticRequest.type, { textDocument: { uri } }, "pulled diagnostics");
       return report.items ?? [];
     }
     await server.until(() => server.published.has(uri), "published diagnostics");
@@ -195,24 +213,25 @@ test("the bundled server checks a report the way VS Code asks", async (t) => {
   assert.equal(status.answered, scenario.answered);
 
   // Hover on the heading of the short question: its limits.
-  const hover = await conn.sendRequest(HoverRequest.type, {
-    textDocument: { uri },
-    position: { line: scenario.short.headingLine, character: 6 },
-  });
+  const hover = await server.ask(
+    HoverRequest.type,
+    { textDocument: { uri }, position: { line: scenario.short.headingLine, character: 6 } },
+    "the hover",
+  );
   const hoverText = typeof hover?.contents === "string" ? hover.contents : (hover?.contents?.value ?? JSON.stringify(hover));
   assert.match(hoverText, new RegExp(`${scenario.short.minWords}\\s*[–-]\\s*${scenario.short.maxWords}\\s*words`));
 
   // Quick fixes for the missing figure: one per image not linked yet.
-  let actions = await conn.sendRequest(CodeActionRequest.type, {
-    textDocument: { uri },
-    range: imageCount.range,
-    context: { diagnostics: [imageCount], only: ["quickfix"], triggerKind: 1 },
-  });
+  const actions = await server.ask(
+    CodeActionRequest.type,
+    { textDocument: { uri }, range: imageCount.range, context: { diagnostics: [imageCount], only: ["quickfix"], triggerKind: 1 } },
+    "the code actions",
+  );
   const wanted = `Insert figure figures/${scenario.figure.image}`;
   let action = actions.find((a) => a.title === wanted);
   assert.ok(action, `"${wanted}" among ${actions.map((a) => a.title)}`);
   if (!action.edit && caps.codeActionProvider.resolveProvider) {
-    action = await conn.sendRequest(CodeActionResolveRequest.type, action);
+    action = await server.ask(CodeActionResolveRequest.type, action, "the resolved code action");
   }
   const edits = action.edit.changes?.[uri] ?? action.edit.documentChanges?.find((c) => c.textDocument?.uri === uri)?.edits;
   assert.ok(edits?.length, JSON.stringify(action.edit));
@@ -220,9 +239,11 @@ test("the bundled server checks a report the way VS Code asks", async (t) => {
   assert.ok(edits.some((e) => e.newText.includes(`![${alt}](figures/${scenario.figure.image})`)), JSON.stringify(edits));
 
   // Code lens over the short question: its count against the limits.
-  let lenses = await conn.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+  let lenses = await server.ask(CodeLensRequest.type, { textDocument: { uri } }, "the code lenses");
   if (caps.codeLensProvider.resolveProvider) {
-    lenses = await Promise.all(lenses.map((lens) => (lens.command ? lens : conn.sendRequest(CodeLensResolveRequest.type, lens))));
+    lenses = await Promise.all(
+      lenses.map((lens) => (lens.command ? lens : server.ask(CodeLensResolveRequest.type, lens, "a resolved code lens"))),
+    );
   }
   const lens = lenses.find((l) => l.range.start.line === scenario.short.headingLine);
   assert.ok(lens?.command, `a lens on line ${scenario.short.headingLine}: ${JSON.stringify(lenses.slice(0, 3))}`);
@@ -258,9 +279,7 @@ test("the bundled server checks a report the way VS Code asks", async (t) => {
   SETTINGS.disable = [];
   assert.ok(!disabled.some((d) => d.code === "image-count"), "image-count still reported after disabling it");
 
-  await within(5000, conn.sendRequest(ShutdownRequest.type), "the shutdown response");
-  await conn.sendNotification(ExitNotification.type);
-  const { code } = await within(5000, server.exited, "the server to exit");
+  const { code } = await server.shutdown();
   assert.equal(code, 0, server.stderr());
 });
 
@@ -270,16 +289,17 @@ test("a Markdown file that is not a report gets no findings and no status", asyn
   const uri = pathToFileURL(join(dir, "notes.md")).href;
   const server = startServer(t);
   const { conn } = server;
-  const init = await within(
-    20000,
-    conn.sendRequest(InitializeRequest.type, {
+  const init = await server.ask(
+    InitializeRequest.type,
+    {
       processId: process.pid,
       rootUri: pathToFileURL(dir).href,
       workspaceFolders: [{ uri: pathToFileURL(dir).href, name: "notes" }],
       capabilities: VSCODE_CAPABILITIES,
       initializationOptions: SETTINGS,
-    }),
+    },
     "the initialize result",
+    20000,
   );
   await conn.sendNotification(InitializedNotification.type, {});
   await conn.sendNotification(DidOpenTextDocumentNotification.type, {
@@ -287,7 +307,7 @@ test("a Markdown file that is not a report gets no findings and no status", asyn
   });
   let found;
   if (init.capabilities.diagnosticProvider) {
-    found = (await conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })).items ?? [];
+    found = (await server.ask(DocumentDiagnosticRequest.type, { textDocument: { uri } }, "pulled diagnostics")).items ?? [];
   } else {
     await new Promise((res) => setTimeout(res, 1500));
     found = server.published.get(uri) ?? [];
@@ -295,7 +315,5 @@ test("a Markdown file that is not a report gets no findings and no status", asyn
   assert.deepEqual(found, []);
   const status = server.statuses.get(uri);
   assert.ok(!status || !status.total, `a status for a non-report: ${JSON.stringify(status)}`);
-  await conn.sendRequest(ShutdownRequest.type);
-  await conn.sendNotification(ExitNotification.type);
-  assert.equal((await within(5000, server.exited, "the server to exit")).code, 0);
+  assert.equal((await server.shutdown()).code, 0, server.stderr());
 });
