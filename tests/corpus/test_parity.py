@@ -1,0 +1,98 @@
+"""The checker view against what the course's own report.py printed for real reports
+(../shared/reports/*/official.json)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from mlops_report.analysis import Analyzer
+from mlops_report.cli import read_report
+from mlops_report.editions.checkers import CHECKERS
+from tests.conftest import SHARED
+from tests import reference
+
+REPORTS = sorted(p for p in (SHARED / "reports").glob("*") if (p / "official.json").is_file()) \
+    if (SHARED / "reports").is_dir() else []
+
+pytestmark = [
+    pytest.mark.corpus,
+    pytest.mark.skipif(not REPORTS, reason=f"no real reports: {SHARED / 'reports'} is absent"),
+]
+
+
+def _load(folder):
+    official = json.loads((folder / "official.json").read_text(encoding="utf-8"))
+    path = folder / "reports" / "README.md"
+    return official, path, read_report(path)
+
+
+@pytest.fixture(params=REPORTS, ids=lambda p: p.name)
+def case(request):
+    return _load(request.param)
+
+
+def test_detected_checker_is_the_one_that_ran(case):
+    official, path, text = case
+    analysis = Analyzer().analyse(text, path)
+    assert analysis.edition.checker.id == official["checker"].removesuffix("_report.py")
+
+
+def test_every_question_counts_as_official(case):
+    official, path, text = case
+    analysis = Analyzer().analyse(text, path)
+    assert analysis.view.crashes == official["crashes"]
+    assert len(analysis.view.answers) == official["answer_chunks"]
+    got = {q.number: (q.checker_words, q.checker_images) for q in analysis.questions}
+    want = {q["number"]: (q["words"], q["images"]) for q in official["questions"]}
+    assert got == want
+
+
+def test_limits_are_official(case):
+    official, path, text = case
+    spec = CHECKERS[official["checker"].removesuffix("_report.py")]
+    for n, lim in official["limits"].items():
+        ours = spec.limits.get(int(n))
+        words = tuple(lim["words"]) if lim["words"] else None
+        images = tuple(lim["images"]) if lim["images"] else None
+        assert (ours.words if ours else None, ours.images if ours else None) == (words, images), n
+
+
+def test_failures_and_verdict_match_the_warnings(case):
+    official, path, text = case
+    analysis = Analyzer().analyse(text, path)
+    failed = {int(m.group(1)) for w in official["warnings"] for m in [re.match(r"Question (\d+) failed", w)] if m}
+    ours = {v.position for v in analysis.view.verdicts if not v.passed}
+    assert ours == failed
+    assert analysis.passing == official["expected_questions"] - len(failed)
+    # word-count and image-count findings are exactly the official warnings
+    expected_findings = sorted(
+        (int(m.group(1)), "word-count" if m.group(2) == "words" else "image-count", int(m.group(3)))
+        for w in official["warnings"]
+        for m in [re.match(r"Question (\d+) failed check\. Expected number of (words|screenshots) .* got (\d+)", w)]
+    )
+    ours_findings = sorted(
+        (f.question, f.code, f.data["words"] if f.code == "word-count" else f.data["images"])
+        for f in analysis.findings if f.code in ("word-count", "image-count")
+    )
+    assert ours_findings == expected_findings
+
+
+def test_reference_implementation_agrees(case):
+    official, path, text = case
+    spec = CHECKERS[official["checker"].removesuffix("_report.py")]
+    out = reference.run(text, spec.family, spec.expected)
+    assert out.words == [q["words"] for q in official["questions"]]
+    assert out.images == [q["images"] for q in official["questions"]]
+
+
+def test_crlf_and_bom_change_nothing(case):
+    official, path, text = case
+    plain = Analyzer().analyse(text, path)
+    for variant in (text.replace("\n", "\r\n"), "\ufeff" + text):
+        other = Analyzer().analyse(variant, path)
+        assert [(q.checker_words, q.checker_images, q.words, q.status) for q in other.questions] == \
+            [(q.checker_words, q.checker_images, q.words, q.status) for q in plain.questions]
+        assert [(f.code, f.question) for f in other.findings] == [(f.code, f.question) for f in plain.findings]
