@@ -16,4 +16,4 @@ def normalise(text: str) -> str:
 
 
 def fingerprint(text: str) -> str:
-    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(normalise(text).encode("utf-8", "surrogatepass")).hexdigest()[:16]
