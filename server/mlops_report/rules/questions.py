@@ -67,20 +67,26 @@ def word_count(c: QuestionContext) -> Iterator[Finding]:
 
 
 def _why_differs(c: QuestionContext) -> str:
-    q, counted = c.question, c.counted
+    return "; ".join(count_differences(c.question, c.text, c.counted, c.last)) \
+        or "the checker counts markdown marks as words"
+
+
+def count_differences(q: Question, text: str, counted: CheckerAnswer | None, last: bool) -> list[str]:
+    """Why the checker's count of an answer differs from the answer's own words (the hover
+    shows these too)."""
     reasons = []
     if q.answer.placeholders:
         reasons.append("the placeholder counts 6")
     if q.answer.wrapper:
         reasons.append("the --- dashes count 2")
-    if counted is not None and counted.cut is not None and counted.cut < q.answer.span.end and not c.last:
-        if c.text[counted.cut : q.answer.span.end].strip():
+    if counted is not None and counted.cut is not None and counted.cut < q.answer.span.end and not last:
+        if text[counted.cut : q.answer.span.end].strip():
             reasons.append("the checker stops at a ##")
     if q.answer.labels:
         reasons.append("the checker drops the text before a second 'Answer:'")
     if counted is not None and counted.counted.end > q.answer.span.end:
         reasons.append("text after the last answer is counted into it")
-    return "; ".join(reasons) or "the checker counts markdown marks as words"
+    return reasons
 
 
 def image_count(c: QuestionContext) -> Iterator[Finding]:

@@ -1,0 +1,118 @@
+"""Code actions: the engine's fixes as workspace edits.
+
+Every ``Fix`` becomes one action of kind ``quickfix.mlopsReport.<kind>``; its text edits are
+converted with the negotiated position encoding and its file moves become ``RenameFile``
+operations that never overwrite. ``source.fixAll.mlopsReport`` applies every safe fix at once.
+"""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from ..analysis import Analysis
+from ..findings import Finding, Fix
+from ..text import Span
+from .diagnostics import to_diagnostic
+from .documents import Document
+from .reports import path_of
+from .server import ReportServer
+
+QUICKFIX = "quickfix.mlopsReport"
+FIX_ALL = "source.fixAll.mlopsReport"
+
+
+def _uri(path: str) -> str:
+    from pathlib import Path
+
+    return Path(path).as_uri()
+
+
+def workspace_edit(server: ReportServer, doc: Document, fixes: list[Fix]) -> types.WorkspaceEdit | None:
+    """One edit for ``fixes``; None when the client cannot carry it out (a move without
+    rename support)."""
+    edits = [types.TextEdit(range=doc.range(e.span), new_text=e.new_text) for fix in fixes for e in fix.edits]
+    moves = [m for fix in fixes for m in fix.moves]
+    versioned = bool(server.capability("workspace.workspace_edit.document_changes", False))
+    if moves:
+        operations = server.capability("workspace.workspace_edit.resource_operations", None) or []
+        if types.ResourceOperationKind.Rename not in operations or path_of(doc.uri) is None:
+            return None
+        versioned = True  # a rename travels in documentChanges only
+    if not versioned:
+        return types.WorkspaceEdit(changes={doc.uri: edits})
+    changes: list = [types.TextDocumentEdit(
+        text_document=types.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version),
+        edits=edits)]
+    changes += [types.RenameFile(old_uri=_uri(m.source), new_uri=_uri(m.target),
+                                 options=types.RenameFileOptions(overwrite=False, ignore_if_exists=False))
+                for m in moves]
+    return types.WorkspaceEdit(document_changes=changes)
+
+
+def _wanted(kind: str, only: list[str] | None) -> bool:
+    return only is None or any(kind == o or kind.startswith(o + ".") for o in only)
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end or a.start == b.start
+
+
+def safe_fixes(analysis: Analysis) -> list[Fix]:
+    """Every safe fix of the document whose edits touch no other chosen fix's, in order."""
+    taken: list[Span] = []
+    out: list[Fix] = []
+    candidates = [fix for f in analysis.findings for fix in f.fixes[:1] if fix.safe and not fix.moves and fix.edits]
+    for fix in sorted(candidates, key=lambda x: min(e.span.start for e in x.edits)):
+        spans = [e.span for e in fix.edits]
+        if any(_overlaps(s, t) for s in spans for t in taken):
+            continue
+        taken += spans
+        out.append(fix)
+    return out
+
+
+def code_actions(server: ReportServer, doc: Document, analysis: Analysis,
+                 params: types.CodeActionParams) -> list[types.CodeAction]:
+    only = [str(getattr(k, "value", k)) for k in params.context.only] if params.context.only else None
+    wanted = doc.span(params.range)
+    asked = {(d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character)
+             for d in params.context.diagnostics}
+    out: list[types.CodeAction] = []
+    for f in analysis.findings:
+        if not f.fixes:
+            continue
+        diagnostic = to_diagnostic(doc, f)
+        r = diagnostic.range
+        key = (f.code, r.start.line, r.start.character, r.end.line, r.end.character)
+        touches = f.span.start <= wanted.end and wanted.start <= f.span.end
+        if not touches and key not in asked:
+            continue
+        for i, fix in enumerate(f.fixes):
+            kind = f"{QUICKFIX}.{fix.kind}"
+            if not _wanted(kind, only):
+                continue
+            edit = workspace_edit(server, doc, [fix])
+            if edit is None:
+                continue
+            out.append(types.CodeAction(title=fix.title, kind=kind, diagnostics=[diagnostic],
+                                        edit=edit, is_preferred=i == 0))
+    if _wanted(FIX_ALL, only):
+        fixes = safe_fixes(analysis)
+        if fixes:
+            edit = workspace_edit(server, doc, fixes)
+            if edit is not None:
+                n = len(fixes)
+                out.append(types.CodeAction(title=f"Fix all safe MLOps report problems ({n})",
+                                            kind=FIX_ALL, edit=edit))
+    return out
+
+
+def setup(server: ReportServer) -> None:
+    options = types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL])
+
+    @server.handler(types.TEXT_DOCUMENT_CODE_ACTION, options, empty=[])
+    def actions(params: types.CodeActionParams) -> list[types.CodeAction]:
+        found = server.analysis(params.text_document.uri)
+        if found is None or not found[1].is_report:
+            return []
+        return code_actions(server, *found, params)

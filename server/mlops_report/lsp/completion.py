@@ -1,0 +1,67 @@
+"""Completion of figure paths inside ``![...](`` and ``<img src="``, and a ``figure`` snippet."""
+
+from __future__ import annotations
+
+import re
+
+from lsprotocol import types
+
+from ..text import Span
+from .documents import Document
+from .reports import path_of
+from .server import ReportServer
+
+_IN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^\s)>]*)$")
+_IN_IMG_TAG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']*)$", re.IGNORECASE)
+TRIGGERS = ["(", "/", '"', "'"]
+
+
+def path_prefix(doc: Document, offset: int) -> Span | None:
+    """The part of a figure path typed before the cursor, when the cursor is inside one."""
+    line = doc.lines.line_of(offset)
+    start = doc.lines.starts[line]
+    before = doc.text[start:offset]
+    m = _IN_IMAGE.search(before) or _IN_IMG_TAG.search(before)
+    return Span(start + m.start(1), offset) if m else None
+
+
+def setup(server: ReportServer) -> None:
+    @server.handler(types.TEXT_DOCUMENT_COMPLETION,
+                    types.CompletionOptions(trigger_characters=TRIGGERS, resolve_provider=False), empty=None)
+    def complete(params: types.CompletionParams) -> types.CompletionList | None:
+        found = server.analysis(params.text_document.uri)
+        if found is None or not found[1].is_report:
+            return None
+        doc, _ = found
+        offset = doc.offset(params.position)
+        markdown = types.MarkupKind.Markdown in (
+            server.capability("text_document.completion.completion_item.documentation_format", None) or [])
+        snippets = bool(server.capability("text_document.completion.completion_item.snippet_support", False))
+        figures_dir = server.reports.settings.figures_dir.strip("/") or "figures"
+        typed = path_prefix(doc, offset)
+        if typed is not None:
+            path = path_of(doc.uri)
+            if path is None:
+                return types.CompletionList(is_incomplete=False, items=[])
+            disk = server.reports.disk(path)
+            replace = doc.range(typed)
+            items = []
+            for rel in disk.images(figures_dir):
+                uri = (disk.root / rel).as_uri()
+                doc_text = (types.MarkupContent(kind=types.MarkupKind.Markdown, value=f"![{rel}]({uri})")
+                            if markdown else rel)
+                items.append(types.CompletionItem(
+                    label=rel, kind=types.CompletionItemKind.File, detail="figure",
+                    documentation=doc_text, text_edit=types.TextEdit(range=replace, new_text=rel),
+                    filter_text=rel))
+            return types.CompletionList(is_incomplete=False, items=items)
+        if snippets:
+            item = types.CompletionItem(
+                label="figure", kind=types.CompletionItemKind.Snippet, detail="![alt](figures/...)",
+                insert_text=f"![${{1:alt}}]({figures_dir}/${{2:file.png}})$0",
+                insert_text_format=types.InsertTextFormat.Snippet)
+        else:
+            item = types.CompletionItem(
+                label="figure", kind=types.CompletionItemKind.Snippet, detail="![alt](figures/...)",
+                insert_text=f"![alt]({figures_dir}/)", insert_text_format=types.InsertTextFormat.PlainText)
+        return types.CompletionList(is_incomplete=False, items=[item])

@@ -1,0 +1,118 @@
+"""Findings as diagnostics: pulled (``textDocument/diagnostic``) by clients that can, pushed to
+the others, never both to one client.
+
+A pushed set carries the version it was computed for and is sent right after the analysis
+(which runs synchronously on the event loop), so it can never describe an older text. A pulled
+report's ``resultId`` names the version and the server's generation (settings, files), so an
+unchanged report is answered as such.
+"""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from ..analysis import Analysis
+from ..findings import Finding
+from ..text import Span
+from .documents import Document
+from .server import ReportServer
+
+RULES_URL = "https://github.com/mlops-report/mlops-report/blob/main/docs/rules.md"
+SOURCE = "mlops-report"
+UNSAVED_CODE = "figures-unsaved"
+UNSAVED_MESSAGE = "Save the report to check its figures: unsaved documents have no folder to look in"
+
+_SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "information": types.DiagnosticSeverity.Information,
+    "hint": types.DiagnosticSeverity.Hint,
+}
+
+
+def rule_url(code: str) -> str:
+    return f"{RULES_URL}#{code}"
+
+
+def to_diagnostic(doc: Document, f: Finding, links: bool = True) -> types.Diagnostic:
+    return types.Diagnostic(
+        range=doc.range(f.span),
+        message=f.message,
+        severity=_SEVERITY.get(f.severity, types.DiagnosticSeverity.Warning),
+        code=f.code,
+        code_description=types.CodeDescription(href=rule_url(f.code)) if links else None,
+        source=SOURCE,
+    )
+
+
+def unsaved_note(analysis: Analysis) -> Span | None:
+    """Where to say once that figures are checked only in a saved report: the first figure,
+    else the first question that asks for figures; None when figures do not matter."""
+    if analysis.saved or not analysis.is_report:
+        return None
+    for q in analysis.report.questions:
+        if q.answer.figures:
+            return q.answer.figures[0].span
+    for status, q in zip(analysis.questions, analysis.report.questions):
+        if status.limits.images is not None:
+            return q.heading.span
+    return None
+
+
+def diagnostics(server: ReportServer, doc: Document, analysis: Analysis) -> list[types.Diagnostic]:
+    if not analysis.is_report:
+        return []
+    links = bool(server.capability("text_document.publish_diagnostics.code_description_support", True)) \
+        or server.pull_diagnostics
+    out = [to_diagnostic(doc, f, links) for f in analysis.findings]
+    note = unsaved_note(analysis)
+    if note is not None:
+        out.append(types.Diagnostic(range=doc.range(note), message=UNSAVED_MESSAGE,
+                                    severity=types.DiagnosticSeverity.Information,
+                                    code=UNSAVED_CODE, source=SOURCE))
+    return out
+
+
+def setup(server: ReportServer) -> None:
+    published: set[str] = set()
+
+    def publish(doc: Document, analysis: Analysis) -> None:
+        if server.pull_diagnostics:
+            return
+        items = diagnostics(server, doc, analysis)
+        if not items and doc.uri not in published:
+            return  # a document that never had findings needs no empty set
+        published.add(doc.uri)
+        server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=items, version=doc.version))
+
+    def clear(doc: Document) -> None:
+        if server.pull_diagnostics or doc.uri not in published:
+            return
+        published.discard(doc.uri)
+        server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=[]))
+
+    def refreshed() -> None:
+        if server.pull_diagnostics and server.capability("workspace.diagnostics.refresh_support", False):
+            server.workspace_diagnostic_refresh(None)
+
+    server.on("analysed", publish)
+    server.on("closed", clear)
+    server.on("refreshed", refreshed)
+
+    empty = types.RelatedFullDocumentDiagnosticReport(items=[])
+
+    @server.handler(types.TEXT_DOCUMENT_DIAGNOSTIC,
+                    types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=False,
+                                            workspace_diagnostics=False),
+                    empty=empty)
+    def pull(params: types.DocumentDiagnosticParams):
+        found = server.analysis(params.text_document.uri)
+        if found is None:
+            return empty
+        doc, analysis = found
+        result_id = f"{doc.version}:{server.reports.generation}:{len(doc.text)}"
+        if params.previous_result_id == result_id:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        return types.RelatedFullDocumentDiagnosticReport(items=diagnostics(server, doc, analysis),
+                                                         result_id=result_id)

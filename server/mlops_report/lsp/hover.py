@@ -1,0 +1,157 @@
+"""Hover: a question's counts as the official checker sees them, a figure's file, a checklist's
+ticks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types
+
+from ..analysis import Analysis, QuestionStatus
+from ..parse import Figure, Question
+from ..rules.questions import count_differences
+from .diagnostics import UNSAVED_MESSAGE
+from .documents import Document
+from .reports import path_of
+from .server import ReportServer
+
+
+def _range(r: tuple[int, int] | None, unit: str) -> str:
+    if r is None:
+        return f"any number of {unit}"
+    return f"{r[0]}–{r[1]} {unit}" if r[0] != r[1] else f"{r[0]} {unit}"
+
+
+def verdict(status: QuestionStatus) -> str:
+    """Pass or fail, and what to change."""
+    if status.status == "crash":
+        return "**not judged**: report.py check crashes on this report"
+    todo = []
+    lim = status.limits
+    words, images = status.checker_words, status.checker_images
+    if lim.words and words is not None:
+        lo, hi = lim.words
+        if words < lo:
+            todo.append(f"add {lo - words} word{'s' if lo - words != 1 else ''}")
+        elif words > hi:
+            todo.append(f"cut {words - hi} word{'s' if words - hi != 1 else ''}")
+    if lim.images and images is not None:
+        lo, hi = lim.images
+        if images < lo:
+            todo.append(f"add {lo - images} figure{'s' if lo - images != 1 else ''}")
+        elif images > hi:
+            todo.append(f"remove {images - hi} figure{'s' if images - hi != 1 else ''}")
+    if status.status == "pass":
+        return "✓ **passes** report.py check"
+    return "✗ **fails** report.py check" + (": " + " and ".join(todo) if todo else "")
+
+
+def question_hover(server: ReportServer, doc: Document, analysis: Analysis, q: Question) -> str:
+    status = analysis.questions[analysis.report.questions.index(q)]
+    view = analysis.view
+    edition = analysis.edition
+    lim = status.limits
+    out = [f"**Question {q.number}**" + (f" · {q.section}" if q.section else "")]
+    if edition is not None:
+        out.append(f"Limits: {_range(lim.words, 'words')}, {_range(lim.images, 'figures')} "
+                   f"(edition {edition.label}, checked as report.py {edition.checker.id})")
+    if view is not None and view.crashes:
+        out.append(f"report.py check will crash: {view.crash}. The answer itself has {status.words} words.")
+    else:
+        line = f"Words: the checker counts **{status.checker_words}**"
+        if status.checker_words != status.words:
+            counted = view.answer_after(q.instructions.label.start) if view and q.instructions.label else None
+            last = q is analysis.report.questions[-1]
+            reasons = count_differences(q, doc.text, counted, last) or ["the checker counts markdown marks as words"]
+            line += f"; the answer itself has {status.words} ({'; '.join(reasons)})"
+        out.append(line)
+        figures = f"Figures: the checker counts **{status.checker_images}**"
+        if status.images != status.checker_images:
+            figures += f" of {status.images} linked (it counts only `![alt](path)` on one line)"
+        out.append(figures)
+    out.append(verdict(status))
+    findings = [f for f in analysis.findings if f.question == q.number and q.span.contains(f.span.start)]
+    if findings:
+        out.append("\n".join(f"- `{f.code}` {f.message}" for f in findings))
+    if any(f.code == "instructions-edited" and not f.fixes for f in findings):
+        out.append("The original instructions are not at hand (no first version in the report's git history "
+                   "and no `mlopsReport.templatePath`), so they cannot be restored automatically.")
+    return "\n\n".join(out)
+
+
+def figure_hover(server: ReportServer, doc: Document, analysis: Analysis, fig: Figure) -> str:
+    target = fig.target
+    if fig.kind == "reference":
+        target = analysis.report.references.get(fig.target.lower() or fig.alt.lower(), "")
+    counted = "counted by report.py check" if fig.counted else "**not counted** by report.py check"
+    out = [f"**Figure** `{target or fig.target}` ({counted})"]
+    path = path_of(doc.uri)
+    if path is None:
+        out.append(UNSAVED_MESSAGE + ".")
+        return "\n\n".join(out)
+    if not target:
+        out.append("No path: the reference has no definition.")
+        return "\n\n".join(out)
+    disk = server.reports.disk(path)
+    r = disk.resolve(target)
+    state = {
+        "exists": "the file exists", "case": f"only `{r.relative}` exists: the case differs",
+        "missing": "**no such file**", "outside": "**outside the report's folder**",
+        "absolute": "an absolute path: not handed in", "remote": "a web address: not handed in",
+        "empty": "an empty path",
+    }[r.state]
+    if r.relative is not None:
+        out.append(f"`{disk.root / r.relative}`: {state}")
+    else:
+        out.append(state[0].upper() + state[1:])
+    if r.state in ("exists", "case") and r.relative is not None:
+        file = (disk.root / r.relative)
+        try:
+            inside = file.resolve().is_relative_to(disk.root.resolve())
+        except OSError:
+            inside = False
+        if inside:
+            out.append(f"![{fig.alt or 'figure'}]({file.as_uri()})")
+    return "\n\n".join(out)
+
+
+def checklist_hover(analysis: Analysis, offset: int) -> tuple[str, types.Range | None] | None:
+    report = analysis.report
+    for h in report.checklist_groups:
+        if h.span.contains(offset):
+            items = [i for i in report.checklist if i.group == h.title]
+            ticked = sum(i.checked for i in items)
+            return f"**{h.title}**: {ticked} of {len(items)} items ticked", h.span
+    for h in report.sections:
+        if h.span.contains(offset) and "checklist" in h.title.lower():
+            ticked = sum(i.checked for i in report.checklist)
+            return f"**{h.title}**: {ticked} of {len(report.checklist)} items ticked", h.span
+    return None
+
+
+def setup(server: ReportServer) -> None:
+    @server.handler(types.TEXT_DOCUMENT_HOVER)
+    def hover(params: types.HoverParams) -> types.Hover | None:
+        found = server.analysis(params.text_document.uri)
+        if found is None or not found[1].is_report:
+            return None
+        doc, analysis = found
+        offset = doc.offset(params.position)
+        formats = server.capability("text_document.hover.content_format", None) or [types.MarkupKind.Markdown]
+        kind = types.MarkupKind.Markdown if types.MarkupKind.Markdown in formats else types.MarkupKind.PlainText
+
+        def answer(value: str, span) -> types.Hover:
+            return types.Hover(contents=types.MarkupContent(kind=kind, value=value),
+                               range=doc.range(span) if span is not None else None)
+
+        q = analysis.report.question_at(offset)
+        if q is not None:
+            fig = next((f for f in q.answer.figures if f.span.contains(offset)), None)
+            if fig is not None:
+                return answer(figure_hover(server, doc, analysis, fig), fig.span)
+            on_heading = q.heading.span.contains(offset)
+            return answer(question_hover(server, doc, analysis, q), q.heading.span if on_heading else None)
+        ticks = checklist_hover(analysis, offset)
+        if ticks is not None:
+            return answer(ticks[0], ticks[1])
+        return None

@@ -1,0 +1,66 @@
+"""A code lens above every ``### Question N``: its counts against its limits, live."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from ..analysis import Analysis, QuestionStatus
+from .documents import Document
+from .server import ReportServer
+
+
+def _limits(r: tuple[int, int]) -> str:
+    return f"{r[0]}–{r[1]}" if r[0] != r[1] else str(r[0])
+
+
+def title(status: QuestionStatus) -> str:
+    """``98 / 100–200 words ✗ · 0 / 1–3 figures``: the checker's counts and the verdict."""
+    if status.status == "crash":
+        return f"{status.words} words · report.py check crashes on this report"
+    words = status.checker_words if status.checker_words is not None else status.words
+    images = status.checker_images if status.checker_images is not None else status.images
+    parts = []
+    lim = status.limits
+    parts.append(f"{words} / {_limits(lim.words)} words" if lim.words else f"{words} words")
+    if lim.images:
+        parts.append(f"{images} / {_limits(lim.images)} figures")
+    elif images:
+        parts.append(f"{images} figures")
+    mark = "✓" if status.status == "pass" else "✗"
+    parts[0] += f" {mark}"
+    return " · ".join(parts)
+
+
+def lenses(doc: Document, analysis: Analysis) -> list[types.CodeLens]:
+    if not analysis.is_report:
+        return []
+    out = []
+    for q, status in zip(analysis.report.questions, analysis.questions):
+        start = doc.position(q.heading.span.start)
+        out.append(types.CodeLens(range=types.Range(start, start),
+                                  command=types.Command(title=title(status), command="")))
+    return out
+
+
+def setup(server: ReportServer) -> None:
+    shown: dict[str, list[str]] = {}
+
+    @server.handler(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False), empty=[])
+    def code_lens(params: types.CodeLensParams) -> list[types.CodeLens]:
+        found = server.analysis(params.text_document.uri)
+        if found is None:
+            return []
+        result = lenses(*found)
+        shown[params.text_document.uri] = [lens.command.title for lens in result if lens.command]
+        return result
+
+    def analysed(doc: Document, analysis: Analysis) -> None:
+        if doc.uri not in shown or not server.capability("workspace.code_lens.refresh_support", False):
+            return
+        titles = [title(s) for s in analysis.questions] if analysis.is_report else []
+        if titles != shown[doc.uri]:
+            shown[doc.uri] = titles
+            server.workspace_code_lens_refresh(None)
+
+    server.on("analysed", analysed)
+    server.on("closed", lambda doc: shown.pop(doc.uri, None))

@@ -1,0 +1,161 @@
+"""What the server knows of every report: one Analyzer, the files around each report folder,
+the original instructions, and the latest analysis of each open document.
+
+Nothing here waits on the file system more than once per analysis: a report folder is walked
+once (``Disk.scan``) and reused until a watched file changes or the report is saved; the
+original instructions are looked up once per file.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from ..analysis import Analysis, Analyzer
+from ..disk import Disk
+from ..settings import Settings
+from .documents import Document
+
+log = logging.getLogger(__name__)
+GIT_TIMEOUT = 3.0
+
+
+def path_of(uri: str) -> Path | None:
+    """The file a ``file:`` URI names; None for ``untitled:`` and other schemes."""
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    path = unquote(parsed.path)
+    if len(path) >= 3 and path[0] == "/" and path[2] == ":":  # file:///C:/...
+        path = path[1:]
+    return Path(path)
+
+
+class Reports:
+    def __init__(self) -> None:
+        self.analyzer = Analyzer()  # one per server: its per-question cache makes edits cheap
+        self.settings = Settings()
+        self.workspace_root: Path | None = None
+        self.generation = 0  # bumped when settings or files change: every analysis is stale
+        self._disks: dict[Path, Disk] = {}
+        self._originals: dict[tuple, dict[int, str] | None] = {}
+        self._latest: dict[str, tuple[tuple, Analysis]] = {}
+
+    # -- settings and files ---------------------------------------------------------------------
+
+    def use_settings(self, settings: Settings) -> bool:
+        if settings.key == self.settings.key:
+            return False
+        self.settings = settings
+        self._originals.clear()
+        self.generation += 1
+        return True
+
+    def disk(self, report: Path) -> Disk:
+        folder = report.parent
+        disk = self._disks.get(folder)
+        if disk is None:
+            disk = self._disks[folder] = Disk.scan(report)
+        return disk
+
+    def files_changed(self, paths: list[Path]) -> None:
+        """Forget the walks of every report folder that holds one of ``paths``."""
+        for folder in list(self._disks):
+            if any(_inside(p, folder) for p in paths):
+                del self._disks[folder]
+        self.generation += 1
+
+    def forget(self, uri: str) -> None:
+        self._latest.pop(uri, None)
+
+    # -- analysis -------------------------------------------------------------------------------
+
+    def analysis(self, doc: Document) -> Analysis:
+        key = (doc.version, len(doc.text), self.generation)
+        hit = self._latest.get(doc.uri)
+        if hit is not None and hit[0] == key and hit[1].report.text == doc.text:
+            return hit[1]
+        path = path_of(doc.uri)
+        disk = self.disk(path) if path is not None else None
+        originals = self._originals.get(self._originals_key(path)) if path is not None else None
+        result = self.analyzer.analyse(doc.text, path, self.settings, disk, originals)
+        if path is not None and originals is None and any(f.code == "instructions-edited" for f in result.findings):
+            originals = self.originals(path)
+            if originals:
+                result = self.analyzer.analyse(doc.text, path, self.settings, disk, originals)
+        self._latest[doc.uri] = (key, result)
+        return result
+
+    def latest(self, uri: str) -> Analysis | None:
+        hit = self._latest.get(uri)
+        return hit[1] if hit else None
+
+    # -- the original instructions --------------------------------------------------------------
+
+    def _originals_key(self, path: Path | None) -> tuple:
+        return (str(path), self.settings.template_path)
+
+    def originals(self, report: Path) -> dict[int, str] | None:
+        """Question number -> instruction text of the original report, looked up once per file:
+        the template file in settings, else the first committed version in git."""
+        key = self._originals_key(report)
+        if key not in self._originals:
+            text = self._template_text(report) if self.settings.template_path else _first_commit(report)
+            self._originals[key] = _instructions_of(text) if text else None
+        return self._originals[key]
+
+    def has_originals(self, report: Path | None) -> bool:
+        return report is not None and bool(self._originals.get(self._originals_key(report)))
+
+    def _template_text(self, report: Path) -> str | None:
+        raw = Path(self.settings.template_path).expanduser()
+        candidates = [raw] if raw.is_absolute() else [report.parent / raw] + (
+            [self.workspace_root / raw] if self.workspace_root else [])
+        for p in candidates:
+            try:
+                return p.read_text(encoding="utf-8-sig")
+            except OSError:
+                continue
+        log.info("templatePath %s: no such file", self.settings.template_path)
+        return None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False
+
+
+def _instructions_of(text: str) -> dict[int, str]:
+    from ..parse import parse
+
+    report = parse(text)
+    return {q.number: q.instructions.text for q in report.questions if q.instructions.label is not None}
+
+
+def _first_commit(report: Path) -> str | None:
+    """The report as first committed in its own git history (no shell, with a timeout)."""
+    folder = report.parent
+    try:
+        out = subprocess.run(
+            ["git", "log", "--diff-filter=A", "--format=%H", "--", report.name],
+            cwd=folder, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=GIT_TIMEOUT,
+            check=False,
+        )
+        hashes = out.stdout.split()
+        if out.returncode != 0 or not hashes:
+            return None
+        shown = subprocess.run(
+            ["git", "show", f"{hashes[-1]}:./{report.name}"],
+            cwd=folder, stdin=subprocess.DEVNULL, capture_output=True, timeout=GIT_TIMEOUT, check=False,
+        )
+        if shown.returncode != 0:
+            return None
+        return shown.stdout.decode("utf-8", "replace").lstrip("\ufeff")
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.info("git history of %s unavailable: %s", report, exc)
+        return None

@@ -1,0 +1,53 @@
+"""``mlopsReport/status``: after each analysis, how the report stands, for a status bar.
+
+``{uri, edition, answered, passing, total, errors, warnings, checkerCrashes,
+sections: [{title, answered, passing, total}]}``; a document that stops being a report gets
+one last status with ``total`` 0; other documents get none.
+"""
+
+from __future__ import annotations
+
+from ..analysis import Analysis
+from .documents import Document
+from .server import ReportServer
+
+METHOD = "mlopsReport/status"
+
+
+def status(doc: Document, analysis: Analysis) -> dict:
+    if not analysis.is_report:
+        return {"uri": doc.uri, "edition": None, "answered": 0, "passing": 0, "total": 0,
+                "errors": 0, "warnings": 0, "checkerCrashes": 0, "sections": []}
+    sections: dict[str, dict] = {}
+    for s in analysis.questions:
+        entry = sections.setdefault(s.section, {"title": s.section, "answered": 0, "passing": 0, "total": 0})
+        entry["total"] += 1
+        entry["answered"] += s.answered
+        entry["passing"] += s.status == "pass"
+    return {
+        "uri": doc.uri,
+        "edition": analysis.edition.id if analysis.edition else None,
+        "answered": sum(s.answered for s in analysis.questions),
+        "passing": analysis.passing,
+        "total": analysis.total,
+        "errors": analysis.count("error"),
+        "warnings": analysis.count("warning"),
+        "checkerCrashes": int(bool(analysis.view and analysis.view.crashes)),
+        "sections": list(sections.values()),
+    }
+
+
+def setup(server: ReportServer) -> None:
+    reports: set[str] = set()
+
+    def analysed(doc: Document, analysis: Analysis) -> None:
+        if not analysis.is_report and doc.uri not in reports:
+            return
+        if analysis.is_report:
+            reports.add(doc.uri)
+        else:
+            reports.discard(doc.uri)
+        server.protocol.notify(METHOD, status(doc, analysis))
+
+    server.on("analysed", analysed)
+    server.on("closed", lambda doc: reports.discard(doc.uri))
