@@ -8,7 +8,7 @@
 //      CODE_SERVER_BIN, CHROMIUM_BIN, MLOPS_REPORT_ARTIFACTS (screenshots; default tests/artifacts/vscode).
 // Prints "N passed, M failed" last and exits non-zero when a check failed.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -50,6 +50,7 @@ writeFileSync(
       "chat.disableAIFeatures": true,
       "git.enabled": false,
       "editor.minimap.enabled": false,
+      "editor.stickyScroll.enabled": false,
       "editor.hover.delay": 150,
       "editor.wordWrap": "on",
     },
@@ -101,7 +102,7 @@ const statusItem = () => page.locator(".statusbar-item", { has: page.locator("[a
 const lenses = () => editor().locator(".codelens-decoration");
 
 async function goToLine(line /* 0-based */) {
-  await editor().locator(".view-lines").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("Escape");
   await page.keyboard.press("Control+G");
   await page.locator(".quick-input-widget input").waitFor({ state: "visible", timeout: 10000 });
   await page.keyboard.type(String(line + 1));
@@ -140,15 +141,32 @@ async function waitForStatus(predicate, what, timeout = 30000) {
   throw new Error(`status bar never showed ${what}; it showed "${text}"`);
 }
 
-/** The word count the code lens of a question shows, e.g. 98 in "98 / 100–200 words ✗". */
-async function lensWords(question) {
-  const texts = (await lenses().allInnerTexts()).map((text) => text.replace(/\s+/g, " "));
-  const pattern = new RegExp(`(\\d+) / ${question.minWords}[–-]${question.maxWords} words`);
-  for (const text of texts) {
-    const match = pattern.exec(text);
-    if (match) return { words: Number(match[1]), text };
+/** The code lens over a question's heading (which must be in view) and the word count it shows. */
+async function lensOf(question) {
+  const heading = lineLocator(`###${SPACE}Question${SPACE}${question.number}(?!\\d)`);
+  const box = await heading.boundingBox().catch(() => null);
+  if (!box) return { words: undefined, text: `(Question ${question.number}'s heading is not in view)` };
+  const rendered = await lenses().evaluateAll((nodes) =>
+    nodes.map((node) => ({ text: node.innerText, bottom: node.getBoundingClientRect().bottom })),
+  );
+  // the lens sits in the view zone right above its line
+  const above = rendered.filter((lens) => lens.bottom <= box.y + 2).sort((a, b) => b.bottom - a.bottom)[0];
+  const text = above ? above.text.replace(/\s+/g, " ") : "";
+  const match = new RegExp(`(\\d+) / ${question.minWords}[–-]${question.maxWords} words`).exec(text);
+  return { words: match ? Number(match[1]) : undefined, text: text || "(no lens above the heading)" };
+}
+
+async function waitForLensWords(question, words, timeout = 20000) {
+  const deadline = Date.now() + timeout;
+  let lens = await lensOf(question);
+  while (lens.words !== words && Date.now() < deadline) {
+    await page.waitForTimeout(250);
+    lens = await lensOf(question);
   }
-  return { words: undefined, text: texts.join(" | ") };
+  if (lens.words !== words) {
+    throw new Error(`the lens over Question ${question.number} never showed "${words} / ${question.minWords}–${question.maxWords} words": "${lens.text}"`);
+  }
+  return lens.text;
 }
 
 // --- run --------------------------------------------------------------------------------------
@@ -214,11 +232,11 @@ try {
     await file.waitFor({ timeout: 10000 });
     await file.click();
     await editor().locator(".view-lines").waitFor({ timeout: 30000 });
+    await goToLine(short.headingLine); // the editor renders only the lines in view
     await editor().locator(".squiggly-error, .squiggly-warning, .squiggly-info").first().waitFor({ timeout: 60000 });
   });
 
   await check("the Problems panel lists the findings with their codes", async () => {
-    await editor().locator(".view-lines").click({ position: { x: 5, y: 5 } });
     await page.keyboard.press("Control+Shift+M");
     const texts = await waitForProblems(
       (t) =>
@@ -257,16 +275,9 @@ try {
 
   await check("the code lens shows the word count against the limits", async () => {
     await page.mouse.move(0, 0);
-    await page.keyboard.press("Escape");
-    await page.waitForFunction(() => document.querySelectorAll(".codelens-decoration").length > 0, null, { timeout: 20000 });
-    const deadline = Date.now() + 15000;
-    let lens = await lensWords(short);
-    while (lens.words !== short.words && Date.now() < deadline) {
-      await page.waitForTimeout(250);
-      lens = await lensWords(short);
-    }
-    if (lens.words !== short.words) throw new Error(`no lens "${short.words} / ${short.minWords}–${short.maxWords} words": ${lens.text}`);
-    console.log(`  lens: "${lens.text}"`);
+    await goToLine(short.headingLine);
+    const text = await waitForLensWords(short, short.words);
+    console.log(`  lens: "${text}"`);
   });
 
   await check("the quick fix links a figure and the finding goes away", async () => {
@@ -296,16 +307,10 @@ try {
     await page.keyboard.press("End");
     const words = Array.from({ length: short.missingWords }, (_, i) => `word${i}`).join(" ");
     await page.keyboard.type(" " + words, { delay: 0 });
-    const expected = short.words + short.missingWords;
-    const deadline = Date.now() + 20000;
-    let lens = await lensWords(short);
-    while (lens.words !== expected && Date.now() < deadline) {
-      await page.waitForTimeout(250);
-      lens = await lensWords(short);
-    }
-    if (lens.words !== expected) throw new Error(`lens did not reach ${expected} words: ${lens.text}`);
-    const text = await waitForStatus((t) => t.includes(`${passing + 2}/${total}`), `${passing + 2}/${total} after typing`);
-    console.log(`  lens: "${lens.text}"; status bar: "${text}"`);
+    await goToLine(short.headingLine);
+    const lens = await waitForLensWords(short, short.words + short.missingWords);
+    const status = await waitForStatus((t) => t.includes(`${passing + 2}/${total}`), `${passing + 2}/${total} after typing`);
+    console.log(`  lens: "${lens}"; status bar: "${status}"`);
   });
 } catch (error) {
   if (!results.length || results.at(-1)[1]) {
@@ -313,6 +318,15 @@ try {
     console.log(`setup failed: ${error.stack}`);
   }
   console.log("--- code-server log (tail) ---\n" + csLog.slice(-3000));
+  // VS Code's own logs, the extension's output channel among them, for whoever reads the failure
+  const logs = join(SHOTS, "logs");
+  rmSync(logs, { recursive: true, force: true });
+  cpSync(join(userDir, "logs"), logs, { recursive: true });
+  for (const file of readdirSync(logs, { recursive: true })) {
+    if (String(file).endsWith("MLOps Report.log")) {
+      console.log(`--- ${file} (tail) ---\n` + readFileSync(join(logs, file), "utf8").slice(-3000));
+    }
+  }
 } finally {
   await browser?.close().catch(() => {});
   stopCodeServer();

@@ -6,7 +6,6 @@ import {
   LanguageClientOptions,
   RevealOutputChannelOn,
   ServerOptions,
-  TransportKind,
 } from "vscode-languageclient/node";
 import type { Interpreter } from "./interpreter";
 
@@ -37,7 +36,8 @@ export function createClient(
     command: program,
     args: [...programArgs, "-I", context.asAbsolutePath("bundled/tool/start.py")],
     options: { cwd: context.extensionPath },
-    transport: TransportKind.stdio,
+    // no `transport`: with TransportKind.stdio the client appends `--stdio` to the arguments,
+    // which `mlops-report serve` does not take; stdio is what it speaks anyway
   };
   const serverOptions: ServerOptions = { run, debug: run };
   const clientOptions: LanguageClientOptions = {

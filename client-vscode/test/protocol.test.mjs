@@ -85,7 +85,8 @@ const VSCODE_CAPABILITIES = {
 function within(ms, promise, what) {
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+    const describe = () => (typeof what === "function" ? what() : what);
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${describe()}`)), ms);
     timer.unref();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
@@ -126,7 +127,9 @@ function startServer(t) {
     statuses.set(params.uri, params);
     settle();
   });
-  conn.onNotification("window/logMessage", () => {});
+  // what the server logs or shows goes with its stderr into any failure message
+  conn.onNotification("window/logMessage", (p) => (stderr += `[logMessage ${p.type}] ${p.message}\n`));
+  conn.onNotification("window/showMessage", (p) => (stderr += `[showMessage ${p.type}] ${p.message}\n`));
   conn.onRequest("workspace/configuration", (params) => params.items.map((item) => (item.section === "mlopsReport" ? SETTINGS : null)));
   conn.onRequest("client/registerCapability", () => null);
   conn.onRequest("client/unregisterCapability", () => null);
@@ -141,10 +144,11 @@ function startServer(t) {
   const until = (ready, what, ms = 15000) => {
     if (ready()) return Promise.resolve();
     const waiting = new Promise((resolve) => waiters.push({ ready, resolve }));
-    return within(ms, Promise.race([waiting, died]), `${what}; server stderr:\n${stderr}`);
+    return within(ms, Promise.race([waiting, died]), () => `${what}; server stderr:\n${stderr}`);
   };
   /** A request's answer, or the reason there is none. */
-  const ask = (type, params, what, ms = 15000) => within(ms, Promise.race([conn.sendRequest(type, params), died]), what);
+  const ask = (type, params, what, ms = 15000) =>
+    within(ms, Promise.race([conn.sendRequest(type, params), died]), () => `${what}; server stderr:\n${stderr}`);
   const shutdown = async () => {
     await ask(ShutdownRequest.type, undefined, "the shutdown response", 5000);
     expectExit = true;
