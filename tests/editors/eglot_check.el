@@ -30,15 +30,17 @@
         (setq tries (1+ tries))))
     (flymake-start)
     (accept-process-output nil 0.5)
-    (with-temp-file out
-      (insert (format "emacs %s\n" emacs-version))
-      (seq-doseq (d mlops-check-published)
-        (insert (format "code: %s line %d: %s\n" (plist-get d :code)
-                        (plist-get (plist-get (plist-get d :range) :start) :line)
-                        (plist-get d :message))))
-      (dolist (d (flymake-diagnostics))
-        (insert (format "flymake: line %d: %s\n"
-                        (line-number-at-pos (flymake-diagnostic-beg d))
-                        (flymake-diagnostic-text d)))))
+    (let ((shown (mapcar (lambda (d)
+                           (format "flymake: line %d: %s\n"
+                                   (line-number-at-pos (flymake-diagnostic-beg d))
+                                   (flymake-diagnostic-text d)))
+                         (flymake-diagnostics))))
+      (with-temp-file out
+        (insert (format "emacs %s\n" emacs-version))
+        (seq-doseq (d mlops-check-published)
+          (insert (format "code: %s line %d: %s\n" (plist-get d :code)
+                          (plist-get (plist-get (plist-get d :range) :start) :line)
+                          (plist-get d :message))))
+        (mapc #'insert shown)))
     (ignore-errors (eglot-shutdown (eglot-current-server)))
     (kill-emacs (if mlops-check-published 0 1))))

@@ -82,3 +82,4 @@ def test_emacs_eglot_shows_the_findings(report: Path, tmp_path: Path) -> None:
     assert any(line.startswith(f"code: image-count line {lines_of(report, f'### Question {FIGURE}')}:") for line in published), out
     shown = [line for line in out.splitlines() if line.startswith("flymake: ")]
     assert len(shown) == len(published), out
+    assert any(f"line {lines_of(report, f'### Question {SHORT}') + 1}: mlops-report [word-count]" in line for line in shown), out
