@@ -1,0 +1,66 @@
+"""(a) and (f) in process: the engine's analysis after a one-character edit, against one full
+markdown-it-py parse of the same document."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+
+from corpus import TYPED, Doc
+from mlops_report import parse as parse_module
+from mlops_report.analysis import Analyzer
+from stats import Sample
+
+
+@dataclass
+class EngineResult:
+    doc: Doc
+    markdown: Sample  # one full markdown-it-py parse
+    edit: Sample  # Analyzer.analyse after a one-character edit, warm cache
+    cold: Sample  # Analyzer.analyse of the whole document with empty caches
+
+    @property
+    def ratio(self) -> float:
+        return self.edit.median / self.markdown.median
+
+
+def typed_texts(d: Doc, edits: int) -> list[str]:
+    """The document after each keystroke of typing into one answer."""
+    out, text, at = [], d.text, d.edit_at
+    for i in range(edits):
+        ch = TYPED[i % len(TYPED)]
+        text = text[:at] + ch + text[at:]
+        at += 1
+        out.append(text)
+    return out
+
+
+def timed(fn, repeats: int) -> Sample:
+    xs = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        xs.append(time.perf_counter() - t)
+    return Sample(xs)
+
+
+def measure(d: Doc, edits: int, repeats: int) -> EngineResult:
+    md = MarkdownIt("commonmark").enable("table")
+    md.parse(d.text)
+    markdown = timed(lambda: md.parse(d.text), repeats)
+
+    def cold_once() -> None:
+        parse_module._parse_segment.cache_clear()
+        Analyzer().analyse(d.text)
+
+    cold = timed(cold_once, max(3, repeats // 2))
+    analyzer = Analyzer()
+    analyzer.analyse(d.text)
+    xs = []
+    for text in typed_texts(d, edits):
+        t = time.perf_counter()
+        analyzer.analyse(text)
+        xs.append(time.perf_counter() - t)
+    return EngineResult(d, markdown, Sample(xs), cold)

@@ -1,0 +1,255 @@
+"""(b), (c), (e) against the real server over stdio: ``python -m mlops_report serve``.
+
+A small JSON-RPC client of our own (no pygls on this side), so what is measured is the server
+and the pipe: the edit is sent as an incremental ``didChange`` and the clock stops when the
+diagnostics for that version arrive, pulled (``textDocument/diagnostic``, as VS Code does) or
+pushed (``publishDiagnostics`` with the version, as a client without pull support gets them;
+the server waits for a pause in typing before it pushes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus import TYPED, Doc
+from mlops_report.text import LineIndex
+from stats import Sample
+
+
+class Client:
+    def __init__(self, proc: asyncio.subprocess.Process, started: float) -> None:
+        self.proc = proc
+        self.started = started
+        self._next = 0
+        self._pending: dict[int, asyncio.Future] = {}
+        self._published: dict[str, list[tuple[float, dict]]] = {}
+        self._waiters: list[tuple[str, int | None, asyncio.Future]] = []
+        self._reader = asyncio.ensure_future(self._read())
+
+    @classmethod
+    async def start(cls, env: dict[str, str]) -> "Client":
+        started = time.perf_counter()
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "mlops_report", "serve",
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL, env=env, limit=2**26,
+        )
+        return cls(proc, started)
+
+    # -- the wire -----------------------------------------------------------------------------
+
+    def _send(self, message: dict) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode("utf-8")
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    async def _read(self) -> None:
+        out = self.proc.stdout
+        while True:
+            length = 0
+            while True:
+                line = await out.readline()
+                if not line:
+                    return
+                if line in (b"\r\n", b"\n"):
+                    break
+                name, _, value = line.decode("ascii").partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+            message = json.loads(await out.readexactly(length))
+            self._dispatch(message, time.perf_counter())
+
+    def _dispatch(self, m: dict, at: float) -> None:
+        if "id" in m and "method" not in m:
+            fut = self._pending.pop(m["id"], None)
+            if fut is not None and not fut.done():
+                fut.set_result((at, m.get("result"), m.get("error")))
+        elif "id" in m:  # a request from the server: configuration, registrations, progress
+            result = [None] * len(m["params"]["items"]) if m["method"] == "workspace/configuration" else None
+            self._send({"id": m["id"], "result": result})
+        elif m.get("method") == "textDocument/publishDiagnostics":
+            p = m["params"]
+            self._published.setdefault(p["uri"], []).append((at, p))
+            for w in list(self._waiters):
+                uri, version, fut = w
+                if uri == p["uri"] and (version is None or p.get("version") == version) and not fut.done():
+                    fut.set_result(at)
+                    self._waiters.remove(w)
+
+    async def request(self, method: str, params: dict) -> tuple[float, object]:
+        self._next += 1
+        fut = asyncio.get_running_loop().create_future()
+        self._pending[self._next] = fut
+        self._send({"id": self._next, "method": method, "params": params})
+        at, result, error = await asyncio.wait_for(fut, 120)
+        if error:
+            raise RuntimeError(f"{method}: {error}")
+        return at, result
+
+    def notify(self, method: str, params: dict) -> None:
+        self._send({"method": method, "params": params})
+
+    def published(self, uri: str, version: int | None = None) -> asyncio.Future:
+        fut = asyncio.get_running_loop().create_future()
+        self._waiters.append((uri, version, fut))
+        return fut
+
+    # -- the session ----------------------------------------------------------------------------
+
+    async def initialize(self, root: Path, pull: bool) -> dict:
+        caps: dict = {
+            "general": {"positionEncodings": ["utf-16"]},
+            "textDocument": {
+                "synchronization": {"didSave": True},
+                "publishDiagnostics": {"versionSupport": True},
+            },
+            "workspace": {"configuration": True},
+        }
+        if pull:
+            caps["textDocument"]["diagnostic"] = {"dynamicRegistration": False}
+        _, result = await self.request("initialize", {
+            "processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": caps,
+            "clientInfo": {"name": "mlops-report-bench"},
+        })
+        self.notify("initialized", {})
+        return result  # type: ignore[return-value]
+
+    def open(self, uri: str, text: str) -> None:
+        self.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+
+    async def diagnostics(self, uri: str, pull: bool, version: int) -> float:
+        """Seconds until the diagnostics of ``version`` are in (a pull, or a push awaited)."""
+        if pull:
+            at, _ = await self.request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
+            return at
+        return await asyncio.wait_for(self.published(uri, version), 120)
+
+    async def stop(self) -> None:
+        try:
+            await self.request("shutdown", None)  # type: ignore[arg-type]
+            self.notify("exit", None)  # type: ignore[arg-type]
+            await asyncio.wait_for(self.proc.wait(), 10)
+        except (asyncio.TimeoutError, RuntimeError, ConnectionError):
+            self.proc.kill()
+            await self.proc.wait()
+        self._reader.cancel()
+
+    def rss_mib(self) -> float:
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def _uri(root: Path, name: str, text: str | None = None) -> str:
+    """The URI of a report in the workspace, written to disk first when ``text`` is given."""
+    path = root / name / "reports" / "README.md"
+    if text is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return path.as_uri()
+
+
+@dataclass
+class TypingResult:
+    doc: Doc
+    mode: str  # "pull" or "push"
+    latency: Sample
+
+
+async def _typing(d: Doc, edits: int, pull: bool, root: Path) -> TypingResult:
+    client = await Client.start(_env())
+    try:
+        await client.initialize(root, pull)
+        uri = _uri(root, "typing", d.text)
+        opened = None if pull else client.published(uri, 1)
+        client.open(uri, d.text)
+        if pull:
+            await client.diagnostics(uri, True, 1)
+        else:
+            await asyncio.wait_for(opened, 120)
+        lines = LineIndex(d.text)
+        line, col = lines.position(d.edit_at)
+        col16 = len(d.text[lines.starts[line] : d.edit_at].encode("utf-16-le")) // 2
+        xs = []
+        for i in range(edits):
+            version = i + 2
+            ch = TYPED[i % len(TYPED)]
+            pos = {"line": line, "character": col16 + i}
+            waiter = None if pull else client.published(uri, version)
+            t = time.perf_counter()
+            client.notify("textDocument/didChange", {
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"range": {"start": pos, "end": pos}, "text": ch}],
+            })
+            if pull:
+                at = await client.diagnostics(uri, True, version)
+            else:
+                at = await asyncio.wait_for(waiter, 120)
+            xs.append(at - t)
+        return TypingResult(d, "pull" if pull else "push", Sample(xs))
+    finally:
+        await client.stop()
+
+
+async def _cold_start(d: Doc, pull: bool, root: Path) -> float:
+    """Process start to the first diagnostics of an opened report."""
+    client = await Client.start(_env())
+    try:
+        await client.initialize(root, pull)
+        uri = _uri(root, "cold", d.text)
+        waiter = None if pull else client.published(uri, 1)
+        client.open(uri, d.text)
+        at = await client.diagnostics(uri, True, 1) if pull else await asyncio.wait_for(waiter, 120)
+        return at - client.started
+    finally:
+        await client.stop()
+
+
+async def _memory(texts: list[str], root: Path) -> tuple[float, float]:
+    """RSS after initialize, and after opening every text (each analysed)."""
+    client = await Client.start(_env())
+    try:
+        await client.initialize(root, True)
+        before = client.rss_mib()
+        for k, text in enumerate(texts):
+            uri = _uri(root, f"group{k:03d}", text)
+            client.open(uri, text)
+            await client.diagnostics(uri, True, 1)
+        return before, client.rss_mib()
+    finally:
+        await client.stop()
+
+
+def server_available() -> str | None:
+    """None when ``python -m mlops_report serve`` exists, else why not."""
+    try:
+        import mlops_report.lsp.server  # noqa: F401
+    except Exception as exc:  # noqa: BLE001 - any failure means: not measurable yet
+        return f"the server does not import: {exc}"
+    return None
+
+
+def typing(d: Doc, edits: int, pull: bool, root: Path) -> TypingResult:
+    return asyncio.run(_typing(d, edits, pull, root))
+
+
+def cold_start(d: Doc, repeats: int, root: Path) -> dict[str, Sample]:
+    return {mode: Sample([asyncio.run(_cold_start(d, mode == "pull", root)) for _ in range(repeats)])
+            for mode in ("pull", "push")}
+
+
+def memory(texts: list[str], root: Path) -> tuple[float, float]:
+    return asyncio.run(_memory(texts, root))

@@ -1,0 +1,248 @@
+"""Benchmarks of mlops-report: ``python bench/run.py [--quick] [--only a,b,...] [--out FILE]``.
+
+a  analysis after a one-character edit (in process) against one markdown-it-py parse
+b  didChange -> diagnostics over stdio with the real server, 200 keystrokes into one answer
+c  cold start: server process start -> first diagnostics
+d  ``mlops-report check`` as a process (1 and 100 reports) against import-and-parse
+e  server memory after opening 20 reports
+f  how a and b grow from 1x to 100x the report
+
+See bench/README.md. Nothing here is a test: the figures are printed and written, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(HERE.parent / "server"))
+
+import corpus  # noqa: E402
+from stats import growth, ms  # noqa: E402
+
+PARTS = "a,b,c,d,e,f"
+
+
+class Plan:
+    def __init__(self, quick: bool) -> None:
+        self.quick = quick
+        self.edits = 20 if quick else 200  # keystrokes on a 31-question report
+        self.edits_large = (10, 5) if quick else (100, 40)  # on 10x and 100x
+        self.repeats = 3 if quick else 20
+        self.cold_repeats = 1 if quick else 5
+        self.many = 5 if quick else 100
+        self.open_reports = 3 if quick else 20
+
+    def edits_for(self, d: corpus.Doc, series: list[corpus.Doc]) -> int:
+        if d is series[-1] and len(series) > 2:
+            return self.edits_large[1]
+        if d in series[1:]:
+            return self.edits_large[0]
+        return self.edits
+
+    def repeats_for(self, d: corpus.Doc) -> int:
+        return self.repeats if d.questions < 1000 else 5
+
+
+def machine() -> list[str]:
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True,
+                                text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "server"], cwd=HERE,
+                               capture_output=True, text=True).stdout.strip()
+    except OSError:
+        commit, dirty = "unknown", ""
+    from importlib.metadata import version
+
+    return [
+        f"- date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}",
+        f"- machine: {os.cpu_count()} CPUs (nproc), {cpu}, {platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()}, markdown-it-py {version('markdown-it-py')}, "
+        f"pygls {_version('pygls')}",
+        f"- commit: {commit}{' (server/ has uncommitted changes)' if dirty else ''}",
+        f"- command: `python bench/run.py {' '.join(sys.argv[1:])}`".rstrip(),
+    ]
+
+
+def _version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def yes(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="tiny sizes and few repeats (seconds, for the test suite)")
+    ap.add_argument("--only", default=PARTS, help="comma-separated parts to run, of a,b,c,d,e,f (default: all)")
+    ap.add_argument("--out", help="write the results here (default: bench/RESULTS.md; with --quick: stdout only); "
+                                  "'-' for stdout only")
+    args = ap.parse_args(argv)
+    parts = {p.strip() for p in args.only.split(",") if p.strip()}
+    unknown = parts - set(PARTS.split(","))
+    if unknown:
+        ap.error(f"unknown part(s) {', '.join(sorted(unknown))}; choose from {PARTS}")
+    out = args.out or ("-" if args.quick else str(HERE / "RESULTS.md"))
+    plan = Plan(args.quick)
+
+    real, series = corpus.documents(args.quick)
+    lines = ["# mlops-report benchmarks", "", *machine(), ""]
+    targets: list[tuple[str, str, str]] = []  # (target, figure, met)
+
+    def say(*text: str) -> None:
+        lines.extend(text)
+        print(*text, sep="\n", flush=True)
+
+    print("\n".join(lines), flush=True)
+    engine_results = {}
+    if parts & {"a", "f"}:
+        import engine
+
+        docs = (real if "a" in parts else []) + (series if "f" in parts else [])
+        say("## (a) analysis after a one-character edit, in process", "",
+            "Median and p95 of `Analyzer.analyse` on the text after each keystroke typed into one answer "
+            "(warm caches), next to one full `MarkdownIt(\"commonmark\").enable(\"table\").parse(text)` "
+            "(median). *Cold* is a whole analysis with empty caches. Target: edit median at most 0.1 of "
+            "the markdown-it-py parse.", "",
+            "| document | questions | size | markdown-it parse | edit median | edit p95 | ratio | cold analysis |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|")
+        seen = set()
+        for d in docs:
+            if d.text in seen and d.name.endswith("x1"):
+                engine_results[d.name] = engine_results[next(k for k, v in engine_results.items()
+                                                             if v.doc.text == d.text)]
+            else:
+                engine_results[d.name] = engine.measure(d, plan.edits_for(d, series), plan.repeats_for(d))
+                seen.add(d.text)
+            r = engine_results[d.name]
+            say(f"| {d.name} | {d.questions} | {d.size} | {ms(r.markdown.median)} | {ms(r.edit.median)} | "
+                f"{ms(r.edit.p95)} | {r.ratio:.2f} | {ms(r.cold.median)} |")
+        say("")
+        for d in real if "a" in parts else []:
+            r = engine_results[d.name]
+            targets.append((f"(a) edit ≤ 0.1 × markdown-it parse, {d.name}", f"{r.ratio:.2f}", yes(r.ratio <= 0.1)))
+
+    lsp_results = {}
+    server_missing = None
+    if parts & {"b", "c", "e", "f"}:
+        import lsp
+
+        server_missing = lsp.server_available()
+        if server_missing:
+            say("## (b, c, e) the language server", "", f"Not measured: {server_missing}.", "")
+    with tempfile.TemporaryDirectory(prefix="mlops-report-bench-") as tmp:
+        root = Path(tmp)
+        if parts & {"b", "f"} and not server_missing:
+            docs = (real if "b" in parts else real[:1]) + (series[1:] if "f" in parts else [])
+            say("## (b) didChange to diagnostics over stdio", "",
+                "`python -m mlops_report serve` as a subprocess; one keystroke per incremental `didChange` "
+                "into one answer, waiting for that version's diagnostics before the next keystroke. "
+                "*pull*: the client asks `textDocument/diagnostic` right after the change (VS Code's way). "
+                "*push*: the client cannot pull and waits for `publishDiagnostics` of that version; the "
+                "server analyses after a 75 ms pause in typing, so push latency is that pause plus the work. "
+                "Target: pull p95 under 25 ms on a 31-question report.", "",
+                "| document | questions | mode | edits | median | p95 |", "|---|---:|---|---:|---:|---:|")
+            for d in docs:
+                modes = (True, False) if d is real[0] else (True,)
+                for pull in modes:
+                    edits = plan.edits_for(d, series) if pull else max(5, plan.edits // 4)
+                    r = lsp.typing(d, edits, pull, root)
+                    lsp_results[(d.name, r.mode)] = r
+                    say(f"| {d.name} | {d.questions} | {r.mode} | {edits} | {ms(r.latency.median)} | "
+                        f"{ms(r.latency.p95)} |")
+            say("")
+            for d in real if "b" in parts else []:
+                r = lsp_results[(d.name, "pull")]
+                targets.append((f"(b) pull p95 < 25 ms, {d.name}", ms(r.latency.p95), yes(r.latency.p95 < 0.025)))
+        if "c" in parts and not server_missing:
+            say("## (c) cold start", "",
+                "From spawning `python -m mlops_report serve` to the first diagnostics of the opened "
+                f"bundled report ({plan.cold_repeats} runs; initialize, initialized, didOpen, then a pull or "
+                "the first push). Target: under 1.5 s.", "",
+                "| mode | median | max |", "|---|---:|---:|")
+            cold = lsp.cold_start(real[0], plan.cold_repeats, root)
+            for mode, s in cold.items():
+                say(f"| {mode} | {ms(s.median)} | {ms(max(s.seconds))} |")
+            say("")
+            worst = max(s.median for s in cold.values())
+            targets.append(("(c) cold start < 1.5 s", ms(worst), yes(worst < 1.5)))
+        if "e" in parts and not server_missing:
+            texts = [corpus.variant(real[k % len(real)].text, k) for k in range(plan.open_reports)]
+            before, after = lsp.memory(texts, root)
+            say("## (e) memory", "",
+                f"Resident set size (VmRSS) of the server process after initialize, and after opening "
+                f"{plan.open_reports} distinct reports (each analysed, diagnostics pulled). Target: under 150 MB.",
+                "", "| after initialize | after opening the reports |", "|---:|---:|",
+                f"| {before:.0f} MiB | {after:.0f} MiB |", "")
+            targets.append((f"(e) RSS after {plan.open_reports} reports < 150 MB", f"{after:.0f} MiB",
+                            yes(after * 1.048576 < 150)))
+    if "d" in parts:
+        import processes
+
+        results = processes.measure(corpus.EXAMPLE, real[0].text, plan.many, plan.repeats)
+        say("## (d) the command line as a process", "",
+            "`mlops-report check` (the installed script) against a process that imports markdown-it-py and "
+            "parses the same file(s) with `MarkdownIt(\"commonmark\").enable(\"table\")`. Both run with "
+            "bytecode caches written (a warm-up run first). An empty `python -c pass` takes "
+            f"{ms(results[0].python.median)}. Target: at most 1.3 times the baseline; 100 reports under 5 s.", "",
+            "| run | mlops-report check | import + parse | ratio |", "|---|---:|---:|---:|")
+        for r in results:
+            say(f"| {r.label} | {ms(r.check.median)} | {ms(r.baseline.median)} | {r.ratio:.2f} |")
+        say("")
+        targets.append(("(d) check ≤ 1.3 × import-and-parse, one report", f"{results[0].ratio:.2f}",
+                        yes(results[0].ratio <= 1.3)))
+        targets.append((f"(d) {plan.many} reports < 5 s", ms(results[1].check.median),
+                        yes(results[1].check.median < 5)))
+    if "f" in parts:
+        factors = [d.questions / series[0].questions for d in series]
+        say("## (f) growth from 1x to the largest report", "",
+            "Exponent k of time ∝ size^k between the smallest and the largest document "
+            "(1 = linear; the markdown-it-py parse for scale).", "",
+            "| measure | " + " | ".join(f"x{f:.0f}" for f in factors) + " | k |",
+            "|---|" + "---:|" * (len(factors) + 1))
+        rows = [("markdown-it parse", [engine_results[d.name].markdown.median for d in series]),
+                ("analysis after an edit (a)", [engine_results[d.name].edit.median for d in series])]
+        if not server_missing and all((d.name, "pull") in lsp_results or d is series[0] for d in series):
+            first = lsp_results[(real[0].name, "pull")]
+            rows.append(("didChange to pulled diagnostics (b)",
+                         [first.latency.median if d is series[0] else lsp_results[(d.name, "pull")].latency.median
+                          for d in series]))
+        for label, ts in rows:
+            k = growth(factors, ts)
+            say(f"| {label} | " + " | ".join(ms(t) for t in ts) + f" | {k:.2f} |")
+            if label != "markdown-it parse":
+                targets.append((f"(f) {label.split(' (')[0]} grows linearly or better", f"k = {k:.2f}",
+                                yes(k <= 1.1)))
+        say("")
+    say("## Targets", "", "| target | figure | |", "|---|---:|---|",
+        *(f"| {t} | {f} | {m} |" for t, f, m in targets), "")
+    if out != "-":
+        Path(out).write_text("\n".join(lines), encoding="utf-8")
+        print(f"written to {out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
