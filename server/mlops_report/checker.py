@@ -58,6 +58,7 @@ class CheckerView:
     dropped: list[CheckerAnswer] = field(default_factory=list)  # chunks without ``###``
     crash: str | None = None  # the exception the script raises, as it would print it
     crash_at: int | None = None  # where in the text the cause is
+    _by_label: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def crashes(self) -> bool:
@@ -75,13 +76,20 @@ class CheckerView:
 
     def answer_after(self, label: int) -> CheckerAnswer | None:
         """The counted answer that follows the ``Answer:`` at ``label`` (None: dropped or crashed)."""
-        again = None
-        for a in self.answers:
-            if a.label == label:
-                if not a.appended_again:
-                    return a
-                again = a
-        return again
+        # indexed once per answer list: the analysis asks for every question, and a scan per
+        # question made a 3000-question document quadratic
+        index = self._by_label
+        if index is None or index[0] is not self.answers or index[1] != len(self.answers):
+            first: dict[int, CheckerAnswer] = {}
+            again: dict[int, CheckerAnswer] = {}
+            for a in self.answers:
+                if a.appended_again:
+                    again[a.label] = a
+                else:
+                    first.setdefault(a.label, a)
+            index = self._by_label = (self.answers, len(self.answers), first, again)
+        found = index[2].get(label)
+        return found if found is not None else index[3].get(label)
 
 
 def judge(answer: CheckerAnswer, limits: Limits) -> Verdict:

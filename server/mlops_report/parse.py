@@ -10,8 +10,9 @@ headings, HTML blocks) where a line scan would guess.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 
 from .text import LineIndex, Span
 
@@ -19,6 +20,9 @@ LABEL = "Answer:"
 
 _HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
+_FIRST_LINE_OPENER = re.compile(r"( {0,3}[#`~])")
+_LINE_OPENER = re.compile(r"\n( {0,3}[#`~])")
+_LINE_OPENER_CR = re.compile(r"[\r\n]( {0,3}[#`~])")
 _QUESTION = re.compile(r"question[ \t]+(\d+)\b", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"---[ \t]*question[ \t]+(\d+)[ \t]+fill[ \t]+here[ \t]*---", re.IGNORECASE)
 _WRAPPED = re.compile(r"\A(---)[ \t]+\S.*?[ \t](---)\Z", re.DOTALL)
@@ -41,6 +45,14 @@ _REF_DEF = re.compile(r" {0,3}\[([^\]]+)\]:[ \t]*(<[^>]*>|\S+)", re.MULTILINE)
 _CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 
 
+def _moved(obj, **spans):
+    """A copy of a frozen element with new spans. ``dataclasses.replace`` runs ``__init__`` again
+    and costs several times more; every question after an edit is moved this way."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__, **spans)
+    return new
+
+
 @dataclass(frozen=True)
 class Heading:
     level: int
@@ -61,7 +73,7 @@ class Figure:
     counted: bool  # the official checker's regex sees it
 
     def shifted(self, d: int) -> "Figure":
-        return replace(self, span=self.span.shifted(d), target_span=self.target_span.shifted(d))
+        return _moved(self, span=self.span.shifted(d), target_span=self.target_span.shifted(d))
 
 
 @dataclass(frozen=True)
@@ -73,7 +85,7 @@ class Block:
     info: str = ""  # fence info string, heading marks
 
     def shifted(self, d: int) -> "Block":
-        return replace(self, span=self.span.shifted(d))
+        return _moved(self, span=self.span.shifted(d))
 
 
 @dataclass(frozen=True)
@@ -89,7 +101,7 @@ class Instructions:
     quoted: bool  # the block is a markdown quote
 
     def shifted(self, d: int) -> "Instructions":
-        return replace(
+        return _moved(
             self, span=self.span.shifted(d), label=self.label.shifted(d) if self.label else None
         )
 
@@ -193,13 +205,16 @@ def scan_headings(text: str, lines: LineIndex) -> list[Heading]:
     """Every ATX heading outside fenced code, in order."""
     out: list[Heading] = []
     fence: tuple[str, int] | None = None
-    starts = lines.starts
-    for n, start in enumerate(starts):
+    # only a line opening with up to three spaces and #, ` or ~ can be a heading or open or close
+    # a fence: a regex finds those lines, so the other lines cost no Python step
+    opener = _LINE_OPENER_CR if "\r" in text else _LINE_OPENER
+    first_line = _FIRST_LINE_OPENER.match(text)
+    for c in chain((first_line,) if first_line else (), opener.finditer(text)):
+        start = c.start(1)
+        n = lines.line_of(start)
         end = lines.line_end(n)
         line = text[start:end]
-        if not line:
-            continue
-        first = line.lstrip(" ")[:1]
+        first = c.group(1)[-1]
         if fence is not None:
             if first == fence[0]:
                 m = _FENCE.match(line)
