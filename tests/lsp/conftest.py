@@ -202,6 +202,7 @@ def text_edits(edit: types.WorkspaceEdit, uri: str) -> list[types.TextEdit]:
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "init_options(obj): initializationOptions for the client fixture")
+    config.addinivalue_line("markers", "capabilities(fn): fn(profile, capabilities) adjusts a profile")
 
 
 # -- the fixture ------------------------------------------------------------------------------
@@ -215,6 +216,8 @@ async def client(lsp_client: LanguageClient, request, tmp_path):
                                     workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="ws")])
     if (m := request.node.get_closest_marker("init_options")) is not None:
         params.initialization_options = m.args[0]
+    if (m := request.node.get_closest_marker("capabilities")) is not None:
+        m.args[0](name, params.capabilities)
     lsp_client.session = Session(lsp_client, name, tmp_path)
     lsp_client.init_result = await lsp_client.initialize_session(params)
     yield

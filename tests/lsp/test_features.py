@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from lsprotocol import types
 
 from tests.builder import ReportBuilder, words
@@ -199,3 +201,35 @@ async def test_shutdown_and_exit(client, session: Session, tmp_path):
     await client.shutdown_session()
     assert client._server.returncode == 0
     client.capabilities = None  # already shut down: the fixture must not do it again
+
+
+def _refresh_support(profile: str, caps: types.ClientCapabilities) -> None:
+    caps.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+
+
+@pytest.mark.capabilities.with_args(_refresh_support)
+async def test_pull_clients_are_asked_to_refresh(client, session: Session, tmp_path):
+    uri = session.open_file(short(tmp_path))
+    await session.diagnostics(uri)
+    client.set_configuration({"disable": ["word-count"]}, section="mlopsReport")
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"mlopsReport": {"disable": ["word-count"]}}))
+    if session.pull:
+        await until(lambda: client.diagnostic_refresh_count > 0, 5, "workspace/diagnostic/refresh")
+        assert "word-count" not in [d.code for d in await session.diagnostics(uri)]
+        assert uri not in client.published
+    else:  # push clients get the new set, and no refresh request
+        await until(lambda: "word-count" not in [d.code for d in client.published[uri].diagnostics], 5, "re-publish")
+        assert client.diagnostic_refresh_count == 0
+
+
+@pytest.mark.init_options({"edition": "1999", "figuresDir": "pics"})
+async def test_initialization_options(client, session: Session, tmp_path):
+    await until(lambda: client.messages, 5, "a warning about the edition")
+    assert "unknown edition '1999'" in client.messages[0].message
+    b = ReportBuilder("2026").fill_all()
+    path = b.write(tmp_path, figures=[f.replace("figures/", "pics/") for f in b.needed_figures()])
+    text = path.read_text().replace("](figures/", "](pics/")
+    path.write_text(text)
+    uri = session.open_file(path)
+    assert "image-outside-figures" not in [d.code for d in await session.diagnostics(uri)]

@@ -7,7 +7,6 @@ warning saying what was wrong; the server never stops over a setting.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from lsprotocol import types
@@ -56,7 +55,7 @@ def setup(server: ReportServer) -> None:
             apply(params.initialization_options)
 
     def initialized() -> None:
-        asyncio.ensure_future(pull())
+        server.spawn(pull())
 
     server.on("initialize", initialize)
     server.on("initialized", initialized)
@@ -67,4 +66,4 @@ def setup(server: ReportServer) -> None:
         if isinstance(raw, dict) and SECTION in raw:
             apply(raw[SECTION])
         else:
-            asyncio.ensure_future(pull())
+            server.spawn(pull())

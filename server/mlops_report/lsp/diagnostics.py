@@ -80,8 +80,8 @@ def setup(server: ReportServer) -> None:
         if server.pull_diagnostics:
             return
         items = diagnostics(server, doc, analysis)
-        if not items and doc.uri not in published:
-            return  # a document that never had findings needs no empty set
+        if not analysis.is_report and doc.uri not in published:
+            return  # silence for markdown that is not (and never was) a report
         published.add(doc.uri)
         server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=items, version=doc.version))

@@ -63,6 +63,7 @@ class ReportServer(LanguageServer):
         self.reports = Reports()
         self._listeners: dict[str, list[Callable[..., Any]]] = {e: [] for e in EVENTS}
         self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._tasks: set[asyncio.Future] = set()
 
     # -- capabilities ---------------------------------------------------------------------------
 
@@ -114,6 +115,12 @@ class ReportServer(LanguageServer):
             return fn
 
         return decorator
+
+    def spawn(self, coro) -> None:
+        """Run a coroutine in the background, keeping it alive until it is done."""
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     # -- analysis -------------------------------------------------------------------------------
 

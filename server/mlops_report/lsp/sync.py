@@ -8,7 +8,6 @@ where the client allows it), makes the server walk that report folder again.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from lsprotocol import types
@@ -37,7 +36,7 @@ def setup(server: ReportServer) -> None:
     @server.handler(types.INITIALIZED)
     def initialized(params: types.InitializedParams) -> None:
         if server.capability("workspace.did_change_watched_files.dynamic_registration", False):
-            asyncio.ensure_future(_watch_images(server))
+            server.spawn(_watch_images(server))
         server.emit("initialized")
 
     @server.handler(types.TEXT_DOCUMENT_DID_OPEN)
