@@ -14,6 +14,7 @@ from . import checker
 from .checker import CheckerAnswer, CheckerView
 from .disk import Disk
 from .editions import Detection, Limits, detect
+from .editions.fingerprint import fingerprint, normalise
 from .findings import Edit, Finding, Fix
 from .parse import Question, Report, parse
 from .rules import RULES
@@ -118,7 +119,7 @@ class Analyzer:
                     counted.counted.start - base, counted.counted.end - base)
         key = (
             qc.text[q.span.start : q.span.end], q.number, q.section, ckey, qc.limits, qc.last,
-            id(qc.disk), qc.figures_dir, qc.linked if _wants_linked(qc) else None,
+            qc.disk, qc.figures_dir, qc.linked if _wants_linked(qc) else None,
             tuple(sorted(qc.references.items())) if any(f.kind == "reference" for f in q.answer.figures) else None,
             qc.edited, qc.restore,
             qc.text[q.span.end : counted.counted.end] if qc.last and counted else None,
@@ -191,31 +192,49 @@ def _status(q: Question, counted: CheckerAnswer | None, limits: Limits, view: Ch
 
 
 def _edited(q: Question, detection: Detection) -> str | None:
-    """What changed in a question's instructions, or None."""
+    """What changed in a question's instructions, in words, or None."""
     e = detection.edition
     ins = q.instructions
+    changes: list[str] = []
     if ins.label is None:
-        return "the 'Answer:' label is missing from the instructions"
+        changes.append("the 'Answer:' label was removed")
     stated = e.stated.get(q.number)
-    if stated is not None and (ins.stated_words, ins.stated_images) != (stated.words, stated.images) \
-            and (ins.stated_words is not None or stated.words is not None):
-        said = f"{ins.stated_words[0]}-{ins.stated_words[1]} words" if ins.stated_words else "no length"
-        was = f"{stated.words[0]}-{stated.words[1]} words" if stated.words else "no length"
-        return f"the instructions state {said} where the template states {was}"
-    if detection.how in ("fingerprint", "setting") and e.fingerprints and q.number not in detection.matched:
-        if q.number not in e.fingerprints:
-            return None
-        missing = []
-        if ins.prompt is None:
-            missing.append("the question")
-        if stated is not None and stated.words is not None and ins.stated_words is None:
-            missing.append("the length line")
-        if not ins.has_example:
-            missing.append("the example")
-        if missing:
-            return "the instructions lost " + " and ".join(missing)
-        return "the instruction text differs from the template"
-    return None
+    limit_told = False
+    if stated is not None and stated.words is not None:
+        if ins.stated_words is None:
+            changes.append("the length line was removed")
+            limit_told = True
+        elif (ins.stated_words, ins.stated_images) != (stated.words, stated.images):
+            changes.append(f"the length line says {_said(ins.stated_words, ins.stated_images)} where the "
+                           f"template says {_said(stated.words, stated.images)}")
+            limit_told = True
+    known = detection.how in ("fingerprint", "setting") and q.number in e.fingerprints
+    if known and q.number not in detection.matched:
+        template = e.parts.get(q.number, (None, None, None))
+        ours = (ins.prompt, None if limit_told else ins.limit_line, ins.example)
+        names = ("the question's prompt", "the length line", "the example")
+        for i, (was, now, name) in enumerate(zip(template, ours, names)):
+            if i == 1 and limit_told:
+                continue
+            now_print = fingerprint(now) if now is not None and normalise(now) else None
+            if was is not None and now_print is None:
+                changes.append(f"{name} was removed")
+            elif was is None and now_print is not None:
+                changes.append(f"{name} was added" if i else "a bold prompt was added")
+            elif was != now_print:
+                changes.append(f"{name} was changed")
+        if not changes:
+            changes.append("the instruction text differs from the template")
+    if not changes:
+        return None
+    return "; ".join(changes)
+
+
+def _said(words, images) -> str:
+    out = f"{words[0]}-{words[1]} words" if words else "no length"
+    if images:
+        out += f" and {images[0]}-{images[1]} figures"
+    return out
 
 
 def _document_findings(report: Report, detection: Detection, view: CheckerView) -> list[Finding]:
@@ -223,11 +242,8 @@ def _document_findings(report: Report, detection: Detection, view: CheckerView) 
     text = report.text
     lines = report.lines
     if view.crashes:
-        at = view.crash_at or 0
-        line = lines.line_of(at)
-        span = Span(at, lines.line_end(line))
-        out.append(Finding("checker-crash", "", 0, span,
-                           f"report.py check will crash: {view.crash}; {_crash_hint(report, view, at)}"))
+        span, why = crash_cause(report, view)
+        out.append(Finding("checker-crash", "", 0, span, f"report.py check will crash: {view.crash}; {why}"))
     e = detection.edition
     numbers = [q.number for q in report.questions]
     present = set(numbers)
@@ -237,37 +253,87 @@ def _document_findings(report: Report, detection: Detection, view: CheckerView) 
             continue
         after = next((q for q in report.questions if q.number > n), None)
         at = after.heading.span if after else Span(len(text), len(text))
-        out.append(Finding("question-missing", "", 0, at,
+        out.append(Finding("question-missing", "", n, at,
                            f"Question {n} is missing: the {e.label} template has questions 1-{e.questions}"))
-    seen: set[int] = set()
+    seen: dict[int, int] = {}
     highest = 0
     for q in report.questions:
         if q.number in seen:
             out.append(Finding("question-duplicate", "", q.number, q.heading.span,
-                               f"Question {q.number} appears twice; the checker judges answers by position"))
+                               f"Question {q.number} appears twice (first on line {seen[q.number] + 1}); the "
+                               "checker judges answers by position, so the later ones get other questions' limits"))
         elif q.number < highest:
             out.append(Finding("question-order", "", q.number, q.heading.span,
                                f"Question {q.number} comes after question {highest}; the checker judges answers by position"))
-        seen.add(q.number)
+        seen.setdefault(q.number, q.heading.line)
         highest = max(highest, q.number)
     for item in report.checklist:
         if not item.standard:
+            mark = "[x]" if item.checked else "[ ]"
             out.append(Finding("checkbox-mark", "", 0, item.mark_span,
-                               f"Checklist mark [{item.mark}] is not [ ] or [x]; it does not render as a check box",
-                               (Fix("Use [x]", "checkboxMark", (Edit(item.mark_span, "[x]"),)),)))
+                               f"Checklist item '{item.text[:50]}': the mark [{item.mark}] is not [ ] or [x], so it "
+                               "does not render as a check box",
+                               (Fix(f"Use {mark}", "checkboxMark", (Edit(item.mark_span, mark),)),)))
     return out
 
 
-def _crash_hint(report: Report, view: CheckerView, at: int) -> str:
-    q = report.question_at(at)
-    for d in view.dropped:
-        if d.label == at:
-            nq = report.question_at(d.chunk.end)
-            who = f"question {nq.number}" if nq else "the next question"
-            return f"the text after this 'Answer:' has no ### before {who}'s label, so the checker drops it"
-    if q is not None and view.answers and view.answers[-1].appended_again and view.answers[-1].chunk.start <= at:
-        return "the last answer contains ###, so the checker counts it twice"
-    return f"it expects {view.spec.expected} answers and finds {len(view.answers)}"
+def crash_cause(report: Report, view: CheckerView) -> tuple[Span, str]:
+    """The heading or label that makes the official checker crash, and why, in words."""
+    text, lines = report.text, report.lines
+
+    def line_from(at: int, length: int | None = None) -> Span:
+        return Span(at, at + length if length is not None else lines.line_end(lines.line_of(at)))
+
+    questions = report.questions
+    if view.crash and view.crash.startswith("IndexError"):
+        at = questions[0].heading.span if questions else line_from(0)
+        return at, "the report has no 'Answer:' label at all, so the checker finds no answer to check"
+    expected, found = view.spec.expected or 0, len(view.answers)
+    by_label = {q.instructions.label.start: q for q in questions if q.instructions.label is not None}
+    if found > expected:
+        last = view.answers[-1]
+        if last.appended_again and found >= 2 and view.answers[-2].chunk == last.chunk:
+            k = text.find("###", last.chunk.start, last.chunk.end)
+            q = report.question_at(k)
+            who = f"question {q.number}" if q else "the last answer"
+            return line_from(k), (f"the last answer ({who}) contains '###', so the checker counts it twice "
+                                  f"and finds {found} answers instead of {expected}")
+        for a in view.answers:
+            if a.label >= 0 and a.label not in by_label:
+                q = report.question_at(a.label)
+                who = f"question {q.number}'s answer" if q else "the text"
+                return line_from(a.label, len(checker.LABEL)), (
+                    f"this 'Answer:' inside {who} starts an extra answer, so the checker finds {found} "
+                    f"answers instead of {expected}")
+        if len(questions) > expected:
+            q = questions[expected]
+            return q.heading.span, (f"the report has {len(questions)} questions and this checker expects "
+                                    f"{expected}; it finds {found} answers")
+    else:
+        for q in questions:
+            if q.instructions.label is None:
+                return q.heading.span, (f"question {q.number} has no 'Answer:' label, so its answer merges into "
+                                        f"another; the checker finds {found} answers instead of {expected}")
+        for d in view.dropped:
+            if d.label not in by_label or d.chunk.end >= len(text):  # the last chunk is appended anyway
+                continue
+            nxt = by_label.get(d.chunk.end)
+            if nxt is not None:
+                return nxt.heading.span, (
+                    f"question {nxt.number}'s heading does not start with '###', so the checker drops question "
+                    f"{by_label[d.label].number}'s answer and finds {found} answers instead of {expected}")
+            return line_from(d.chunk.end, len(checker.LABEL)), (
+                f"no '###' heading stands between question {by_label[d.label].number}'s label and this "
+                f"'Answer:', so the checker drops that answer and finds {found} answers instead of {expected}")
+        present = {q.number for q in questions}
+        for n in range(1, expected + 1):
+            if n not in present:
+                after = next((q for q in questions if q.number > n), None)
+                at = after.heading.span if after else line_from(len(text))
+                return at, f"question {n} is missing, so the checker finds {found} answers instead of {expected}"
+    first = text.find(checker.LABEL)
+    at = line_from(first, len(checker.LABEL)) if first >= 0 else line_from(0)
+    return at, f"the checker expects {expected} answers and finds {found}"
 
 
 def _apply_settings(findings: list[Finding], settings: Settings) -> list[Finding]:

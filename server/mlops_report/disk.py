@@ -95,6 +95,23 @@ class Disk:
         return Resolved(target, rel, "missing")
 
 
+    def outside_file(self, target: str) -> Path | None:
+        """The existing local file a target outside the report's folder names, if there is one."""
+        from urllib.parse import unquote
+
+        t = target.strip().strip("<>").split("#", 1)[0].split("?", 1)[0]
+        if not t or t.lower().startswith(("http://", "https://", "data:", "mailto:", "//")):
+            return None
+        if t.lower().startswith("file://"):
+            t = t[7:]
+        path = Path(unquote(t).replace("\\", "/"))
+        try:
+            full = path if path.is_absolute() else (self.root / path)
+            return full.resolve() if full.is_file() else None
+        except (OSError, ValueError):
+            return None
+
+
 @dataclass(frozen=True)
 class Resolved:
     target: str

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 
-from .text import LineIndex, Span
+from .text import BOM, LineIndex, Span
 
 LABEL = "Answer:"
 
 _HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
-_FIRST_LINE_OPENER = re.compile(r"( {0,3}[#`~])")
+_FIRST_LINE_OPENER = re.compile(r"\ufeff?( {0,3}[#`~])")  # a BOM is skipped on the first line only
 _LINE_OPENER = re.compile(r"\n( {0,3}[#`~])")
 _LINE_OPENER_CR = re.compile(r"[\r\n]( {0,3}[#`~])")
 _QUESTION = re.compile(r"question[ \t]+(\d+)\b", re.IGNORECASE)
@@ -30,7 +30,8 @@ _LIMIT_WORDS = re.compile(r"(\d+)[ \t]*(?:-|–|to)[ \t]*(\d+)[ \t]+words", re.I
 _LIMIT_IMAGES = re.compile(
     r"(\d+)[ \t]*(?:-|–|to)[ \t]*(\d+)[ \t]+(?:screenshots?|images?|figures?)", re.IGNORECASE
 )
-_CHECK_ITEM = re.compile(r"([ \t]*)[*+-][ \t]+\[([^\]\r\n]{0,8})\]")
+_CHECK_ITEM = re.compile(r"([ \t]*)[*+-][ \t]+\[([^\]\r\n]{0,8})\](?![(\[])")
+_EXAMPLE = re.compile(r"^[ \t>]*[*_]*example[*_]*[ \t]*:?[*_]*", re.IGNORECASE | re.MULTILINE)
 _BOLD_LINE = re.compile(r"\*\*(.+?)\*\*")
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg")
 _ANY_IMAGE_EXT = r"\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?)"
@@ -99,6 +100,7 @@ class Instructions:
     has_example: bool
     label: Span | None  # the ``Answer:`` label
     quoted: bool  # the block is a markdown quote
+    example: str | None = None  # the example's text after its marker, None when there is none
 
     def shifted(self, d: int) -> "Instructions":
         return _moved(
@@ -234,11 +236,12 @@ def scan_headings(text: str, lines: LineIndex) -> list[Heading]:
 
 
 def _front_matter(text: str) -> Span | None:
-    if not (text.startswith("---\n") or text.startswith("---\r")):
+    skip = 1 if text.startswith(BOM) else 0
+    if not (text.startswith("---\n", skip) or text.startswith("---\r", skip)):
         return None
-    m = re.compile(r"\r?\n---[ \t]*(\r\n|\r|\n|$)").search(text, 3)
+    m = re.compile(r"(?:\r\n|\r|\n)---[ \t]*(\r\n|\r|\n|$)").search(text, skip + 3)
     if m and text.count("\n", 0, m.start()) < 20:
-        return Span(0, m.end())
+        return Span(skip, m.end())
     return None
 
 
@@ -337,8 +340,13 @@ def _instructions(text: str, span: Span, label: Span | None, quoted: bool) -> In
         i = _LIMIT_IMAGES.search(prompt)
         if i:
             images = (int(i.group(1)), int(i.group(2)))
-    has_example = re.search(r"^[ \t>]*\**example", text, re.IGNORECASE | re.MULTILINE) is not None
-    return Instructions(span, text, prompt, limit_line, words, images, has_example, label, quoted)
+    marker = _EXAMPLE.search(text)
+    example = None
+    if marker is not None:
+        body = text[marker.end() :]
+        example = body[: -len(LABEL)] if label is not None and body.endswith(LABEL) else body
+    return Instructions(span, text, prompt, limit_line, words, images, marker is not None, label, quoted,
+                        example)
 
 
 def _answer(seg: str, start: int, label: Span | None) -> Answer:

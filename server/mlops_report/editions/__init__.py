@@ -45,6 +45,7 @@ def editions() -> tuple[Edition, ...]:
                 stated={int(k): _limits(v) for k, v in d["stated"].items()},
                 fingerprints={int(k): v for k, v in d["fingerprints"].items()},
                 checklist=frozenset(d["checklist"]),
+                parts={int(k): tuple(v) for k, v in d.get("parts", {}).items()},
             )
         )
     return tuple(out)
@@ -112,18 +113,22 @@ def _matches(e: Edition, prints: dict[int, str]) -> frozenset[int]:
 
 
 def _by_structure(report: "Report") -> Edition | None:
+    """The edition whose stated limits the report's questions repeat, allowing a few questions
+    to be missing, renamed or edited (the report must not number beyond the edition)."""
     stated = {
         q.number: Limits(q.instructions.stated_words, q.instructions.stated_images)
         for q in report.questions
     }
-    numbers = {q.number for q in report.questions}
+    if not stated or max(stated) > max(e.questions for e in editions()):
+        return None
     candidates = []
     for order, e in enumerate(editions()):
-        if e.questions != len(numbers) or numbers != set(e.fingerprints):
+        if max(stated) > e.questions or not e.fingerprints:
             continue
-        if all(stated.get(n, Limits()) == lim for n, lim in e.stated.items()):
-            candidates.append((bool(e.aliases), order, e))
-    return max(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
+        agree = sum(1 for n in range(1, e.questions + 1) if n in stated and stated[n] == e.stated.get(n, Limits()))
+        if agree * 10 >= e.questions * 8:
+            candidates.append((agree, bool(e.aliases), order, e))
+    return max(candidates, key=lambda c: c[:3])[3] if candidates else None
 
 
 def _stated_edition(report: "Report") -> Edition:

@@ -15,10 +15,19 @@ import sys
 from pathlib import Path
 
 from ..parse import parse
-from .fingerprint import fingerprint
+from .fingerprint import fingerprint, normalise
 
 DATA = Path(__file__).with_name("data.json")
 _NAME = re.compile(r"(\d{4}-\d{2}-\d{2}_[0-9a-f]{8})_README\.md$")
+
+
+def _print(text: str | None) -> str | None:
+    return fingerprint(text) if text is not None and normalise(text) else None
+
+
+def parts(ins) -> list[str | None]:
+    """Fingerprints of an instruction block's prompt, length line and example (None: absent)."""
+    return [_print(ins.prompt), _print(ins.limit_line), _print(ins.example)]
 
 
 def describe(text: str) -> dict:
@@ -32,6 +41,7 @@ def describe(text: str) -> dict:
             for q in report.questions
         },
         "fingerprints": {str(q.number): fingerprint(q.instructions.text) for q in report.questions},
+        "parts": {str(q.number): parts(q.instructions) for q in report.questions},
         "checklist": sorted({fingerprint(i.text) for i in report.checklist}),
     }
 

@@ -50,6 +50,8 @@ class Edition:
     fingerprints: dict[int, str]  # question number -> fingerprint of its instruction block
     checklist: frozenset[str] = frozenset()  # fingerprints of checklist item texts
     sections: tuple[str, ...] = ()  # section titles in order
+    # question number -> fingerprints of (prompt, length line, example); None where absent
+    parts: dict[int, tuple[str | None, str | None, str | None]] = field(default_factory=dict)
 
     @property
     def limits(self) -> dict[int, Limits]:

@@ -113,10 +113,17 @@ def image_count(c: QuestionContext) -> Iterator[Finding]:
 def _answer_end(c: QuestionContext) -> tuple[int, str, str]:
     """Where to insert a line at the end of the answer's content, and the breaks around it."""
     a = c.question.answer
-    body = c.text[a.span.start : a.span.end]
+    limit = a.span.end
+    cut = c.counted.cut if c.counted is not None else None
+    if cut is not None and not c.last and a.span.start <= cut < a.span.end:
+        # the checker stops reading at a ##: a figure inserted after it would not count
+        block = next((b for b in a.blocks if b.span.start <= cut <= b.span.end), None)
+        bol = max(c.text.rfind("\n", 0, cut), c.text.rfind("\r", 0, cut)) + 1
+        limit = max(a.span.start, block.span.start if block else bol)
+    body = c.text[a.span.start : limit]
     stripped = body.rstrip()
     end = a.span.start + len(stripped)
-    nl = "\r\n" if "\r\n" in body else "\n"
+    nl = "\r\n" if "\r\n" in c.text[a.span.start : a.span.end] else "\n"
     if not stripped.strip():
         # an empty answer: insert after the label line
         return end, nl + nl, nl
@@ -181,7 +188,9 @@ def image_files(c: QuestionContext) -> Iterator[Finding]:
         r = c.disk.resolve(target)
         if r.state in ("remote", "absolute", "outside"):
             where = {"remote": "a web address", "absolute": "an absolute path",
-                     "outside": "outside the reports folder"}[r.state]
+                     "outside": "outside the report's folder"}[r.state]
+            if r.state != "remote" and c.disk.outside_file(target) is None:
+                where += " (and no file is there)"
             yield _f("image-outside-figures", q, span,
                      f"Question {q.number}: {target} is {where}; only files under reports/{prefix} are handed in")
             continue
@@ -199,10 +208,13 @@ def image_files(c: QuestionContext) -> Iterator[Finding]:
         if r.state in ("exists", "case") and not rel.startswith(prefix):
             name = rel.rsplit("/", 1)[-1]
             new_rel = prefix + name
-            fixes = [Fix(f"Link {new_rel} instead", "moveToFigures", (Edit(span, new_rel),), safe=False)] \
-                if new_rel in c.disk.files else [
-                Fix(f"Move {rel} to {new_rel} and update the link", "moveToFigures", (Edit(span, new_rel),),
-                    (Move(str(c.disk.root / rel), str(c.disk.root / new_rel)),), safe=False)]
+            if new_rel in c.disk.files:
+                fixes = [Fix(f"Link {new_rel} instead", "moveToFigures", (Edit(span, new_rel),), safe=False)]
+            elif new_rel.lower() in c.disk.by_lower:
+                fixes = []  # a file differing only in case is there: moving could overwrite it on Windows/macOS
+            else:
+                fixes = [Fix(f"Move {rel} to {new_rel} and update the link", "moveToFigures", (Edit(span, new_rel),),
+                             (Move(str(c.disk.root / rel), str(c.disk.root / new_rel)),), safe=False)]
             yield _f("image-outside-figures", q, span,
                      f"Question {q.number}: {target} is not in the {prefix} folder", *fixes)
 
@@ -295,11 +307,35 @@ def answer_in_quote(c: QuestionContext) -> Iterator[Finding]:
     nl = "\r\n" if "\r\n" in text[pos:end + 2] else "\n"
     # the span runs from the label's end to the end of the last quoted line with text
     last_line_end = end
-    yield _f("answer-in-quote", q, Span(pos, last_line_end) if pos < last_line_end else Span(label.start, label.end),
+    shown = pos + len(text[pos:last_line_end]) - len(text[pos:last_line_end].lstrip())
+    yield _f("answer-in-quote", q, Span(shown, last_line_end) if shown < last_line_end else Span(label.start, label.end),
              f"Question {q.number}: the answer is inside the instruction quote; it renders as part of the "
              "instructions and every > counts as a word",
-             Fix("Move the answer out of the quote", "unquoteAnswer",
-                 (Edit(Span(pos, last_line_end), nl + nl + nl.join(body)),)))
+             *(Fix("Move the answer out of the quote", "unquoteAnswer",
+                   (Edit(Span(pos, last_line_end), nl + nl + nl.join(body)),)),)
+             if _moves_safely(body) else ())
+
+
+_FENCE_LINE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_STRUCTURE_LINE = re.compile(r" {0,3}(?:#{1,2}(?:[ \t]|$)|#{2,4}[ \t]+question[ \t]+\d)", re.IGNORECASE)
+
+
+def _moves_safely(lines: list[str]) -> bool:
+    """Lines taken out of a quote keep the document's structure: no fence left open (outside
+    the quote it would swallow every question after it), no section or question heading."""
+    fence = None
+    for line in lines:
+        m = _FENCE_LINE.match(line)
+        if m:
+            mark = m.group(1)
+            if fence is None:
+                fence = mark
+            elif mark[0] == fence[0] and len(mark) >= len(fence) and not line[m.end():].strip():
+                fence = None
+            continue
+        if fence is None and _STRUCTURE_LINE.match(line):
+            return False
+    return fence is None
 
 
 def _eol(text: str, pos: int) -> int:
@@ -315,50 +351,70 @@ def _next_line(text: str, eol: int) -> int:
 
 
 def answer_truncated(c: QuestionContext) -> Iterator[Finding]:
-    q, a, counted = c.question, c.question.answer, c.counted
+    """A ``##`` inside a middle answer: the checker counts only the text before it."""
+    q, a, counted, text = c.question, c.question.answer, c.counted, c.text
     if c.last or counted is None or counted.cut is None:
         return
     cut = counted.cut
-    if not (a.span.start <= cut < a.span.end) or not c.text[cut : a.span.end].strip():
+    if not (a.span.start <= cut < a.span.end) or not text[cut : a.span.end].strip():
         return
-    seen = counted.words
-    own = a.words
-    eol = _eol(c.text, cut)
-    heading = next((b for b in a.blocks if b.kind == "heading" and b.span.start <= cut < b.span.end), None)
-    fixes = ()
+    seen, own = counted.words, a.words
+    eol = _eol(text, cut)
+    bol = max(text.rfind("\n", 0, cut), text.rfind("\r", 0, cut)) + 1
+    run = len(text[cut:eol]) - len(text[cut:eol].lstrip("#"))
+    inside = lambda kind: next((b for b in a.blocks if b.kind == kind and b.span.start <= cut < b.span.end), None)
+    heading, fence = inside("heading"), inside("fence")
+    fixes: tuple[Fix, ...] = ()
     if heading is not None:
-        line = c.text[heading.span.start : heading.span.end]
+        line = text[heading.span.start : heading.span.end]
         title = re.sub(r"^[ \t]*#+[ \t]*|[ \t]+#+[ \t]*$", "", line).strip()
+        what = "heading"
         fixes = (Fix("Turn the heading into bold text", "headingToBold",
                      (Edit(heading.span, f"**{title}**" if title else ""),)),)
-    what = "heading" if heading else "'##'"
+    elif fence is not None:
+        what = "'##' in a code block"
+        if not text[bol:cut].strip():
+            fixes = (Fix("Start the comment with a single #", "singleHash", (Edit(Span(cut, cut + run), "#"),),
+                         safe=False),)
+    else:
+        token_start = cut
+        while token_start > bol and not text[token_start - 1].isspace():
+            token_start -= 1
+        token = text[token_start:eol].split(None, 1)[0] if text[token_start:eol].strip() else ""
+        what = "'##' in a link" if ("://" in token or "](" in token or token.startswith(("(", "<"))) else "'##'"
     yield _f("answer-truncated", q, Span(cut, eol),
-             f"Question {q.number}: the checker stops at this {what}: it counts {seen} words of an answer of {own}",
-             *fixes, seen=seen, own=own)
+             f"Question {q.number}: the checker stops counting at this {what}: it sees {seen} words of "
+             f"the answer's {own}", *fixes, seen=seen, own=own)
 
 
 def answer_label_extra(c: QuestionContext) -> Iterator[Finding]:
     q = c.question
-    for lab in q.answer.labels:
+    labels = q.answer.labels
+    for i, lab in enumerate(labels):
+        since = labels[i - 1].end if i else q.answer.span.start
+        before = len(c.text[since : lab.start].split())
         yield _f("answer-label-extra", q, lab,
-                 f"Question {q.number}: 'Answer:' inside the answer; the checker drops everything before it")
+                 f"Question {q.number}: 'Answer:' inside the answer; the checker splits the report at it, so "
+                 f"the {before} words before it no longer count as this answer",
+                 Fix("Write the colon as &#58; (it looks the same; the checker no longer splits here)",
+                     "escapeLabel", (Edit(lab, "Answer&#58;"),)))
 
 
 def trailing_content(c: QuestionContext) -> Iterator[Finding]:
-    """Text after the last question that the checker adds to the last answer."""
-    if not c.last or c.counted is None:
+    """Text after the last question's answer (under a heading of its own) that the checker counts
+    into the last answer, because it reads the last answer to the end of the file."""
+    if not c.last:
         return
     q = c.question
-    end = c.counted.counted.end
-    if end <= q.span.end:
-        return
-    extra = c.text[q.span.end : end]
+    extra = c.text[q.span.end :]
     if not extra.strip():
         return
     start = q.span.end + (len(extra) - len(extra.lstrip()))
     n = len(extra.split())
     yield _f("trailing-content", q, Span(start, _eol(c.text, start)),
-             f"Question {q.number}: the {n} words after the last answer are counted into it by the checker")
+             f"Question {q.number}: the {n} words after the last answer, to the end of the file, are counted "
+             f"into question {q.number}'s answer by the checker",
+             words=n)
 
 
 def instructions_edited(c: QuestionContext) -> Iterator[Finding]:
@@ -397,22 +453,43 @@ def group_number(c: QuestionContext) -> Iterator[Finding]:
                  f"Question 1: {own.strip()[:40]!r} is not a group number")
 
 
+_ENTRY = re.compile(r"[A-Za-z0-9]+")
+
+
 def study_number(c: QuestionContext) -> Iterator[Finding]:
+    """Each token of question 2's answer that tries to be a study number and is not ``s`` + 6 digits."""
     q = c.question
     if q.number != 2 or q.answer.is_empty:
         return
     a = q.answer
-    text = c.text
-    for m in re.finditer(r"[A-Za-z]?\d[\w]*|[sS][\w]*\d[\w]*", text[a.span.start : a.span.end]):
-        token = m.group(0)
-        s = a.span.start + m.start()
-        if any(p.start <= s < p.end for p in a.placeholders):
+    skip = list(a.placeholders) + (list(a.wrapper) if a.wrapper else [])
+    good = flagged = 0
+    for m in _ENTRY.finditer(c.text, a.span.start, a.span.end):
+        token, span = m.group(0), Span(m.start(), m.end())
+        if any(p.start <= span.start < p.end for p in skip):
             continue
         if re.fullmatch(r"s\d{6}", token):
+            good += 1
             continue
-        if re.fullmatch(r"[sS]\d+", token) or re.fullmatch(r"\d{6}", token):
-            yield _f("study-number", q, Span(s, s + len(token)),
-                     f"Question 2: {token} is not a study number (s followed by 6 digits)")
+        fixes: tuple[Fix, ...] = ()
+        if re.fullmatch(r"S\d{6}", token):
+            why = "is written with a capital S"
+            fixes = (Fix(f"Write {token.lower()}", "studyNumber", (Edit(span, token.lower()),)),)
+        elif re.fullmatch(r"[sS]\d+", token):
+            why = f"has {len(token) - 1} digits"
+        elif re.fullmatch(r"\d{6}", token):
+            why = "lacks the leading s"
+            fixes = (Fix(f"Write s{token}", "studyNumber", (Edit(span, "s" + token),)),)
+        elif re.fullmatch(r"[sS][xX]{6}", token):
+            why = "is the example's pattern"
+        else:
+            continue
+        flagged += 1
+        yield _f("study-number", q, span,
+                 f"Question 2: {token} {why}; a study number is s followed by 6 digits", *fixes)
+    if not good and not flagged:
+        yield _f("study-number", q, _content_span(c),
+                 "Question 2: the answer names no study number (s followed by 6 digits)")
 
 
 def _own_text(c: QuestionContext) -> str:

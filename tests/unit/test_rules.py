@@ -1,0 +1,316 @@
+"""Every finding code: the smallest report that shows it, a report that must not, and its fix.
+
+A fix must remove the finding it belongs to, change nothing outside its edit spans, and bring
+in no finding the report did not have.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from mlops_report.analysis import Analyzer
+from mlops_report.findings import apply_edits
+from mlops_report.rules import RULES
+from tests.builder import ReportBuilder, words
+
+
+@dataclass
+class Built:
+    text: str
+    path: Path | None
+    analysis: object
+
+    def codes(self, code: str) -> list:
+        return [f for f in self.analysis.findings if f.code == code]
+
+
+def check(builder: ReportBuilder, tmp_path: Path | None = None, figures: list[str] | None = None,
+          extra: dict[str, bytes] | None = None, originals: dict[int, str] | None = None) -> Built:
+    """Analyse ``builder``'s report; written to disk (with its figures) when ``tmp_path`` is given."""
+    if tmp_path is None:
+        text = builder.build()
+        return Built(text, None, Analyzer().analyse(text, originals=originals))
+    path = builder.write(tmp_path, figures=figures)
+    for rel, data in (extra or {}).items():
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+    text = path.read_text(encoding="utf-8")
+    return Built(text, path, Analyzer().analyse(text, path, originals=originals))
+
+
+def filled(edition: str = "2026") -> ReportBuilder:
+    return ReportBuilder(edition).fill_all()
+
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+# code -> a function (tmp_path) -> Built showing exactly one finding of that code
+SHOW: dict[str, Callable[[Path], Built]] = {
+    "word-count": lambda t: check(filled().answer(4, words(20)), t),
+    "image-count": lambda t: check(filled().answer(14, words(250)), t,
+                                   figures=filled().needed_figures() + ["figures/spare.png"]),
+    "image-not-counted": lambda t: check(filled().answer(
+        14, words(250) + '\n\n![loss](figures/q14_0.png)\n\n<img src="figures/q14_1.png" width="500">'), t,
+        figures=filled().needed_figures() + ["figures/q14_1.png"]),
+    "image-missing-file": lambda t: check(filled().figures(19, "figures/absent.png"), t),
+    "image-path-case": lambda t: check(filled().figures(19, "figures/Q19_0.PNG"), t),
+    "image-outside-figures": lambda t: check(filled().figures(19, "shot.png"), t, extra={"reports/shot.png": PNG}),
+    "image-bad-extension": lambda t: check(filled().figures(19, "figures/q19_0.png", "figures/flow.svg"), t,
+                                           extra={"reports/figures/flow.svg": b"<svg/>"}),
+    "placeholder-left": lambda t: check(filled().answer(4, words(150) + "\n\n--- question 4 fill here ---"), t),
+    "answer-wrapped": lambda t: check(filled().answer(4, "--- " + words(150).replace("\n", " ") + " ---"), t),
+    "unanswered": lambda t: check(filled().answer(28, "--- question 28 fill here ---"), t),
+    "answer-in-quote": lambda t: check(filled().answer(4, "").on_label_line(4, words(150).replace("\n", " ")), t),
+    "answer-truncated": lambda t: check(filled().answer(5, words(60) + "\n\n#### Details\n\n" + words(80)), t),
+    "answer-label-extra": lambda t: check(filled().answer(4, words(20) + "\nAnswer: " + words(150)), t),
+    "trailing-content": lambda t: check(filled().answer(31, words(100)).trailing(
+        "## References\n\nThe papers we read while building the model."), t),
+    "checker-crash": lambda t: check(filled().heading(5, "## Question 5"), t),
+    "question-missing": lambda t: check(filled().heading(5, None).instructions(5, "").answer(5, ""), t),
+    "question-duplicate": lambda t: check(filled().heading(6, "### Question 5"), t),
+    "question-order": lambda t: check(filled().heading(5, "### Question 6").heading(6, "### Question 5"), t),
+    "instructions-edited": lambda t: check(filled().instructions(
+        4, "> **Tell us about part 4 of the project.**\n>\n> Recommended answer length: 50-200 words.\n>\n"
+           "> Example:\n> *An answer could name the tools used for part 4 and why.*\n>\n> Answer:"), t,
+        originals={4: ReportBuilder("2026")._instruction_block(4)}),
+    "group-number": lambda t: check(filled().answer(1, "the one on the left"), t),
+    "study-number": lambda t: check(filled().answer(2, "s123456, S234567"), t),
+    "checkbox-mark": lambda t: check(filled().mark(3, "✅"), t),
+    "html-render": lambda t: check(filled().answer(23, words(120) + "\n\n| a | b |\n|---|---|\n| 1 | 2 |"), t),
+}
+
+
+def test_every_code_has_a_case():
+    assert set(SHOW) == set(RULES)
+
+
+def test_a_complete_report_shows_nothing(tmp_path):
+    for edition in ("2023", "2024", "2025", "2026"):
+        folder = tmp_path / edition
+        built = check(filled(edition), folder)
+        assert built.analysis.findings == [], edition
+        assert built.analysis.passing == built.analysis.total
+
+
+@pytest.mark.parametrize("code", sorted(SHOW))
+def test_smallest_report_shows_the_code(code, tmp_path):
+    built = SHOW[code](tmp_path)
+    found = built.codes(code)
+    assert len(found) == 1, [(f.code, f.message) for f in built.analysis.findings]
+    f = found[0]
+    assert f.severity == RULES[code].severity
+    assert f.span.start <= f.span.end <= len(built.text)
+    if code in ("checker-crash", "checkbox-mark"):
+        assert f.question == 0
+    else:
+        assert f.question > 0 and f"Question {f.question}" in f.message, f.message
+
+
+def _assert_untouched_outside(old: str, new: str, edits) -> None:
+    pos_old = pos_new = 0
+    for e in sorted(edits, key=lambda e: e.span.start):
+        gap = old[pos_old : e.span.start]
+        assert new[pos_new : pos_new + len(gap)] == gap
+        pos_new += len(gap) + len(e.new_text)
+        pos_old = e.span.end
+    assert new[pos_new:] == old[pos_old:]
+    assert len(new) - pos_new == len(old) - pos_old
+
+
+FIXABLE = sorted(c for c in SHOW if c not in ("word-count", "image-missing-file", "image-bad-extension",
+                                               "unanswered", "checker-crash", "question-duplicate", "question-missing",
+                                               "question-order", "group-number", "html-render",
+                                               "trailing-content"))
+
+
+@pytest.mark.parametrize("code", FIXABLE)
+def test_fix_removes_the_finding_and_nothing_else(code, tmp_path):
+    built = SHOW[code](tmp_path)
+    (finding,) = built.codes(code)
+    assert finding.fixes, f"{code} offers no fix"
+    fix = finding.fixes[0]
+    new = apply_edits(built.text, fix.edits)
+    _assert_untouched_outside(built.text, new, fix.edits)
+    # the edits stay near the finding: inside its question, or at the spot a missing one belongs
+    q = built.analysis.report.question(finding.question) if finding.question else None
+    for e in fix.edits:
+        if q is not None:
+            assert q.span.start <= e.span.start <= e.span.end <= max(q.span.end, len(built.text.rstrip()))
+    for move in fix.moves:
+        assert not Path(move.target).exists()
+        Path(move.target).parent.mkdir(parents=True, exist_ok=True)
+        os.rename(move.source, move.target)
+    after = Analyzer().analyse(new, built.path, originals={4: ReportBuilder("2026")._instruction_block(4)})
+    assert not [f for f in after.findings if f.code == code], [f.message for f in after.findings]
+    before_codes = {f.code for f in built.analysis.findings}
+    assert {f.code for f in after.findings} <= before_codes
+
+
+# -- details of single rules --------------------------------------------------------------------
+
+
+def test_word_count_message_names_both_counts(tmp_path):
+    built = check(filled().answer(7, words(40) + "\n\n--- question 7 fill here ---"), tmp_path)
+    (f,) = built.codes("word-count")
+    assert f.message.startswith("Question 7: 46 words, the checker needs 50-100: add 4")
+    assert "the answer itself has 40 words" in f.message and "placeholder" in f.message
+
+
+@pytest.mark.parametrize("figure, kind", [
+    ('<img src="figures/q14_0.png" width="500">', "HTML"),
+    ("![loss][ref]\n\n[ref]: figures/q14_0.png", "reference-style"),
+    ("[the loss curve](figures/q14_0.png)", "link without !"),
+    ("![loss\ncurve](figures/q14_0.png)", "split over lines"),
+])
+def test_image_not_counted_in_every_form(figure, kind, tmp_path):
+    built = check(filled().answer(14, words(250) + "\n\n" + figure), tmp_path)
+    (f,) = built.codes("image-not-counted")
+    assert kind in f.message
+    (count,) = built.codes("image-count")
+    assert "1 more written in a form it does not count" in count.message
+    new = apply_edits(built.text, f.fixes[0].edits)
+    after = Analyzer().analyse(new, built.path)
+    assert not [x for x in after.findings if x.code in ("image-not-counted", "image-count")]
+
+
+def test_links_in_the_instructions_are_never_flagged(tmp_path):
+    block = ("> **Add 1-2 images of part 19, like [this one](figures/sample.png) or ![that](other/x.gif).**\n"
+             ">\n> Answer:")
+    built = check(filled().instructions(19, block), tmp_path)
+    assert not [f for f in built.analysis.findings if f.code.startswith("image-")]
+
+
+def test_image_outside_the_reports_folder_can_be_moved_in(tmp_path):
+    built = check(filled().figures(19, "../docs/arch.png"), tmp_path, extra={"docs/arch.png": PNG})
+    (f,) = built.codes("image-outside-figures")
+    assert "outside the report's folder" in f.message
+    assert "no file is there" not in f.message
+
+
+def test_image_outside_that_does_not_exist_says_so(tmp_path):
+    built = check(filled().figures(19, "../docs/none.png"), tmp_path)
+    (f,) = built.codes("image-outside-figures")
+    assert "no file is there" in f.message and not f.fixes
+
+
+def test_web_images_are_outside(tmp_path):
+    built = check(filled().figures(19, "https://example.org/shot.png"), tmp_path)
+    (f,) = built.codes("image-outside-figures")
+    assert "web address" in f.message
+
+
+def test_images_are_not_checked_on_disk_for_an_unsaved_document():
+    built = check(filled().figures(19, "figures/absent.png"))
+    assert not built.codes("image-missing-file")
+
+
+@pytest.mark.parametrize("body, what, fixable", [
+    ("\n\n#### Details\n\n", "heading", True),
+    ("\n```bash\n## install the tools\npip install x\n```\n", "code block", True),
+    ("\nsee https://example.org/page##part for more\n", "link", False),
+])
+def test_answer_truncated_says_what_and_how_many(body, what, fixable, tmp_path):
+    built = check(filled().answer(12, words(20) + body + words(60)), tmp_path)
+    (f,) = built.codes("answer-truncated")
+    assert what in f.message
+    seen = built.analysis.view.answers[11].words
+    assert f"it sees {seen} words of the answer's {built.analysis.report.question(12).answer.words}" in f.message
+    assert bool(f.fixes) == fixable
+
+
+def test_single_hash_and_the_last_answer_do_not_truncate(tmp_path):
+    built = check(filled().answer(12, words(20) + "\n```bash\n# a comment\n```\n" + words(40))
+                  .answer(31, words(60) + "\n\n## Notes\n\n" + words(40)), tmp_path)
+    assert not built.codes("answer-truncated")
+
+
+def test_answer_label_extra_counts_the_dropped_words(tmp_path):
+    built = check(filled().answer(4, words(20) + "\nAnswer: " + words(150)), tmp_path)
+    (f,) = built.codes("answer-label-extra")
+    assert "the 20 words before it" in f.message
+
+
+def test_trailing_content_names_the_words(tmp_path):
+    built = check(filled().trailing("## References\n\none two three"), tmp_path)
+    (f,) = built.codes("trailing-content")
+    assert "the 5 words after the last answer" in f.message
+    assert built.text[f.span.start :].startswith("## References")
+
+
+@pytest.mark.parametrize("change, points_at, why", [
+    (lambda b: b.heading(5, "## Question 5"), "## Question 5", "question 5's heading does not start with '###'"),
+    (lambda b: b.heading(5, None), "Answer:", "no '###' heading stands between question 4's label"),
+    (lambda b: b.instructions(5, "> **Tell us.**"), "### Question 5", "question 5 has no 'Answer:' label"),
+    (lambda b: b.answer(31, words(60) + "\n\n### More\n\n" + words(5)), "### More", "counts it twice"),
+    (lambda b: b.answer(4, words(60) + "\n\n### Part\n\nAnswer: more"), "Answer:", "starts an extra answer"),
+])
+def test_checker_crash_points_at_its_cause(change, points_at, why):
+    built = check(change(filled()))
+    (f,) = built.codes("checker-crash")
+    assert f.question == 0
+    assert built.text[f.span.start : f.span.end].startswith(points_at)
+    assert why in f.message and "ValueError" in f.message
+    assert built.analysis.view.crashes
+
+
+def test_crash_in_a_27_question_edition():
+    built = check(filled("2024").heading(9, "**Question 9**"))
+    (f,) = built.codes("checker-crash")
+    assert "expected 27" in f.message
+
+
+def test_instructions_edited_says_the_official_limits_still_apply(tmp_path):
+    built = SHOW["instructions-edited"](tmp_path)
+    (f,) = built.codes("instructions-edited")
+    assert "50-200 words where the template says 100-200 words" in f.message
+    assert "official limits still apply (100-200 words)" in f.message
+
+
+def test_instructions_without_label(tmp_path):
+    built = check(filled().instructions(6, "> **Tell us about part 6 of the project.**"), tmp_path)
+    (f,) = built.codes("instructions-edited")
+    assert "'Answer:' label was removed" in f.message
+
+
+@pytest.mark.parametrize("answer, flagged", [
+    ("s123456, s234567", []),
+    ("s123456 and S234567", ["S234567"]),
+    ("*s245735, s235638, s24, s24*", ["s24", "s24"]),
+    ("s1234567 / 345678", ["s1234567", "345678"]),
+    ("sXXXXXX, s123456", ["sXXXXXX"]),
+    ("s123456@student.dtu.dk, s654321 (Ada), group of 2024", []),
+    ("Ada, Bob and Cy", ["Ada, Bob and Cy"]),
+])
+def test_study_numbers(answer, flagged):
+    built = check(filled().answer(2, answer))
+    got = [built.text[f.span.start : f.span.end] for f in built.codes("study-number")]
+    assert got == flagged
+
+
+@pytest.mark.parametrize("mark, fixed", [("✅", "[x]"), ("(x)", "[x]"), ("", "[ ]"), ("x ", "[x]")])
+def test_checkbox_marks(mark, fixed):
+    built = check(filled().mark(2, mark))
+    (f,) = built.codes("checkbox-mark")
+    assert f.fixes[0].edits[0].new_text == fixed
+    assert f.question == 0
+
+
+def test_checklist_links_are_not_items():
+    text = filled().build().replace("* [ ] Task 1 of week 1", "* [M2](https://example.org) Task 1 of week 1")
+    assert not [f for f in Analyzer().analyse(text).findings if f.code == "checkbox-mark"]
+
+
+def test_settings_change_levels_and_disable():
+    from mlops_report.settings import Settings
+
+    text = filled().answer(4, words(20)).build()
+    a = Analyzer().analyse(text, settings=Settings(severity={"word-count": "error"}))
+    assert [f.severity for f in a.findings if f.code == "word-count"] == ["error"]
+    a = Analyzer().analyse(text, settings=Settings(disable=frozenset({"word-count"})))
+    assert not [f for f in a.findings if f.code == "word-count"]
