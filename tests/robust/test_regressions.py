@@ -11,3 +11,54 @@ def test_lone_surrogate_in_instructions_does_not_crash_detection():
     text = ReportBuilder("2026").build().replace("> Answer:", "> \ud800 Answer:", 1)
     a = Analyzer().analyse(text)
     assert a.is_report
+
+
+def test_cache_is_not_fooled_by_a_new_disk_at_a_reused_address():
+    # the per-question cache keyed the files on disk by id(disk); CPython reuses the address of
+    # a freed Disk, so a rescan that found the missing figure kept the stale "missing" finding
+    import gc
+
+    from mlops_report.disk import Disk
+    from tests.builder import words
+    from tests.robust.strategies import fake_disk
+
+    text = ReportBuilder("2026").fill_all().answer(14, words(250) + "\n\n![x](figures/new.png)").build()
+    warm = Analyzer()
+    old = fake_disk()
+    old_id = id(old)
+    assert any(f.code == "image-missing-file" for f in warm.analyse(text, disk=old).findings)
+    parts = fake_disk(("figures/new.png",))
+    root, files, lower = parts.root, parts.files, parts.by_lower
+    del old, parts
+    gc.collect()
+    keep = []
+    for _ in range(10_000):
+        new = Disk(root, files, False, lower)
+        if id(new) == old_id:
+            break
+        keep.append(new)
+    # (with the fix the cache holds the old Disk, so its address is not reused at all)
+    assert not any(f.code == "image-missing-file" for f in warm.analyse(text, disk=new).findings)
+
+
+def test_insert_figure_fix_lands_before_the_checker_cut():
+    # the snippet went to the end of the answer, after a #### heading where report.py stops
+    # reading, so the fix left "0 figures"
+    from tests.builder import words
+    from tests.robust.test_fixes import check_every_fix
+
+    answer = words(20) + "\n\n#### Sub heading ####\n\n" + words(20)
+    check_every_fix(ReportBuilder("2024").answer(19, answer).build(), None)
+
+
+def test_unquote_fix_is_not_offered_when_it_would_open_a_fence_over_the_report():
+    # "> Answer:```" moved out of the quote opened a fence that swallowed every later question
+    from mlops_report.parse import parse
+    from tests.robust.test_fixes import check_every_fix
+
+    text = ReportBuilder("2026").build().replace("> Answer:", "> Answer:```", 1)
+    a = Analyzer().analyse(text)
+    quoted = [f for f in a.findings if f.code == "answer-in-quote"]
+    assert quoted and not quoted[0].fixes
+    check_every_fix(text, None)
+    assert parse(text).is_report
