@@ -94,7 +94,7 @@ class Analyzer:
         findings: list[Finding] = []
         statuses: list[QuestionStatus] = []
         for i, q in enumerate(report.questions):
-            counted = view.answer_after(q.instructions.label.start) if q.instructions.label else None
+            counted = _counted_answer(view, q)
             limits = _limits_for(view, counted, q, edition)
             last = i == len(report.questions) - 1
             edited = _edited(q, detection)
@@ -160,6 +160,20 @@ def _linked(report: Report, disk: Disk | None) -> frozenset[str]:
                 if r.relative:
                     out.add(r.relative)
     return frozenset(out)
+
+
+def _counted_answer(view: CheckerView, q: Question) -> CheckerAnswer | None:
+    """The checker's answer for ``q``: the one after its label, or, when the checker dropped that
+    chunk, the one after a literal 'Answer:' inside the answer."""
+    if q.instructions.label is not None:
+        found = view.answer_after(q.instructions.label.start)
+        if found is not None:
+            return found
+    for label in reversed(q.answer.labels):
+        found = view.answer_after(label.start)
+        if found is not None:
+            return found
+    return None
 
 
 def _limits_for(view: CheckerView, counted: CheckerAnswer | None, q: Question, edition) -> Limits:
