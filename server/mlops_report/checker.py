@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .editions.model import CheckerSpec, Limits
 from .text import Span
@@ -151,27 +152,33 @@ def _chunks(text: str, start: int) -> list[tuple[int, Span]]:
         pos = nxt + len(LABEL)
 
 
-def _answer(text: str, position: int, label: int, chunk: Span, truncate: bool) -> CheckerAnswer:
+@lru_cache(maxsize=8192)
+def _chunk_counts(body: str, truncate: bool) -> tuple[int | None, Span, int, int]:
+    """(cut, counted span, words, images) of one chunk, relative to its start. Cached by the
+    chunk's text: an edit changes one chunk, and the view is rebuilt on every edit."""
     cut = None
-    end = chunk.end
+    end = len(body)
     if truncate:
-        body = text[chunk.start : chunk.end]
         k = body.find("###")
         head = body[:k]
         j = head.find("##")
-        cut_rel = j if j >= 0 else k
-        cut = chunk.start + cut_rel
-        end = cut
-    counted = _strip_newlines(text, Span(chunk.start, end))
-    piece = text[counted.start : counted.end]
+        cut = end = j if j >= 0 else k
+    counted = _strip_newlines(body, Span(0, end))
+    piece = body[counted.start : counted.end]
+    return cut, counted, count_words(piece), count_images(piece)
+
+
+def _answer(text: str, position: int, label: int, chunk: Span, truncate: bool) -> CheckerAnswer:
+    cut, counted, words, images = _chunk_counts(text[chunk.start : chunk.end], truncate)
+    base = chunk.start
     return CheckerAnswer(
         position=position,
         label=label,
         chunk=chunk,
-        counted=counted,
-        cut=cut,
-        words=count_words(piece),
-        images=count_images(piece),
+        counted=counted.shifted(base),
+        cut=None if cut is None else base + cut,
+        words=words,
+        images=images,
         appended_again=not truncate,
     )
 

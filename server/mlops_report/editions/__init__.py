@@ -76,6 +76,9 @@ def _fingerprints(report: "Report") -> dict[int, str]:
     return {q.number: fingerprint(q.instructions.text) for q in report.questions}
 
 
+_DETECTED: dict[tuple, Detection] = {}
+
+
 def detect(report: "Report", override: str | None = None) -> Detection:
     """The edition ``report`` was written in.
 
@@ -84,6 +87,20 @@ def detect(report: "Report", override: str | None = None) -> Detection:
     shape: question count and the limits its own text states. Failing both, an edition is made
     from what the document states, judged the way the newest checker of that size judges.
     """
+    # typing in an answer changes nothing detection reads: remember recent results by exactly
+    # that (headings, instruction blocks, checklist, front matter, sections)
+    key = (override, report.front_matter is not None, tuple(h.title for h in report.sections),
+           tuple(i.text for i in report.checklist),
+           tuple((q.number, q.heading.title, q.instructions.text) for q in report.questions))
+    found = _DETECTED.get(key)
+    if found is None:
+        if len(_DETECTED) >= 64:
+            _DETECTED.clear()
+        found = _DETECTED[key] = _detect(report, override)
+    return found
+
+
+def _detect(report: "Report", override: str | None) -> Detection:
     prints = _fingerprints(report)
     if override and override != "auto":
         e = by_id(override)

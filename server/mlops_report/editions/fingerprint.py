@@ -3,8 +3,16 @@ the template's words."""
 
 from __future__ import annotations
 
-import hashlib
 import re
+from functools import lru_cache
+
+try:  # the built-in module: ``hashlib`` loads OpenSSL first, 2 ms of every command-line run
+    from _sha256 import sha256  # Python 3.11
+except ImportError:
+    try:
+        from _sha2 import sha256  # Python 3.12 and later
+    except ImportError:
+        from hashlib import sha256
 
 _QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)*", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
@@ -15,5 +23,7 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", _QUOTE.sub("", text)).strip()
 
 
+@lru_cache(maxsize=8192)
 def fingerprint(text: str) -> str:
-    return hashlib.sha256(normalise(text).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    # cached: detection fingerprints every question on every edit, and most never change
+    return sha256(normalise(text).encode("utf-8", "surrogatepass")).hexdigest()[:16]
