@@ -7,10 +7,12 @@ operations that never overwrite. ``source.fixAll.mlopsReport`` applies every saf
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from lsprotocol import types
 
 from ..analysis import Analysis
-from ..findings import Finding, Fix
+from ..findings import Fix
 from ..text import Span
 from .diagnostics import to_diagnostic
 from .documents import Document
@@ -22,8 +24,6 @@ FIX_ALL = "source.fixAll.mlopsReport"
 
 
 def _uri(path: str) -> str:
-    from pathlib import Path
-
     return Path(path).as_uri()
 
 

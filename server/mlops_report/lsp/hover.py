@@ -3,8 +3,6 @@ ticks."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from lsprotocol import types
 
 from ..analysis import Analysis, QuestionStatus
@@ -105,7 +103,7 @@ def figure_hover(server: ReportServer, doc: Document, analysis: Analysis, fig: F
     else:
         out.append(state[0].upper() + state[1:])
     if r.state in ("exists", "case") and r.relative is not None:
-        file = (disk.root / r.relative)
+        file = disk.root / r.relative
         try:
             inside = file.resolve().is_relative_to(disk.root.resolve())
         except OSError:

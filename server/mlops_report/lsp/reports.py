@@ -106,9 +106,6 @@ class Reports:
             self._originals[key] = _instructions_of(text) if text else None
         return self._originals[key]
 
-    def has_originals(self, report: Path | None) -> bool:
-        return report is not None and bool(self._originals.get(self._originals_key(report)))
-
     def _template_text(self, report: Path) -> str | None:
         raw = Path(self.settings.template_path).expanduser()
         candidates = [raw] if raw.is_absolute() else [report.parent / raw] + (
