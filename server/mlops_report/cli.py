@@ -23,17 +23,27 @@ class Unreadable(Exception):
 
 def find_reports(target: Path) -> list[Path]:
     """A file as is; a directory searched for ``reports/README.md`` (without following links)."""
-    if not target.exists():
-        raise Unreadable(f"{target}: no such file or directory")
-    if not target.is_dir():
+    try:
+        if not target.exists():
+            raise Unreadable(f"{target}: no such file or directory")
+        is_dir = target.is_dir()
+    except PermissionError:  # a folder on the way cannot be searched
+        raise Unreadable(f"{target}: permission denied") from None
+    except OSError as exc:
+        raise Unreadable(f"{target}: cannot be read ({exc.strerror or exc})") from None
+    if not is_dir:
         return [target]
+    if target.suffix.lower() == ".md":
+        raise Unreadable(f"{target}: is a directory, not a file")
     found = []
-    for root, dirs, files in os.walk(target):
+    denied: list[str] = []
+    for root, dirs, files in os.walk(target, onerror=lambda e: denied.append(e.filename)):
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
         if Path(root).name == "reports" and "README.md" in files:
             found.append(Path(root) / "README.md")
     if not found:
-        raise Unreadable(f"{target}: no reports/README.md in this directory")
+        why = f" (permission denied: {', '.join(map(str, denied[:3]))})" if denied else ""
+        raise Unreadable(f"{target}: no reports/README.md in this directory{why}")
     return found
 
 
