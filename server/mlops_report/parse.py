@@ -176,6 +176,7 @@ class Report:
     checklist: list[ChecklistItem]
     checklist_groups: list[Heading]
     references: dict[str, str] = field(default_factory=dict)  # reference-style link definitions
+    introduction: Span | None = None  # the text between the title and the first section, trimmed
 
     @property
     def is_report(self) -> bool:
@@ -269,7 +270,21 @@ def parse(text: str) -> Report:
     references = {}
     if "]:" in text:
         references = {m.group(1).strip().lower(): m.group(2).strip("<>") for m in _REF_DEF.finditer(text)}
-    return Report(text, lines, fm, title, sections, questions, checklist, groups, references)
+    intro = _introduction(text, fm, title, sections, questions)
+    return Report(text, lines, fm, title, sections, questions, checklist, groups, references, intro)
+
+
+def _introduction(text: str, fm: Span | None, title: Heading | None, sections: list[Heading],
+                  questions: list[Question]) -> Span | None:
+    start = title.span.end if title is not None else (fm.end if fm is not None else 0)
+    ends = [h.span.start for h in sections if h.span.start >= start]
+    ends += [q.heading.span.start for q in questions if q.heading.span.start >= start]
+    end = min(ends, default=len(text))
+    body = text[start:end]
+    if not body.strip():
+        return None
+    lead = len(body) - len(body.lstrip())
+    return Span(start + lead, start + len(body.rstrip()))
 
 
 def _is_question(h: Heading) -> bool:
@@ -286,8 +301,17 @@ class _Shape:
     length: int
 
 
+_PLACED: dict[tuple, tuple[_Shape, Question]] = {}
+
+
 def _place(shape: _Shape, heading: Heading, number: int, section: str, base: int) -> Question:
-    return Question(
+    # a question that did not move (every one before an edit) is reused, not shifted again; the
+    # shape's text holds the heading line, so shape, offset, line and section decide the result
+    key = (id(shape), base, heading.line, section)
+    hit = _PLACED.get(key)
+    if hit is not None and hit[0] is shape:
+        return hit[1]
+    question = Question(
         number=number,
         heading=heading,
         section=section,
@@ -295,6 +319,10 @@ def _place(shape: _Shape, heading: Heading, number: int, section: str, base: int
         answer=shape.answer.shifted(base),
         span=Span(base, base + shape.length),
     )
+    if len(_PLACED) >= 4096:
+        _PLACED.clear()
+    _PLACED[key] = (shape, question)
+    return question
 
 
 @lru_cache(maxsize=8192)
