@@ -314,3 +314,48 @@ def test_settings_change_levels_and_disable():
     assert [f.severity for f in a.findings if f.code == "word-count"] == ["error"]
     a = Analyzer().analyse(text, settings=Settings(disable=frozenset({"word-count"})))
     assert not [f for f in a.findings if f.code == "word-count"]
+
+
+# code -> a report close to the trap that must not show the code
+NEAR: dict[str, Callable[[Path], Built]] = {
+    "word-count": lambda t: check(filled().answer(4, words(100)).answer(5, words(200)), t),
+    "image-count": lambda t: check(filled().figures(14, "figures/q14_0.png", "figures/a.png", "figures/b.png"), t,
+                                   figures=filled().needed_figures() + ["figures/a.png", "figures/b.png"]),
+    "image-not-counted": lambda t: check(filled().instructions(
+        14, "> **Show 1-3 images, like [this](figures/q14_0.png).**\n>\n"
+            "> Recommended answer length: 200-300 words + 1 to 3 screenshots.\n>\n> Answer:"), t),
+    "image-missing-file": lambda t: check(filled(), t),
+    "image-path-case": lambda t: check(filled().figures(19, "./figures/q19_0.png"), t),
+    "image-outside-figures": lambda t: check(filled().figures(19, "figures/../figures/q19_0.png"), t),
+    "image-bad-extension": lambda t: check(filled().figures(19, "figures/shot.JPEG"), t,
+                                           extra={"reports/figures/shot.JPEG": PNG}),
+    "placeholder-left": lambda t: check(filled().answer(4, words(150) + "\n\nquestion 4 was fun to fill here"), t),
+    "answer-wrapped": lambda t: check(filled().answer(4, "---\n\n" + words(150) + "\n\n---"), t),
+    "unanswered": lambda t: check(filled().answer(19, "![bucket](figures/q19_0.png)"), t),
+    "answer-in-quote": lambda t: check(filled().answer(4, "> a quote of our own\n\n" + words(150)), t),
+    "answer-truncated": lambda t: check(filled().answer(12, words(60) + "\n\n# one hash is fine\n")
+                                        .answer(31, words(60) + "\n\n## Notes\n\n" + words(10)), t),
+    "answer-label-extra": lambda t: check(filled().answer(4, words(150) + "\nanswer: yes. Answer - no."), t),
+    "trailing-content": lambda t: check(filled().trailing("\n\n\n"), t),
+    "checker-crash": lambda t: check(filled().heading(5, "#### Question 5"), t),
+    "question-missing": lambda t: check(filled(), t),
+    "question-duplicate": lambda t: check(filled(), t),
+    "question-order": lambda t: check(filled(), t),
+    "instructions-edited": lambda t: check(filled().instructions(
+        4, "> **Tell us about part 4 of the project.**\n>\n>\n> Recommended answer length: 100-200 words.\n>\n"
+           "> Example:\n> *An answer could name the tools used for part 4 and why.*\n>\n> Answer:"), t),
+    "group-number": lambda t: check(filled().answer(1, "Group 7"), t),
+    "study-number": lambda t: check(filled().answer(2, "s123456 (Ada), s234567 (Bo), s345678 (Cy)"), t),
+    "checkbox-mark": lambda t: check(filled().mark(0, "X").mark(1, "x").mark(2, " "), t),
+    "html-render": lambda t: check(filled().answer(23, words(120) + "\n\n    pip install .\n\n- a list\n"), t),
+}
+
+
+def test_every_code_has_a_near_miss():
+    assert set(NEAR) == set(RULES)
+
+
+@pytest.mark.parametrize("code", sorted(NEAR))
+def test_near_miss_does_not_show_the_code(code, tmp_path):
+    built = NEAR[code](tmp_path)
+    assert not built.codes(code), [f.message for f in built.codes(code)]
