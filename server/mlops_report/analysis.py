@@ -257,6 +257,7 @@ def _document_findings(report: Report, detection: Detection, view: CheckerView) 
     lines = report.lines
     if view.crashes:
         span, why = crash_cause(report, view)
+        view.crash_at = span.start  # the view's own guess knows no headings; keep one answer
         out.append(Finding("checker-crash", "", 0, span, f"report.py check will crash: {view.crash}; {why}"))
     e = detection.edition
     numbers = [q.number for q in report.questions]
