@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from .text import Span
+from .text import Span, moved
 
 SEVERITIES = ("error", "warning", "information", "hint")
 
@@ -37,7 +37,7 @@ class Fix:
     safe: bool = True  # may run unattended in "fix all"
 
     def shifted(self, d: int) -> "Fix":
-        return replace(self, edits=tuple(e.shifted(d) for e in self.edits))
+        return moved(self, edits=tuple(e.shifted(d) for e in self.edits))
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class Finding:
     def shifted(self, d: int) -> "Finding":
         if d == 0:
             return self
-        return replace(self, span=self.span.shifted(d), fixes=tuple(f.shifted(d) for f in self.fixes))
+        return moved(self, span=self.span.shifted(d), fixes=tuple(f.shifted(d) for f in self.fixes))
 
 
 def apply_edits(text: str, edits: tuple[Edit, ...] | list[Edit]) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 
-from .text import BOM, LineIndex, Span
+from .text import BOM, LineIndex, Span, moved
 
 LABEL = "Answer:"
 
@@ -46,14 +46,6 @@ _REF_DEF = re.compile(r" {0,3}\[([^\]]+)\]:[ \t]*(<[^>]*>|\S+)", re.MULTILINE)
 _CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 
 
-def _moved(obj, **spans):
-    """A copy of a frozen element with new spans. ``dataclasses.replace`` runs ``__init__`` again
-    and costs several times more; every question after an edit is moved this way."""
-    new = object.__new__(type(obj))
-    new.__dict__.update(obj.__dict__, **spans)
-    return new
-
-
 @dataclass(frozen=True)
 class Heading:
     level: int
@@ -74,7 +66,7 @@ class Figure:
     counted: bool  # the official checker's regex sees it
 
     def shifted(self, d: int) -> "Figure":
-        return _moved(self, span=self.span.shifted(d), target_span=self.target_span.shifted(d))
+        return moved(self, span=self.span.shifted(d), target_span=self.target_span.shifted(d))
 
 
 @dataclass(frozen=True)
@@ -86,7 +78,7 @@ class Block:
     info: str = ""  # fence info string, heading marks
 
     def shifted(self, d: int) -> "Block":
-        return _moved(self, span=self.span.shifted(d))
+        return moved(self, span=self.span.shifted(d))
 
 
 @dataclass(frozen=True)
@@ -103,7 +95,7 @@ class Instructions:
     example: str | None = None  # the example's text after its marker, None when there is none
 
     def shifted(self, d: int) -> "Instructions":
-        return _moved(
+        return moved(
             self, span=self.span.shifted(d), label=self.label.shifted(d) if self.label else None
         )
 

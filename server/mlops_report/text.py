@@ -34,6 +34,15 @@ class Span:
         return self.start <= offset <= self.end
 
 
+def moved(obj, **changes):
+    """A copy of a frozen dataclass instance with some fields changed (new spans, mostly).
+    ``dataclasses.replace`` runs ``__init__`` again and costs several times more; after an
+    edit, every element and finding below it is moved this way."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__, **changes)
+    return new
+
+
 class LineIndex:
     """Maps code-point offsets to (line, column) and back, breaking lines the LSP way."""
 
