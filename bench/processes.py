@@ -31,14 +31,18 @@ def environment() -> dict[str, str]:
     return env
 
 
-def run_many(argv: list[str], repeats: int, env: dict[str, str]) -> Sample:
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)  # warm caches
-    xs = []
-    for _ in range(repeats):
-        t = time.perf_counter()
+def interleaved(commands: dict[str, list[str]], repeats: int, env: dict[str, str]) -> dict[str, Sample]:
+    """Wall time of each command, run in turn (one warm-up each), so that a change in the load
+    of the machine falls on all of them alike."""
+    for argv in commands.values():
         subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        xs.append(time.perf_counter() - t)
-    return Sample(xs)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeats):
+        for name, argv in commands.items():
+            t = time.perf_counter()
+            subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+            times[name].append(time.perf_counter() - t)
+    return {name: Sample(xs) for name, xs in times.items()}
 
 
 @dataclass
@@ -60,13 +64,12 @@ def cli() -> list[str]:
 
 def measure(report: Path, text: str, many: int, repeats: int) -> list[ProcessResult]:
     env = environment()
-    python = run_many([sys.executable, "-c", "pass"], repeats, env)
-    one = ProcessResult(
-        "one report",
-        run_many(cli() + ["check", str(report)], repeats, env),
-        run_many([sys.executable, "-c", BASELINE, str(report)], repeats, env),
-        python,
-    )
+    one = interleaved({
+        "python": [sys.executable, "-c", "pass"],
+        "check": cli() + ["check", str(report)],
+        "baseline": [sys.executable, "-c", BASELINE, str(report)],
+    }, repeats, env)
+    results = [ProcessResult("one report", one["check"], one["baseline"], one["python"])]
     with tempfile.TemporaryDirectory(prefix="mlops-report-bench-") as tmp:
         paths = []
         for k in range(many):
@@ -74,11 +77,35 @@ def measure(report: Path, text: str, many: int, repeats: int) -> list[ProcessRes
             p.parent.mkdir(parents=True)
             p.write_text(variant(text, k), encoding="utf-8")
             paths.append(str(p))
-        reps = max(3, repeats // 4)
-        several = ProcessResult(
-            f"{many} reports (one process)",
-            run_many(cli() + ["check", tmp], reps, env),
-            run_many([sys.executable, "-c", BASELINE, *paths], reps, env),
-            python,
-        )
-    return [one, several]
+        several = interleaved({
+            "check": cli() + ["check", tmp],
+            "baseline": [sys.executable, "-c", BASELINE, *paths],
+        }, max(3, repeats // 4), env)
+        results.append(ProcessResult(f"{many} reports (one process)", several["check"], several["baseline"],
+                                     one["python"]))
+    return results
+
+
+def _import_times(argv: list[str], env: dict[str, str]) -> dict[str, int]:
+    """Self import time in µs of every module a command imports (``-X importtime``)."""
+    run = subprocess.run([argv[0], "-X", "importtime", *argv[1:]], capture_output=True, text=True, env=env)
+    out = {}
+    for line in run.stderr.splitlines():
+        if line.startswith("import time:") and "self [us]" not in line:
+            own, _cumulative, name = line[len("import time:"):].split("|")
+            out[name.strip()] = int(own)
+    return out
+
+
+def extra_imports(report: Path, top: int = 12) -> tuple[list[tuple[str, int]], int]:
+    """The modules ``mlops-report check`` imports and the baseline does not, by self import time
+    (µs, median of 5 runs), and their sum."""
+    env = environment()
+    check = [sys.executable, "-m", "mlops_report", "check", str(report)]
+    baseline = [sys.executable, "-c", BASELINE, str(report)]
+    base = set(_import_times(baseline, env))
+    runs = [_import_times(check, env) for _ in range(5)]
+    names = [n for n in runs[0] if n not in base and n != "__main__"]
+    own = {n: sorted(r.get(n, 0) for r in runs)[2] for n in names}
+    ranked = sorted(own.items(), key=lambda kv: -kv[1])
+    return ranked[:top], sum(own.values())
