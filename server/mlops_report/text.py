@@ -28,7 +28,11 @@ class Span:
             raise ValueError(f"span end {self.end} before start {self.start}")
 
     def shifted(self, delta: int) -> "Span":
-        return Span(self.start + delta, self.end + delta)
+        # the hottest constructor after an edit: skip __init__'s frozen setattr and the check
+        # (shifting keeps start <= end)
+        span = object.__new__(Span)
+        span.__dict__.update(start=self.start + delta, end=self.end + delta)
+        return span
 
     def contains(self, offset: int) -> bool:
         return self.start <= offset <= self.end
