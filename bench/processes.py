@@ -97,9 +97,9 @@ def _import_times(argv: list[str], env: dict[str, str]) -> dict[str, int]:
     return out
 
 
-def extra_imports(report: Path, top: int = 12) -> tuple[list[tuple[str, int]], int]:
+def extra_imports(report: Path, top: int = 12) -> tuple[list[tuple[str, int]], int, list[str]]:
     """The modules ``mlops-report check`` imports and the baseline does not, by self import time
-    (µs, median of 5 runs), and their sum."""
+    (µs, median of 5 runs), their sum, and any of the language server's libraries among them."""
     env = environment()
     check = [sys.executable, "-m", "mlops_report", "check", str(report)]
     baseline = [sys.executable, "-c", BASELINE, str(report)]
@@ -108,4 +108,5 @@ def extra_imports(report: Path, top: int = 12) -> tuple[list[tuple[str, int]], i
     names = [n for n in runs[0] if n not in base and n != "__main__"]
     own = {n: sorted(r.get(n, 0) for r in runs)[2] for n in names}
     ranked = sorted(own.items(), key=lambda kv: -kv[1])
-    return ranked[:top], sum(own.values())
+    server_libs = [n for n in names if n.split(".")[0] in ("pygls", "lsprotocol", "cattrs")]
+    return ranked[:top], sum(own.values()), server_libs

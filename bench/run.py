@@ -218,10 +218,13 @@ def main(argv: list[str] | None = None) -> int:
         for r in results:
             say(f"| {r.label} | {ms(r.check.median)} | {ms(r.baseline.median)} | {r.ratio:.2f} |")
         say("")
-        ranked, total = processes.extra_imports(corpus.EXAMPLE)
+        ranked, total, server_libs = processes.extra_imports(corpus.EXAMPLE)
         say(f"What `check` imports beyond the baseline (`-X importtime`, self time, median of 5): {total / 1000:.1f} ms "
             "in all; the largest:", "", "| module | self |", "|---|---:|",
-            *(f"| `{name}` | {us / 1000:.2f} ms |" for name, us in ranked), "")
+            *(f"| `{name}` | {us / 1000:.2f} ms |" for name, us in ranked), "",
+            f"pygls, lsprotocol or cattrs imported by `check`: {', '.join(server_libs) if server_libs else 'none'}.", "")
+        targets.append(("(d) check imports no language-server library", ", ".join(server_libs) or "none",
+                        yes(not server_libs)))
         targets.append(("(d) check ≤ 1.3 × import-and-parse, one report", f"{results[0].ratio:.2f}",
                         yes(results[0].ratio <= 1.3)))
         targets.append((f"(d) {plan.many} reports < 5 s", ms(results[1].check.median),
