@@ -62,3 +62,13 @@ def test_unquote_fix_is_not_offered_when_it_would_open_a_fence_over_the_report()
     assert quoted and not quoted[0].fixes
     check_every_fix(text, None)
     assert parse(text).is_report
+
+
+def test_removing_a_placeholder_between_two_words_keeps_them_apart():
+    # "--- q--- question 5 fill here ---uestion 3 ..." lost the word break: "quuestion"
+    from tests.robust.test_fixes import check_every_fix
+
+    text = ReportBuilder("2024").answer(3, "our--- question 3 fill here ---answer").build()
+    check_every_fix(text, None)
+    (fix,) = [f for f in Analyzer().analyse(text).findings if f.code == "placeholder-left"][0].fixes
+    assert fix.edits[0].new_text == " "

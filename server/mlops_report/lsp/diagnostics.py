@@ -111,7 +111,8 @@ def setup(server: ReportServer) -> None:
         if found is None:
             return empty
         doc, analysis = found
-        result_id = f"{doc.version}:{server.reports.generation}:{len(doc.text)}"
+        # the text itself too: a client may resend a version (or go back) with a same-length edit
+        result_id = f"{doc.version}:{server.reports.generation}:{len(doc.text)}:{hash(doc.text) & 0xFFFFFFFF:08x}"
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
         return types.RelatedFullDocumentDiagnosticReport(items=diagnostics(server, doc, analysis),

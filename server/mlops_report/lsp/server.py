@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
@@ -30,8 +31,26 @@ DEBOUNCE = 0.075  # seconds between the last keystroke and an analysis
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 
 
+_ANSWERED = object()  # a request already answered with an error while it was decoded
+
+
 class ReportProtocol(LanguageServerProtocol):
     """pygls' protocol without its own text store: ``documents.Documents`` keeps the text."""
+
+    def structure_message(self, data: dict[str, Any]):
+        """A request whose params do not fit its method (a negative position, a string for a
+        number) is answered with InvalidParams; pygls would log it and leave the client waiting."""
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if "id" in data and "method" in data:
+                self._send_response(data["id"], error=exc.to_response_error())
+                return _ANSWERED
+            raise
+
+    def handle_message(self, message):
+        if message is not _ANSWERED:
+            super().handle_message(message)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):

@@ -241,6 +241,15 @@ def _remove_span_line(text: str, span: Span) -> Span:
     return Span(ls, le)
 
 
+def _removal(text: str, span: Span) -> Edit:
+    """Remove ``span`` (with its line when nothing else is on it); a space stays between the
+    words on either side, so removing ``a--- ... ---b`` does not make one word ``ab``."""
+    whole = _remove_span_line(text, span)
+    joins = 0 < whole.start and whole.end < len(text) and not text[whole.start - 1].isspace() \
+        and not text[whole.end].isspace()
+    return Edit(whole, " " if joins else "")
+
+
 def placeholders(c: QuestionContext) -> Iterator[Finding]:
     """placeholder-left, answer-wrapped and unanswered."""
     q, a = c.question, c.question.answer
@@ -252,7 +261,7 @@ def placeholders(c: QuestionContext) -> Iterator[Finding]:
     for p in a.placeholders:
         yield _f("placeholder-left", q, p,
                  f"Question {q.number}: the placeholder is still here; the checker counts it as 6 words",
-                 Fix("Remove the placeholder", "removePlaceholder", (Edit(_remove_span_line(c.text, p), ""),)))
+                 Fix("Remove the placeholder", "removePlaceholder", (_removal(c.text, p),)))
     if a.wrapper:
         left, right = a.wrapper
         lw = Span(left.start, left.end + _spaces_after(c.text, left.end))
