@@ -152,7 +152,7 @@ def _chunks(text: str, start: int) -> list[tuple[int, Span]]:
         pos = nxt + len(LABEL)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)  # as many chunks as the analyzer keeps questions
 def _chunk_counts(body: str, truncate: bool) -> tuple[int | None, Span, int, int]:
     """(cut, counted span, words, images) of one chunk, relative to its start. Cached by the
     chunk's text: an edit changes one chunk, and the view is rebuilt on every edit."""
