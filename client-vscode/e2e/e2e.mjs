@@ -76,9 +76,9 @@ const results = [];
 let page;
 let shotIndex = 0;
 async function shot(name) {
+  if (!page) return;
   const path = join(SHOTS, `${String(++shotIndex).padStart(2, "0")}-${name}.png`);
-  await page?.screenshot({ path }).catch(() => {});
-  return path;
+  await page.screenshot({ path }).catch(() => {});
 }
 async function check(name, body) {
   const start = Date.now();
@@ -257,6 +257,19 @@ try {
     console.log(`  status bar: "${text}"`);
   });
 
+  await check("the status bar's tooltip gives the edition and each section", async () => {
+    await statusItem().hover();
+    const tooltip = page.locator(".workbench-hover, .monaco-hover", { hasText: "MLOps report" }).first();
+    await tooltip.waitFor({ state: "visible", timeout: 10000 });
+    await page.waitForTimeout(400);
+    const text = (await tooltip.innerText()).replace(/\s+/g, " ");
+    for (const part of ["edition", `${scenario.answered}/${total} answered`, ...scenario.sections]) {
+      if (!text.includes(part)) throw new Error(`the tooltip lacks "${part}": ${text}`);
+    }
+    console.log(`  tooltip: ${text.slice(0, 200)}`);
+    await page.mouse.move(700, 450);
+  });
+
   await check("hovering a question heading shows its limits", async () => {
     await page.keyboard.press("Escape");
     await goToLine(short.headingLine);
@@ -270,6 +283,7 @@ try {
       await hover.waitFor({ state: "visible", timeout: 8000 }).catch(() => {});
     }
     await hover.waitFor({ state: "visible", timeout: 2000 });
+    await page.waitForTimeout(400); // let it fade in fully for the screenshot
     console.log("  hover: " + (await hover.innerText()).replace(/\s+/g, " ").slice(0, 200));
   });
 
@@ -311,6 +325,19 @@ try {
     const lens = await waitForLensWords(short, short.words + short.missingWords);
     const status = await waitForStatus((t) => t.includes(`${passing + 2}/${total}`), `${passing + 2}/${total} after typing`);
     console.log(`  lens: "${lens}"; status bar: "${status}"`);
+  });
+
+  await check("an unusable interpreter setting is reported with a way to fix it", async () => {
+    // as the workspace's own setting: VS Code watches the workspace's files for changes
+    mkdirSync(join(scenario.root, ".vscode"), { recursive: true });
+    writeFileSync(
+      join(scenario.root, ".vscode/settings.json"),
+      JSON.stringify({ "mlopsReport.interpreter": ["/nonexistent/python3"] }),
+    );
+    const toast = page.locator(".notification-toast", { hasText: "mlopsReport.interpreter" }).first();
+    await toast.waitFor({ state: "visible", timeout: 30000 });
+    await toast.locator(".monaco-button", { hasText: "Open Setting" }).click();
+    await page.locator(".settings-editor .setting-item", { hasText: "Interpreter" }).first().waitFor({ timeout: 20000 });
   });
 } catch (error) {
   if (!results.length || results.at(-1)[1]) {
