@@ -122,7 +122,7 @@ class Analyzer:
             qc.disk, qc.figures_dir, qc.linked if _wants_linked(qc) else None,
             tuple(sorted(qc.references.items())) if any(f.kind == "reference" for f in q.answer.figures) else None,
             qc.edited, qc.restore,
-            qc.text[q.span.end : counted.counted.end] if qc.last and counted else None,
+            qc.text[q.span.end :] if qc.last else None,  # trailing-content reads to the end of the file
         )
         hit = self._cache.get(key)
         if hit is not None:

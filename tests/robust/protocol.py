@@ -264,7 +264,7 @@ class Session:
             assert doc.text == doc.result_text, (doc.uri, "'unchanged' for a changed text")
         elif result.get("kind") == "full":
             doc.result_id, doc.result_text = result.get("resultId"), doc.text
-            assert self.got(result["items"]) == self.expected(doc), doc.uri
+            _same(self.got(result["items"]), self.expected(doc), doc)
 
     def op_bad_position(self) -> None:
         """Positions no client may send: negative, not numbers, missing."""
@@ -325,7 +325,7 @@ class Session:
                 result = r["result"]
                 assert result["kind"] == "full", result
                 doc.result_id, doc.result_text = result.get("resultId"), doc.text
-                assert self.got(result["items"]) == self.expected(doc), doc.uri
+                _same(self.got(result["items"]), self.expected(doc), doc)
             return
         # push: after the debounce, the last set published for a document is for its version
         self.server.drain(0.4)
@@ -341,12 +341,20 @@ class Session:
                 assert not want, (doc.uri, "no diagnostics published for a report")
                 continue
             assert last.get("version") == doc.version, (doc.uri, last.get("version"), doc.version)
-            assert self.got(last["diagnostics"]) == want, doc.uri
+            _same(self.got(last["diagnostics"]), want, doc)
 
     def alive(self) -> None:
         r = self.server.request("textDocument/hover", {"textDocument": {"uri": "untitled:Untitled-1"},
                                                        "position": {"line": 0, "character": 0}})
         assert "result" in r or r.get("error", {}).get("code") in ALLOWED_ERRORS, r
+
+
+def _same(got: list[tuple], want: list[tuple], doc: Doc) -> None:
+    if got != want:
+        only_got = sorted(set(got) - set(want))[:5]
+        only_want = sorted(set(want) - set(got))[:5]
+        raise AssertionError(f"{doc.uri} v{doc.version}: the server says {only_got}, a fresh analysis "
+                             f"{only_want}; text {doc.text[:300]!r}")
 
 
 def prepare_workspace(folder: Path) -> None:

@@ -72,3 +72,16 @@ def test_removing_a_placeholder_between_two_words_keeps_them_apart():
     check_every_fix(text, None)
     (fix,) = [f for f in Analyzer().analyse(text).findings if f.code == "placeholder-left"][0].fixes
     assert fix.edits[0].new_text == " "
+
+
+def test_trailing_content_count_follows_edits_after_a_later_label():
+    # the last question's cache key held the text up to the checker's end of its answer only;
+    # with an 'Answer:' after the last question that end is not the end of the file, and the
+    # words counted by trailing-content went stale in a warm analyzer (found by tests/fuzz.py)
+    from tests.robust.test_engine import fresh, snapshot
+
+    before = ReportBuilder("2024").fill_all().trailing("## Notes\n\nAnswer: one two\n\nthree four").build()
+    after = before.replace("three four", "three four five six")
+    warm = Analyzer()
+    warm.analyse(before)
+    assert snapshot(warm.analyse(after)) == snapshot(fresh(after))
