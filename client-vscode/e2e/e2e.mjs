@@ -327,6 +327,23 @@ try {
     console.log(`  lens: "${lens}"; status bar: "${status}"`);
   });
 
+  await check("Insert Figure… links the image picked from the figures folder", async () => {
+    await goToLine(short.answerLine);
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("F1");
+    await page.keyboard.type("MLOps Report: Insert Figure");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "Insert Figure" }).first().waitFor({ timeout: 10000 });
+    await page.keyboard.press("Enter");
+    const image = scenario.figuresOnDisk[0];
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: image }).first().waitFor({ timeout: 10000 });
+    await page.keyboard.type(image);
+    await page.keyboard.press("Enter");
+    const alt = image.replace(/\.[^.]+$/, "");
+    await lineLocator(`!\\[${alt}\\]\\(figures/${alt}\\.png\\)`).waitFor({ timeout: 10000 });
+  });
+
   await check("an unusable interpreter setting is reported with a way to fix it", async () => {
     // as the workspace's own setting: VS Code watches the workspace's files for changes
     mkdirSync(join(scenario.root, ".vscode"), { recursive: true });

@@ -46,6 +46,7 @@ def main(folder: Path) -> dict:
         "total": total,
         "answered": total,
         "passing": total - 2,
+        "figuresOnDisk": sorted(Path(f).name for f in files),
         "sections": [title for _, title in SECTIONS_31] if total == 31 else [],
         "short": {
             "number": short,

@@ -1,5 +1,5 @@
 -- mlops-report in Neovim 0.7 or newer: one server for all Markdown buffers.
--- Put this in your init.lua (needs `mlops-report` on PATH: pip install mlops-report).
+-- Put this in your init.lua; it needs the `mlops-report` command on PATH.
 local mlops_report_client
 vim.api.nvim_create_autocmd("FileType", {
   pattern = "markdown",
