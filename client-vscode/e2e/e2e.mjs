@@ -263,7 +263,7 @@ try {
     await tooltip.waitFor({ state: "visible", timeout: 10000 });
     await page.waitForTimeout(400);
     const text = (await tooltip.innerText()).replace(/\s+/g, " ");
-    for (const part of ["edition", `${scenario.answered}/${total} answered`, ...scenario.sections]) {
+    for (const part of ["edition January 2026", `${scenario.answered}/${total} answered`, ...scenario.sections]) {
       if (!text.includes(part)) throw new Error(`the tooltip lacks "${part}": ${text}`);
     }
     console.log(`  tooltip: ${text.slice(0, 200)}`);

@@ -14,6 +14,7 @@ export interface SectionStatus {
 export interface ReportStatus {
   uri: string;
   edition?: string;
+  editionLabel?: string;
   answered: number;
   passing: number;
   total: number;
@@ -38,7 +39,8 @@ export function statusText(status: ReportStatus): string {
 
 export function statusTooltip(status: ReportStatus): vscode.MarkdownString {
   const tip = new vscode.MarkdownString(undefined, true);
-  tip.appendMarkdown(`**MLOps report**${status.edition ? ` · edition ${escape(status.edition)}` : ""}\n\n`);
+  const edition = status.editionLabel ?? status.edition;
+  tip.appendMarkdown(`**MLOps report**${edition ? ` · edition ${escape(edition)}` : ""}\n\n`);
   tip.appendMarkdown(
     `${status.answered}/${status.total} answered · ${status.passing}/${status.total} within the limits\n\n`,
   );

@@ -51,6 +51,7 @@ async def test_status_notification(client, session: Session, tmp_path):
     uri = session.open_file(short(tmp_path))
     status = await session.status(uri)
     assert status["total"] == 31 and status["edition"].startswith("2026")
+    assert status["editionLabel"] == "January 2026"
     assert status["passing"] == 29 and status["answered"] == 31
     assert status["errors"] == 0 and status["warnings"] == 2 and status["checkerCrashes"] == 0
     sections = {s["title"]: s for s in status["sections"]}

@@ -203,9 +203,12 @@ def _logging(log_file: str | None, verbose: bool) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    # editors show a server's stderr as errors, so by default only real problems go there
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
     if not verbose:
         logging.getLogger("pygls").setLevel(logging.WARNING)
+        # every request the client cancels would otherwise log a warning
+        logging.getLogger("pygls.protocol.json_rpc").setLevel(logging.ERROR)
 
 
 def run(tcp: str | None = None, log_file: str | None = None, verbose: bool = False) -> int:

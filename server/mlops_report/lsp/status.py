@@ -1,6 +1,6 @@
 """``mlopsReport/status``: after each analysis, how the report stands, for a status bar.
 
-``{uri, edition, answered, passing, total, errors, warnings, checkerCrashes,
+``{uri, edition, editionLabel, answered, passing, total, errors, warnings, checkerCrashes,
 sections: [{title, answered, passing, total}]}``; a document that stops being a report gets
 one last status with ``total`` 0; other documents get none.
 """
@@ -16,7 +16,7 @@ METHOD = "mlopsReport/status"
 
 def status(doc: Document, analysis: Analysis) -> dict:
     if not analysis.is_report:
-        return {"uri": doc.uri, "edition": None, "answered": 0, "passing": 0, "total": 0,
+        return {"uri": doc.uri, "edition": None, "editionLabel": None, "answered": 0, "passing": 0, "total": 0,
                 "errors": 0, "warnings": 0, "checkerCrashes": 0, "sections": []}
     sections: dict[str, dict] = {}
     for s in analysis.questions:
@@ -27,6 +27,7 @@ def status(doc: Document, analysis: Analysis) -> dict:
     return {
         "uri": doc.uri,
         "edition": analysis.edition.id if analysis.edition else None,
+        "editionLabel": analysis.edition.label if analysis.edition else None,
         "answered": sum(s.answered for s in analysis.questions),
         "passing": analysis.passing,
         "total": analysis.total,
