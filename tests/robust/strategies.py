@@ -63,8 +63,11 @@ def base_report(draw) -> str:
         b.fill_all()
     for n in draw(st.lists(st.integers(1, b.count), max_size=4)):
         b.answer(n, words(draw(st.integers(0, 260)), n))
-    if draw(st.integers(0, 9)) == 0:
+    tail = draw(st.integers(0, 9))
+    if tail == 0:
         b.trailing("## References\n\n" + words(30))
+    elif tail == 1:  # a label after the last question: the checker's last answer starts there
+        b.trailing("## Notes\n\nAnswer: " + words(draw(st.integers(0, 40))))
     return b.build()
 
 
