@@ -52,3 +52,17 @@ def run(text: str, family: str, expected: int | None) -> Outcome:
         [len(a.split()) for a in answers],
         [len(_ONE_LINE_IMAGE.findall(a)) for a in answers],
     )
+
+
+def passed(outcome: Outcome, limits: dict) -> int:
+    """How many answers the script counts as passing, with the limits of its version."""
+    total = 0
+    for position, (words, images) in enumerate(zip(outcome.words, outcome.images), start=1):
+        lim = limits.get(position)
+        ok = True
+        if lim is not None and lim.words is not None:
+            ok = ok and lim.words[0] <= words <= lim.words[1]
+        if lim is not None and lim.images is not None:
+            ok = ok and lim.images[0] <= images <= lim.images[1]
+        total += ok
+    return total

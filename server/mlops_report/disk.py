@@ -95,21 +95,28 @@ class Disk:
         return Resolved(target, rel, "missing")
 
 
-    def outside_file(self, target: str) -> Path | None:
-        """The existing local file a target outside the report's folder names, if there is one."""
+    def outside_state(self, target: str) -> str:
+        """Whether a target outside the report's folder names a file: "exists", "missing", or
+        "unchecked" when it lies outside the project (the report folder's parent), where we never
+        look, not even with a stat."""
         from urllib.parse import unquote
 
         t = target.strip().strip("<>").split("#", 1)[0].split("?", 1)[0]
         if not t or t.lower().startswith(("http://", "https://", "data:", "mailto:", "//")):
-            return None
+            return "unchecked"
         if t.lower().startswith("file://"):
             t = t[7:]
         path = Path(unquote(t).replace("\\", "/"))
+        project = self.root.parent
         try:
-            full = path if path.is_absolute() else (self.root / path)
-            return full.resolve() if full.is_file() else None
+            full = Path(os.path.normpath(path if path.is_absolute() else (self.root / path)))
+            full.relative_to(project)
+        except ValueError:
+            return "unchecked"
+        try:
+            return "exists" if full.is_file() else "missing"
         except (OSError, ValueError):
-            return None
+            return "missing"
 
 
 @dataclass(frozen=True)

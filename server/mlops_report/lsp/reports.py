@@ -112,6 +112,8 @@ class Reports:
             [self.workspace_root / raw] if self.workspace_root else [])
         for p in candidates:
             try:
+                if not p.is_file():  # a FIFO or device would block the server
+                    continue
                 return p.read_text(encoding="utf-8-sig")
             except OSError:
                 continue

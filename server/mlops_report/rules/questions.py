@@ -189,7 +189,7 @@ def image_files(c: QuestionContext) -> Iterator[Finding]:
         if r.state in ("remote", "absolute", "outside"):
             where = {"remote": "a web address", "absolute": "an absolute path",
                      "outside": "outside the report's folder"}[r.state]
-            if r.state != "remote" and c.disk.outside_file(target) is None:
+            if r.state != "remote" and c.disk.outside_state(target) == "missing":
                 where += " (and no file is there)"
             yield _f("image-outside-figures", q, span,
                      f"Question {q.number}: {target} is {where}; only files under reports/{prefix} are handed in")
