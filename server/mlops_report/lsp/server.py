@@ -12,6 +12,7 @@ import functools
 import inspect
 import logging
 import sys
+import time
 from typing import Any, Callable
 
 from lsprotocol import types
@@ -27,7 +28,8 @@ from .reports import Reports
 
 log = logging.getLogger("mlops_report.lsp")
 
-DEBOUNCE = 0.075  # seconds between the last keystroke and an analysis
+DEBOUNCE = 0.075  # seconds between the last keystroke and an analysis of a slow document
+FAST = 0.010  # a document analysed in less than this is analysed at once after each keystroke
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 
 
@@ -81,6 +83,7 @@ class ReportServer(LanguageServer):
         self.documents = Documents()
         self.reports = Reports()
         self._listeners: dict[str, list[Callable[..., Any]]] = {e: [] for e in EVENTS}
+        self._cost: dict[str, float] = {}  # seconds the last analysis of each document took
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Future] = set()
 
@@ -158,13 +161,19 @@ class ReportServer(LanguageServer):
         timer = self._timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
+        started = time.perf_counter()
         found = self.analysis(uri)
         if found is None:
             return
         self.emit("analysed", *found)
+        self._cost[uri] = time.perf_counter() - started
 
-    def schedule(self, uri: str, delay: float = DEBOUNCE) -> None:
-        """Analyse soon; a later call for the same document replaces this one."""
+    def schedule(self, uri: str, delay: float | None = None) -> None:
+        """Analyse soon; a later call for the same document replaces this one. By default a
+        document whose last analysis was fast is analysed on the next turn of the loop, a slow
+        one after a pause in typing."""
+        if delay is None:
+            delay = 0.0 if self._cost.get(uri, 1.0) < FAST else DEBOUNCE
         timer = self._timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
@@ -182,6 +191,7 @@ class ReportServer(LanguageServer):
         self.emit("refreshed")
 
     def forget(self, uri: str) -> None:
+        self._cost.pop(uri, None)
         timer = self._timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
@@ -215,6 +225,9 @@ def run(tcp: str | None = None, log_file: str | None = None, verbose: bool = Fal
     """Serve over stdio, or on ``HOST:PORT`` for debugging."""
     _logging(log_file, verbose)
     server = create_server()
+    import gc
+
+    gc.freeze()  # the long-lived start-up objects need no more collecting: steadier latency
     if tcp:
         host, _, port = tcp.rpartition(":")
         try:
