@@ -4,7 +4,7 @@ A small JSON-RPC client of our own (no pygls on this side), so what is measured 
 and the pipe: the edit is sent as an incremental ``didChange`` and the clock stops when the
 diagnostics for that version arrive, pulled (``textDocument/diagnostic``, as VS Code does) or
 pushed (``publishDiagnostics`` with the version, as a client without pull support gets them;
-the server waits for a pause in typing before it pushes).
+a document that analyses slowly is pushed after a pause in typing).
 """
 
 from __future__ import annotations

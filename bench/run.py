@@ -167,9 +167,9 @@ def main(argv: list[str] | None = None) -> int:
                 "`python -m mlops_report serve` as a subprocess; one keystroke per incremental `didChange` "
                 "into one answer, waiting for that version's diagnostics before the next keystroke. "
                 "*pull*: the client asks `textDocument/diagnostic` right after the change (VS Code's way). "
-                "*push*: the client cannot pull and waits for `publishDiagnostics` of that version; the "
-                "server analyses after a 75 ms pause in typing, so push latency is that pause plus the work. "
-                "Target: pull p95 under 25 ms on a 31-question report.", "",
+                "*push*: the client cannot pull and waits for `publishDiagnostics` of that version (the "
+                "server analyses at once after each keystroke for documents up to 250 000 characters, "
+                "larger ones after a 75 ms pause in typing). Target: p95 under 25 ms on a 31-question report.", "",
                 "| document | questions | mode | edits | median | p95 |", "|---|---:|---|---:|---:|---:|")
             for d in docs:
                 modes = (True, False) if d is real[0] else (True,)
@@ -181,8 +181,11 @@ def main(argv: list[str] | None = None) -> int:
                         f"{ms(r.latency.p95)} |")
             say("")
             for d in real if "b" in parts else []:
-                r = lsp_results[(d.name, "pull")]
-                targets.append((f"(b) pull p95 < 25 ms, {d.name}", ms(r.latency.p95), yes(r.latency.p95 < 0.025)))
+                for mode in ("pull", "push"):
+                    r = lsp_results.get((d.name, mode))
+                    if r is not None:
+                        targets.append((f"(b) {mode} p95 < 25 ms, {d.name}", ms(r.latency.p95),
+                                        yes(r.latency.p95 < 0.025)))
         if "c" in parts and not server_missing:
             say("## (c) cold start", "",
                 "From spawning `python -m mlops_report serve` to the first diagnostics of the opened "

@@ -12,7 +12,6 @@ import functools
 import inspect
 import logging
 import sys
-import time
 from typing import Any, Callable
 
 from lsprotocol import types
@@ -29,7 +28,9 @@ from .reports import Reports
 log = logging.getLogger("mlops_report.lsp")
 
 DEBOUNCE = 0.075  # seconds between the last keystroke and an analysis of a slow document
-FAST = 0.010  # a document analysed in less than this is analysed at once after each keystroke
+# A keystroke re-analyses about 1 ms per 25 KB (bench/RESULTS.md): documents up to this size are
+# analysed at once after each keystroke, larger ones after a pause in typing.
+AT_ONCE_CHARS = 250_000
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 
 
@@ -83,7 +84,6 @@ class ReportServer(LanguageServer):
         self.documents = Documents()
         self.reports = Reports()
         self._listeners: dict[str, list[Callable[..., Any]]] = {e: [] for e in EVENTS}
-        self._cost: dict[str, float] = {}  # seconds the last analysis of each document took
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Future] = set()
 
@@ -161,19 +161,18 @@ class ReportServer(LanguageServer):
         timer = self._timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
-        started = time.perf_counter()
         found = self.analysis(uri)
         if found is None:
             return
         self.emit("analysed", *found)
-        self._cost[uri] = time.perf_counter() - started
 
     def schedule(self, uri: str, delay: float | None = None) -> None:
         """Analyse soon; a later call for the same document replaces this one. By default a
-        document whose last analysis was fast is analysed on the next turn of the loop, a slow
+        document of a report's size is analysed on the next turn of the loop, a much larger
         one after a pause in typing."""
         if delay is None:
-            delay = 0.0 if self._cost.get(uri, 1.0) < FAST else DEBOUNCE
+            doc = self.documents.get(uri)
+            delay = 0.0 if doc is None or len(doc.text) <= AT_ONCE_CHARS else DEBOUNCE
         timer = self._timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
@@ -191,7 +190,6 @@ class ReportServer(LanguageServer):
         self.emit("refreshed")
 
     def forget(self, uri: str) -> None:
-        self._cost.pop(uri, None)
         timer = self._timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
