@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .editions.model import CheckerSpec, Limits
+from .parse import LABEL
 from .text import Span
-
-LABEL = "Answer:"
 _IMAGE = re.compile(r"!\[[^\r\n]*?\]\([^\r\n]*?\)")
 _NEWLINES = "\r\n"
 
@@ -108,10 +107,6 @@ def count_words(text: str) -> int:
 
 def count_images(text: str) -> int:
     return len(_IMAGE.findall(text))
-
-
-def image_matches(text: str) -> list[re.Match[str]]:
-    return list(_IMAGE.finditer(text))
 
 
 def _translated_offset(text: str, index: int) -> int:

@@ -56,7 +56,3 @@ class Edition:
     @property
     def limits(self) -> dict[int, Limits]:
         return self.checker.limits
-
-    @property
-    def year(self) -> str:
-        return self.id[:4]
