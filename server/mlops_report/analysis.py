@@ -16,11 +16,11 @@ from .disk import Disk
 from .editions import Detection, Limits, detect
 from .editions.fingerprint import fingerprint, normalise
 from .findings import Edit, Finding, Fix
-from .parse import Question, Report, parse
+from .parse import Question, Report, parse, reparse
 from .rules import RULES
 from .rules.questions import CHECKS, QuestionContext
 from .settings import Settings
-from .text import Span
+from .text import Span, changed_range, moved
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,15 @@ class QuestionStatus:
     answered: bool
 
 
+@dataclass(frozen=True)
+class _Row:
+    """What the analysis found for one question, kept for the next analysis of the document."""
+
+    findings: tuple[Finding, ...]  # after the settings
+    status: QuestionStatus
+    label: int | None  # the label of the checker answer it was judged by
+
+
 @dataclass
 class Analysis:
     report: Report
@@ -45,6 +54,10 @@ class Analysis:
     findings: list[Finding] = field(default_factory=list)
     questions: list[QuestionStatus] = field(default_factory=list)
     saved: bool = True
+    # what the next analysis of the same document reuses after an edit
+    _rows: list[_Row] = field(default_factory=list, repr=False, compare=False)
+    _inputs: tuple = field(default=(), repr=False, compare=False)
+    _linked: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     @property
     def is_report(self) -> bool:
@@ -67,11 +80,15 @@ class Analysis:
 
 
 class Analyzer:
-    """Analyses documents, reusing per-question results across calls."""
+    """Analyses documents, reusing work across calls: the findings of every question keyed by
+    everything they depend on, and the last analysis of each document (by path), so that an
+    edit inside one answer costs that answer, not the whole report."""
 
-    def __init__(self, capacity: int = 4096) -> None:
-        self._cache: OrderedDict[tuple, tuple[Finding, ...]] = OrderedDict()
+    def __init__(self, capacity: int = 4096, documents: int = 64) -> None:
+        self._cache: OrderedDict[tuple, tuple[object, tuple[Finding, ...]]] = OrderedDict()
         self._capacity = capacity
+        self._last: OrderedDict[Path | None, Analysis] = OrderedDict()
+        self._documents = documents
 
     def analyse(
         self,
@@ -82,31 +99,100 @@ class Analyzer:
         originals: dict[int, str] | None = None,
     ) -> Analysis:
         settings = settings or Settings()
+        inputs = (settings.key, disk, originals, path is not None and disk is None)
+        prev = self._last.get(path)
+        result = None
+        if prev is not None and prev._rows and _same_inputs(prev._inputs, inputs):
+            result = self._after_edit(prev, text, settings, disk, originals)
+        if result is None:
+            result = self._whole(text, path, settings, disk, originals)
+        result._inputs = inputs
+        self._last[path] = result
+        self._last.move_to_end(path)
+        if len(self._last) > self._documents:
+            self._last.popitem(last=False)
+        return result
+
+    def _whole(self, text: str, path: Path | None, settings: Settings, disk: Disk | None,
+               originals: dict[int, str] | None) -> Analysis:
         report = parse(text)
         if not report.is_report:
             return Analysis(report, None, None, saved=path is not None)
         detection = detect(report, settings.edition)
-        edition = detection.edition
-        view = checker.check(text, edition.checker)
+        view = checker.check(text, detection.edition.checker)
         if disk is None and path is not None:
             disk = Disk.scan(path)
         linked = _linked(report, disk)
-        findings: list[Finding] = []
-        statuses: list[QuestionStatus] = []
-        for i, q in enumerate(report.questions):
-            counted = _counted_answer(view, q)
-            limits = _limits_for(view, counted, q, edition)
-            last = i == len(report.questions) - 1
-            edited = _edited(q, detection)
-            restore = originals.get(q.number) if originals and edited else None
-            qc = QuestionContext(q, text, counted, limits, last, disk, settings.figures_dir, linked,
-                                 report.references, edited, restore)
-            findings.extend(self._question_findings(qc))
-            statuses.append(_status(q, counted, limits, view))
-        findings.extend(_document_findings(report, detection, view))
-        findings = _apply_settings(findings, settings)
-        findings.sort(key=lambda f: (f.span.start, f.code))
-        return Analysis(report, detection, view, findings, statuses, saved=path is not None)
+        rows = [self._row(report, i, detection, view, disk, settings, linked, originals)
+                for i in range(len(report.questions))]
+        return self._finish(report, detection, view, rows, settings, linked, path is not None)
+
+    def _after_edit(self, prev: Analysis, text: str, settings: Settings, disk: Disk | None,
+                    originals: dict[int, str] | None) -> Analysis | None:
+        """The analysis of ``text`` from ``prev``'s, when ``text`` is ``prev``'s text after an edit
+        inside one question that leaves its instructions, every heading and every ``Answer:``
+        label as they were (typing in an answer); None for any other change."""
+        old = prev.report.text
+        edit = changed_range(old, text)
+        if edit is None:
+            return prev
+        start, old_end, new_end = edit
+        reparsed = reparse(prev.report, text, start, old_end, new_end)
+        if reparsed is None:
+            return None
+        report, i = reparsed
+        edited = report.questions[i]
+        if edited.shape.instructions != prev.report.questions[i].shape.instructions or not report.is_report:
+            return None  # what detection reads changed
+        assert prev.view is not None and prev.detection is not None
+        rechecked = checker.recheck(prev.view, old, text, start, old_end, new_end)
+        if rechecked is None:
+            return None
+        view, recounted = rechecked
+        linked = prev._linked
+        before = prev.report.questions[i].shape.answer.figures
+        if [(f.kind, f.target, f.alt) for f in edited.shape.answer.figures] != [(f.kind, f.target, f.alt) for f in before]:
+            linked = _linked(report, disk)
+        if linked != prev._linked or report.references != prev.report.references:
+            rows = [self._row(report, j, prev.detection, view, disk, settings, linked, originals)
+                    for j in range(len(report.questions))]
+        else:
+            d = new_end - old_end
+            lines = report.lines.line_count - prev.report.lines.line_count
+            rows = []
+            for j, row in enumerate(prev._rows):
+                if j == i or row.label in recounted:
+                    row = self._row(report, j, prev.detection, view, disk, settings, linked, originals)
+                elif j > i and (d or lines):
+                    status = row.status if not lines else moved(row.status, line=row.status.line + lines)
+                    row = _Row(tuple([f.shifted(d) for f in row.findings]), status,
+                               None if row.label is None else row.label + d)
+                rows.append(row)
+        return self._finish(report, prev.detection, view, rows, settings, linked, prev.saved)
+
+    def _row(self, report: Report, i: int, detection: Detection, view: CheckerView, disk: Disk | None,
+             settings: Settings, linked: frozenset[str], originals: dict[int, str] | None) -> _Row:
+        q = report.questions[i]
+        edition = detection.edition
+        counted = _counted_answer(view, q)
+        limits = _limits_for(view, counted, q, edition)
+        last = i == len(report.questions) - 1
+        edited = _edited(q, detection)
+        restore = originals.get(q.number) if originals and edited else None
+        qc = QuestionContext(q, report.text, counted, limits, last, disk, settings.figures_dir, linked,
+                             report.references, edited, restore)
+        findings = tuple(_apply_settings(self._question_findings(qc), settings))
+        return _Row(findings, _status(q, counted, limits, view), None if counted is None else counted.label)
+
+    def _finish(self, report: Report, detection: Detection, view: CheckerView, rows: list[_Row],
+                settings: Settings, linked: frozenset[str], saved: bool) -> Analysis:
+        findings = [f for row in rows for f in row.findings]
+        findings.extend(_apply_settings(_document_findings(report, detection, view), settings))
+        findings.sort(key=_order)
+        analysis = Analysis(report, detection, view, findings, [row.status for row in rows], saved=saved)
+        analysis._rows = rows
+        analysis._linked = linked
+        return analysis
 
     def _question_findings(self, qc: QuestionContext) -> list[Finding]:
         q = qc.question
@@ -118,21 +204,29 @@ class Analyzer:
                     None if counted.cut is None else counted.cut - base,
                     counted.counted.start - base, counted.counted.end - base)
         key = (
-            qc.text[q.span.start : q.span.end], q.number, q.section, ckey, qc.limits, qc.last,
+            id(q.shape), q.number, q.section, ckey, qc.limits, qc.last,
             qc.disk, qc.figures_dir, qc.linked if _wants_linked(qc) else None,
-            tuple(sorted(qc.references.items())) if any(f.kind == "reference" for f in q.answer.figures) else None,
+            tuple(sorted(qc.references.items())) if any(f.kind == "reference" for f in q.shape.answer.figures) else None,
             qc.edited, qc.restore,
             qc.text[q.span.end :] if qc.last else None,  # trailing-content reads to the end of the file
         )
         hit = self._cache.get(key)
-        if hit is not None:
+        if hit is not None and hit[0] is q.shape:  # the shape is kept: its id names it
             self._cache.move_to_end(key)
-            return [f.shifted(base) for f in hit]
+            return [f.shifted(base) for f in hit[1]]
         found = [f for check in CHECKS for f in check(qc)]
-        self._cache[key] = tuple(f.shifted(-base) for f in found)
+        self._cache[key] = (q.shape, tuple(f.shifted(-base) for f in found))
         if len(self._cache) > self._capacity:
             self._cache.popitem(last=False)
         return found
+
+
+def _same_inputs(a: tuple, b: tuple) -> bool:
+    return len(a) == len(b) and a[0] == b[0] and a[1] is b[1] and a[2] == b[2] and a[3] == b[3]
+
+
+def _order(f: Finding) -> tuple[int, str]:
+    return (f.span.start, f.code)
 
 
 _DEFAULT = Analyzer()
@@ -153,7 +247,7 @@ def _linked(report: Report, disk: Disk | None) -> frozenset[str]:
         return frozenset()
     out = set()
     for q in report.questions:
-        for f in q.answer.figures:
+        for f in q.shape.answer.figures:
             target = f.target if f.kind != "reference" else report.references.get(f.target.lower() or f.alt.lower(), "")
             if target:
                 r = disk.resolve(target)
@@ -165,12 +259,12 @@ def _linked(report: Report, disk: Disk | None) -> frozenset[str]:
 def _counted_answer(view: CheckerView, q: Question) -> CheckerAnswer | None:
     """The checker's answer for ``q``: the one after its label, or, when the checker dropped that
     chunk, the one after a literal 'Answer:' inside the answer."""
-    if q.instructions.label is not None:
-        found = view.answer_after(q.instructions.label.start)
+    if q.label is not None:
+        found = view.answer_after(q.label)
         if found is not None:
             return found
-    for label in reversed(q.answer.labels):
-        found = view.answer_after(label.start)
+    for label in reversed(q.shape.answer.labels):
+        found = view.answer_after(label.start + q.span.start)
         if found is not None:
             return found
     return None
@@ -183,7 +277,8 @@ def _limits_for(view: CheckerView, counted: CheckerAnswer | None, q: Question, e
 
 
 def _status(q: Question, counted: CheckerAnswer | None, limits: Limits, view: CheckerView) -> QuestionStatus:
-    answered = not q.answer.is_empty
+    answer = q.shape.answer
+    answered = not answer.is_empty
     if view.crashes:
         status = "crash"
     elif counted is None:
@@ -195,9 +290,9 @@ def _status(q: Question, counted: CheckerAnswer | None, limits: Limits, view: Ch
         number=q.number,
         section=q.section,
         line=q.heading.line,
-        words=q.answer.words,
+        words=answer.words,
         checker_words=None if view.crashes or counted is None else counted.words,
-        images=len(q.answer.figures),
+        images=len(answer.figures),
         checker_images=None if view.crashes or counted is None else counted.images,
         limits=limits,
         status=status,
@@ -208,7 +303,7 @@ def _status(q: Question, counted: CheckerAnswer | None, limits: Limits, view: Ch
 def _edited(q: Question, detection: Detection) -> str | None:
     """What changed in a question's instructions, in words, or None."""
     e = detection.edition
-    ins = q.instructions
+    ins = q.shape.instructions
     changes: list[str] = []
     if ins.label is None:
         changes.append("the 'Answer:' label was removed")
@@ -304,7 +399,7 @@ def crash_cause(report: Report, view: CheckerView) -> tuple[Span, str]:
         at = questions[0].heading.span if questions else line_from(0)
         return at, "the report has no 'Answer:' label at all, so the checker finds no answer to check"
     expected, found = view.spec.expected or 0, len(view.answers)
-    by_label = {q.instructions.label.start: q for q in questions if q.instructions.label is not None}
+    by_label = {q.label: q for q in questions if q.label is not None}
     if found > expected:
         last = view.answers[-1]
         if last.appended_again and found >= 2 and view.answers[-2].chunk == last.chunk:
@@ -326,7 +421,7 @@ def crash_cause(report: Report, view: CheckerView) -> tuple[Span, str]:
                                     f"{expected}; it finds {found} answers")
     else:
         for q in questions:
-            if q.instructions.label is None:
+            if q.label is None:
                 return q.heading.span, (f"question {q.number} has no 'Answer:' label, so its answer merges into "
                                         f"another; the checker finds {found} answers instead of {expected}")
         for d in view.dropped:

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from .editions.model import CheckerSpec, Limits
 from .parse import LABEL
-from .text import Span
+from .text import Span, moved
 _IMAGE = re.compile(r"!\[[^\r\n]*?\]\([^\r\n]*?\)")
 _NEWLINES = "\r\n"
 
@@ -226,3 +226,40 @@ def _crash_cause(text: str, view: CheckerView) -> int:
             return k
     first = text.find(LABEL)
     return first if first >= 0 else 0
+
+
+def recheck(prev: CheckerView, old: str, text: str, start: int, old_end: int,
+            new_end: int) -> tuple[CheckerView, frozenset[int]] | None:
+    """``check(text, prev.spec)`` for a ``text`` that is ``old`` (checked as ``prev``) with
+    ``[start, old_end)`` replaced by ``text[start:new_end]``, when the edit stays inside one
+    chunk: it makes or breaks no ``Answer:``, and the chunk keeps or lacks its ``###`` as before.
+    Then that chunk is recounted and the ones after it move. Also the labels of the recounted
+    answers. None when the edit is not of that kind (the caller checks the whole text)."""
+    if prev.spec.slices_front_matter and start < 100:  # the script's slice is near the start
+        return None
+    if LABEL in old[max(0, start - 6) : old_end + 6] or LABEL in text[max(0, start - 6) : new_end + 6]:
+        return None
+    entries = prev.answers + prev.dropped
+    chunk = next((a.chunk for a in entries if a.chunk.start <= start and old_end <= a.chunk.end), None)
+    if chunk is None:
+        return None
+    d = new_end - old_end
+    grown = Span(chunk.start, chunk.end + d)
+    if ("###" in old[chunk.start : chunk.end]) != ("###" in text[grown.start : grown.end]):
+        return None
+    changed: set[int] = set()
+
+    def after_edit(a: CheckerAnswer) -> CheckerAnswer:
+        if a.chunk == chunk:
+            changed.add(a.label)
+            return _answer(text, a.position, a.label, grown, truncate=not a.appended_again)
+        if a.chunk.start < start or d == 0:
+            return a
+        return moved(a, label=a.label + d, chunk=a.chunk.shifted(d), counted=a.counted.shifted(d),
+                     cut=None if a.cut is None else a.cut + d)
+
+    view = CheckerView(prev.spec, [after_edit(a) for a in prev.answers], [after_edit(a) for a in prev.dropped],
+                       prev.crash)
+    if view.crash is not None:
+        view.crash_at = _crash_cause(text, view)
+    return view, frozenset(changed)

@@ -17,7 +17,7 @@ class Edit:
     new_text: str
 
     def shifted(self, d: int) -> "Edit":
-        return Edit(self.span.shifted(d), self.new_text)
+        return moved(self, span=self.span.shifted(d))
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Fix:
     safe: bool = True  # may run unattended in "fix all"
 
     def shifted(self, d: int) -> "Fix":
-        return moved(self, edits=tuple(e.shifted(d) for e in self.edits))
+        return moved(self, edits=tuple([e.shifted(d) for e in self.edits]))
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,9 @@ class Finding:
     def shifted(self, d: int) -> "Finding":
         if d == 0:
             return self
-        return moved(self, span=self.span.shifted(d), fixes=tuple(f.shifted(d) for f in self.fixes))
+        if not self.fixes:
+            return moved(self, span=self.span.shifted(d))
+        return moved(self, span=self.span.shifted(d), fixes=tuple([f.shifted(d) for f in self.fixes]))
 
 
 def apply_edits(text: str, edits: tuple[Edit, ...] | list[Edit]) -> str:

@@ -9,9 +9,10 @@ headings, HTML blocks) where a line scan would guess.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import chain
 
 from .text import BOM, LineIndex, Span, moved
@@ -52,6 +53,9 @@ class Heading:
     title: str
     span: Span  # the whole heading line, without its line break
     line: int
+
+    def shifted(self, d: int, lines: int) -> "Heading":
+        return moved(self, span=self.span.shifted(d), line=self.line + lines)
 
 
 @dataclass(frozen=True)
@@ -132,12 +136,35 @@ class Answer:
 
 @dataclass(frozen=True)
 class Question:
+    """One ``### Question N`` segment. Its instructions and answer are parsed relative to the
+    segment (``shape``, shared by every copy of the same text) and placed at the segment's offset
+    when first read, so moving a question after an edit above it costs one small object."""
+
     number: int
     heading: Heading
     section: str
-    instructions: Instructions
-    answer: Answer
     span: Span  # the whole segment: heading to the next question or section heading
+    shape: "_Shape" = field(repr=False)
+
+    @cached_property
+    def instructions(self) -> Instructions:
+        return self.shape.instructions.shifted(self.span.start)
+
+    @cached_property
+    def answer(self) -> Answer:
+        return self.shape.answer.shifted(self.span.start)
+
+    @property
+    def label(self) -> int | None:
+        """Offset of the ``Answer:`` label, without placing the instructions."""
+        label = self.shape.instructions.label
+        return None if label is None else label.start + self.span.start
+
+    def shifted(self, d: int, lines: int) -> "Question":
+        new = object.__new__(Question)
+        new.__dict__.update(number=self.number, heading=self.heading.shifted(d, lines), section=self.section,
+                            span=self.span.shifted(d), shape=self.shape)
+        return new
 
 
 @dataclass(frozen=True)
@@ -147,6 +174,9 @@ class ChecklistItem:
     mark: str  # what stands between the brackets
     mark_span: Span  # the brackets and the mark
     span: Span
+
+    def shifted(self, d: int) -> "ChecklistItem":
+        return moved(self, mark_span=self.mark_span.shifted(d), span=self.span.shifted(d))
 
     @property
     def standard(self) -> bool:
@@ -189,7 +219,7 @@ class Report:
 
 def looks_like_report(report: "Report") -> bool:
     """An exam report has several ``Question N`` headings with ``Answer:`` labels."""
-    labelled = sum(1 for q in report.questions if q.instructions.label is not None)
+    labelled = sum(1 for q in report.questions if q.shape.instructions.label is not None)
     return len(report.questions) >= 3 and labelled >= 2
 
 
@@ -258,12 +288,70 @@ def parse(text: str) -> Report:
             continue
         number = int(_QUESTION.search(h.title).group(1))  # type: ignore[union-attr]
         shape = _parse_segment(text[h.span.start : end])
-        questions.append(_place(shape, h, number, section, h.span.start))
+        questions.append(Question(number, h, section, Span(h.span.start, h.span.start + shape.length), shape))
     references = {}
     if "]:" in text:
         references = {m.group(1).strip().lower(): m.group(2).strip("<>") for m in _REF_DEF.finditer(text)}
     intro = _introduction(text, fm, title, sections, questions)
     return Report(text, lines, fm, title, sections, questions, checklist, groups, references, intro)
+
+
+_OPENS_LINE = re.compile(r" {0,3}[#`~]")
+
+
+def reparse(prev: Report, text: str, start: int, old_end: int, new_end: int) -> tuple[Report, int] | None:
+    """``parse(text)``, reusing ``prev``, for a ``text`` that is ``prev.text`` with
+    ``[start, old_end)`` replaced by ``text[start:new_end]``; also the index of the question
+    that changed. Only an edit inside one question below its heading line, that neither makes
+    nor unmakes a heading or fence line and adds or removes no carriage return, is handled:
+    then the heading scan of the whole text would find the same headings, so one segment is
+    parsed and everything after it moves. None otherwise: the caller parses the whole text."""
+    old = prev.text
+    qs = prev.questions
+    i = bisect.bisect_right(qs, start, key=_segment_start) - 1
+    if i < 0:
+        return None
+    q = qs[i]
+    if start <= q.heading.span.end or not (old_end < q.span.end or old_end == q.span.end == len(old)):
+        return None
+    if "\r" in old[start - 1 : old_end + 1] or "\r" in text[start - 1 : new_end + 1]:
+        return None
+    lines = prev.lines.after_edit(text, start, old_end, new_end)
+    if _opens_a_line(old, prev.lines, start, old_end) or _opens_a_line(text, lines, start, new_end):
+        return None
+    fm = _front_matter(text)
+    if fm != prev.front_matter:
+        return None
+    d = new_end - old_end
+    dl = len(lines.starts) - len(prev.lines.starts)
+
+    def moved_heading(h: Heading) -> Heading:
+        return h.shifted(d, dl) if h.span.start > start else h
+
+    shape = _parse_segment(text[q.span.start : q.span.end + d])
+    questions = qs[:i]
+    questions.append(Question(q.number, q.heading, q.section, Span(q.span.start, q.span.end + d), shape))
+    questions += [later.shifted(d, dl) for later in qs[i + 1 :]]
+    checklist = [item.shifted(d) if item.span.start > start else item for item in prev.checklist]
+    references = {}
+    if "]:" in text:
+        references = {m.group(1).strip().lower(): m.group(2).strip("<>") for m in _REF_DEF.finditer(text)}
+    report = Report(text, lines, fm, moved_heading(prev.title) if prev.title else None,
+                    [moved_heading(h) for h in prev.sections], questions, checklist,
+                    [moved_heading(h) for h in prev.checklist_groups], references, prev.introduction)
+    return report, i
+
+
+def _segment_start(q: Question) -> int:
+    return q.span.start
+
+
+def _opens_a_line(text: str, lines: LineIndex, start: int, end: int) -> bool:
+    """Whether a line from the one holding ``start`` to the one holding ``end`` could be a
+    heading or a fence line (what the heading scan looks at)."""
+    first = lines.line_of(start)
+    region = text[lines.starts[first] : lines.line_end(lines.line_of(end))]
+    return _OPENS_LINE.match(region) is not None or _LINE_OPENER.search(region) is not None
 
 
 def _introduction(text: str, fm: Span | None, title: Heading | None, sections: list[Heading],
@@ -291,30 +379,6 @@ class _Shape:
     instructions: Instructions
     answer: Answer
     length: int
-
-
-_PLACED: dict[tuple, tuple[_Shape, Question]] = {}
-
-
-def _place(shape: _Shape, heading: Heading, number: int, section: str, base: int) -> Question:
-    # a question that did not move (every one before an edit) is reused, not shifted again; the
-    # shape's text holds the heading line, so shape, offset, line and section decide the result
-    key = (id(shape), base, heading.line, section)
-    hit = _PLACED.get(key)
-    if hit is not None and hit[0] is shape:
-        return hit[1]
-    question = Question(
-        number=number,
-        heading=heading,
-        section=section,
-        instructions=shape.instructions.shifted(base),
-        answer=shape.answer.shifted(base),
-        span=Span(base, base + shape.length),
-    )
-    if len(_PLACED) >= 4096:
-        _PLACED.clear()
-    _PLACED[key] = (shape, question)
-    return question
 
 
 @lru_cache(maxsize=8192)

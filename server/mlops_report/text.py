@@ -85,6 +85,28 @@ class LineIndex:
     def line_text(self, line: int) -> str:
         return self.text[self.starts[line] : self.line_end(line)]
 
+    def after_edit(self, text: str, start: int, old_end: int, new_end: int) -> "LineIndex":
+        """The index of ``text``, which is this index's text with ``[start, old_end)`` replaced by
+        ``text[start:new_end]``. The caller makes sure no ``\\r`` is in or next to either side
+        of the edit, so only ``\\n`` breaks come and go; lines before the edit keep their
+        starts, lines after it move by the change in length."""
+        delta = new_end - old_end
+        starts = self.starts
+        first = bisect.bisect_right(starts, start)  # lines that start after the edit begins
+        after = bisect.bisect_right(starts, old_end, first)
+        inserted = []
+        k = text.find("\n", start, new_end)
+        while k >= 0:
+            inserted.append(k + 1)
+            k = text.find("\n", k + 1, new_end)
+        out = object.__new__(LineIndex)
+        out.text = text
+        if delta:
+            out.starts = starts[:first] + inserted + [s + delta for s in starts[after:]]
+        else:
+            out.starts = starts[:first] + inserted + starts[after:]
+        return out
+
     def offset(self, line: int, column: int) -> int:
         """Offset of (line, column in code points); a column past the end clamps to the line end."""
         if line < 0:
@@ -92,6 +114,39 @@ class LineIndex:
         if line >= len(self.starts):
             return len(self.text)
         return min(self.starts[line] + max(column, 0), self.line_end(line))
+
+
+def changed_range(old: str, new: str) -> tuple[int, int, int] | None:
+    """Where ``new`` differs from ``old``: ``(start, old_end, new_end)`` such that ``new`` is
+    ``old`` with ``old[start:old_end]`` replaced by ``new[start:new_end]``, the common prefix and
+    suffix as long as they go; None when the texts are equal. Compares growing blocks, so the
+    cost is a copy of the common parts, never a Python step per character."""
+    if old == new:
+        return None
+    n = min(len(old), len(new))
+    start = _common(lambda a, b: old[a:b] == new[a:b], n)
+    lo, ln = len(old), len(new)
+    tail = _common(lambda a, b: old[lo - b : lo - a] == new[ln - b : ln - a], n - start)
+    return start, lo - tail, ln - tail
+
+
+def _common(same, limit: int) -> int:
+    """The largest k <= limit with ``same(0, k)``, where ``same(a, b)`` compares the
+    positions ``[a, b)`` of both texts."""
+    done, step = 0, 64
+    while done < limit:
+        end = min(limit, done + step)
+        if not same(done, end):
+            lo, hi = done, end  # equal before lo; the first difference lies in [lo, hi)
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if same(lo, mid):
+                    lo = mid
+                else:
+                    hi = mid
+            return lo
+        done, step = end, step * 2
+    return limit
 
 
 # -- position encodings -------------------------------------------------------------------------
