@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from . import checker
 from .checker import CheckerAnswer, CheckerView
@@ -20,11 +21,10 @@ from .parse import Question, Report, parse, reparse
 from .rules import RULES
 from .rules.questions import CHECKS, QuestionContext
 from .settings import Settings
-from .text import Span, changed_range, moved
+from .text import Span, changed_range
 
 
-@dataclass(frozen=True)
-class QuestionStatus:
+class QuestionStatus(NamedTuple):
     number: int
     section: str
     line: int  # 0-based line of the heading
@@ -37,8 +37,7 @@ class QuestionStatus:
     answered: bool
 
 
-@dataclass(frozen=True)
-class _Row:
+class _Row(NamedTuple):
     """What the analysis found for one question, kept for the next analysis of the document."""
 
     findings: tuple[Finding, ...]  # after the settings
@@ -164,7 +163,7 @@ class Analyzer:
                 if j == i or row.label in recounted:
                     row = self._row(report, j, prev.detection, view, disk, settings, linked, originals)
                 elif j > i and (d or lines):
-                    status = row.status if not lines else moved(row.status, line=row.status.line + lines)
+                    status = row.status if not lines else row.status._replace(line=row.status.line + lines)
                     row = _Row(tuple([f.shifted(d) for f in row.findings]), status,
                                None if row.label is None else row.label + d)
                 rows.append(row)

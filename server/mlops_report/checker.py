@@ -15,16 +15,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from .editions.model import CheckerSpec, Limits
 from .parse import LABEL
-from .text import Span, moved
+from .text import Span
 _IMAGE = re.compile(r"!\[[^\r\n]*?\]\([^\r\n]*?\)")
 _NEWLINES = "\r\n"
 
 
-@dataclass(frozen=True)
-class CheckerAnswer:
+class CheckerAnswer(NamedTuple):
     """One entry of the checker's answer list."""
 
     position: int  # 1-based: the question number the checker gives it
@@ -37,8 +37,7 @@ class CheckerAnswer:
     appended_again: bool = False  # the last chunk, appended a second time whole
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """The checker's judgement of one answer, with the limits it applied."""
 
     position: int
@@ -255,8 +254,8 @@ def recheck(prev: CheckerView, old: str, text: str, start: int, old_end: int,
             return _answer(text, a.position, a.label, grown, truncate=not a.appended_again)
         if a.chunk.start < start or d == 0:
             return a
-        return moved(a, label=a.label + d, chunk=a.chunk.shifted(d), counted=a.counted.shifted(d),
-                     cut=None if a.cut is None else a.cut + d)
+        return CheckerAnswer(a.position, a.label + d, a.chunk.shifted(d), a.counted.shifted(d),
+                             None if a.cut is None else a.cut + d, a.words, a.images, a.appended_again)
 
     view = CheckerView(prev.spec, [after_edit(a) for a in prev.answers], [after_edit(a) for a in prev.dropped],
                        prev.crash)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 _MAX_ENTRIES = 20000
@@ -119,8 +120,7 @@ class Disk:
             return "missing"
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(NamedTuple):
     target: str
     relative: str | None  # the path under the report's folder (the real name when "case")
     state: str  # exists, case, missing, outside, absolute, remote, empty

@@ -3,33 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .text import Span, moved
 
 SEVERITIES = ("error", "warning", "information", "hint")
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace ``span`` of the document with ``new_text``."""
 
     span: Span
     new_text: str
 
     def shifted(self, d: int) -> "Edit":
-        return moved(self, span=self.span.shifted(d))
+        return Edit(self.span.shifted(d), self.new_text)
 
 
-@dataclass(frozen=True)
-class Move:
+class Move(NamedTuple):
     """Rename a file, never onto an existing one. Paths are absolute."""
 
     source: str
     target: str
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     title: str
     kind: str  # the code action kind's last part: quickfix.mlopsReport.<kind>
     edits: tuple[Edit, ...]
@@ -37,7 +35,7 @@ class Fix:
     safe: bool = True  # may run unattended in "fix all"
 
     def shifted(self, d: int) -> "Fix":
-        return moved(self, edits=tuple([e.shifted(d) for e in self.edits]))
+        return Fix(self.title, self.kind, tuple([e.shifted(d) for e in self.edits]), self.moves, self.safe)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import chain
+from typing import NamedTuple
 
-from .text import BOM, LineIndex, Span, moved
+from .text import BOM, LineIndex, Span
 
 LABEL = "Answer:"
 
@@ -47,19 +48,17 @@ _REF_DEF = re.compile(r" {0,3}\[([^\]]+)\]:[ \t]*(<[^>]*>|\S+)", re.MULTILINE)
 _CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     level: int
     title: str
     span: Span  # the whole heading line, without its line break
     line: int
 
     def shifted(self, d: int, lines: int) -> "Heading":
-        return moved(self, span=self.span.shifted(d), line=self.line + lines)
+        return Heading(self.level, self.title, self.span.shifted(d), self.line + lines)
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):
     """A figure as the group linked it."""
 
     kind: str  # "inline", "reference", "html", "link"
@@ -70,11 +69,10 @@ class Figure:
     counted: bool  # the official checker's regex sees it
 
     def shifted(self, d: int) -> "Figure":
-        return moved(self, span=self.span.shifted(d), target_span=self.target_span.shifted(d))
+        return Figure(self.kind, self.target, self.alt, self.span.shifted(d), self.target_span.shifted(d), self.counted)
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """A markdown block inside an answer, as markdown-it-py sees it."""
 
     kind: str  # "fence", "table", "heading", "html"
@@ -82,11 +80,10 @@ class Block:
     info: str = ""  # fence info string, heading marks
 
     def shifted(self, d: int) -> "Block":
-        return moved(self, span=self.span.shifted(d))
+        return Block(self.kind, self.span.shifted(d), self.info)
 
 
-@dataclass(frozen=True)
-class Instructions:
+class Instructions(NamedTuple):
     span: Span  # from after the heading line to the end of the label (or of the quote)
     text: str
     prompt: str | None  # the bold question text
@@ -99,13 +96,10 @@ class Instructions:
     example: str | None = None  # the example's text after its marker, None when there is none
 
     def shifted(self, d: int) -> "Instructions":
-        return moved(
-            self, span=self.span.shifted(d), label=self.label.shifted(d) if self.label else None
-        )
+        return self._replace(span=self.span.shifted(d), label=self.label.shifted(d) if self.label else None)
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     span: Span  # from right after the label to the next question or section heading
     text: str
     placeholders: tuple[Span, ...]
@@ -167,8 +161,7 @@ class Question:
         return new
 
 
-@dataclass(frozen=True)
-class ChecklistItem:
+class ChecklistItem(NamedTuple):
     group: str
     text: str
     mark: str  # what stands between the brackets
@@ -176,7 +169,7 @@ class ChecklistItem:
     span: Span
 
     def shifted(self, d: int) -> "ChecklistItem":
-        return moved(self, mark_span=self.mark_span.shifted(d), span=self.span.shifted(d))
+        return ChecklistItem(self.group, self.text, self.mark, self.mark_span.shifted(d), self.span.shifted(d))
 
     @property
     def standard(self) -> bool:
@@ -374,8 +367,7 @@ def _is_question(h: Heading) -> bool:
 # -- one question's segment, parsed relative to its start and cached ----------------------------
 
 
-@dataclass(frozen=True)
-class _Shape:
+class _Shape(NamedTuple):
     instructions: Instructions
     answer: Answer
     length: int

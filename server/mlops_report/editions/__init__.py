@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .checkers import CHECKERS, PAIRING
 from .fingerprint import fingerprint
@@ -65,8 +64,7 @@ def by_id(name: str) -> Edition | None:
     return None
 
 
-@dataclass(frozen=True)
-class Detection:
+class Detection(NamedTuple):
     edition: Edition
     how: str  # "fingerprint", "structure", "setting" or "stated" (an edition we have never seen)
     matched: frozenset[int]  # questions whose instruction blocks are exactly the edition's

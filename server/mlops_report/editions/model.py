@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 Range = tuple[int, int]
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):
     """Inclusive (min, max) bounds; None where nothing is checked."""
 
     words: Range | None = None

@@ -6,11 +6,10 @@ from (``python -m mlops_report.rules.docs``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     code: str
     severity: str
     scope: str  # "question" or "document"

@@ -7,8 +7,7 @@ question except through the context (the checker's counts, the files on disk).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from ..checker import CheckerAnswer
 from ..disk import IMAGE_SUFFIXES, Disk
@@ -18,8 +17,7 @@ from ..parse import Figure, Question
 from ..text import Span
 
 
-@dataclass(frozen=True)
-class QuestionContext:
+class QuestionContext(NamedTuple):
     question: Question
     text: str  # the whole document
     counted: CheckerAnswer | None  # what the official checker counts for this answer
