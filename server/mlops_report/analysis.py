@@ -98,10 +98,12 @@ class Analyzer:
         originals: dict[int, str] | None = None,
     ) -> Analysis:
         settings = settings or Settings()
-        inputs = (settings.key, disk, originals, path is not None and disk is None)
+        inputs = (settings.key, disk, originals)
         prev = self._last.get(path)
         result = None
-        if prev is not None and prev._rows and _same_inputs(prev._inputs, inputs):
+        # a saved report without a given disk is walked afresh every time: nothing is reused
+        rescan = path is not None and disk is None
+        if prev is not None and prev._rows and not rescan and _same_inputs(prev._inputs, inputs):
             result = self._after_edit(prev, text, settings, disk, originals)
         if result is None:
             result = self._whole(text, path, settings, disk, originals)
@@ -150,9 +152,11 @@ class Analyzer:
         view, recounted = rechecked
         linked = prev._linked
         before = prev.report.questions[i].shape.answer.figures
-        if [(f.kind, f.target, f.alt) for f in edited.shape.answer.figures] != [(f.kind, f.target, f.alt) for f in before]:
+        references_changed = report.references != prev.report.references
+        if references_changed or [(f.kind, f.target, f.alt) for f in edited.shape.answer.figures] != \
+                [(f.kind, f.target, f.alt) for f in before]:
             linked = _linked(report, disk)
-        if linked != prev._linked or report.references != prev.report.references:
+        if linked != prev._linked or references_changed:
             rows = [self._row(report, j, prev.detection, view, disk, settings, linked, originals)
                     for j in range(len(report.questions))]
         else:
@@ -221,7 +225,9 @@ class Analyzer:
 
 
 def _same_inputs(a: tuple, b: tuple) -> bool:
-    return len(a) == len(b) and a[0] == b[0] and a[1] is b[1] and a[2] == b[2] and a[3] == b[3]
+    """Same settings, the same walk of the folder (by identity: a new walk may differ) and the
+    same original instructions."""
+    return len(a) == len(b) and a[0] == b[0] and a[1] is b[1] and a[2] == b[2]
 
 
 def _order(f: Finding) -> tuple[int, str]:
