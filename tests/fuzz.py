@@ -3,8 +3,8 @@ and random language-server sessions, for a chosen time with a fixed seed.
 
     python tests/fuzz.py --minutes 10 --seed 42
 
-Rounds alternate until the time is up: one round runs tests/robust/test_engine.py and
-test_fixes.py under the ``fuzz`` Hypothesis profile with ``--hypothesis-seed=SEED+round``, the
+Rounds alternate until the time is up: one round runs tests/robust/test_engine.py,
+test_incremental.py and test_fixes.py under the ``fuzz`` Hypothesis profile with ``--hypothesis-seed=SEED+round``, the
 next runs random server sessions whose seeds derive from SEED. The first failure stops the run
 and prints the command that reproduces it (see tests/README.md).
 """
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "server"))
 
-ENGINE_TESTS = ["tests/robust/test_engine.py", "tests/robust/test_fixes.py"]
+ENGINE_TESTS = ["tests/robust/test_engine.py", "tests/robust/test_incremental.py", "tests/robust/test_fixes.py"]
 
 
 def engine_round(seed: int, examples: int, cases: Counter) -> str | None:
