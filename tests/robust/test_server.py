@@ -36,11 +36,24 @@ def test_exits_when_stdin_closes_without_initialize(tmp_path):
 
 
 def test_survives_a_broken_frame_then_answers(tmp_path):
+    """Malformed frames get the replies JSON-RPC prescribes, then the server works as before."""
     prepare_workspace(tmp_path)
     server = Server(tmp_path, tmp_path / "server.log")
     try:
         server.send_raw(b"X-Nonsense: 1\r\n\r\n")  # a header block without Content-Length
         server.send_raw(b"Content-Length: 9\r\n\r\n{\"a\": [1,")
+        # JSON-RPC 2.0: a body that is not JSON gets Parse error, with a null id
+        r = server.wait_for(lambda m: "error" in m, 10)
+        assert r == {"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": "Parse Error"}}
+        server.send_raw(b"Content-Length: 6\r\n\r\n\xff\xfe{}{}")  # not UTF-8
+        assert server.wait_for(lambda m: "error" in m, 10)["error"]["code"] == -32700
+        # JSON that is not a JSON-RPC message: Invalid Request, with its id when it has one
+        server.send({"id": 7, "method": "initialize"})
+        r = server.wait_for(lambda m: "error" in m, 10)
+        assert (r["id"], r["error"]["code"]) == (7, -32600)
+        server.send([1, 2])
+        r = server.wait_for(lambda m: "error" in m, 10)
+        assert (r["id"], r["error"]["code"]) == (None, -32600)
         r = server.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}})
         assert "result" in r, r
         r = server.request("shutdown", None)

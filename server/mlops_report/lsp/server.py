@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest, JsonRpcParseError
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
@@ -52,8 +52,24 @@ class ReportProtocol(LanguageServerProtocol):
             raise
 
     def handle_message(self, message):
-        if message is not _ANSWERED:
-            super().handle_message(message)
+        if message is _ANSWERED:
+            return
+        if not hasattr(message, "jsonrpc"):
+            # JSON, but not a JSON-RPC message (no "jsonrpc" member, an array, a number):
+            # JSON-RPC 2.0 answers Invalid Request; pygls would fail on it and show an error
+            log.warning("ignored a message that is not JSON-RPC: %.200r", message)
+            msg_id = message.get("id") if isinstance(message, dict) else None
+            if not isinstance(msg_id, (int, str)):
+                msg_id = None
+            self.reply_error(msg_id, JsonRpcInvalidRequest())
+            return
+        super().handle_message(message)
+
+    def reply_error(self, msg_id: int | str | None, error: JsonRpcException) -> None:
+        """An error response, written out whole: pygls' own drops a null id, which JSON-RPC
+        requires when the request's id could not be read."""
+        self._send_data({"jsonrpc": "2.0", "id": msg_id,
+                         "error": {"code": error.code, "message": error.message}})
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
@@ -86,6 +102,16 @@ class ReportServer(LanguageServer):
         self._listeners: dict[str, list[Callable[..., Any]]] = {e: [] for e in EVENTS}
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Future] = set()
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """A message body that is not JSON (or not UTF-8) gets JSON-RPC's Parse error reply with
+        a null id, as the specification asks, and a line in the log; pygls would only show the
+        user an error. Other errors go to pygls' default (a message in the editor)."""
+        if isinstance(error, ValueError) and not isinstance(error, JsonRpcException):
+            log.warning("a message body that is not JSON: %s", error)
+            self.protocol.reply_error(None, JsonRpcParseError())
+            return
+        super().report_server_error(error, source)
 
     # -- capabilities ---------------------------------------------------------------------------
 
