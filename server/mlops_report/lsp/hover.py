@@ -72,8 +72,13 @@ def question_hover(server: ReportServer, doc: Document, analysis: Analysis, q: Q
     if findings:
         out.append("\n".join(f"- `{f.code}` {f.message}" for f in findings))
     if any(f.code == "instructions-edited" and not f.fixes for f in findings):
-        out.append("The original instructions are not at hand (no first version in the report's git history "
-                   "and no `mlopsReport.templatePath`), so they cannot be restored automatically.")
+        path = path_of(doc.uri)
+        if path is not None and server.reports.looking_up(path):
+            out.append("The original instructions are being looked up in the report's git history; the fix "
+                       "that restores them appears once they are found.")
+        else:
+            out.append("The original instructions are not at hand (no first version in the report's git "
+                       "history and no `mlopsReport.templatePath`), so they cannot be restored automatically.")
     return "\n\n".join(out)
 
 

@@ -3,14 +3,18 @@ the original instructions, and the latest analysis of each open document.
 
 Nothing here waits on the file system more than once per analysis: a report folder is walked
 once (``Disk.scan``) and reused until a watched file changes or the report is saved; the
-original instructions are looked up once per file.
+original instructions are looked up once per file, in a worker thread when the server's loop is
+running (git may be slow), after which ``on_originals`` asks for every report to be analysed
+again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import subprocess
 from pathlib import Path
+from typing import Callable
 from urllib.parse import unquote, urlparse
 
 from ..analysis import Analysis, Analyzer
@@ -41,6 +45,8 @@ class Reports:
         self.generation = 0  # bumped when settings or files change: every analysis is stale
         self._disks: dict[Path, Disk] = {}
         self._originals: dict[tuple, dict[int, str] | None] = {}
+        self._looking: set[tuple] = set()  # originals being looked up in a worker thread
+        self.on_originals: Callable[[], None] | None = None  # called when a lookup found them
         self._latest: dict[str, tuple[tuple, Analysis]] = {}
 
     # -- settings and files ---------------------------------------------------------------------
@@ -99,15 +105,48 @@ class Reports:
 
     def originals(self, report: Path) -> dict[int, str] | None:
         """Question number -> instruction text of the original report, looked up once per file:
-        the template file in settings, else the first committed version in git."""
+        the template file in settings, else the first committed version in git. Inside the
+        server's event loop the lookup runs in a worker thread and this returns None until it
+        is done; ``on_originals`` is called when it found something."""
         key = self._originals_key(report)
-        if key not in self._originals:
-            text = self._template_text(report) if self.settings.template_path else _first_commit(report)
-            self._originals[key] = _instructions_of(text) if text else None
-        return self._originals[key]
+        if key in self._originals:
+            return self._originals[key]
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._originals[key] = self._look_up(report, self.settings.template_path)
+            return self._originals[key]
+        if key not in self._looking:
+            self._looking.add(key)
+            job = loop.run_in_executor(None, self._look_up, report, self.settings.template_path)
+            job.add_done_callback(lambda done: self._found(key, done))
+        return None
 
-    def _template_text(self, report: Path) -> str | None:
-        raw = Path(self.settings.template_path).expanduser()
+    def looking_up(self, report: Path) -> bool:
+        """Whether the original instructions of ``report`` are being looked up right now."""
+        return self._originals_key(report) in self._looking
+
+    def _look_up(self, report: Path, template_path: str) -> dict[int, str] | None:
+        text = self._template_text(report, template_path) if template_path else _first_commit(report)
+        return _instructions_of(text) if text else None
+
+    def _found(self, key: tuple, done: asyncio.Future) -> None:
+        self._looking.discard(key)
+        try:
+            found = done.result()
+        except Exception:  # a lookup must never take the server down
+            log.exception("looking up the original instructions failed")
+            found = None
+        if key[1] != self.settings.template_path:
+            return  # the settings changed while git ran: the next analysis asks again
+        self._originals[key] = found
+        if found:
+            self.generation += 1
+            if self.on_originals is not None:
+                self.on_originals()
+
+    def _template_text(self, report: Path, template_path: str) -> str | None:
+        raw = Path(template_path).expanduser()
         candidates = [raw] if raw.is_absolute() else [report.parent / raw] + (
             [self.workspace_root / raw] if self.workspace_root else [])
         for p in candidates:
@@ -117,7 +156,7 @@ class Reports:
                 return p.read_text(encoding="utf-8-sig")
             except OSError:
                 continue
-        log.info("templatePath %s: no such file", self.settings.template_path)
+        log.info("templatePath %s: no such file", template_path)
         return None
 
 

@@ -99,6 +99,7 @@ class ReportServer(LanguageServer):
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.documents = Documents()
         self.reports = Reports()
+        self.reports.on_originals = self.refresh  # found in git history after a first analysis
         self._listeners: dict[str, list[Callable[..., Any]]] = {e: [] for e in EVENTS}
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Future] = set()
