@@ -85,3 +85,23 @@ def test_trailing_content_count_follows_edits_after_a_later_label():
     warm = Analyzer()
     warm.analyse(before)
     assert snapshot(warm.analyse(after)) == snapshot(fresh(after))
+
+
+def test_insert_figure_fix_counts_when_a_second_label_and_a_cut_follow_the_label():
+    # "> Answer:Answer:##" (make fuzz, seed 20261124): the checker drops the empty chunk between
+    # the two labels and counts the one after the second, which it cuts at once at '##'. The
+    # snippet went before the second label, into the dropped chunk, so "0 figures" stayed; and a
+    # line break before '##' would have made it a heading. It now goes between the label and the
+    # '##', on that line.
+    from mlops_report.findings import apply_edits
+    from tests.robust.test_fixes import check_every_fix
+
+    b = ReportBuilder("2024")
+    n = next(k for k, lim in sorted(b.edition.limits.items()) if lim.images and lim.images[0] > 0)
+    text = b.build()
+    at = text.index("> Answer:", text.index(f"### Question {n}\n"))
+    text = text[:at] + "> Answer:Answer:##" + text[at + len("> Answer:"):]
+    check_every_fix(text, None)
+    (finding,) = [f for f in Analyzer().analyse(text).findings if f.code == "image-count" and f.question == n]
+    (fix,) = finding.fixes
+    assert "> Answer:Answer: ![describe the figure](figures/FILE.png) ##" in apply_edits(text, fix.edits)

@@ -111,17 +111,25 @@ def image_count(c: QuestionContext) -> Iterator[Finding]:
 def _answer_end(c: QuestionContext) -> tuple[int, str, str]:
     """Where to insert a line at the end of the answer's content, and the breaks around it."""
     a = c.question.answer
-    limit = a.span.end
+    start, limit = a.span.start, a.span.end
+    if c.counted is not None and a.span.start < c.counted.chunk.start <= a.span.end:
+        # the checker counts from a later 'Answer:' inside the answer: a figure before it
+        # would land in a chunk the checker drops
+        start = c.counted.chunk.start
     cut = c.counted.cut if c.counted is not None else None
-    if cut is not None and not c.last and a.span.start <= cut < a.span.end:
+    if cut is not None and not c.last and start <= cut < a.span.end:
         # the checker stops reading at a ##: a figure inserted after it would not count
         block = next((b for b in a.blocks if b.span.start <= cut <= b.span.end), None)
         bol = max(c.text.rfind("\n", 0, cut), c.text.rfind("\r", 0, cut)) + 1
-        limit = max(a.span.start, block.span.start if block else bol)
-    body = c.text[a.span.start : limit]
+        limit = max(start, block.span.start if block else bol)
+    body = c.text[start:limit]
     stripped = body.rstrip()
-    end = a.span.start + len(stripped)
+    end = start + len(stripped)
     nl = "\r\n" if "\r\n" in c.text[a.span.start : a.span.end] else "\n"
+    if c.text[end : _eol(c.text, end)].strip():
+        # the line goes on after this point (a '##' the checker stops at, right after the
+        # label): a line break here would make the rest of the line a heading of its own
+        return end, "" if c.text[end - 1 : end].isspace() else " ", " "
     if not stripped.strip():
         # an empty answer: insert after the label line
         return end, nl + nl, nl
