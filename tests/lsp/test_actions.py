@@ -170,11 +170,11 @@ async def test_restore_instructions_from_git(client, session: Session, tmp_path)
     assert after == original
 
 
-async def restore_titles(client, session: Session, uri: str) -> list[str]:
+async def restore_titles(client, session: Session, uri: str, seconds: float = 5) -> list[str]:
     """The titles of the actions offered for the instructions-edited finding, once the restore
-    is among them (or after five seconds)."""
+    is among them (or after ``seconds``)."""
     titles: list[str] = []
-    for _ in range(50):
+    for _ in range(int(seconds * 10)):
         found = await session.diagnostics(uri)
         d = next(d for d in found if d.code == "instructions-edited")
         titles = [a.title for a in await actions_for(client, session, uri, d)]
