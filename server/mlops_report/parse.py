@@ -282,9 +282,7 @@ def parse(text: str) -> Report:
         number = int(_QUESTION.search(h.title).group(1))  # type: ignore[union-attr]
         shape = _parse_segment(text[h.span.start : end])
         questions.append(Question(number, h, section, Span(h.span.start, h.span.start + shape.length), shape))
-    references = {}
-    if "]:" in text:
-        references = {m.group(1).strip().lower(): m.group(2).strip("<>") for m in _REF_DEF.finditer(text)}
+    references = _references(text)
     intro = _introduction(text, fm, title, sections, questions)
     return Report(text, lines, fm, title, sections, questions, checklist, groups, references, intro)
 
@@ -326,13 +324,18 @@ def reparse(prev: Report, text: str, start: int, old_end: int, new_end: int) -> 
     questions.append(Question(q.number, q.heading, q.section, Span(q.span.start, q.span.end + d), shape))
     questions += [later.shifted(d, dl) for later in qs[i + 1 :]]
     checklist = [item.shifted(d) if item.span.start > start else item for item in prev.checklist]
-    references = {}
-    if "]:" in text:
-        references = {m.group(1).strip().lower(): m.group(2).strip("<>") for m in _REF_DEF.finditer(text)}
+    references = _references(text)
     report = Report(text, lines, fm, moved_heading(prev.title) if prev.title else None,
                     [moved_heading(h) for h in prev.sections], questions, checklist,
                     [moved_heading(h) for h in prev.checklist_groups], references, prev.introduction)
     return report, i
+
+
+def _references(text: str) -> dict[str, str]:
+    """Reference-style link definitions: label (lower case) -> destination."""
+    if "]:" not in text:
+        return {}
+    return {m.group(1).strip().lower(): m.group(2).strip("<>") for m in _REF_DEF.finditer(text)}
 
 
 def _segment_start(q: Question) -> int:
