@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
@@ -99,7 +100,7 @@ class Disk:
     def outside_state(self, target: str) -> str:
         """Whether a target outside the report's folder names a file: "exists", "missing", or
         "unchecked" when it lies outside the project (the report folder's parent), where we never
-        look, not even with a stat."""
+        look, not even with a stat, or when a symbolic link stands on the way there."""
         from urllib.parse import unquote
 
         t = target.strip().strip("<>").split("#", 1)[0].split("?", 1)[0]
@@ -114,10 +115,18 @@ class Disk:
             full.relative_to(project)
         except ValueError:
             return "unchecked"
+        # walk down from the project with lstat: a symbolic link on the way may lead anywhere,
+        # and it is not followed (the walk of the report folder does not follow links either)
+        at, mode = project, None
         try:
-            return "exists" if full.is_file() else "missing"
+            for part in full.relative_to(project).parts:
+                at = at / part
+                mode = os.lstat(at).st_mode
+                if stat.S_ISLNK(mode):
+                    return "unchecked"
         except (OSError, ValueError):
             return "missing"
+        return "exists" if mode is not None and stat.S_ISREG(mode) else "missing"
 
 
 class Resolved(NamedTuple):

@@ -182,3 +182,22 @@ def test_paths_outside_the_workspace_are_never_opened(repo, monkeypatch):
     assert "image-outside-figures" in codes
     p = cli("reports/README.md", cwd=repo)
     assert "Traceback" not in p.stderr and p.returncode in (0, 1)
+
+
+def test_a_symbolic_link_inside_the_project_is_not_followed(repo):
+    """A figure path through a link inside the project that points out of it: the finding says
+    nothing about the file behind the link, which is never looked at; a plain path in the project
+    is still checked."""
+    outside = repo.parent / "elsewhere"
+    outside.mkdir()
+    (repo / "docs").symlink_to(outside, target_is_directory=True)
+    (repo / "real").mkdir()
+    targets = ["../docs/none.png", "../real/none.png"]
+    body = words(250) + "\n\n" + "\n\n".join(f"![t]({t})" for t in targets)
+    text = ReportBuilder("2026").fill_all().answer(14, body).build()
+    path = repo / "reports/README.md"
+    path.write_text(text, encoding="utf-8")
+    said = {t: [f.message for f in Analyzer().analyse(text, path).findings
+                if f.code == "image-outside-figures" and t in f.message] for t in targets}
+    assert said["../docs/none.png"] and not any("no file is there" in m for m in said["../docs/none.png"])
+    assert any("no file is there" in m for m in said["../real/none.png"])
