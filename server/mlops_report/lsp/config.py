@@ -87,7 +87,7 @@ def setup(server: ReportServer) -> None:
             server.spawn(pull())
 
     @server.handler(TRUST)
-    def workspace_trust(params: object) -> None:
+    def workspace_trust(params) -> None:  # unannotated: pygls would pass the server for `object`
         trusted = _field(params, "trusted")
         if not isinstance(trusted, bool) or trusted == server.reports.trusted:
             return
