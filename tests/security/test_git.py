@@ -357,3 +357,17 @@ def test_the_scan_sees_every_way_of_starting_a_program():
                  "import pty"):
         assert program_starts(line), line
     assert program_starts("server.spawn(coro)\nos.path.join('a')\nimport os") == []
+
+
+def test_the_dulwich_modules_the_reader_loads_start_no_program(tmp_path):
+    path, _ = _committed_then_edited(tmp_path)
+    git(tmp_path, "gc", "-q")  # packed objects, so the pack code is loaded too
+    probe = ("import sys; from pathlib import Path; from mlops_report.repo import first_version;"
+             f"assert first_version(Path({str(path)!r})) is not None;"
+             "print('\\n'.join(m.__file__ for n, m in sys.modules.items()"
+             " if n.split('.')[0] == 'dulwich' and getattr(m, '__file__', '').endswith('.py')))")
+    MARKER.unlink(missing_ok=True)
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert any(f.endswith("pack.py") for f in loaded) and any(f.endswith("objects.py") for f in loaded)
+    assert {f: hits for f in loaded if (hits := program_starts(Path(f).read_text(encoding="utf-8")))} == {}
+    assert started() == ""
