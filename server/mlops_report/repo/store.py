@@ -86,11 +86,11 @@ class _Inflater:
 
 
 def _varint(data: bytes, i: int) -> tuple[int, int]:
-    """A delta header's size (little-endian groups of 7 bits) at ``data[i]``."""
+    """A size written in little-endian groups of 7 bits at ``data[i]``; (size, next index)."""
     size = shift = 0
     while True:
         if i >= len(data) or shift > 63:
-            raise RepoError("bad delta header")
+            raise RepoError("bad size header")
         c = data[i]
         i += 1
         size |= (c & 0x7F) << shift
@@ -130,14 +130,10 @@ class _Pack:
         if not head:
             raise RepoError("pack entry past the end of the pack")
         c = head[0]
-        kind, size, shift, i = (c >> 4) & 7, c & 15, 4, 1
-        while c & 0x80:
-            if i >= len(head) or shift > 63:
-                raise RepoError("bad pack entry header")
-            c = head[i]
-            i += 1
-            size |= (c & 0x7F) << shift
-            shift += 7
+        kind, size, i = (c >> 4) & 7, c & 15, 1
+        if c & 0x80:  # the size goes on in groups of 7 bits, as in a delta header
+            rest, i = _varint(head, 1)
+            size |= rest << 4
         base: int | bytes | None = None
         if kind == _OFS_DELTA:
             if i >= len(head):
