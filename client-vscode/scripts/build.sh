@@ -76,6 +76,10 @@ quietly "$PYTHON" -m pip install --disable-pip-version-check --no-deps --no-comp
   --only-binary=:all: --implementation py --python-version 3.10 --abi none --platform any $requirements \
   || fail "pip install --target bundled/libs ($(echo $requirements))"
 rm -rf bundled/libs/bin
+# Nothing compiled may ship: the bundle runs on any OS and any Python >= 3.10. (dulwich's platform
+# wheels carry compiled speedups; its py3-none-any wheel, chosen above, runs them in Python.)
+compiled=$(find bundled/libs \( -name '*.so' -o -name '*.pyd' -o -name '*.dylib' \) -print -quit)
+[ -z "$compiled" ] || fail "a compiled module in bundled/libs: $compiled"
 cp -r "$ROOT/server/mlops_report" bundled/libs/
 find bundled -name __pycache__ -type d -prune -exec rm -rf {} +
 echo "$requirements" >bundled/libs/BUNDLED.txt

@@ -10,6 +10,10 @@ import {
 import type { Interpreter } from "./interpreter";
 
 export const SECTION = "mlopsReport";
+/** Sent when the user trusts the workspace: `{ trusted: true }`. The server starts from
+ * `initializationOptions.trusted`; untrusted, it reads no git history and keeps `templatePath`
+ * and `figuresDir` inside the workspace. */
+export const TRUST_NOTIFICATION = "mlopsReport/workspaceTrust";
 
 /** The settings the server reads, as sent in initializationOptions. */
 export function serverSettings(scope?: vscode.Uri): Record<string, unknown> {
@@ -48,7 +52,10 @@ export function createClient(
     // The server pulls `workspace/configuration` for this section; this also makes the client
     // send `workspace/didChangeConfiguration` when any of it changes, so no restart is needed.
     synchronize: { configurationSection: SECTION },
-    initializationOptions: serverSettings(vscode.window.activeTextEditor?.document.uri),
+    initializationOptions: {
+      ...serverSettings(vscode.window.activeTextEditor?.document.uri),
+      trusted: vscode.workspace.isTrusted,
+    },
     outputChannel: log,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
   };

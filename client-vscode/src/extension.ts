@@ -2,7 +2,7 @@
 // this file finds a Python, starts the server and shows what it reports.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { createClient } from "./client";
+import { createClient, TRUST_NOTIFICATION } from "./client";
 import { insertFigure } from "./figures";
 import { findInterpreter, NoInterpreterError, pythonExtensionApi } from "./interpreter";
 import { ReportStatus, STATUS_NOTIFICATION, StatusBar } from "./status";
@@ -24,6 +24,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("mlopsReport.insertFigure", insertFigure),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration("mlopsReport.interpreter")) void restart(context);
+    }),
+    // trust is only ever granted while the window is open (taking it back reloads the window)
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void client?.sendNotification(TRUST_NOTIFICATION, { trusted: true });
     }),
   );
   void watchPythonExtension(context);

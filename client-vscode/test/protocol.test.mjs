@@ -4,8 +4,8 @@
 //   node --test test/        (after scripts/build.sh; scripts/test.sh does both)
 // Env: MLOPS_REPORT_TEST_PYTHON: the Python to run the server with (default python3).
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
@@ -319,5 +319,64 @@ test("a Markdown file that is not a report gets no findings and no status", asyn
   assert.deepEqual(found, []);
   const status = server.statuses.get(uri);
   assert.ok(!status || !status.total, `a status for a non-report: ${JSON.stringify(status)}`);
+  assert.equal((await server.shutdown()).code, 0, server.stderr());
+});
+
+test("untrusted, the bundled server reads no git history; once trusted, it restores from it", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "mlops-report-protocol-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const scenario = makeWorkspace(dir);
+  const original = readFileSync(scenario.report, "utf8");
+  const git = (...args) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", ...args], { cwd: dir, stdio: "ignore" });
+  git("init", "-q");
+  git("add", "-A");
+  git("commit", "-q", "-m", "template");
+  const edited = original.replace(/Recommended answer length: (\d+)-(\d+) words\./, "Recommended answer length: 1-$2 words.");
+  assert.notEqual(edited, original);
+  writeFileSync(scenario.report, edited);
+  const uri = pathToFileURL(scenario.report).href;
+  const server = startServer(t);
+  const { conn } = server;
+  const init = await server.ask(
+    InitializeRequest.type,
+    {
+      processId: process.pid,
+      rootUri: pathToFileURL(dir).href,
+      workspaceFolders: [{ uri: pathToFileURL(dir).href, name: "workspace" }],
+      capabilities: VSCODE_CAPABILITIES,
+      initializationOptions: { ...SETTINGS, trusted: false }, // what the extension sends in Restricted Mode
+    },
+    "the initialize result",
+    20000,
+  );
+  await conn.sendNotification(InitializedNotification.type, {});
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: "markdown", version: 1, text: edited },
+  });
+  async function restoreOffered() {
+    const found = init.capabilities.diagnosticProvider
+      ? ((await server.ask(DocumentDiagnosticRequest.type, { textDocument: { uri } }, "pulled diagnostics")).items ?? [])
+      : (await server.until(() => server.published.has(uri), "published diagnostics"), server.published.get(uri));
+    const finding = found.find((d) => d.code === "instructions-edited");
+    assert.ok(finding, `instructions-edited among ${found.map((d) => d.code)}`);
+    const actions = await server.ask(
+      CodeActionRequest.type,
+      { textDocument: { uri }, range: finding.range, context: { diagnostics: [finding], only: ["quickfix"], triggerKind: 1 } },
+      "the code actions",
+    );
+    return actions.some((a) => a.title === "Restore the original instructions");
+  }
+  await new Promise((res) => setTimeout(res, 1500));
+  assert.equal(await restoreOffered(), false, "git history read in an untrusted workspace");
+
+  await conn.sendNotification("mlopsReport/workspaceTrust", { trusted: true }); // onDidGrantWorkspaceTrust
+  const deadline = Date.now() + 15000;
+  let offered = await restoreOffered();
+  while (!offered && Date.now() < deadline) {
+    await new Promise((res) => setTimeout(res, 200));
+    offered = await restoreOffered();
+  }
+  assert.ok(offered, `no restore fix from git history once trusted; server stderr:\n${server.stderr()}`);
   assert.equal((await server.shutdown()).code, 0, server.stderr());
 });

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
 
 from .findings import SEVERITIES
 
@@ -74,3 +77,45 @@ def from_dict(raw: object) -> tuple[Settings, list[str]]:
     else:
         problems.append("mlopsReport.disable must be a list of codes")
     return Settings(**out), problems
+
+
+def confined(settings: Settings, workspace: Path | None) -> tuple[Settings, list[str]]:
+    """The settings a workspace the editor does not trust may use: ``templatePath`` must name
+    a file inside the workspace folder (symbolic links resolved) and ``figuresDir`` a folder
+    under the report's own; any other value falls back to its default, with a sentence each."""
+    problems: list[str] = []
+    out = settings
+    if settings.template_path and not _template_inside(settings.template_path, workspace):
+        problems.append(f"mlopsReport.templatePath {settings.template_path!r} is outside the workspace, "
+                        "which is not trusted")
+        out = replace(out, template_path="")
+    if not _under_report(settings.figures_dir):
+        problems.append(f"mlopsReport.figuresDir {settings.figures_dir!r} leaves the report's folder, "
+                        "which an untrusted workspace may not")
+        out = replace(out, figures_dir=Settings.figures_dir)
+    return out, problems
+
+
+def _template_inside(template_path: str, workspace: Path | None) -> bool:
+    if workspace is None:
+        return False
+    raw = Path(template_path)  # no ~ expansion: the home folder is not the workspace
+    try:
+        root = os.path.realpath(workspace)
+        Path(os.path.realpath(raw if raw.is_absolute() else Path(root) / raw)).relative_to(root)
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def _under_report(figures_dir: str) -> bool:
+    """Whether ``figures_dir`` stays under the report's folder (relative, never climbing out)."""
+    text = figures_dir.replace("\\", "/")
+    if text.startswith("/") or re.match(r"[A-Za-z]:", text) or text.lower().startswith("file:"):
+        return False
+    depth = 0
+    for part in PurePosixPath(text).parts:
+        depth += -1 if part == ".." else 0 if part == "." else 1
+        if depth < 0:
+            return False
+    return True

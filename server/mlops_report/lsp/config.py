@@ -3,6 +3,11 @@
 
 Invalid entries fall back to their defaults (``settings.from_dict``) and the user sees one
 warning saying what was wrong; the server never stops over a setting.
+
+Workspace trust: ``initializationOptions.trusted`` false says the editor does not trust the
+workspace (an editor that says nothing is trusted); the notification ``mlopsReport/workspaceTrust``
+``{"trusted": true}`` says it does now. Untrusted, no git history is read and ``templatePath`` and
+``figuresDir`` must stay inside the workspace (``settings.confined``).
 """
 
 from __future__ import annotations
@@ -11,21 +16,28 @@ import logging
 
 from lsprotocol import types
 
-from ..settings import from_dict
+from ..settings import confined, from_dict
 from .server import ReportServer
 
 log = logging.getLogger(__name__)
 
 SECTION = "mlopsReport"
+TRUST = "mlopsReport/workspaceTrust"
 
 
 def setup(server: ReportServer) -> None:
     shown: set[str] = set()
+    last: list[object] = [None]  # the latest settings as the client sent them
 
-    def apply(raw: object) -> None:
+    def apply(raw: object) -> bool:
+        """Use the settings ``raw``; True when they changed (and the reports were refreshed)."""
         if isinstance(raw, dict) and isinstance(raw.get(SECTION), dict):
             raw = raw[SECTION]
+        last[0] = raw
         settings, problems = from_dict(raw)
+        if not server.reports.trusted:
+            settings, outside = confined(settings, server.reports.workspace_root)
+            problems += outside
         message = "; ".join(problems)
         if message and message not in shown:
             shown.add(message)
@@ -36,6 +48,8 @@ def setup(server: ReportServer) -> None:
         if server.reports.use_settings(settings):
             log.info("settings: %s", settings)
             server.refresh()
+            return True
+        return False
 
     async def pull() -> None:
         if not server.capability("workspace.configuration", False):
@@ -50,9 +64,13 @@ def setup(server: ReportServer) -> None:
             apply(values[0])
 
     def initialize(params: types.InitializeParams) -> None:
+        options = params.initialization_options
+        if isinstance(options, dict) and options.get("trusted") is False:
+            server.reports.trusted = False
+            log.info("the workspace is not trusted: no git history, settings confined to it")
         # showMessage is allowed while initializing, so invalid options are reported at once
-        if params.initialization_options is not None:
-            apply(params.initialization_options)
+        if options is not None:
+            apply(options)
 
     def initialized() -> None:
         server.spawn(pull())
@@ -67,3 +85,20 @@ def setup(server: ReportServer) -> None:
             apply(raw[SECTION])
         else:
             server.spawn(pull())
+
+    @server.handler(TRUST)
+    def workspace_trust(params) -> None:  # unannotated: pygls would pass the server for `object`
+        trusted = _field(params, "trusted")
+        if not isinstance(trusted, bool) or trusted == server.reports.trusted:
+            return
+        log.info("the workspace is %s", "trusted now" if trusted else "not trusted now")
+        server.reports.trust(trusted)
+        if not apply(last[0]):  # the settings as sent, confined again or no longer
+            server.refresh()
+
+
+def _field(params: object, name: str) -> object:
+    """A member of a custom notification's params (pygls hands them over as a named tuple)."""
+    if isinstance(params, dict):
+        return params.get(name)
+    return getattr(params, name, None)

@@ -4,15 +4,19 @@ the original instructions, and the latest analysis of each open document.
 Nothing here waits on the file system more than once per analysis: a report folder is walked
 once (``Disk.scan``) and reused until a watched file changes or the report is saved; the
 original instructions are looked up once per file, in a worker thread when the server's loop is
-running (git may be slow), after which ``on_originals`` asks for every report to be analysed
-again.
+running (a long history takes a while to read), after which ``on_originals`` asks for every
+report to be analysed again.
+
+The history is read in-process (``repo.first_version``): no git program, nothing the
+repository's configuration names, is ever started. In a workspace the editor does not trust
+(``trusted`` False) no history is read at all.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import subprocess
+import os
 from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlparse
@@ -23,7 +27,6 @@ from ..settings import Settings
 from .documents import Document
 
 log = logging.getLogger(__name__)
-GIT_TIMEOUT = 3.0
 
 
 def path_of(uri: str) -> Path | None:
@@ -42,6 +45,7 @@ class Reports:
         self.analyzer = Analyzer()  # one per server: its per-question cache makes edits cheap
         self.settings = Settings()
         self.workspace_root: Path | None = None
+        self.trusted = True  # the editor trusts the workspace (editors that do not say: yes)
         self.generation = 0  # bumped when settings or files change: every analysis is stale
         self._disks: dict[Path, Disk] = {}
         self._originals: dict[tuple, dict[int, str] | None] = {}
@@ -58,6 +62,12 @@ class Reports:
         self._originals.clear()
         self.generation += 1
         return True
+
+    def trust(self, trusted: bool) -> None:
+        """The editor trusts the workspace now, or no longer: every lookup is done again."""
+        self.trusted = trusted
+        self._originals.clear()
+        self.generation += 1
 
     def disk(self, report: Path) -> Disk:
         folder = report.parent
@@ -101,7 +111,7 @@ class Reports:
     # -- the original instructions --------------------------------------------------------------
 
     def _originals_key(self, path: Path | None) -> tuple:
-        return (str(path), self.settings.template_path)
+        return (str(path), self.settings.template_path, self.trusted)
 
     def originals(self, report: Path) -> dict[int, str] | None:
         """Question number -> instruction text of the original report, looked up once per file:
@@ -114,11 +124,11 @@ class Reports:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            self._originals[key] = self._look_up(report, self.settings.template_path)
+            self._originals[key] = self._look_up(report, self.settings.template_path, self.trusted)
             return self._originals[key]
         if key not in self._looking:
             self._looking.add(key)
-            job = loop.run_in_executor(None, self._look_up, report, self.settings.template_path)
+            job = loop.run_in_executor(None, self._look_up, report, self.settings.template_path, self.trusted)
             job.add_done_callback(lambda done: self._found(key, done))
         return None
 
@@ -126,8 +136,11 @@ class Reports:
         """Whether the original instructions of ``report`` are being looked up right now."""
         return self._originals_key(report) in self._looking
 
-    def _look_up(self, report: Path, template_path: str) -> dict[int, str] | None:
-        text = self._template_text(report, template_path) if template_path else _first_commit(report)
+    def _look_up(self, report: Path, template_path: str, trusted: bool) -> dict[int, str] | None:
+        if template_path:
+            text = self._template_text(report, template_path, trusted)
+        else:
+            text = _first_version(report) if trusted else None
         return _instructions_of(text) if text else None
 
     def _found(self, key: tuple, done: asyncio.Future) -> None:
@@ -137,19 +150,22 @@ class Reports:
         except Exception:  # a lookup must never take the server down
             log.exception("looking up the original instructions failed")
             found = None
-        if key[1] != self.settings.template_path:
-            return  # the settings changed while git ran: the next analysis asks again
+        if key[1:] != (self.settings.template_path, self.trusted):
+            return  # settings or trust changed during the lookup: the next analysis asks again
         self._originals[key] = found
         if found:
             self.generation += 1
             if self.on_originals is not None:
                 self.on_originals()
 
-    def _template_text(self, report: Path, template_path: str) -> str | None:
+    def _template_text(self, report: Path, template_path: str, trusted: bool = True) -> str | None:
         raw = Path(template_path).expanduser()
         candidates = [raw] if raw.is_absolute() else [report.parent / raw] + (
             [self.workspace_root / raw] if self.workspace_root else [])
         for p in candidates:
+            if not trusted and not inside(p, self.workspace_root):
+                log.info("templatePath %s: outside the workspace, not read", p)
+                continue
             try:
                 if not p.is_file():  # a FIFO or device would block the server
                     continue
@@ -158,6 +174,17 @@ class Reports:
                 continue
         log.info("templatePath %s: no such file", template_path)
         return None
+
+
+def inside(path: Path, folder: Path | None) -> bool:
+    """Whether ``path`` lies in ``folder`` once both are resolved (symbolic links followed)."""
+    if folder is None:
+        return False
+    try:
+        Path(os.path.realpath(path)).relative_to(os.path.realpath(folder))
+        return True
+    except (ValueError, OSError):
+        return False
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -175,25 +202,8 @@ def _instructions_of(text: str) -> dict[int, str]:
     return {q.number: q.instructions.text for q in report.questions if q.instructions.label is not None}
 
 
-def _first_commit(report: Path) -> str | None:
-    """The report as first committed in its own git history (no shell, with a timeout)."""
-    folder = report.parent
-    try:
-        out = subprocess.run(
-            ["git", "log", "--diff-filter=A", "--format=%H", "--", report.name],
-            cwd=folder, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=GIT_TIMEOUT,
-            check=False,
-        )
-        hashes = out.stdout.split()
-        if out.returncode != 0 or not hashes:
-            return None
-        shown = subprocess.run(
-            ["git", "show", f"{hashes[-1]}:./{report.name}"],
-            cwd=folder, stdin=subprocess.DEVNULL, capture_output=True, timeout=GIT_TIMEOUT, check=False,
-        )
-        if shown.returncode != 0:
-            return None
-        return shown.stdout.decode("utf-8", "replace").lstrip("\ufeff")
-    except (OSError, subprocess.SubprocessError) as exc:
-        log.info("git history of %s unavailable: %s", report, exc)
-        return None
+def _first_version(report: Path) -> str | None:
+    """The report as first committed in the history of HEAD, read in-process."""
+    from ..repo import first_version
+
+    return first_version(report)
