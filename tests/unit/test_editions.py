@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from mlops_report.editions import by_id, detect, editions
-from mlops_report.editions.checkers import CHECKERS, PAIRING
+from mlops_report.editions import by_id, checkers, detect, editions, runs
+from mlops_report.editions.checkers import CHECKERS
 from mlops_report.parse import parse
 from tests.builder import ReportBuilder, words
 from tests.conftest import ROOT, SHARED
@@ -19,11 +19,47 @@ TEMPLATE_FILES = sorted(TEMPLATES.glob("*_README.md")) if TEMPLATES.is_dir() els
 needs_templates = pytest.mark.skipif(not TEMPLATE_FILES, reason=f"no template folder at {TEMPLATES}")
 
 
-def test_every_pairing_has_data_and_a_checker():
-    known = {e.id for e in editions()}
-    assert known == set(PAIRING)
-    for checker_id, _aliases, _label in PAIRING.values():
-        assert checker_id in CHECKERS
+# the checker on the course repository's main branch at each January hand-in (tags v2023january,
+# v2024january, v2025january; January 2026 untagged at HEAD): the one that graded every report
+FINAL_CHECKERS = {
+    "January 2023": "2023-01-19_d1fc9de3",
+    "January 2024": "2023-09-27_64ea22b7",
+    "January 2025": "2025-01-08_d1b907d5",
+    "January 2026": "2026-01-09_e3622b47",
+}
+
+
+def test_every_run_is_graded_by_its_final_checker():
+    assert {r.name: r.checker for r in runs()} == FINAL_CHECKERS
+    for r in runs():
+        assert r.checker in checkers()
+        assert by_id(r.alias).id == r.template and by_id(r.name).id == r.template
+
+
+def test_every_edition_is_judged_by_the_final_checker_of_its_run():
+    for e in editions():
+        assert e.run is not None and e.checker.id == e.run.checker, e.id
+        assert e.checker is checkers()[e.run.checker]
+
+
+@pytest.mark.parametrize("template, run", [
+    ("2022-12-29_58831729", "January 2023"),  # its own report.py had no Q7 limit; the course's of 2023-01-19 had
+    ("2023-09-27_64ea22b7", "January 2024"),
+    ("2024-02-01_0902b07d", "January 2025"),  # after the 2024 hand-in: the next January
+    ("2024-12-22_4eb18892", "January 2025"),
+    ("2025-01-24_9c3875c2", "January 2025"),
+    ("2026-01-04_1fa25710", "January 2026"),  # graded by e3622b47 (Q3 0-200), not its own date's 1fa25710
+])
+def test_a_template_belongs_to_the_run_of_the_next_hand_in(template, run):
+    e = by_id(template)
+    assert e.run.name == run
+    assert run in e.label
+    assert e.checker.id == FINAL_CHECKERS[run]
+
+
+def test_the_2026_01_04_template_is_judged_with_q3_from_0():
+    assert by_id("2026-01-04_1fa25710").limits[3].words == (0, 200)
+    assert CHECKERS["2026-01-04_1fa25710"].limits[3].words == (100, 200)  # its own date's checker
 
 
 def test_aliases_name_the_january_editions():
@@ -48,11 +84,10 @@ def test_every_template_is_detected_as_itself(path):
     eid = re.match(r"(\d{4}-\d{2}-\d{2}_[0-9a-f]{8})", path.name).group(1)
     report = parse(path.read_text(encoding="utf-8"))
     d = detect(report)
-    checker_id = PAIRING[eid][0]
-    assert len(report.questions) == d.edition.questions
-    assert d.edition.checker.limits == CHECKERS[checker_id].limits
-    assert d.edition.checker.expected == CHECKERS[checker_id].expected
     assert d.how == "fingerprint"
+    assert d.edition.id == eid  # the introduction and checklist decide between identical question blocks
+    assert d.ties == ()
+    assert d.edition.checker.id == FINAL_CHECKERS[d.edition.run.name]
 
 
 def test_override_wins():
