@@ -225,10 +225,11 @@ def _rank(e: Edition, ev: _Evidence, hits: frozenset[int]) -> tuple:
         len(hits),
         part_hits,
         len(ev.checklist & e.checklist) + len(ev.preamble & e.preamble),
-        -len(e.preamble - ev.preamble),  # lines of its introduction the report does not have
+        # lines of its introduction the report does not have (when it kept the introduction)
+        -len(e.preamble - ev.preamble) if ev.preamble & e.preamble else 0,
         e.front_matter == ev.front_matter,
         ev.local is not None and ev.local.table == e.checker.table,
-        -abs(e.checklist_items - ev.checklist_items),
+        -abs(e.checklist_items - ev.checklist_items) if ev.checklist & e.checklist else 0,
     )
 
 
