@@ -292,3 +292,11 @@ def test_a_newer_run_of_another_size_never_crashes(tmp_path):
     assert a.detection.how == "newer" and not a.view.crashes
     assert a.total == 33 and status(a, 33).limits.words == (10, 50)
     assert not codes(a, "checker-crash")
+
+
+def test_a_newer_run_can_still_be_judged_by_a_named_checker(tmp_path):
+    path = write(tmp_path, newer_template(), checker_source(NEWER, 31))
+    assert analyse(path, checker="local").judge.source == "local"
+    a = analyse(path, checker="e3622b47")
+    assert (a.judge.source, a.view.spec.id) == ("setting", "2026-01-09_e3622b47")
+    assert status(a, 3).limits.words == (0, 200)

@@ -435,13 +435,13 @@ def judge(detection: Detection, choice: str = "course", local: LocalChecker | No
     """``choice``: "course" (the final checker of the report's course run), "local" (the
     group's own reports/report.py) or a checker id."""
     e = detection.edition
-    if detection.how == "newer":
-        return Judge(e.checker, "local", f"{local_label(e.checker)}, for a run newer than our data")
-    if detection.how == "stated":
+    if detection.how == "newer":  # no course checker is known: the group's copy is the best evidence
+        course = Judge(e.checker, "local", f"{local_label(e.checker)}, for a run newer than our data")
+    elif detection.how == "stated":
         course = Judge(e.checker, "stated", "the limits the report states")
     else:
         course = Judge(e.checker, "course", course_label(e.checker))
-    if choice in ("", "course", "auto"):
+    if choice in ("", "course", "auto") or (choice == "local" and detection.how == "newer"):
         return course
     if choice == "local":
         if local is not None and local.spec is not None:
