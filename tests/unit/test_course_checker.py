@@ -64,6 +64,7 @@ def test_numbering_from_zero_and_the_cut_are_read():
 
 @pytest.mark.parametrize("source, why", [
     ("def check(:\n    pass\n", "not valid Python (line 1"),
+    ("def check():\n    table = []\x00\n", "null bytes"),
     ("def html():\n    table = {1: 2, 3: 4, 5: 6}\n", "no check function"),
     ("def check():\n    table = [sorted, max, min]\n", "no constraint table"),
     ("def check():\n    table = {'a': WordConstraint(min_length=1), 'b': NoConstraint(), 'c': NoConstraint()}\n",

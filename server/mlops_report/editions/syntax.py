@@ -22,8 +22,11 @@ def read_source(source: str, checker_id: str = "local") -> CheckerSpec | str:
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        return f"it is not valid Python (line {exc.lineno}: {exc.msg})"
-    except (ValueError, RecursionError, MemoryError) as exc:
+        where = f"line {exc.lineno}: " if exc.lineno else ""
+        return f"it is not valid Python ({where}{exc.msg})"
+    except ValueError as exc:
+        return f"it cannot be parsed ({exc})"
+    except (RecursionError, MemoryError) as exc:
         return f"it cannot be parsed ({type(exc).__name__})"
     try:
         return _checker(tree, checker_id)
