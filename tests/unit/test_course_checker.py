@@ -205,9 +205,8 @@ def test_checker_differs_on_the_answer_count(tmp_path):
 def test_an_unreadable_copy_is_ignored_with_an_information(tmp_path):
     a = analyse(q3_report(tmp_path, "def check(:\n"))
     (f,) = codes(a, "checker-differs")
-    assert f.message == ("your reports/report.py is not read as a checker (it is not valid Python (line 1: "
-                         "invalid syntax)); the January 2026 course checker judges this report") or \
-        f.message.startswith("your reports/report.py is not read as a checker (it is not valid Python (line 1")
+    assert f.message.startswith("your reports/report.py is not read as a checker (it is not valid Python (line 1")
+    assert f.message.endswith("); the January 2026 course checker judges this report")
     assert a.judge.source == "course" and a.passing == 31
 
 
