@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from mlops_report.editions import by_id, checkers, detect, editions, runs
+from mlops_report.editions import by_id, checkers, detect, editions, judge, runs
 from mlops_report.editions.checkers import CHECKERS
 from mlops_report.parse import parse
 from tests.builder import ReportBuilder, words
@@ -113,3 +113,6 @@ def test_unknown_edition_uses_the_stated_limits():
     assert d.how == "stated" and d.edition.id == "unknown"
     assert d.edition.checker.expected == 12
     assert d.edition.limits[4].words == by_id("2026").stated[4].words
+    assert d.edition.label == "unknown (newer than January 2026?)"
+    judged = judge(d, "course")
+    assert (judged.source, judged.label) == ("stated", "the limits the report states")

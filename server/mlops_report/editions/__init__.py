@@ -393,7 +393,7 @@ def _stated_edition(report: "Report") -> Edition:
     return Edition(
         id="unknown",
         aliases=(),
-        label="unknown edition",
+        label=f"unknown (newer than {runs()[-1].name}?)" if runs() else "unknown",
         questions=n,
         checklist_items=len(report.checklist),
         front_matter=report.front_matter is not None,
