@@ -300,3 +300,14 @@ def test_a_newer_run_can_still_be_judged_by_a_named_checker(tmp_path):
     a = analyse(path, checker="e3622b47")
     assert (a.judge.source, a.view.spec.id) == ("setting", "2026-01-09_e3622b47")
     assert status(a, 3).limits.words == (0, 200)
+
+
+def test_huge_numbers_cost_nothing(tmp_path):
+    # a copy insisting on a billion answers, and a report numbering a question in the billions
+    source = checker_source(NEWER, 31).replace("len(pieces) != 31", "len(pieces) != 1000000000")
+    assert read_source(source) == "it expects 1000000000 answers, more than a report can hold"
+    b = newer_template().heading(31, "### Question 999999999")
+    started = time.monotonic()
+    a = analyse(write(tmp_path, b, checker_source(NEWER, 31)))
+    assert time.monotonic() - started < 10  # milliseconds normally; a generous bound
+    assert a.judge is not None and a.total <= 31

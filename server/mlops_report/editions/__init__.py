@@ -313,8 +313,8 @@ def _by_size(report: "Report", ev: _Evidence) -> Detection | None:
     """An edition with the report's question count (every instruction block rewritten): the one
     that shares most else with it, preferring one whose course checker expects that count."""
     numbers = [q.number for q in report.questions]
-    size = max(numbers)
-    if len(numbers) < size - 3:
+    size = max(numbers, default=0)
+    if not numbers or len(numbers) < size - 3:
         return None
     scored = [((e.checker.expected == size,) + _rank(e, ev, frozenset())[1:], e)
               for e in editions() if e.questions == size and e.fingerprints]
@@ -334,9 +334,8 @@ def _newer(report: "Report", ev: _Evidence, nearest: Edition) -> Detection | Non
     course = nearest.checker
     if local.expected is not None and local.expected != len(report.questions):
         return None
-    top = max([local.expected or 0, course.expected or 0, *ev.stated])
     confirmed = 0
-    for n in range(1, top + 1):
+    for n in sorted(set(local.limits) | set(course.limits)):
         mine, theirs = local.limits.get(n, Limits()), course.limits.get(n, Limits())
         if mine == theirs or n not in ev.stated:
             continue

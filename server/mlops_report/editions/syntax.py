@@ -43,12 +43,15 @@ def _checker(tree: ast.AST, checker_id: str) -> CheckerSpec | str:
     table = _table(nodes)
     if table is None:
         return "its check function has no constraint table of a known shape"
+    expected = _expected(nodes)
+    if expected is not None and expected > _MAX_ENTRIES:
+        return f"it expects {expected} answers, more than a report can hold"
     cut = _cut(nodes)
     note = "" if cut in (None, 43) else f"it cuts {cut} characters where the course's checkers cut 43"
     return CheckerSpec(
         id=checker_id,
         family="A" if cut is not None else "C",
-        expected=_expected(nodes),
+        expected=expected,
         limits={n: lim for n, lim in enumerate(table, start=1) if lim},
         zero_based=_start(nodes) == 0,
         note=note,
