@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -116,3 +117,32 @@ def test_unknown_edition_uses_the_stated_limits():
     assert d.edition.label == "unknown (newer than January 2026?)"
     judged = judge(d, "course")
     assert (judged.source, judged.label) == ("stated", "the limits the report states")
+
+
+def _generate(folder, out):
+    return subprocess.run([sys.executable, "-m", "mlops_report.editions.generate", str(folder), "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_make_editions_checks_a_saved_checker_against_its_record(tmp_path):
+    from mlops_report.editions import Limits
+    from tests.checkers import checker_source
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "2026-01-09_eb7305c5_README.md").write_text(ReportBuilder("2026").build(), encoding="utf-8")
+    saved = folder / "2026-01-09_e3622b47_report.py"
+    course = by_id("2026").checker
+    saved.write_text(checker_source({**course.limits, 3: Limits(words=(100, 200))}, 31), encoding="utf-8")
+    r = _generate(folder, tmp_path / "data.json")
+    assert r.returncode == 1
+    assert r.stderr.strip() == ("editions: 2026-01-09_e3622b47_report.py: its limits differ from the ones recorded "
+                                "for 2026-01-09_e3622b47 in editions/checkers.py")
+    saved.write_text(checker_source(course.limits, 31), encoding="utf-8")
+    r = _generate(folder, tmp_path / "data.json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads((tmp_path / "data.json").read_text(encoding="utf-8"))
+    assert data["runs"] == {"January 2026": {"alias": "2026", "checker": "2026-01-09_e3622b47",
+                                             "handin": "2026-01-19", "tag": None,
+                                             "template": "2026-01-09_eb7305c5"}}
+    assert data["checkers"] == {}  # a recorded checker is not written again
