@@ -20,6 +20,7 @@ export function serverSettings(scope?: vscode.Uri): Record<string, unknown> {
   const config = vscode.workspace.getConfiguration(SECTION, scope);
   return {
     edition: config.get("edition"),
+    checker: config.get("checker"),
     templatePath: config.get("templatePath"),
     figuresDir: config.get("figuresDir"),
     severity: config.get("severity"),

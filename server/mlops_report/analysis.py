@@ -14,11 +14,13 @@ from typing import NamedTuple
 from . import checker
 from .checker import CheckerAnswer, CheckerView
 from .disk import Disk
-from .editions import Detection, Limits, detect
+from .editions import Detection, Judge, Limits, detect, judge
+from .editions import local as local_checker
 from .editions.fingerprint import fingerprint, normalise
 from .findings import Edit, Finding, Fix
 from .parse import Question, Report, parse, reparse
 from .rules import RULES
+from .rules.checker_differs import checker_differs
 from .rules.questions import CHECKS, QuestionContext
 from .settings import Settings
 from .text import Span, changed_range
@@ -53,6 +55,8 @@ class Analysis:
     findings: list[Finding] = field(default_factory=list)
     questions: list[QuestionStatus] = field(default_factory=list)
     saved: bool = True
+    judge: Judge | None = None  # the checker the report is judged by, and why that one
+    local: local_checker.LocalChecker | None = None  # the report.py beside the report, if any
     # what the next analysis of the same document reuses after an edit
     _rows: list[_Row] = field(default_factory=list, repr=False, compare=False)
     _inputs: tuple = field(default=(), repr=False, compare=False)
@@ -119,14 +123,16 @@ class Analyzer:
         report = parse(text)
         if not report.is_report:
             return Analysis(report, None, None, saved=path is not None)
-        detection = detect(report, settings.edition)
-        view = checker.check(text, detection.edition.checker)
+        local = local_checker.read(path.parent) if path is not None else None
+        detection = detect(report, settings.edition, local)
+        judged = judge(detection, settings.checker, local)
+        view = checker.check(text, judged.checker)
         if disk is None and path is not None:
             disk = Disk.scan(path)
         linked = _linked(report, disk)
         rows = [self._row(report, i, detection, view, disk, settings, linked, originals)
                 for i in range(len(report.questions))]
-        return self._finish(report, detection, view, rows, settings, linked, path is not None)
+        return self._finish(report, detection, view, rows, settings, linked, path is not None, judged, local)
 
     def _after_edit(self, prev: Analysis, text: str, settings: Settings, disk: Disk | None,
                     originals: dict[int, str] | None) -> Analysis | None:
@@ -171,14 +177,14 @@ class Analyzer:
                     row = _Row(tuple([f.shifted(d) for f in row.findings]), status,
                                None if row.label is None else row.label + d)
                 rows.append(row)
-        return self._finish(report, prev.detection, view, rows, settings, linked, prev.saved)
+        return self._finish(report, prev.detection, view, rows, settings, linked, prev.saved, prev.judge,
+                            prev.local)
 
     def _row(self, report: Report, i: int, detection: Detection, view: CheckerView, disk: Disk | None,
              settings: Settings, linked: frozenset[str], originals: dict[int, str] | None) -> _Row:
         q = report.questions[i]
-        edition = detection.edition
         counted = _counted_answer(view, q)
-        limits = _limits_for(view, counted, q, edition)
+        limits = _limits_for(view, counted, q)
         last = i == len(report.questions) - 1
         edited = _edited(q, detection)
         restore = originals.get(q.number) if originals and edited else None
@@ -188,11 +194,14 @@ class Analyzer:
         return _Row(findings, _status(q, counted, limits, view), None if counted is None else counted.label)
 
     def _finish(self, report: Report, detection: Detection, view: CheckerView, rows: list[_Row],
-                settings: Settings, linked: frozenset[str], saved: bool) -> Analysis:
+                settings: Settings, linked: frozenset[str], saved: bool, judged: Judge | None,
+                local: local_checker.LocalChecker | None) -> Analysis:
         findings = [f for row in rows for f in row.findings]
         findings.extend(_apply_settings(_document_findings(report, detection, view), settings))
+        findings.extend(_apply_settings(checker_differs(report, detection, judged, local), settings))
         findings.sort(key=_order)
-        analysis = Analysis(report, detection, view, findings, [row.status for row in rows], saved=saved)
+        analysis = Analysis(report, detection, view, findings, [row.status for row in rows], saved=saved,
+                            judge=judged, local=local)
         analysis._rows = rows
         analysis._linked = linked
         return analysis
@@ -275,10 +284,10 @@ def _counted_answer(view: CheckerView, q: Question) -> CheckerAnswer | None:
     return None
 
 
-def _limits_for(view: CheckerView, counted: CheckerAnswer | None, q: Question, edition) -> Limits:
+def _limits_for(view: CheckerView, counted: CheckerAnswer | None, q: Question) -> Limits:
     if counted is not None and not view.crashes:
         return view.spec.limits.get(counted.position, Limits())
-    return edition.limits.get(q.number, Limits())
+    return view.spec.limits.get(q.number, Limits())
 
 
 def _status(q: Question, counted: CheckerAnswer | None, limits: Limits, view: CheckerView) -> QuestionStatus:

@@ -77,14 +77,22 @@ def to_json(path: str, analysis) -> dict:
         line, col = lines.position(offset)
         return {"line": line, "character": col}
 
+    judged = analysis.judge
+    detection = analysis.detection
     return {
         "path": path,
         "edition": analysis.edition.id if analysis.edition else None,
+        "run": analysis.edition.run.name if analysis.edition and analysis.edition.run else None,
+        "ties": [e.id for e in detection.ties] if detection else [],
         "checker": {
             "crashes": bool(view and view.crashes),
             "reason": view.crash if view else None,
             "passed": analysis.passing,
             "total": analysis.total,
+            "id": view.spec.id if view else None,
+            "source": judged.source if judged else None,
+            "label": judged.label if judged else None,
+            "note": judged.note if judged and judged.note else None,
         },
         "questions": [
             {
@@ -111,7 +119,7 @@ def verdict(analysis) -> str:
     view = analysis.view
     if view.crashes:
         return f"report.py check will crash: {view.crash}"
-    if view.spec.expected is None:
+    if view.spec.expected is None and not view.spec.limits:
         return "report.py check of this edition checks nothing"
     return f"report.py check will pass {analysis.passing}/{analysis.total}"
 
@@ -121,8 +129,7 @@ def print_human(path: str, analysis, out) -> None:
     for f in analysis.findings:
         line, col = lines.position(f.span.start)
         out.write(f"{path}:{line + 1}:{col + 1}: {f.severity} {f.code} {f.message}\n")
-    e = analysis.edition
-    out.write(f"\n{path}: edition {e.label} ({e.id}), checked as report.py {e.checker.id} would\n")
+    out.write("\n" + header(path, analysis))
     out.write(f"{'Q':>3}  {'words':>5}  {'checker':>7}  {'limit':>9}  {'figures':>7}  {'limit':>5}  status\n")
     for q in analysis.questions:
         cw = "-" if q.checker_words is None else str(q.checker_words)
@@ -131,6 +138,21 @@ def print_human(path: str, analysis, out) -> None:
                   f"{ci:>7}  {_limits(q.limits.images):>5}  {q.status}\n")
     errors, warnings = analysis.count("error"), analysis.count("warning")
     out.write(f"{verdict(analysis)}; {errors} errors, {warnings} warnings\n")
+
+
+def header(path: str, analysis) -> str:
+    """Which edition, which course run, which checker judges, and what the evidence leaves open."""
+    e, judged, detection = analysis.edition, analysis.judge, analysis.detection
+    by = judged.label
+    if judged.source == "course":
+        by += f" (report.py {judged.checker.commit})"
+    out = f"{path}: edition {e.label} ({e.id}); judged by {by}\n"
+    if detection.ties:
+        others = ", ".join(f"{t.label} ({t.id})" for t in detection.ties)
+        out += f"{path}: the report fits {others} as well; the evidence does not decide\n"
+    if judged.note:
+        out += f"{path}: {judged.note}\n"
+    return out
 
 
 def print_github(path: str, analysis, out) -> None:
@@ -152,14 +174,21 @@ def cmd_check(args) -> int:
     from .settings import Settings
 
     gc.freeze()  # a short run: the collector need not walk every object the imports made (~5 ms)
-    settings = Settings(edition=args.edition or "auto", figures_dir=args.figures_dir,
-                        disable=frozenset(args.disable or ()))
+    settings = Settings(edition=args.edition or "auto", checker=args.checker or "course",
+                        figures_dir=args.figures_dir, disable=frozenset(args.disable or ()))
     from .rules import RULES
 
     unknown = [c for c in settings.disable if c not in RULES]
     if unknown:
         print(f"mlops-report: unknown rule code {', '.join(unknown)}", file=sys.stderr)
         return EXIT_USAGE
+    if args.checker:
+        from .settings import checker_problem
+
+        problem = checker_problem(args.checker)
+        if problem:
+            print(f"mlops-report: {problem}", file=sys.stderr)
+            return EXIT_USAGE
     if args.edition and args.edition != "auto":
         from .editions import by_id
 
@@ -249,6 +278,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("paths", nargs="*", help="report files, or directories searched for reports/README.md")
     c.add_argument("--format", choices=("human", "json", "github"), default="human")
     c.add_argument("--edition", help="the template edition (2023, 2024, 2025, 2026 or a full id); default: detected")
+    c.add_argument("--checker", help="which checker judges: course (default: the final checker of the report's "
+                   "course run, the one that grades), local (the report.py beside the report) or a checker id")
     c.add_argument("--figures-dir", default="figures", help="the figures folder, relative to the report")
     c.add_argument("--disable", action="append", metavar="CODE", help="switch a rule off (repeatable)")
     c.set_defaults(func=cmd_check)

@@ -13,6 +13,7 @@ from .findings import SEVERITIES
 @dataclass(frozen=True)
 class Settings:
     edition: str = "auto"
+    checker: str = "course"  # "course", "local" or a checker id: which checker judges
     template_path: str = ""
     figures_dir: str = "figures"
     severity: dict[str, str] = field(default_factory=dict, hash=False)
@@ -20,7 +21,7 @@ class Settings:
 
     @property
     def key(self) -> tuple:
-        return (self.edition, self.template_path, self.figures_dir,
+        return (self.edition, self.checker, self.template_path, self.figures_dir,
                 tuple(sorted(self.severity.items())), tuple(sorted(self.disable)))
 
 
@@ -45,6 +46,15 @@ def from_dict(raw: object) -> tuple[Settings, list[str]]:
             out["edition"] = edition
     elif edition is not None:
         problems.append("mlopsReport.edition must be a string")
+    choice = raw.get("checker", "course")
+    if isinstance(choice, str):
+        problem = checker_problem(choice)
+        if problem:
+            problems.append(f"mlopsReport.checker: {problem}; using course")
+        elif choice.strip():
+            out["checker"] = choice.strip()
+    elif choice is not None:
+        problems.append("mlopsReport.checker must be a string")
     for key, name in (("templatePath", "template_path"), ("figuresDir", "figures_dir")):
         value = raw.get(key)
         if value is None:
@@ -119,3 +129,15 @@ def _under_report(figures_dir: str) -> bool:
         if depth < 0:
             return False
     return True
+
+
+def checker_problem(choice: str) -> str | None:
+    """Why ``choice`` names no checker, or None: "course", "local" or a known checker id."""
+    name = choice.strip()
+    if name in ("", "course", "local"):
+        return None
+    from .editions import checker_by_id
+
+    if checker_by_id(name) is None:
+        return f"unknown checker {name!r} (course, local or a checker id such as 2026-01-09_e3622b47)"
+    return None

@@ -97,7 +97,10 @@ def test_json_schema(tmp_path):
     (entry,) = json.loads(r.stdout)
     assert set(entry) >= {"path", "edition", "checker", "questions", "diagnostics"}
     assert entry["edition"] == "2026-01-09_eb7305c5"
-    assert entry["checker"] == {"crashes": False, "reason": None, "passed": 30, "total": 31}
+    assert entry["checker"] == {"crashes": False, "reason": None, "passed": 30, "total": 31,
+                                "id": "2026-01-09_e3622b47", "source": "course",
+                                "label": "the January 2026 course checker", "note": None}
+    assert entry["run"] == "January 2026" and entry["ties"] == []
     q = {x["number"]: x for x in entry["questions"]}
     assert len(q) == 31
     assert set(q[7]) == {"number", "section", "line", "words", "checker_words", "min_words", "max_words", "images",

@@ -35,9 +35,14 @@ def case(request):
 
 
 def test_detected_checker_is_the_one_that_ran(case):
+    # each official output was made with the final checker of the report's course run (January
+    # 2024 64ea22b7, January 2025 d1b907d5, January 2026 e3622b47): the one judging by default
     official, path, text = case
     analysis = Analyzer().analyse(text, path)
-    assert analysis.edition.checker.id == official["checker"].removesuffix("_report.py")
+    ran = official["checker"].removesuffix("_report.py")
+    assert analysis.edition.checker.id == ran == analysis.edition.run.checker
+    assert analysis.view.spec.id == ran and analysis.judge.source == "course"
+    assert analysis.judge.label == f"the {analysis.edition.run.name} course checker"
 
 
 def test_every_question_counts_as_official(case):

@@ -14,9 +14,11 @@ from typing import Callable
 import pytest
 
 from mlops_report.analysis import Analyzer
+from mlops_report.editions import Limits, by_id
 from mlops_report.findings import apply_edits
 from mlops_report.rules import RULES
 from tests.builder import ReportBuilder, words
+from tests.checkers import checker_source
 
 
 @dataclass
@@ -72,6 +74,8 @@ SHOW: dict[str, Callable[[Path], Built]] = {
     "trailing-content": lambda t: check(filled().answer(31, words(100)).trailing(
         "## References\n\nThe papers we read while building the model."), t),
     "checker-crash": lambda t: check(filled().heading(5, "## Question 5"), t),
+    "checker-differs": lambda t: check(filled(), t, extra={"reports/report.py": checker_source(
+        {**by_id("2026").checker.limits, 3: Limits(words=(100, 200))}, 31).encode()}),
     "question-missing": lambda t: check(filled().heading(5, None).instructions(5, "").answer(5, ""), t),
     "question-duplicate": lambda t: check(filled().heading(6, "### Question 5"), t),
     "question-order": lambda t: check(filled().heading(5, "### Question 6").heading(6, "### Question 5"), t),
@@ -106,7 +110,7 @@ def test_smallest_report_shows_the_code(code, tmp_path):
     f = found[0]
     assert f.severity == RULES[code].severity
     assert f.span.start <= f.span.end <= len(built.text)
-    if code in ("checker-crash", "checkbox-mark"):
+    if code in ("checker-crash", "checkbox-mark", "checker-differs"):
         assert f.question == 0
     else:
         assert f.question > 0 and f"Question {f.question}" in f.message, f.message
@@ -124,7 +128,7 @@ def _assert_untouched_outside(old: str, new: str, edits) -> None:
 
 
 FIXABLE = sorted(c for c in SHOW if c not in ("word-count", "image-missing-file", "image-bad-extension",
-                                               "unanswered", "checker-crash", "question-duplicate", "question-missing",
+                                               "unanswered", "checker-crash", "checker-differs", "question-duplicate", "question-missing",
                                                "question-order", "group-number", "html-render",
                                                "trailing-content"))
 
@@ -338,6 +342,9 @@ NEAR: dict[str, Callable[[Path], Built]] = {
     "answer-label-extra": lambda t: check(filled().answer(4, words(150) + "\nanswer: yes. Answer - no."), t),
     "trailing-content": lambda t: check(filled().trailing("\n\n\n"), t),
     "checker-crash": lambda t: check(filled().heading(5, "#### Question 5"), t),
+    # the same limits in another shape (a list of partial entries) judge the same
+    "checker-differs": lambda t: check(filled(), t, extra={"reports/report.py": checker_source(
+        by_id("2026").checker.limits, 31, shape="list").encode()}),
     "question-missing": lambda t: check(filled(), t),
     "question-duplicate": lambda t: check(filled(), t),
     "question-order": lambda t: check(filled(), t),

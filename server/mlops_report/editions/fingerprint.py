@@ -27,3 +27,12 @@ def normalise(text: str) -> str:
 def fingerprint(text: str) -> str:
     # cached: detection fingerprints every question on every edit, and most never change
     return sha256(normalise(text).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _part(text: str | None) -> str | None:
+    return fingerprint(text) if text is not None and normalise(text) else None
+
+
+def parts(ins) -> list[str | None]:
+    """Fingerprints of an instruction block's prompt, length line and example (None: absent)."""
+    return [_part(ins.prompt), _part(ins.limit_line), _part(ins.example)]

@@ -51,8 +51,9 @@ def question_hover(server: ReportServer, doc: Document, analysis: Analysis, q: Q
     lim = status.limits
     out = [f"**Question {q.number}**" + (f" · {q.section}" if q.section else "")]
     if edition is not None:
+        judged = analysis.judge.label if analysis.judge else f"report.py {view.spec.id}" if view else "?"
         out.append(f"Limits: {_range(lim.words, 'words')}, {_range(lim.images, 'figures')} "
-                   f"(edition {edition.label}, checked as report.py {edition.checker.id})")
+                   f"(edition {edition.label}, judged by {judged})")
     if view is not None and view.crashes:
         out.append(f"report.py check will crash: {view.crash}. The answer itself has {status.words} words.")
     else:

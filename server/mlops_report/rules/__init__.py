@@ -104,6 +104,20 @@ _RULES = [
          "a `###` in the last answer or a missing `Answer:` label changes the count, and the check reports nothing.",
          "`### Question 5` renamed to `## Question 5`.",
          "Restore the heading or label the message points at."),
+    Rule("checker-differs", "information", "document",
+         "The group's own `reports/report.py` would judge the report otherwise than the course's checker: other "
+         "limits for some questions, another answer count, another cut of the first characters; or it cannot be "
+         "read as a checker at all.",
+         "The course does not grade with the copy a group committed. At the hand-in it runs the newest "
+         "`report.py` of its repository's main branch (the final checker of the course run) on every report, so "
+         "`python reports/report.py check` can pass a report the course fails, or the other way round. The copy is "
+         "read as data (its constraint table, never run); when the report belongs to a run newer than our data, "
+         "that copy is what judges it.",
+         "A group of January 2026 kept the `report.py` of 2026-01-04: it asks 100-200 words for question 3, the "
+         "January 2026 course checker asks 0-200.",
+         "Nothing to change in the report: write to the course checker's limits (the ones shown). Copy the course's "
+         "current `reports/report.py` to check with the same limits locally, or choose which checker judges with "
+         "`--checker` or the `checker` setting."),
     Rule("question-missing", "error", "document",
          "A question of the edition has no `### Question N` heading in the report.",
          "Its answer merges into the previous one, and the official check fails.",

@@ -7,6 +7,12 @@ import sys
 from . import RULES
 
 
+def _finals() -> str:
+    from ..editions import checkers, runs
+
+    return ", ".join(f"{r.name} `{checkers()[r.checker].commit}`" for r in runs())
+
+
 def render() -> str:
     out = [
         "# Rules",
@@ -14,6 +20,12 @@ def render() -> str:
         "Every finding mlops-report reports, by code. Change a level with the `severity` setting "
         "(`{\"word-count\": \"error\"}`) or switch a code off with `disable`. This page is generated "
         "by `make docs` from `server/mlops_report/rules/__init__.py`.",
+        "",
+        "Counts and limits are those of the checker that judges the report: by default the final "
+        f"`report.py` of the report's course run, the one the course grades with ({_finals()}), not the copy a group "
+        "committed; `--checker local` or the `checker` setting `local` judges with the group's own "
+        "`reports/report.py` (read as data, never run), and a checker id with that version. See the README, "
+        "*Which checker judges*.",
         "",
         "| code | default | scope |",
         "|---|---|---|",
