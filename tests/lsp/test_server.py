@@ -74,8 +74,6 @@ def test_an_edit_reanalyses_one_question(tmp_path, monkeypatch):
     assert len(set(seen)) == 31
     seen.clear()
     at = doc.text.index("### Question 9")
-    doc.text = doc.text[:at] + words(3) + " " + doc.text[at:]  # inside question 8's answer
-    doc.version = 2
-    doc.lines = Document(doc.uri, 2, doc.text).lines
+    doc = Document(doc.uri, 2, doc.text[:at] + words(3) + " " + doc.text[at:])  # inside question 8's answer
     reports.analysis(doc)
     assert set(seen) == {8}

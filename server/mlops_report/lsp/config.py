@@ -19,6 +19,19 @@ log = logging.getLogger(__name__)
 SECTION = "mlopsReport"
 
 
+QUOTED = 80  # characters of a setting's value a warning quotes at most
+SHOWN = 5  # problems a warning lists at most
+
+
+def warning(problems: list[str]) -> str:
+    """The problems in one line: each value quoted by its first ``QUOTED`` characters, at
+    most ``SHOWN`` problems (a settings object of megabytes gets a warning of a few lines)."""
+    out = [p if len(p) <= QUOTED + 60 else p[: QUOTED + 60] + "…" for p in problems[:SHOWN]]
+    if len(problems) > SHOWN:
+        out.append(f"and {len(problems) - SHOWN} more")
+    return "; ".join(out)
+
+
 def setup(server: ReportServer) -> None:
     shown: set[str] = set()
 
@@ -26,7 +39,7 @@ def setup(server: ReportServer) -> None:
         if isinstance(raw, dict) and isinstance(raw.get(SECTION), dict):
             raw = raw[SECTION]
         settings, problems = from_dict(raw)
-        message = "; ".join(problems)
+        message = warning(problems)
         if message and message not in shown:
             shown.add(message)
             server.window_show_message(types.ShowMessageParams(

@@ -4,19 +4,20 @@ pygls' workspace documents split lines with ``str.splitlines``, which also break
 form feed and friends; the client does not, so incremental edits would land in the wrong place.
 We keep the text ourselves and apply every change with ``LineIndex`` (LSP line breaks only).
 
-A ``Document`` is never changed in place: a change makes a new one (with the next
-``revision``), so an analysis running in the worker thread reads a text that stays as it was.
+A ``Document`` is never changed in place: a change makes a new one (with a new ``revision``),
+so an analysis running in the analysis thread reads a text that stays as it was.
 """
 
 from __future__ import annotations
 
+from itertools import count
 from pathlib import Path
 from typing import Sequence
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 
-from ..text import LineIndex, LineUnits, Span
+from ..text import LineIndex, LineUnits, Span, changed_range
 
 
 def path_of(uri: str) -> Path | None:
@@ -30,18 +31,22 @@ def path_of(uri: str) -> Path | None:
     return Path(path)
 
 
+_REVISIONS = count(1)
+
+
 class Document:
     __slots__ = ("uri", "version", "text", "language_id", "encoding", "lines", "revision", "path", "_units")
 
     def __init__(self, uri: str, version: int | None, text: str, language_id: str = "markdown",
-                 encoding: str = "utf-16", lines: LineIndex | None = None, revision: int = 0) -> None:
+                 encoding: str = "utf-16", lines: LineIndex | None = None) -> None:
         self.uri = uri
         self.version = version
         self.text = text
         self.language_id = language_id
         self.encoding = encoding
         self.lines = lines if lines is not None else LineIndex(text)
-        self.revision = revision  # counts changes: client versions may repeat or go back
+        # which text this is, unique in the process: client versions may repeat or go back
+        self.revision = next(_REVISIONS)
         self.path = path_of(uri)
         self._units: dict[int, LineUnits] = {}  # per line, built when a position on it is converted
 
@@ -87,7 +92,7 @@ class Document:
                 run = _Run(doc)
                 run.add(change)
         doc = run.document()
-        return Document(self.uri, version, doc.text, self.language_id, self.encoding, doc.lines, self.revision + 1)
+        return Document(self.uri, version, doc.text, self.language_id, self.encoding, doc.lines)
 
     def _with(self, text: str) -> "Document":
         return Document(self.uri, self.version, text, self.language_id, self.encoding)
@@ -95,7 +100,7 @@ class Document:
     def apply(self, change: types.TextDocumentContentChangeEvent) -> None:
         """Apply one change in place (for tests and tools; the server makes new documents)."""
         new = self.changed([change], self.version)
-        self.text, self.lines, self._units = new.text, new.lines, {}
+        self.text, self.lines, self.revision, self._units = new.text, new.lines, new.revision, {}
 
 
 def _key(p: types.Position) -> tuple[int, int]:
@@ -238,3 +243,37 @@ class Documents:
 
     def close(self, uri: str) -> Document | None:
         return self._docs.pop(uri, None)
+
+
+class Earlier:
+    """A document's text as an older analysis saw it, answering for the current text: offsets
+    and spans are the older text's, positions and ranges the current one's. Whatever lay in
+    the part that changed is placed at the start of the change."""
+
+    def __init__(self, then: Document, now: Document) -> None:
+        self.uri, self.version, self.encoding, self.path = now.uri, now.version, now.encoding, now.path
+        self.text, self.lines = then.text, then.lines
+        self._now = now
+        n = len(then.text)
+        self._edit = changed_range(then.text, now.text) or (n, n, n)
+
+    def _forward(self, offset: int) -> int:
+        start, old_end, new_end = self._edit
+        return offset if offset <= start else offset - old_end + new_end if offset >= old_end else start
+
+    def _back(self, offset: int) -> int:
+        start, old_end, new_end = self._edit
+        return offset if offset <= start else offset - new_end + old_end if offset >= new_end else start
+
+    def position(self, offset: int) -> types.Position:
+        return self._now.position(self._forward(offset))
+
+    def range(self, span: Span) -> types.Range:
+        return types.Range(self.position(span.start), self.position(span.end))
+
+    def offset(self, position: types.Position) -> int:
+        return self._back(self._now.offset(position))
+
+    def span(self, r: types.Range) -> Span:
+        start, end = self.offset(r.start), self.offset(r.end)
+        return Span(min(start, end), max(start, end))
