@@ -134,7 +134,7 @@ class ReportServer(LanguageServer):
         self.exit_code: int | None = None
 
         @self.feature(types.EXIT)
-        def exit(params: Any) -> None:  # pygls exits with this code, but start_io swallows it
+        def on_exit(params: Any) -> None:  # pygls exits with this code, but start_io swallows it
             self.exit_code = 0 if self.protocol._shutdown else 1
 
     def report_server_error(self, error: Exception, source: Any) -> None:
