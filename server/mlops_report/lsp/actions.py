@@ -111,8 +111,8 @@ def setup(server: ReportServer) -> None:
     options = types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL])
 
     @server.handler(types.TEXT_DOCUMENT_CODE_ACTION, options, empty=[])
-    def actions(params: types.CodeActionParams) -> list[types.CodeAction]:
-        found = server.analysis(params.text_document.uri)
+    async def actions(params: types.CodeActionParams) -> list[types.CodeAction]:
+        found = await server.analysis(params.text_document.uri)
         if found is None or not found[1].is_report:
             return []
         return code_actions(server, *found, params)
