@@ -42,8 +42,9 @@ def _repeat(unit: str, size: int, sep: str = "") -> str:
 
 
 def _backticks(size: int) -> str:
-    """Unclosed backtick runs of every length, 1, 2, 3, ...: none closes another."""
-    out, total, k = [], 0, 1
+    """Unclosed backtick runs of every length, 1, 2, 3, ...: none closes another. A figure link
+    comes first, so that the answer's figures are looked for (past the code spans)."""
+    out, total, k = ["![a](f.png) "], 12, 1
     while total < size:
         piece = "`" * k + "x "
         out.append(piece)
@@ -58,7 +59,7 @@ PAYLOADS = {
     "`![` × n": lambda size: _repeat("![", size),
     "`### Question`, 20,000 spaces (fewer in a smaller payload), `x`; repeated": lambda size: _repeat(
         "### Question" + " " * min(20_000, size - 13) + "x", size, "\n"),
-    "unclosed backtick runs of lengths 1, 2, 3, …": _backticks,
+    "a figure link, then unclosed backtick runs of lengths 1, 2, 3, …": _backticks,
     "figure links on one line (8,000 ≈ 88 KB)": lambda size: _repeat("![a](f.png)", size),
 }
 

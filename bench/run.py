@@ -101,7 +101,7 @@ def yes(ok: bool) -> str:
 
 
 def _secs(x: float | None, limit: float) -> str:
-    return f"> {limit:.0f} s (stopped)" if x is None else ms(x)
+    return f"> {limit:.0f} s" if x is None else ms(x)
 
 
 def hostile_part(plan: Plan, root: Path, say, server_missing: str | None) -> list[tuple[str, str, str]]:
@@ -114,7 +114,8 @@ def hostile_part(plan: Plan, root: Path, say, server_missing: str | None) -> lis
         "emptied; median of up to 3 runs in a child process). *hover*: the server has the report open and "
         "analysed; from the `didChange` carrying the paste to the answer of a hover on the edited "
         "question's heading; *diagnostics*: on to the pulled diagnostics of that version. A measurement "
-        f"is stopped after {limit:.0f} s. Target: the worst 30 KB payload's hover within 1 s.", "",
+        f"is stopped after {limit:.0f} s (shown as > {limit:.0f} s). Target: the worst 30 KB payload's hover "
+        "within 1 s.", "",
         "| payload | size | engine | hover after the paste | diagnostics after the paste |",
         "|---|---:|---:|---:|---:|")
     names = list(hostile.PAYLOADS)
