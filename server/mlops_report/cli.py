@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -63,6 +64,38 @@ def read_report(path: Path) -> str:
     except UnreadableText as exc:
         raise Unreadable(f"{path}: {exc}") from None
     return text[1:] if text.startswith("\ufeff") else text
+
+
+# Characters that would act on a terminal (or a log viewer) instead of being shown: C0 controls
+# but the tab, DEL, C1 controls, the bidirectional marks, embeddings, overrides and isolates
+# that can reorder what a line appears to say, the Unicode line and paragraph separators, and
+# lone surrogates (a file name that is not UTF-8: its bytes are shown). Each is shown as an escape.
+# Compiled on first need (half a millisecond): most text is printable and never gets there.
+_UNSHOWN = r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+
+
+def _escape(m: re.Match) -> str:
+    c = ord(m[0])
+    if 0xDC80 <= c <= 0xDCFF:  # a byte of a file name that is not UTF-8 (os.fsdecode's surrogateescape)
+        c -= 0xDC00
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with every character that could drive a terminal replaced by a visible escape
+    (``\\x1b``, ``\\u202e``): a report or a folder name cannot clear the screen, recolour or
+    reorder a line."""
+    return text if text.isprintable() else re.sub(_UNSHOWN, _escape, text)
+
+
+def github_data(text: str) -> str:
+    """The message of a workflow command, escaped as GitHub's runner unescapes it."""
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
+
+
+def github_property(text: str) -> str:
+    """A property value (file, title) of a workflow command: ``:`` and ``,`` end it otherwise."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _limits(r: tuple[int, int] | None) -> str:
@@ -126,10 +159,11 @@ def verdict(analysis) -> str:
 
 def print_human(path: str, analysis, out) -> None:
     lines = analysis.report.lines
+    path = visible(path)
     for f in analysis.findings:
         line, col = lines.position(f.span.start)
-        out.write(f"{path}:{line + 1}:{col + 1}: {f.severity} {f.code} {f.message}\n")
-    out.write("\n" + header(path, analysis))
+        out.write(f"{path}:{line + 1}:{col + 1}: {f.severity} {f.code} {visible(f.message)}\n")
+    out.write("\n" + "".join(visible(line) + "\n" for line in header(path, analysis).splitlines()))
     out.write(f"{'Q':>3}  {'words':>5}  {'checker':>7}  {'limit':>9}  {'figures':>7}  {'limit':>5}  status\n")
     for q in analysis.questions:
         cw = "-" if q.checker_words is None else str(q.checker_words)
@@ -137,7 +171,7 @@ def print_human(path: str, analysis, out) -> None:
         out.write(f"{q.number:>3}  {q.words:>5}  {cw:>7}  {_limits(q.limits.words):>9}  "
                   f"{ci:>7}  {_limits(q.limits.images):>5}  {q.status}\n")
     errors, warnings = analysis.count("error"), analysis.count("warning")
-    out.write(f"{verdict(analysis)}; {errors} errors, {warnings} warnings\n")
+    out.write(f"{visible(verdict(analysis))}; {errors} errors, {warnings} warnings\n")
 
 
 def header(path: str, analysis) -> str:
@@ -158,13 +192,13 @@ def header(path: str, analysis) -> str:
 def print_github(path: str, analysis, out) -> None:
     lines = analysis.report.lines
     level = {"error": "error", "warning": "warning"}
+    path = github_property(path)
     for f in analysis.findings:
         (l1, c1), (l2, c2) = lines.position(f.span.start), lines.position(f.span.end)
-        msg = f.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         out.write(f"::{level.get(f.severity, 'notice')} file={path},line={l1 + 1},col={c1 + 1},"
-                  f"endLine={l2 + 1},endColumn={c2 + 1},title={f.code}::{msg}\n")
+                  f"endLine={l2 + 1},endColumn={c2 + 1},title={github_property(f.code)}::{github_data(f.message)}\n")
     if analysis.view:
-        out.write(f"::notice file={path},title=mlops-report::{verdict(analysis)}\n")
+        out.write(f"::notice file={path},title=mlops-report::{github_data(verdict(analysis))}\n")
 
 
 def cmd_check(args) -> int:
@@ -203,14 +237,14 @@ def cmd_check(args) -> int:
         try:
             paths.extend(find_reports(Path(raw)))
         except Unreadable as exc:
-            print(f"mlops-report: {exc}", file=sys.stderr)
+            print(f"mlops-report: {visible(str(exc))}", file=sys.stderr)
             status = EXIT_USAGE
     for path in paths:
         shown = str(path)
         try:
             text = read_report(path)
         except Unreadable as exc:
-            print(f"mlops-report: {exc}", file=sys.stderr)
+            print(f"mlops-report: {visible(str(exc))}", file=sys.stderr)
             status = EXIT_USAGE
             continue
         analysis = analyzer.analyse(text, path.resolve(), settings)
@@ -219,7 +253,7 @@ def cmd_check(args) -> int:
                 results.append({"path": shown, "edition": None, "checker": None, "questions": [],
                                 "diagnostics": [], "report": False})
             else:
-                print(f"{shown}: not an exam report (no '### Question N' headings with 'Answer:' labels); nothing to check",
+                print(f"{visible(shown)}: not an exam report (no '### Question N' headings with 'Answer:' labels); nothing to check",
                       file=out)
             continue
         if analysis.count("error") and status == EXIT_OK:
@@ -296,6 +330,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure"):  # a JSON string may hold a file name that is not UTF-8
+        sys.stdout.reconfigure(errors="backslashreplace")
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -219,8 +219,12 @@ def image_files(c: QuestionContext) -> Iterator[Finding]:
             elif new_rel.lower() in c.disk.by_lower:
                 fixes = []  # a file differing only in case is there: moving could overwrite it on Windows/macOS
             else:
+                from ..moves import movable
+
+                # only inside the project and onto no file, whatever figuresDir or a symbolic link says
+                move = Move(str(c.disk.root / rel), str(c.disk.root / new_rel))
                 fixes = [Fix(f"Move {rel} to {new_rel} and update the link", "moveToFigures", (Edit(span, new_rel),),
-                             (Move(str(c.disk.root / rel), str(c.disk.root / new_rel)),), safe=False)]
+                             (move,), safe=False)] if movable(move.source, move.target, c.disk.root.parent) else []
             yield _f("image-outside-figures", q, span,
                      f"Question {q.number}: {target} is not in the {prefix} folder", *fixes)
 
