@@ -16,6 +16,8 @@ Python-Markdown is imported only here, and only when a page is asked for.
 from __future__ import annotations
 
 import re
+import sys
+import time
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -29,6 +31,10 @@ KINDS = ("cut", "table", "fence", "checkbox", "html", "image", "heading")
 
 class Unrenderable(ValueError):
     """The course's script could not read the file; the message says why."""
+
+
+class TooSlow(Exception):
+    """Python-Markdown did not finish in the time it was given."""
 
 
 def read(data: bytes) -> str:
@@ -48,12 +54,35 @@ def newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def fragment(text: str) -> str:
+def fragment(text: str, seconds: float | None = None) -> str:
     """What ``report.py html`` writes to ``report.html`` for a report whose text (as read in
-    text mode) is ``text``."""
+    text mode) is ``text``. With ``seconds``, raises TooSlow once that much time has passed."""
     import markdown  # ~25 ms: only the page pays for it
 
-    return markdown.markdown(newlines(text)[CUT:])
+    source = newlines(text)[CUT:]
+    if seconds is None:
+        return markdown.markdown(source)
+    return _bounded(lambda: markdown.markdown(source), seconds)
+
+
+def _bounded(render, seconds: float) -> str:
+    """``render()``, stopped after ``seconds``. Python-Markdown's inline pass is quadratic in a
+    paragraph's run of ``[`` (20 000 of them take over a minute) and it is all Python code: a
+    trace function, called on every function call of this thread only, raises at the deadline.
+    It doubles the cost of a normal page (30 -> 60 ms for a real report)."""
+    end = time.monotonic() + seconds
+
+    def tracer(frame, event, arg):
+        if time.monotonic() > end:
+            raise TooSlow(f"Python-Markdown took more than {seconds:g} s")
+        return None  # no line events: only calls are watched
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        return render()
+    finally:
+        sys.settrace(previous)
 
 
 def renderer() -> str:
