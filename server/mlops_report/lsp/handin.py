@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 METHOD = "mlopsReport/handinPage"
 COMMAND = "mlopsReport.handinPage"
-SECONDS = 10.0  # a real report renders in 30-60 ms
+SECONDS = 3.0  # a real report renders in 30-60 ms
 MAX_CHARS = 2_000_000  # ~50 times a real report: larger documents get no page
 
 
