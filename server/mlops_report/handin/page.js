@@ -59,7 +59,7 @@
   });
 
   function place() {
-    if (window.matchMedia("(max-width: 560px)").matches) {
+    if (window.matchMedia("(max-width: 420px)").matches) {
       margin.classList.remove("mr-placed");
       return;
     }
