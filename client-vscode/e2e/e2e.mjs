@@ -361,8 +361,10 @@ try {
     const mark = view.locator(`#mr-margin .mr-diff[data-kind='table'][data-question='${short.number}']`);
     await mark.waitFor({ timeout: 20000 });
     await view.locator("#mr-page p", { hasText: "| zebra | quokka |" }).waitFor({ timeout: 5000 });
+    await mark.scrollIntoViewIfNeeded();
+    await mark.hover();
     await page.waitForTimeout(500);
-    await shot("handin-preview");
+    await shot("handin-preview");  // client-vscode/images/handin.png
     // clicking the marker brings its line into view in the editor
     await goToLine(0);
     await lineLocator(`zebra${SPACE}\\|${SPACE}quokka`).waitFor({ state: "detached", timeout: 10000 });
