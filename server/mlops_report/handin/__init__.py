@@ -15,6 +15,7 @@ Python-Markdown is imported only here, and only when a page is asked for.
 
 from __future__ import annotations
 
+import bisect
 import re
 import sys
 import time
@@ -152,9 +153,12 @@ def differences(analysis: "Analysis", disk: "Disk | None" = None) -> list[Differ
     if cut is not None:
         out.append(cut)
 
+    heads = [q.span.start for q in report.questions]  # in the order of the text
+
     def question(line: int) -> int | None:
-        q = report.question_at(lines.starts[min(line, len(lines.starts) - 1)])
-        return q.number if q is not None else None
+        offset = lines.starts[min(line, len(lines.starts) - 1)]
+        i = bisect.bisect_right(heads, offset) - 1
+        return report.questions[i].number if i >= 0 and offset <= report.questions[i].span.end else None
 
     def first_text_line(first: int, last: int) -> str:
         for n in range(first, min(last, lines.line_count)):
