@@ -1,4 +1,4 @@
-"""``mlops-report check|serve|rule``: the command line.
+"""``mlops-report check|html|serve|rule``: the command line.
 
 ``check`` never imports the language server: it must start as fast as the parser allows.
 """
@@ -283,6 +283,88 @@ def cmd_rule(args) -> int:
     return EXIT_OK
 
 
+def cmd_html(args) -> int:
+    """The hand-in page: ``--fragment`` writes what the course's ``report.py html`` writes; by
+    default a standalone page with the differences from GitHub marked beside it."""
+    from .handin import Unrenderable, read
+
+    if args.checker:
+        from .settings import checker_problem
+
+        problem = checker_problem(args.checker)
+        if problem:
+            print(f"mlops-report: {problem}", file=sys.stderr)
+            return EXIT_USAGE
+    path = Path(args.report or "reports/README.md")
+    try:
+        path = find_reports(path)[0]
+        data = path.read_bytes()
+        text = read(data)
+    except Unreadable as exc:
+        print(f"mlops-report: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Unrenderable as exc:
+        print(f"mlops-report: {path}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"mlops-report: {path}: cannot be read ({exc.strerror or exc})", file=sys.stderr)
+        return EXIT_USAGE
+    out = args.output or str(path.parent / "report.html")
+    target = None if out == "-" else Path(out)
+    if target is not None and (target.exists() or target.is_symlink()) and not args.force:
+        print(f"mlops-report: {target} exists; --force replaces it (groups commit report.html), "
+              "-o FILE writes elsewhere, -o - to standard output", file=sys.stderr)
+        return EXIT_USAGE
+    if args.fragment:
+        from .handin import fragment
+
+        result = fragment(text)
+    else:
+        result = _handin_page(path, data, args, target)
+    _note_renderer()
+    if target is None:
+        sys.stdout.buffer.write(result.encode("utf-8"))
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        if target.is_symlink():
+            target.unlink()  # replaced, never written through
+        # report.py writes in text mode on Linux: UTF-8, every character as it is
+        target.write_bytes(result.encode("utf-8"))
+    except OSError as exc:
+        print(f"mlops-report: {target}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{target}: {'the course page' if args.fragment else 'the hand-in page'} of {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _handin_page(path: Path, data: bytes, args, target: Path | None) -> str:
+    from .analysis import Analyzer
+    from .disk import Disk
+    from .handin.page import page
+    from .handin import fragment, read
+    from .settings import Settings
+
+    text = data.decode("utf-8")  # read() has seen that it is UTF-8
+    text = text[1:] if text.startswith("\ufeff") else text
+    report = path.resolve()
+    disk = Disk.scan(report)
+    analysis = Analyzer().analyse(text, report, Settings(checker=args.checker or "course"), disk)
+    # figures load from the report's folder wherever the page is written
+    base = None if target is not None and target.resolve().parent == report.parent else report.parent.as_uri() + "/"
+    # the rendering from the text as report.py reads it: a byte-order mark is one of the 43
+    return page(text, analysis, disk, name=str(path), base=base, body=fragment(read(data)))
+
+
+def _note_renderer() -> None:
+    from .handin import renderer
+
+    version = renderer()
+    if not version.startswith("3.11."):
+        print(f"mlops-report: rendered with Python-Markdown {version}; the course's pages come from 3.11, "
+              "and emphasis can differ (Python 3.11 or newer gets 3.11)", file=sys.stderr)
+
+
 def cmd_serve(args) -> int:
     from .lsp.server import run
 
@@ -317,6 +399,18 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--figures-dir", default="figures", help="the figures folder, relative to the report")
     c.add_argument("--disable", action="append", metavar="CODE", help="switch a rule off (repeatable)")
     c.set_defaults(func=cmd_check)
+    h = sub.add_parser("html", formatter_class=_Help,
+                       help="the hand-in page: the report as the course's report.py html renders it")
+    h.add_argument("report", nargs="?", help="the report, or a directory holding reports/README.md "
+                   "(default reports/README.md)")
+    h.add_argument("-o", "--output", metavar="FILE", help="where to write it (default: report.html beside the "
+                   "report, the course's file name; - for standard output)")
+    h.add_argument("--fragment", action="store_true", help="write exactly what report.py html writes, "
+                   "without the page and its margin of differences")
+    h.add_argument("--force", action="store_true", help="replace an existing output file")
+    h.add_argument("--checker", help="which checker's html: course (default), local or a checker id; "
+                   "every version of report.py renders the same way")
+    h.set_defaults(func=cmd_html)
     s = sub.add_parser("serve", formatter_class=_Help, help="run the language server over stdio")
     s.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio (for debugging)")
     s.add_argument("--log-file", help="write the log here instead of stderr")
