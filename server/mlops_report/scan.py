@@ -29,6 +29,7 @@ _SRC = re.compile(r"\bsrc", re.IGNORECASE)
 _SRC_IS = re.compile(r"src\s*=\s*", re.IGNORECASE)
 _IMAGE_EXT_END = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?)\Z", re.IGNORECASE)
 _QUOTES = ('"', "'")
+_OPENING_HASHES = re.compile(r"[ \t]*#+[ \t]*")
 
 
 class Seeker:
@@ -86,6 +87,24 @@ def heading_line(line: str) -> tuple[int, str] | None:
     if s < e and s > a and line[s - 1] in " \t":
         e = len(line[:s].rstrip(" \t"))
     return level, line[a:e].strip()
+
+
+def heading_text(line: str) -> str:
+    """A heading's text without its opening and closing runs of #, as
+    ``re.sub(r"^[ \\t]*#+[ \\t]*|[ \\t]+#+[ \\t]*$", "", line).strip()`` gives it (that
+    expression retries a long run of blanks at each of its characters)."""
+    if line.endswith("\n"):  # where its $ also matches
+        line = line[:-1]
+    m = _OPENING_HASHES.match(line)
+    head = m.end() if m else 0
+    end = len(line)
+    last = len(line.rstrip(" \t"))
+    hashes = len(line[:last].rstrip("#"))  # a closing run of #, after a blank, ends the heading
+    if head < hashes < last and line[hashes - 1] in " \t":
+        blank = len(line[:hashes].rstrip(" \t"))
+        if blank >= head:
+            end = blank
+    return line[head:end].strip()
 
 
 # -- code spans -------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from hypothesis import example, given, settings, strategies as st
 from mlops_report import scan
 
 HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+HEADING_TEXT = re.compile(r"^[ \t]*#+[ \t]*|[ \t]+#+[ \t]*$")
 CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 INLINE_IMG = re.compile(r"!\[([^\]]*)\]\(\s*(<[^>]*>|[^\s)]*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
 REF_IMG = re.compile(r"!\[([^\]]*)\]\[([^\]]*)\]")
@@ -46,6 +47,12 @@ def test_heading_line(line):
     m = HEADING.match(line)
     want = (len(m.group(1)), (m.group(2) or "").strip()) if m else None
     assert scan.heading_line(line) == want
+
+
+@MANY
+@given(texts(" \t#a\n\u00a0", ("##", "# a #")))
+def test_heading_text(line):
+    assert scan.heading_text(line) == HEADING_TEXT.sub("", line).strip()
 
 
 @MANY

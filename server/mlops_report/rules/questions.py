@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Iterator, NamedTuple
 
+from .. import scan
 from ..checker import CheckerAnswer
 from ..disk import IMAGE_SUFFIXES, Disk
 from ..editions import Limits
@@ -120,8 +121,7 @@ def _answer_end(c: QuestionContext) -> tuple[int, str, str]:
     if cut is not None and not c.last and start <= cut < a.span.end:
         # the checker stops reading at a ##: a figure inserted after it would not count
         block = next((b for b in a.blocks if b.span.start <= cut <= b.span.end), None)
-        bol = max(c.text.rfind("\n", 0, cut), c.text.rfind("\r", 0, cut)) + 1
-        limit = max(start, block.span.start if block else bol)
+        limit = max(start, block.span.start if block else _bol(c.text, cut))
     body = c.text[start:limit]
     stripped = body.rstrip()
     end = start + len(stripped)
@@ -233,12 +233,14 @@ def _same_style(written: str, real: str) -> str:
 
 
 def _remove_span_line(text: str, span: Span) -> Span:
-    """``span`` widened to its whole line (with one line break) when nothing else is on it."""
-    ls = max(text.rfind("\n", 0, span.start), text.rfind("\r", 0, span.start)) + 1
-    le = span.end
-    while le < len(text) and text[le] not in "\r\n":
-        le += 1
-    if text[ls : span.start].strip() or text[span.end : le].strip():
+    """``span`` widened to its whole line (with one line break) when nothing else is on it.
+    Only the blanks next to it are read: a line of a thousand placeholders is not read again
+    for each one."""
+    ls = span.start
+    while ls > 0 and text[ls - 1] not in "\r\n" and text[ls - 1].isspace():
+        ls -= 1
+    le = _BLANKS.match(text, span.end).end()  # type: ignore[union-attr]
+    if (ls > 0 and text[ls - 1] not in "\r\n") or (le < len(text) and text[le] not in "\r\n"):
         return span
     if text.startswith("\r\n", le):
         le += 2
@@ -353,10 +355,22 @@ def _moves_safely(lines: list[str]) -> bool:
     return fence is None
 
 
+_BREAK = re.compile(r"[\r\n]")
+_BLANKS = re.compile(r"[^\S\r\n]*")
+
+
 def _eol(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] not in "\r\n":
-        pos += 1
-    return pos
+    """The end of the line holding ``pos``: its first line break at or after ``pos``."""
+    if pos >= len(text):
+        return pos
+    m = _BREAK.search(text, pos)
+    return m.start() if m else len(text)
+
+
+def _bol(text: str, pos: int) -> int:
+    """The start of the line holding ``pos`` (right after the last line break before it)."""
+    k = text.rfind("\n", 0, pos)
+    return max(k, text.rfind("\r", k + 1, pos)) + 1
 
 
 def _next_line(text: str, eol: int) -> int:
@@ -375,14 +389,14 @@ def answer_truncated(c: QuestionContext) -> Iterator[Finding]:
         return
     seen, own = counted.words, a.words
     eol = _eol(text, cut)
-    bol = max(text.rfind("\n", 0, cut), text.rfind("\r", 0, cut)) + 1
+    bol = _bol(text, cut)
     run = len(text[cut:eol]) - len(text[cut:eol].lstrip("#"))
     inside = lambda kind: next((b for b in a.blocks if b.kind == kind and b.span.start <= cut < b.span.end), None)
     heading, fence = inside("heading"), inside("fence")
     fixes: tuple[Fix, ...] = ()
     if heading is not None:
         line = text[heading.span.start : heading.span.end]
-        title = re.sub(r"^[ \t]*#+[ \t]*|[ \t]+#+[ \t]*$", "", line).strip()
+        title = scan.heading_text(line)
         what = "heading"
         fixes = (Fix("Turn the heading into bold text", "headingToBold",
                      (Edit(heading.span, f"**{title}**" if title else ""),)),)
