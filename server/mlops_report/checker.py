@@ -13,10 +13,10 @@ below is written so that it gives the same result on the untranslated text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import NamedTuple
 
 from . import scan
+from .cache import CHUNKS, OBJECT, memoised, size_of
 from .editions.model import CheckerSpec, Limits
 from .parse import LABEL
 from .text import Span
@@ -147,7 +147,7 @@ def _chunks(text: str, start: int) -> list[tuple[int, Span]]:
         pos = nxt + len(LABEL)
 
 
-@lru_cache(maxsize=4096)  # as many chunks as the analyzer keeps questions
+@memoised("checker chunks", CHUNKS, lambda body, truncate, counts: size_of(body) + OBJECT)
 def _chunk_counts(body: str, truncate: bool) -> tuple[int | None, Span, int, int]:
     """(cut, counted span, words, images) of one chunk, relative to its start. Cached by the
     chunk's text: an edit changes one chunk, and the view is rebuilt on every edit."""

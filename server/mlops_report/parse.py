@@ -12,11 +12,12 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from itertools import chain
 from typing import NamedTuple
 
 from . import scan
+from .cache import OBJECT, SEGMENTS, memoised, size_of
 from .text import BOM, LineIndex, Span
 
 LABEL = "Answer:"
@@ -372,7 +373,16 @@ class _Shape(NamedTuple):
     length: int
 
 
-@lru_cache(maxsize=8192)
+def shape_weight(shape: _Shape) -> int:
+    """The bytes a parsed segment keeps: the copies of its instructions and answer, and the
+    small objects for every figure, block, placeholder and label."""
+    ins, a = shape.instructions, shape.answer
+    strings = size_of(ins.text) + size_of(a.text) + size_of(ins.example) + size_of(ins.prompt)
+    strings += sum(size_of(f.target) + size_of(f.alt) + OBJECT for f in a.figures)
+    return strings + OBJECT * (8 + len(a.figures) + len(a.blocks) + len(a.placeholders) + len(a.labels))
+
+
+@memoised("segments", SEGMENTS, lambda seg, shape: size_of(seg) + shape_weight(shape))
 def _parse_segment(seg: str) -> _Shape:
     lines = LineIndex(seg)
     body_start = lines.starts[1] if lines.line_count > 1 else len(seg)

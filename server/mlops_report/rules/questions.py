@@ -7,7 +7,7 @@ question except through the context (the checker's counts, the files on disk).
 from __future__ import annotations
 
 import re
-from typing import Iterator, NamedTuple
+from typing import Callable, Iterator, NamedTuple
 
 from .. import scan
 from ..checker import CheckerAnswer
@@ -549,8 +549,10 @@ def html_render(c: QuestionContext) -> Iterator[Finding]:
         yield _f("html-render", q, Span(b.span.start, _eol(c.text, b.span.start)), msg)
 
 
-CHECKS = (
+# every check of a question, in order; a list, so a check can be added (the analysis runs each
+# one on its own: one that raises is logged and the others still report)
+CHECKS: list[Callable[[QuestionContext], Iterator[Finding]]] = [
     word_count, image_count, image_not_counted, image_files, placeholders, answer_in_quote,
     answer_truncated, answer_label_extra, trailing_content, instructions_edited, group_number,
     study_number, html_render,
-)
+]
