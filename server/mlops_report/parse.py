@@ -90,9 +90,15 @@ class Instructions(NamedTuple):
     label: Span | None  # the ``Answer:`` label
     quoted: bool  # the block is a markdown quote
     example: str | None = None  # the example's text after its marker, None when there is none
+    # what restoring the original instructions replaces: the quote under the heading, with the
+    # label when the label is in it. A label found outside the quote may be an answer's own
+    # "Answer:" (the real one removed), so the text up to it is not replaced. None: there is
+    # no quote, and instructions cannot be told from an answer.
+    block: Span | None = None
 
     def shifted(self, d: int) -> "Instructions":
-        return self._replace(span=self.span.shifted(d), label=self.label.shifted(d) if self.label else None)
+        return self._replace(span=self.span.shifted(d), label=self.label.shifted(d) if self.label else None,
+                             block=self.block.shifted(d) if self.block else None)
 
 
 class Answer(NamedTuple):
@@ -401,7 +407,11 @@ def _parse_segment(seg: str) -> _Shape:
     label = Span(label_at, label_at + len(LABEL)) if label_at >= 0 else None
     instr_end = label.end if label else quote_end
     instr_text = seg[body_start:instr_end]
-    instructions = _instructions(instr_text, Span(body_start, instr_end), label, quoted)
+    if quoted:
+        block: Span | None = Span(body_start, label.end if label and label.start < quote_end else quote_end)
+    else:
+        block = Span(body_start, body_start) if label is None else None
+    instructions = _instructions(instr_text, Span(body_start, instr_end), label, quoted)._replace(block=block)
     answer = _answer(seg, instr_end, label)
     return _Shape(instructions, answer, len(seg))
 

@@ -459,10 +459,10 @@ def instructions_edited(c: QuestionContext) -> Iterator[Finding]:
                     f"{_range(lim.images)} figures" if lim.images else "") if x
     ) or "no limits"
     fixes = ()
-    if c.restore is not None:
-        s = q.instructions.span
-        fixes = (Fix("Restore the original instructions", "restoreInstructions",
-                     (Edit(Span(s.start, s.end), c.restore),), safe=False),)
+    block = q.instructions.block
+    if c.restore is not None and block is not None:  # only the instruction block: no answer text
+        fixes = (Fix("Restore the original instructions", "restoreInstructions", (Edit(block, c.restore),),
+                     safe=False),)
     yield _f("instructions-edited", q, span,
              f"Question {q.number}: {c.edited}; the official limits still apply ({official})", *fixes)
 
@@ -491,11 +491,15 @@ def study_number(c: QuestionContext) -> Iterator[Finding]:
     if q.number != 2 or q.answer.is_empty:
         return
     a = q.answer
-    skip = list(a.placeholders) + (list(a.wrapper) if a.wrapper else [])
+    skip = sorted(list(a.placeholders) + (list(a.wrapper) if a.wrapper else []), key=lambda p: p.start)
+    k, reach = 0, -1  # the tokens come in order: walk the spans to skip alongside
     good = flagged = 0
     for m in _ENTRY.finditer(c.text, a.span.start, a.span.end):
         token, span = m.group(0), Span(m.start(), m.end())
-        if any(p.start <= span.start < p.end for p in skip):
+        while k < len(skip) and skip[k].start <= span.start:
+            reach = max(reach, skip[k].end)
+            k += 1
+        if span.start < reach:
             continue
         if re.fullmatch(r"s\d{6}", token):
             good += 1
