@@ -41,7 +41,15 @@ _BOLD_LINE = re.compile(r"\*\*(.+?)\*\*")
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg")
 _ALT = re.compile(r"\balt\s*=\s*[\"']([^\"']*)")
 _NOT_BREAK = re.compile(r"[^\r\n]")
-_BREAK_IN = re.compile(r"[\r\n]")
+_LINE_BREAK = re.compile(r"[\r\n]")
+# figures, in the forms a group uses: (kind, scan, the group holding the path)
+_FIGURE_SCANS = (
+    ("inline", scan.inline_images, 1),  # ![alt](path "title"): the checker counts it on one line
+    ("reference", scan.reference_images, 1),  # ![alt][label]
+    ("reference", scan.shortcut_images, 0),  # ![label]
+    ("html", scan.html_images, 0),  # <img src="path">
+    ("link", scan.image_links, 1),  # [text](path.png), without the !
+)
 
 
 class Heading(NamedTuple):
@@ -557,41 +565,29 @@ def _figures(text: str, base: int, blocks: tuple[Block, ...]) -> tuple[Figure, .
         return ()
     plain = _masked(text, base, blocks)
     found: list[Figure] = []
-
-    def add(kind: str, hits: list[scan.Hit], alt, group: int, counted) -> None:
-        # a figure whose start lies inside one found before is part of it; each scan's hits
-        # come in order and do not overlap, so one walk over the earlier figures suffices
+    for kind, find, target in _FIGURE_SCANS:
+        # a figure whose start lies inside one found before is part of it; a scan's hits come
+        # in order and do not overlap, so one walk over the figures found before suffices
         taken = sorted((f.span.start - base, f.span.end - base) for f in found)
         k, reach = 0, -1
-        for hit in hits:
+        for hit in find(plain):
             while k < len(taken) and taken[k][0] <= hit.start:
                 reach = max(reach, taken[k][1])
                 k += 1
             if hit.start < reach:
                 continue
-            ts, te = hit.groups[group]
+            if kind == "html":
+                m = _ALT.search(plain, hit.start, hit.end)
+                alt = m.group(1) if m else ""
+            else:
+                alt = plain[hit.groups[0][0] : hit.groups[0][1]]
+            counted = kind == "inline" and _LINE_BREAK.search(plain, hit.start, hit.end) is None
+            ts, te = hit.groups[target]
             raw = plain[ts:te]
             if raw[:1] in "\"'<" and len(raw) >= 2:
                 raw, ts, te = raw[1:-1], ts + 1, te - 1
-            found.append(Figure(kind, raw, alt(hit), Span(base + hit.start, base + hit.end),
-                                Span(base + ts, base + te), counted(hit)))
-
-    def group_text(g: int):
-        return lambda hit: plain[hit.groups[g][0] : hit.groups[g][1]]
-
-    def html_alt(hit: scan.Hit) -> str:
-        m = _ALT.search(plain, hit.start, hit.end)
-        return m.group(1) if m else ""
-
-    def one_line(hit: scan.Hit) -> bool:
-        return _BREAK_IN.search(plain, hit.start, hit.end) is None
-
-    never = lambda hit: False  # noqa: E731
-    add("inline", scan.inline_images(plain), group_text(0), 1, one_line)
-    add("reference", scan.reference_images(plain), group_text(0), 1, never)
-    add("reference", scan.shortcut_images(plain), group_text(0), 0, never)
-    add("html", scan.html_images(plain), html_alt, 0, never)
-    add("link", scan.image_links(plain), group_text(0), 1, never)
+            found.append(Figure(kind, raw, alt, Span(base + hit.start, base + hit.end),
+                                Span(base + ts, base + te), counted))
     found.sort(key=lambda f: f.span.start)
     return tuple(found)
 
