@@ -20,7 +20,7 @@ from .disk import Disk
 from .editions import Detection, Limits, detect
 from .editions.fingerprint import fingerprint, normalise
 from .findings import Edit, Finding, Fix
-from .parse import Question, Report, parse, reparse, shape_weight
+from .parse import Question, Report, parse, reparse
 from .rules import RULES
 from .rules.questions import CHECKS, QuestionContext
 from .settings import Settings
@@ -48,6 +48,7 @@ class _Row(NamedTuple):
     findings: tuple[Finding, ...]  # after the settings
     status: QuestionStatus
     label: int | None  # the label of the checker answer it was judged by
+    weight: int  # the bytes its findings and its question's parse keep
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Analysis:
     _rows: list[_Row] = field(default_factory=list, repr=False, compare=False)
     _inputs: tuple = field(default=(), repr=False, compare=False)
     _linked: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    _weight: int = field(default=0, repr=False, compare=False)  # of the rows, the document findings and the view
 
     @property
     def is_report(self) -> bool:
@@ -174,7 +176,7 @@ class Analyzer:
                 elif j > i and (d or lines):
                     status = row.status if not lines else row.status._replace(line=row.status.line + lines)
                     row = _Row(tuple([f.shifted(d) for f in row.findings]), status,
-                               None if row.label is None else row.label + d)
+                               None if row.label is None else row.label + d, row.weight)
                 rows.append(row)
         return self._finish(report, prev.detection, view, rows, settings, linked, prev.saved)
 
@@ -190,16 +192,19 @@ class Analyzer:
         qc = QuestionContext(q, report.text, counted, limits, last, disk, settings.figures_dir, linked,
                              report.references, edited, restore)
         findings = tuple(_apply_settings(self._question_findings(qc), settings))
-        return _Row(findings, _status(q, counted, limits, view), None if counted is None else counted.label)
+        return _Row(findings, _status(q, counted, limits, view), None if counted is None else counted.label,
+                    _weight(findings) + q.shape.weight)
 
     def _finish(self, report: Report, detection: Detection, view: CheckerView, rows: list[_Row],
                 settings: Settings, linked: frozenset[str], saved: bool) -> Analysis:
         findings = [f for row in rows for f in row.findings]
-        findings.extend(_apply_settings(_document_findings(report, detection, view), settings))
+        document = _apply_settings(_document_findings(report, detection, view), settings)
+        findings.extend(document)
         findings.sort(key=_order)
         analysis = Analysis(report, detection, view, findings, [row.status for row in rows], saved=saved)
         analysis._rows = rows
         analysis._linked = linked
+        analysis._weight = sum(row.weight for row in rows) + _weight(document) + OBJECT * len(view.answers)
         return analysis
 
     def _question_findings(self, qc: QuestionContext) -> list[Finding]:
@@ -222,7 +227,7 @@ class Analyzer:
             return [f.shifted(base) for f in hit[1]]
         found = _guarded(CHECKS, qc, f"question {q.number}")
         kept = tuple(f.shifted(-base) for f in found)
-        weight = shape_weight(q.shape) + _weight(kept) + OBJECT
+        weight = q.shape.weight + _weight(kept) + OBJECT
         weight += sum(size_of(t) for t in (q.section, qc.edited, qc.restore, trailing))
         weight += sum(size_of(p) + OBJECT for p in linked or ())
         weight += sum(size_of(k) + size_of(v) + OBJECT for k, v in refs or ())
@@ -255,14 +260,10 @@ def _weight(findings: Iterable[Finding]) -> int:
 
 def _analysis_weight(a: Analysis) -> int:
     """The bytes an analysis keeps: the document, its line index, its questions (with their
-    parses) and its findings."""
+    parses), its findings and the checker's answers."""
     r = a.report
-    total = size_of(r.text) + 40 * r.lines.line_count + _weight(a.findings)
-    total += OBJECT * (len(r.sections) + len(r.checklist) + 4 * len(r.questions))
-    total += sum(shape_weight(q.shape) for q in r.questions)
-    if a.view is not None:
-        total += OBJECT * (len(a.view.answers) + len(a.view.dropped))
-    return total
+    total = size_of(r.text) + 40 * r.lines.line_count + 8 * len(a.findings) + a._weight
+    return total + OBJECT * (len(r.sections) + len(r.checklist) + 4 * len(r.questions))
 
 
 def _same_inputs(a: tuple, b: tuple) -> bool:

@@ -385,18 +385,18 @@ class _Shape(NamedTuple):
     instructions: Instructions
     answer: Answer
     length: int
+    weight: int  # the bytes it keeps (see _weigh)
 
 
-def shape_weight(shape: _Shape) -> int:
+def _weigh(ins: Instructions, a: Answer) -> int:
     """The bytes a parsed segment keeps: the copies of its instructions and answer, and the
     small objects for every figure, block, placeholder and label."""
-    ins, a = shape.instructions, shape.answer
     strings = size_of(ins.text) + size_of(a.text) + size_of(ins.example) + size_of(ins.prompt)
     strings += sum(size_of(f.target) + size_of(f.alt) + OBJECT for f in a.figures)
     return strings + OBJECT * (8 + len(a.figures) + len(a.blocks) + len(a.placeholders) + len(a.labels))
 
 
-@memoised("segments", SEGMENTS, lambda seg, shape: size_of(seg) + shape_weight(shape))
+@memoised("segments", SEGMENTS, lambda seg, shape: size_of(seg) + shape.weight)
 def _parse_segment(seg: str) -> _Shape:
     lines = LineIndex(seg)
     body_start = lines.starts[1] if lines.line_count > 1 else len(seg)
@@ -421,7 +421,7 @@ def _parse_segment(seg: str) -> _Shape:
         block = Span(body_start, body_start) if label is None else None
     instructions = _instructions(instr_text, Span(body_start, instr_end), label, quoted)._replace(block=block)
     answer = _answer(seg, instr_end, label)
-    return _Shape(instructions, answer, len(seg))
+    return _Shape(instructions, answer, len(seg), _weigh(instructions, answer))
 
 
 def _instructions(text: str, span: Span, label: Span | None, quoted: bool) -> Instructions:
