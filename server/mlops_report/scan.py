@@ -164,6 +164,14 @@ class _Tail:
         return d + 1 if q == ")" else -1
 
 
+def _image_opening(text: str, pos: int) -> tuple[int, int] | None:
+    """The next ``![`` at or after ``pos`` and the first ``]`` after it (None: no such pair,
+    now or later)."""
+    p = text.find("![", pos)
+    j = text.find("]", p + 2) if p >= 0 else -1
+    return (p, j) if j >= 0 else None
+
+
 def inline_images(text: str) -> list[Hit]:
     """``!\\[([^\\]]*)\\]\\(\\s*(<[^>]*>|[^\\s)]*)(?:\\s+(?:"[^"]*"|'[^']*'))?\\s*\\)``"""
     out: list[Hit] = []
@@ -171,13 +179,8 @@ def inline_images(text: str) -> list[Hit]:
     lead, run, gt = Seeker(text, _NOT_SPACE), Seeker(text, _SPACE_OR_PAREN), Seeker(text, ">")
     tail_angle, tail_run, tail_title = _Tail(text), _Tail(text), _Tail(text)
     pos = 0
-    while True:
-        p = text.find("![", pos)
-        if p < 0:
-            return out
-        j = text.find("]", p + 2)
-        if j < 0:
-            return out
+    while (found := _image_opening(text, pos)) is not None:
+        p, j = found
         end, target = -1, (0, 0)
         if text.startswith("(", j + 1):
             a = j + 2
@@ -197,43 +200,35 @@ def inline_images(text: str) -> list[Hit]:
             continue
         out.append(Hit(p, end, ((p + 2, j), target)))
         pos = end
+    return out
 
 
 def reference_images(text: str) -> list[Hit]:
     """``!\\[([^\\]]*)\\]\\[([^\\]]*)\\]``"""
     out: list[Hit] = []
     pos = 0
-    while True:
-        p = text.find("![", pos)
-        if p < 0:
-            return out
-        j = text.find("]", p + 2)
-        if j < 0:
-            return out
+    while (found := _image_opening(text, pos)) is not None:
+        p, j = found
+        pos = j + 1
         if text.startswith("[", j + 1):
             k = text.find("]", j + 2)
             if k < 0:
-                return out
+                break
             out.append(Hit(p, k + 1, ((p + 2, j), (j + 2, k))))
             pos = k + 1
-        else:
-            pos = j + 1
+    return out
 
 
 def shortcut_images(text: str) -> list[Hit]:
     """``!\\[([^\\]]+)\\](?![\\[(])``"""
     out: list[Hit] = []
     pos = 0
-    while True:
-        p = text.find("![", pos)
-        if p < 0:
-            return out
-        j = text.find("]", p + 2)
-        if j < 0:
-            return out
+    while (found := _image_opening(text, pos)) is not None:
+        p, j = found
         if j > p + 2 and text[j + 1 : j + 2] not in ("[", "("):
             out.append(Hit(p, j + 1, ((p + 2, j),)))
         pos = j + 1
+    return out
 
 
 def html_images(text: str) -> list[Hit]:
