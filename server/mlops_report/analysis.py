@@ -263,6 +263,8 @@ def _analysis_weight(a: Analysis) -> int:
     parses), its findings and the checker's answers."""
     r = a.report
     total = size_of(r.text) + 40 * r.lines.line_count + 8 * len(a.findings) + a._weight
+    if not a._rows:  # not a report: no rows carry the weight of its questions' parses
+        total += sum(q.shape.weight for q in r.questions)
     return total + OBJECT * (len(r.sections) + len(r.checklist) + 4 * len(r.questions))
 
 

@@ -45,7 +45,7 @@ def _backtick_runs(n: int) -> str:
     return " ".join(out)
 
 
-# pastes that once froze the analysis for seconds (issue "Safe on any repository and any
+# pastes that make a backtracking pattern or a quadratic scan freeze (issue "Safe on any repository and any
 # text"), each as a function of its size in characters
 HOSTILE = {
     "brackets": lambda n: "[" * n,
