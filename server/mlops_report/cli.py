@@ -13,6 +13,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from . import __version__
 
@@ -315,50 +316,62 @@ def github_annotations(path: str, analysis) -> tuple[list[str], list[str], list[
     return summary, errors, rest
 
 
-def summary_table(rows: list[tuple[str, str, str, int | None, int | None]], paint: Paint) -> str:
+class Row(NamedTuple):
+    """A report's line in the summary of many."""
+
+    path: str  # already visible
+    edition: str
+    verdict: str  # "pass 31/31", "fail 17/31", "crash", ...
+    kind: str  # pass, fail, crash, unchecked, not-a-report, unreadable
+    errors: int | None = None
+    warnings: int | None = None
+
+
+def row(shown: str, analysis) -> Row:
+    view = analysis.view
+    edition = analysis.edition.label if analysis.edition else "-"
+    errors, warnings = analysis.count("error"), analysis.count("warning")
+    if view is None or (not view.crashes and view.spec.expected is None and not view.spec.limits):
+        return Row(shown, edition, "nothing checked", "unchecked", errors, warnings)
+    if view.crashes:
+        return Row(shown, edition, "crash", "crash", errors, warnings)
+    kind = "fail" if failing(analysis) else "pass"
+    return Row(shown, edition, f"{kind} {analysis.passing}/{analysis.total}", kind, errors, warnings)
+
+
+def summary_table(rows: list[Row], paint: Paint) -> str:
     """One line per report: path, edition, verdict, errors, warnings."""
-    head = ("report", "edition", "verdict", "errors", "warnings")
+    head = Row("report", "edition", "verdict", "")
     wide = [max(len(head[i]), *(len(r[i]) for r in rows)) for i in range(3)]
-    out = [f"{head[0]:<{wide[0]}}  {head[1]:<{wide[1]}}  {head[2]:<{wide[2]}}  errors  warnings"]
-    for path, edition, said, errors, warnings in rows:
-        style = "pass" if said.startswith("pass") else "fail" if said.startswith(("fail", "crash")) else "dim"
-        e = "-" if errors is None else str(errors)
-        w = "-" if warnings is None else str(warnings)
-        out.append(f"{path:<{wide[0]}}  {edition:<{wide[1]}}  {paint(f'{said:<{wide[2]}}', style)}  "
-                   f"{paint(f'{e:>6}', 'error' if errors else '')}  {paint(f'{w:>8}', 'warning' if warnings else '')}")
+    out = [f"{head.path:<{wide[0]}}  {head.edition:<{wide[1]}}  {head.verdict:<{wide[2]}}  errors  warnings"]
+    for r in rows:
+        style = {"pass": "pass", "fail": "fail", "crash": "fail"}.get(r.kind, "dim")
+        e = "-" if r.errors is None else str(r.errors)
+        w = "-" if r.warnings is None else str(r.warnings)
+        out.append(f"{r.path:<{wide[0]}}  {r.edition:<{wide[1]}}  {paint(f'{r.verdict:<{wide[2]}}', style)}  "
+                   f"{paint(f'{e:>6}', 'error' if r.errors else '')}  "
+                   f"{paint(f'{w:>8}', 'warning' if r.warnings else '')}")
     return "\n".join(out) + "\n"
 
 
-def short_verdict(analysis) -> str:
-    view = analysis.view
-    if view is None:
-        return "no verdict"
-    if view.crashes:
-        return "crash"
-    if view.spec.expected is None and not view.spec.limits:
-        return "nothing checked"
-    return f"{'fail' if failing(analysis) else 'pass'} {analysis.passing}/{analysis.total}"
+_TALLY = (("pass", "passes report.py check", "pass report.py check"), ("fail", "fails", "fail"),
+          ("crash", "crashes", "crash"), ("unchecked", "is not checked", "are not checked"),
+          ("not-a-report", "is not a report", "are not reports"), ("unreadable", "cannot be read", "cannot be read"))
 
 
-def totals(rows: list[tuple[str, str, str, int | None, int | None]]) -> str:
-    verdicts = [r[2].split(" ")[0] for r in rows]
-    parts = [f"{verdicts.count('pass')} {'passes' if verdicts.count('pass') == 1 else 'pass'} report.py check"]
-    for word, one, many in (("fail", "fails", "fail"), ("crash", "crashes", "crash"),
-                            ("not", "is not a report", "are not reports"),
-                            ("unreadable", "cannot be read", "cannot be read")):
-        n = verdicts.count(word)
-        if n:
-            parts.append(f"{n} {one if n == 1 else many}")
-    errors = sum(r[3] or 0 for r in rows)
-    warnings = sum(r[4] or 0 for r in rows)
-    with_problems = sum(1 for r in rows if (r[3] or 0) + (r[4] or 0))
+def totals(rows: list[Row]) -> str:
+    """``5 reports: 2 pass report.py check, 1 fails, ...`` and the problems found."""
+    kinds = [r.kind for r in rows]
+    parts = [f"{n} {one if n == 1 else many}" for kind, one, many in _TALLY
+             if (n := kinds.count(kind)) or kind == "pass"]
+    errors = sum(r.errors or 0 for r in rows)
+    warnings = sum(r.warnings or 0 for r in rows)
+    with_problems = sum(1 for r in rows if (r.errors or 0) + (r.warnings or 0))
     out = f"{plural(len(rows), 'report')}: {', '.join(parts)}\n"
     if errors + warnings:
-        out += (f"Found {plural(errors + warnings, 'problem')} ({plural(errors, 'error')}, "
-                f"{plural(warnings, 'warning')}) in {plural(with_problems, 'file')}\n")
-    else:
-        out += f"Found no errors or warnings in {plural(len(rows), 'file')}\n"
-    return out
+        return out + (f"Found {plural(errors + warnings, 'problem')} ({plural(errors, 'error')}, "
+                      f"{plural(warnings, 'warning')}) in {plural(with_problems, 'file')}\n")
+    return out + f"Found no errors or warnings in {plural(len(rows), 'file')}\n"
 
 
 def cmd_check(args) -> int:
@@ -409,7 +422,7 @@ def cmd_check(args) -> int:
             status = EXIT_USAGE
     results: list[dict] = []
     annotations: tuple[list[str], list[str], list[str]] = ([], [], [])
-    rows: list[tuple[str, str, str, int | None, int | None]] = []
+    rows: list[Row] = []
     failed = False
     for path in paths:
         shown = str(path)
@@ -418,11 +431,11 @@ def cmd_check(args) -> int:
         except Unreadable as exc:
             print(f"mlops-report: {visible(str(exc))}", file=sys.stderr)
             status = EXIT_USAGE
-            rows.append((visible(shown), "-", "unreadable", None, None))
+            rows.append(Row(visible(shown), "-", "cannot be read", "unreadable"))
             continue
         analysis = analyzer.analyse(text, path.resolve(), settings)
         if not analysis.is_report:
-            rows.append((visible(shown), "-", "not a report", None, None))
+            rows.append(Row(visible(shown), "-", "not a report", "not-a-report"))
             said = "not an exam report (no '### Question N' headings with 'Answer:' labels); nothing to check"
             if args.format == "json":
                 results.append({"path": shown, "edition": None, "checker": None, "questions": [],
@@ -433,8 +446,7 @@ def cmd_check(args) -> int:
                 print(f"{visible(shown)}: {said}", file=out)
             continue
         failed = failed or gate(analysis, args.fail_on)
-        rows.append((visible(shown), analysis.edition.label if analysis.edition else "-", short_verdict(analysis),
-                     analysis.count("error"), analysis.count("warning")))
+        rows.append(row(visible(shown), analysis))
         if args.format == "json":
             results.append(to_json(shown, analysis))
         elif args.format == "github":
