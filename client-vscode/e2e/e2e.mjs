@@ -188,6 +188,13 @@ async function expectStatus(expected, icon) {
   return text;
 }
 
+/** The status bar text and leading icon a report with these verdicts must show. */
+function statusFor(v) {
+  if (v.crashes) return ["checker crashes", "error"];
+  if (v.failing.length) return [`${v.failing.length} failing · ${v.passed}/${v.total}`, "x"];
+  return [`${v.passed}/${v.total}`, "check"];
+}
+
 /** The code lens over a question's heading (which must be in view) and the word count it shows. */
 async function lensOf(question) {
   const heading = lineLocator(`###${SPACE}Question${SPACE}${question.number}(?!\\d)`);
@@ -403,12 +410,7 @@ try {
     await row.waitFor({ timeout: 20000 });
     await page.keyboard.press("Enter");
     await page.locator(`.monaco-editor[data-uri$='${real.folder}/reports/README.md']`).first().waitFor({ timeout: 20000 });
-    const expected = before.crashes
-      ? "checker crashes"
-      : before.failing.length
-        ? `${before.failing.length} failing · ${before.passed}/${before.total}`
-        : `${before.passed}/${before.total}`;
-    const text = await expectStatus(expected, before.crashes ? "error" : before.failing.length ? "x" : "check");
+    const text = await expectStatus(...statusFor(before));
     console.log(`  status bar: "${text}"`);
   });
 
@@ -439,8 +441,7 @@ try {
       throw new Error(`fix-all on save changed verdicts: ${before.passed}/${before.total} -> ${after.passed}/${after.total}; ` +
         (detail.join("; ") || `crashes ${before.crashes} -> ${after.crashes}`));
     }
-    const expected = before.failing.length ? `${before.failing.length} failing · ${before.passed}/${before.total}` : `${before.passed}/${before.total}`;
-    await expectStatus(before.crashes ? "checker crashes" : expected, before.crashes ? "error" : before.failing.length ? "x" : "check");
+    await expectStatus(...statusFor(before)); // the status bar says the same
   });
 
   await check("an unusable interpreter setting is reported with a way to fix it", async () => {
