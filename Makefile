@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
-## Check the bundled example report and print the result.
+## Check the bundled example report and print the result (it fails four questions on purpose,
+## so the gate is turned off here).
 run: setup
-	$(VENV)/bin/mlops-report check examples/reports/README.md
+	$(VENV)/bin/mlops-report check --fail-on never examples/reports/README.md
 
 ## Every test: the Python suite, then the extension's tests in a real VS Code.
 test: setup

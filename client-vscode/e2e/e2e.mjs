@@ -1,14 +1,19 @@
 // End-to-end test in a real VS Code: code-server (VS Code in the browser) with the packaged
 // .vsix installed, driven through Chromium by Playwright. It checks what a student sees:
 // squiggles, the Problems panel, the hover on a question, the quick fix that links a figure,
-// the code lens and the status bar, and that typing an answer updates them; the hand-in preview.
+// the code lens and the status bar, and that typing an answer updates them; then, with the
+// common setting `editor.codeActionsOnSave: {"source.fixAll": "explicit"}`, that saving a real
+// report (the 2024 one in ../shared, else the bundled example) leaves every question's verdict
+// as it was; the hand-in preview.
 //
 //   node e2e/e2e.mjs        (scripts/test.sh sets the environment)
 // Env: MLOPS_REPORT_VSIX, MLOPS_REPORT_TEST_PYTHON (the Python the extension is told to use),
-//      CODE_SERVER_BIN, CHROMIUM_BIN, MLOPS_REPORT_ARTIFACTS (screenshots; default tests/artifacts/vscode).
+//      PYTHON (the Python that runs the CLI, for the verdicts before and after the save),
+//      CODE_SERVER_BIN, CHROMIUM_BIN, MLOPS_REPORT_ARTIFACTS (screenshots; default tests/artifacts/vscode),
+//      MLOPS_REPORT_SHARED (default ../shared beside the repository).
 // Prints "N passed, M failed" last and exits non-zero when a check failed.
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -21,6 +26,8 @@ const PYTHON = process.env.MLOPS_REPORT_TEST_PYTHON || "python3";
 const CODE_SERVER = process.env.CODE_SERVER_BIN;
 const CHROMIUM = process.env.CHROMIUM_BIN || "/usr/bin/chromium";
 const SHOTS = process.env.MLOPS_REPORT_ARTIFACTS || join(repoRoot, "tests/artifacts/vscode");
+const SHARED = process.env.MLOPS_REPORT_SHARED || resolve(repoRoot, "../shared");
+const CLI_PYTHON = process.env.PYTHON || (existsSync(join(repoRoot, ".venv/bin/python")) ? join(repoRoot, ".venv/bin/python") : "python3");
 
 const t0 = Date.now();
 const lap = (message) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}`);
@@ -29,6 +36,33 @@ const SPACE = "[\\s\\u00a0]"; // the editor renders spaces as no-break spaces
 // --- a fresh VS Code every run --------------------------------------------------------------
 const state = mkdtempSync(join(tmpdir(), "mlops-report-e2e-"));
 const scenario = makeWorkspace(join(state, "workspace"));
+// The workspace saves with fix-all, as many groups have it set.
+const WORKSPACE_SETTINGS = { "editor.codeActionsOnSave": { "source.fixAll": "explicit" } };
+mkdirSync(join(scenario.root, ".vscode"), { recursive: true });
+writeFileSync(join(scenario.root, ".vscode/settings.json"), JSON.stringify(WORKSPACE_SETTINGS, null, 2));
+// A real report to save: the 2024 one of ../shared when it is there, else the bundled example.
+const realSource = [join(SHARED, "reports/2024-timeseries/reports/README.md"), join(repoRoot, "examples/reports/README.md")]
+  .find((file) => existsSync(file));
+const real = { folder: "saved", file: join(scenario.root, "saved/reports/README.md"), source: realSource };
+mkdirSync(join(scenario.root, "saved/reports/figures"), { recursive: true });
+writeFileSync(real.file, readFileSync(realSource)); // a fresh, writable copy
+
+/** What the course's checker says of a file, by our CLI: the passing count and each question's verdict. */
+function verdicts(file) {
+  const out = execFileSync(CLI_PYTHON, ["-m", "mlops_report", "check", "--format", "json", "--fail-on", "never", file], {
+    cwd: repoRoot,
+    encoding: "utf8",
+    env: { ...process.env, PYTHONPATH: join(repoRoot, "server") },
+  });
+  const [entry] = JSON.parse(out);
+  return {
+    passed: entry.checker.passed,
+    total: entry.checker.total,
+    failing: entry.checker.failing,
+    crashes: entry.checker.crashes,
+    questions: entry.questions.map((q) => ({ number: q.number, status: q.status, words: q.checker_words, images: q.checker_images })),
+  };
+}
 const userDir = join(state, "user");
 mkdirSync(join(userDir, "User"), { recursive: true });
 mkdirSync(join(state, "tmp"));
@@ -139,6 +173,26 @@ async function waitForStatus(predicate, what, timeout = 30000) {
     await page.waitForTimeout(250);
   }
   throw new Error(`status bar never showed ${what}; it showed "${text}"`);
+}
+
+/** The codicons the status bar item shows, e.g. ["x", "warning"]. */
+async function statusIcons() {
+  const classes = await statusItem().locator(".codicon").evaluateAll((nodes) => nodes.map((node) => node.className));
+  return classes.map((name) => (/codicon-([a-z-]+)/.exec(name) || [])[1]).filter(Boolean);
+}
+
+async function expectStatus(expected, icon) {
+  const text = await waitForStatus((t) => t.startsWith(expected), `"${expected}"`);
+  const icons = await statusIcons();
+  if (icons[0] !== icon) throw new Error(`the status bar "${text}" starts with the icon ${icons[0]}, not ${icon}`);
+  return text;
+}
+
+/** The status bar text and leading icon a report with these verdicts must show. */
+function statusFor(v) {
+  if (v.crashes) return ["checker crashes", "error"];
+  if (v.failing.length) return [`${v.failing.length} failing · ${v.passed}/${v.total}`, "x"];
+  return [`${v.passed}/${v.total}`, "check"];
 }
 
 /** The code lens over a question's heading (which must be in view) and the word count it shows. */
@@ -252,9 +306,9 @@ try {
     console.log("  Problems:\n    " + texts.slice(0, 8).join("\n    "));
   });
 
-  await check("the status bar shows the questions within their limits", async () => {
-    const text = await waitForStatus((t) => t.includes(`${passing}/${total}`), `${passing}/${total}`);
-    console.log(`  status bar: "${text}"`);
+  await check("the status bar shows the failing questions first, then those within their limits", async () => {
+    const text = await expectStatus(`${total - passing} failing · ${passing}/${total}`, "x");
+    console.log(`  status bar: "${text}" (icons: ${(await statusIcons()).join(", ")})`);
   });
 
   await check("the status bar's tooltip gives the edition and each section", async () => {
@@ -313,7 +367,7 @@ try {
       (t) => !t.some((x) => x.includes("image-count") && x.includes(`Question ${figure.number}`)),
       `no image-count for Question ${figure.number}`,
     );
-    await waitForStatus((t) => t.includes(`${passing + 1}/${total}`), `${passing + 1}/${total} after the fix`);
+    await expectStatus(`${total - passing - 1} failing · ${passing + 1}/${total}`, "x");
   });
 
   await check("typing into an answer updates the code lens and the status bar", async () => {
@@ -323,7 +377,7 @@ try {
     await page.keyboard.type(" " + words, { delay: 0 });
     await goToLine(short.headingLine);
     const lens = await waitForLensWords(short, short.words + short.missingWords);
-    const status = await waitForStatus((t) => t.includes(`${passing + 2}/${total}`), `${passing + 2}/${total} after typing`);
+    const status = await expectStatus(`${passing + 2}/${total}`, "check"); // all pass: the check mark
     console.log(`  lens: "${lens}"; status bar: "${status}"`);
   });
 
@@ -372,12 +426,57 @@ try {
     await lineLocator(`zebra${SPACE}\\|${SPACE}quokka`).waitFor({ state: "visible", timeout: 10000 });
   });
 
+  const before = verdicts(real.file);
+  console.log(`  ${real.source}: ${before.passed}/${before.total} pass, failing ${before.failing.join(", ") || "none"}`);
+
+  await check("the status bar of a failing real report names the failing count", async () => {
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Control+P");
+    await page.locator(".quick-input-widget input").waitFor({ state: "visible", timeout: 10000 });
+    await page.keyboard.type(`${real.folder}/reports/README.md`);
+    const row = page.locator(".quick-input-list .monaco-list-row", { hasText: `${real.folder}/reports` }).first();
+    await row.waitFor({ timeout: 20000 });
+    await page.keyboard.press("Enter");
+    await page.locator(`.monaco-editor[data-uri$='${real.folder}/reports/README.md']`).first().waitFor({ timeout: 20000 });
+    const text = await expectStatus(...statusFor(before));
+    console.log(`  status bar: "${text}"`);
+  });
+
+  await check("saving with fix-all on save leaves every question's verdict as it was", async () => {
+    const original = readFileSync(real.file, "utf8");
+    const written = statSync(real.file).mtimeMs;
+    const view = page.locator(`.monaco-editor[data-uri$='${real.folder}/reports/README.md']`).first();
+    await view.locator(".view-lines").click();
+    // make the document dirty with a line break at its end (no count changes), then Ctrl+S
+    await page.keyboard.press("Control+End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Control+S");
+    const deadline = Date.now() + 30000;
+    while (statSync(real.file).mtimeMs === written && Date.now() < deadline) await page.waitForTimeout(200);
+    if (statSync(real.file).mtimeMs === written) throw new Error("the report was not saved within 30 s");
+    await page.waitForTimeout(1000); // a fix-all that arrives late would write again
+    const saved = readFileSync(real.file, "utf8");
+    const changed = saved.split("\n").filter((line, i) => line !== original.split("\n")[i]).length;
+    const after = verdicts(real.file);
+    console.log(`  saved: ${saved.length - original.length} characters, ${changed} lines differ; after: ` +
+      `${after.passed}/${after.total} pass, failing ${after.failing.join(", ") || "none"}`);
+    const moved = before.questions.filter((q, i) => q.status !== after.questions[i]?.status);
+    if (after.crashes !== before.crashes || after.passed !== before.passed || moved.length) {
+      const detail = moved.map((q) => {
+        const a = after.questions.find((x) => x.number === q.number) || {};
+        return `Q${q.number} ${q.status} (${q.words} words, ${q.images} figures) -> ${a.status} (${a.words} words, ${a.images} figures)`;
+      });
+      throw new Error(`fix-all on save changed verdicts: ${before.passed}/${before.total} -> ${after.passed}/${after.total}; ` +
+        (detail.join("; ") || `crashes ${before.crashes} -> ${after.crashes}`));
+    }
+    await expectStatus(...statusFor(before)); // the status bar says the same
+  });
+
   await check("an unusable interpreter setting is reported with a way to fix it", async () => {
     // as the workspace's own setting: VS Code watches the workspace's files for changes
-    mkdirSync(join(scenario.root, ".vscode"), { recursive: true });
     writeFileSync(
       join(scenario.root, ".vscode/settings.json"),
-      JSON.stringify({ "mlopsReport.interpreter": ["/nonexistent/python3"] }),
+      JSON.stringify({ ...WORKSPACE_SETTINGS, "mlopsReport.interpreter": ["/nonexistent/python3"] }),
     );
     const toast = page.locator(".notification-toast", { hasText: "mlopsReport.interpreter" }).first();
     await toast.waitFor({ state: "visible", timeout: 30000 });

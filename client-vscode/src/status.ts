@@ -1,5 +1,5 @@
-// The status bar item: how many questions of the active report pass, fed by the server's
-// `mlopsReport/status` notification.
+// The status bar item: how many questions of the active report the course's checker would fail
+// and how many pass, fed by the server's `mlopsReport/status` notification.
 import * as vscode from "vscode";
 
 export const STATUS_NOTIFICATION = "mlopsReport/status";
@@ -17,6 +17,7 @@ export interface ReportStatus {
   editionLabel?: string;
   answered: number;
   passing: number;
+  failing?: number;
   total: number;
   errors: number;
   warnings: number;
@@ -29,12 +30,32 @@ function key(uri: string | vscode.Uri): string {
   return (typeof uri === "string" ? vscode.Uri.parse(uri) : uri).toString();
 }
 
+/** The answers the course's checker would fail (a server that does not say: the ones not passing). */
+export function failingCount(status: ReportStatus): number {
+  return typeof status.failing === "number" ? status.failing : Math.max(0, status.total - status.passing);
+}
+
+/**
+ * What the course's checker will say comes first: `$(x) 14 failing · 17/31`, `$(error) checker
+ * crashes`, and a check mark only when every question passes and nothing is at error level.
+ */
 export function statusText(status: ReportStatus): string {
-  const broken = status.errors > 0 || Boolean(status.checkerCrashes);
-  let text = `${broken ? "$(error)" : "$(check)"} ${status.passing}/${status.total}`;
+  const failing = failingCount(status);
+  let text: string;
+  if (status.checkerCrashes) text = "$(error) checker crashes";
+  else if (failing > 0) text = `$(x) ${failing} failing · ${status.passing}/${status.total}`;
+  else text = `${status.errors > 0 ? "$(error)" : "$(check)"} ${status.passing}/${status.total}`;
   if (status.errors > 0) text += ` · ${status.errors} $(error)`;
   if (status.warnings > 0) text += ` · ${status.warnings} $(warning)`;
   return text;
+}
+
+function statusLabel(status: ReportStatus): string {
+  const counts = `${status.errors} ${status.errors === 1 ? "error" : "errors"}, ${status.warnings} ${status.warnings === 1 ? "warning" : "warnings"}`;
+  if (status.checkerCrashes) return `MLOps report: the course's checker crashes on this report, ${counts}`;
+  const failing = failingCount(status);
+  const fails = failing > 0 ? `${failing} ${failing === 1 ? "question fails" : "questions fail"}, ` : "";
+  return `MLOps report: ${fails}${status.passing} of ${status.total} questions pass, ${counts}`;
 }
 
 export function statusTooltip(status: ReportStatus): vscode.MarkdownString {
@@ -108,9 +129,7 @@ export class StatusBar implements vscode.Disposable {
     this.item.text = statusText(status);
     this.item.tooltip = statusTooltip(status);
     this.item.backgroundColor = broken ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
-    this.item.accessibilityInformation = {
-      label: `MLOps report: ${status.passing} of ${status.total} questions pass, ${status.errors} errors, ${status.warnings} warnings`,
-    };
+    this.item.accessibilityInformation = { label: statusLabel(status) };
     this.item.show();
   }
 

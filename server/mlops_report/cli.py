@@ -1,6 +1,8 @@
 """``mlops-report check|html|serve|rule``: the command line.
 
-``check`` never imports the language server: it must start as fast as the parser allows.
+``check`` never imports the language server: it must start as fast as the parser allows. It is
+a gate (``--fail-on``): by default it exits 1 when the course's checker would fail a question or
+crash, or a finding is at error level, so a pre-commit hook or a CI step stops there.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from . import __version__
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+FAIL_ON = ("checker", "error", "warning", "never")
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", "site-packages"}
 
 
@@ -46,6 +50,40 @@ def find_reports(target: Path) -> list[Path]:
         why = f" (permission denied: {', '.join(map(str, denied[:3]))})" if denied else ""
         raise Unreadable(f"{target}: no reports/README.md in this directory{why}")
     return found
+
+
+def default_report(cwd: Path) -> Path:
+    """What ``mlops-report check`` without a path checks: ``./README.md`` when it is a report (the
+    course runs its ``report.py check`` inside ``reports/``), else the nearest ``reports/README.md``
+    from here up to the repository root (the folder holding ``.git``)."""
+    here = cwd / "README.md"
+    try:
+        if here.is_file() and _is_report(read_report(here)):
+            return Path("README.md")
+    except (Unreadable, OSError):
+        pass
+    folders = [cwd, *cwd.parents]
+    root = next((i for i, d in enumerate(folders) if _exists(d / ".git")), None)
+    for d in folders[: 1 if root is None else root + 1]:
+        candidate = d / "reports" / "README.md"
+        if _exists(candidate):
+            return Path(os.path.relpath(candidate, cwd))
+    where = "here" if root is None else f"in {folders[root]} (the repository root)"
+    raise Unreadable(f"no report found: {'./README.md is not an exam report and ' if _exists(here) else ''}"
+                     f"there is no reports/README.md {where}")
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
+def _is_report(text: str) -> bool:
+    from .parse import parse
+
+    return parse(text).is_report
 
 
 def read_report(path: Path) -> str:
@@ -121,6 +159,7 @@ def to_json(path: str, analysis) -> dict:
             "crashes": bool(view and view.crashes),
             "reason": view.crash if view else None,
             "passed": analysis.passing,
+            "failing": failing(analysis),
             "total": analysis.total,
             "id": view.spec.id if view else None,
             "source": judged.source if judged else None,
@@ -148,30 +187,99 @@ def to_json(path: str, analysis) -> dict:
     }
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def failing(analysis) -> list[int]:
+    """The answers the course's checker would fail, by the number it gives them."""
+    view = analysis.view
+    return [v.position for v in view.verdicts if not v.passed] if view is not None else []
+
+
+def checker_fails(analysis) -> bool:
+    view = analysis.view
+    return view is not None and (view.crashes or bool(failing(analysis)))
+
+
+def gate(analysis, fail_on: str) -> bool:
+    """Whether this report fails the run under ``--fail-on``."""
+    errors = analysis.count("error")
+    if fail_on == "never":
+        return False
+    if fail_on == "error":
+        return errors > 0
+    if fail_on == "warning":
+        return errors > 0 or analysis.count("warning") > 0
+    return errors > 0 or checker_fails(analysis)
+
+
 def verdict(analysis) -> str:
     view = analysis.view
+    if view is None:
+        return "report.py check: no verdict"
     if view.crashes:
         return f"report.py check will crash: {view.crash}"
     if view.spec.expected is None and not view.spec.limits:
         return "report.py check of this edition checks nothing"
-    return f"report.py check will pass {analysis.passing}/{analysis.total}"
+    out = f"report.py check will pass {analysis.passing}/{analysis.total}"
+    failed = failing(analysis)
+    if failed:
+        out += ": " + ", ".join(f"Q{n}" for n in failed) + (" fails" if len(failed) == 1 else " fail")
+    return out
 
 
-def print_human(path: str, analysis, out) -> None:
+def problems(analysis) -> str:
+    return f"{plural(analysis.count('error'), 'error')}, {plural(analysis.count('warning'), 'warning')}"
+
+
+_STYLES = {"error": "1;31", "warning": "1;33", "information": "36", "hint": "2", "pass": "32", "fail": "31",
+           "unanswered": "33", "crash": "1;31", "bold": "1", "dim": "2"}
+
+
+class Paint:
+    """Colours for a terminal; applied to text already passed through ``visible``, so the only
+    escape sequences printed are these."""
+
+    def __init__(self, on: bool) -> None:
+        self.on = on
+
+    def __call__(self, text: str, style: str) -> str:
+        code = _STYLES.get(style)
+        return f"\x1b[{code}m{text}\x1b[0m" if self.on and code else text
+
+
+def use_colour(choice: str, stream) -> bool:
+    """``--color always|never``; ``auto``: not when ``NO_COLOR`` is set (to anything), yes when
+    ``FORCE_COLOR`` is (but ``0`` or ``false``), else when the output is a terminal."""
+    if choice != "auto":
+        return choice == "always"
+    if "NO_COLOR" in os.environ:
+        return False
+    if "FORCE_COLOR" in os.environ:
+        return os.environ["FORCE_COLOR"].lower() not in ("0", "false")
+    try:
+        return stream.isatty() and os.environ.get("TERM") != "dumb"
+    except (AttributeError, ValueError):
+        return False
+
+
+def print_human(path: str, analysis, out, paint: Paint = Paint(False)) -> None:
     lines = analysis.report.lines
     path = visible(path)
     for f in analysis.findings:
         line, col = lines.position(f.span.start)
-        out.write(f"{path}:{line + 1}:{col + 1}: {f.severity} {f.code} {visible(f.message)}\n")
+        out.write(f"{paint(f'{path}:{line + 1}:{col + 1}:', 'bold')} {paint(f.severity, f.severity)} "
+                  f"{f.code} {visible(f.message)}\n")
     out.write("\n" + "".join(visible(line) + "\n" for line in header(path, analysis).splitlines()))
     out.write(f"{'Q':>3}  {'words':>5}  {'checker':>7}  {'limit':>9}  {'figures':>7}  {'limit':>5}  status\n")
     for q in analysis.questions:
         cw = "-" if q.checker_words is None else str(q.checker_words)
         ci = "-" if q.checker_images is None else str(q.checker_images)
         out.write(f"{q.number:>3}  {q.words:>5}  {cw:>7}  {_limits(q.limits.words):>9}  "
-                  f"{ci:>7}  {_limits(q.limits.images):>5}  {q.status}\n")
-    errors, warnings = analysis.count("error"), analysis.count("warning")
-    out.write(f"{visible(verdict(analysis))}; {errors} errors, {warnings} warnings\n")
+                  f"{ci:>7}  {_limits(q.limits.images):>5}  {paint(q.status, q.status)}\n")
+    said = visible(verdict(analysis))
+    out.write(f"{paint(said, 'fail' if checker_fails(analysis) else 'pass')}; {problems(analysis)}\n")
 
 
 def header(path: str, analysis) -> str:
@@ -189,16 +297,81 @@ def header(path: str, analysis) -> str:
     return out
 
 
-def print_github(path: str, analysis, out) -> None:
+def github_annotations(path: str, analysis) -> tuple[list[str], list[str], list[str]]:
+    """The report's summary, its errors and the rest, as workflow commands. GitHub shows only the
+    first few annotations of a step, so the run prints every summary first, then every error."""
     lines = analysis.report.lines
     level = {"error": "error", "warning": "warning"}
     path = github_property(path)
+    errors, rest = [], []
     for f in analysis.findings:
         (l1, c1), (l2, c2) = lines.position(f.span.start), lines.position(f.span.end)
-        out.write(f"::{level.get(f.severity, 'notice')} file={path},line={l1 + 1},col={c1 + 1},"
-                  f"endLine={l2 + 1},endColumn={c2 + 1},title={github_property(f.code)}::{github_data(f.message)}\n")
+        (errors if f.severity == "error" else rest).append(
+            f"::{level.get(f.severity, 'notice')} file={path},line={l1 + 1},col={c1 + 1},endLine={l2 + 1},"
+            f"endColumn={c2 + 1},title={github_property(f.code)}::{github_data(f.message)}\n")
+    summary = []
     if analysis.view:
-        out.write(f"::notice file={path},title=mlops-report::{github_data(verdict(analysis))}\n")
+        summary.append(f"::{'error' if checker_fails(analysis) else 'notice'} file={path},title=mlops-report::"
+                       f"{github_data(verdict(analysis))}; {problems(analysis)}\n")
+    return summary, errors, rest
+
+
+class Row(NamedTuple):
+    """A report's line in the summary of many."""
+
+    path: str  # already visible
+    edition: str
+    verdict: str  # "pass 31/31", "fail 17/31", "crash", ...
+    kind: str  # pass, fail, crash, unchecked, not-a-report, unreadable
+    errors: int | None = None
+    warnings: int | None = None
+
+
+def row(shown: str, analysis) -> Row:
+    view = analysis.view
+    edition = analysis.edition.label if analysis.edition else "-"
+    errors, warnings = analysis.count("error"), analysis.count("warning")
+    if view is None or (not view.crashes and view.spec.expected is None and not view.spec.limits):
+        return Row(shown, edition, "nothing checked", "unchecked", errors, warnings)
+    if view.crashes:
+        return Row(shown, edition, "crash", "crash", errors, warnings)
+    kind = "fail" if failing(analysis) else "pass"
+    return Row(shown, edition, f"{kind} {analysis.passing}/{analysis.total}", kind, errors, warnings)
+
+
+def summary_table(rows: list[Row], paint: Paint) -> str:
+    """One line per report: path, edition, verdict, errors, warnings."""
+    head = Row("report", "edition", "verdict", "")
+    wide = [max(len(head[i]), *(len(r[i]) for r in rows)) for i in range(3)]
+    out = [f"{head.path:<{wide[0]}}  {head.edition:<{wide[1]}}  {head.verdict:<{wide[2]}}  errors  warnings"]
+    for r in rows:
+        style = {"pass": "pass", "fail": "fail", "crash": "fail"}.get(r.kind, "dim")
+        e = "-" if r.errors is None else str(r.errors)
+        w = "-" if r.warnings is None else str(r.warnings)
+        out.append(f"{r.path:<{wide[0]}}  {r.edition:<{wide[1]}}  {paint(f'{r.verdict:<{wide[2]}}', style)}  "
+                   f"{paint(f'{e:>6}', 'error' if r.errors else '')}  "
+                   f"{paint(f'{w:>8}', 'warning' if r.warnings else '')}")
+    return "\n".join(out) + "\n"
+
+
+_TALLY = (("pass", "passes report.py check", "pass report.py check"), ("fail", "fails", "fail"),
+          ("crash", "crashes", "crash"), ("unchecked", "is not checked", "are not checked"),
+          ("not-a-report", "is not a report", "are not reports"), ("unreadable", "cannot be read", "cannot be read"))
+
+
+def totals(rows: list[Row]) -> str:
+    """``5 reports: 2 pass report.py check, 1 fails, ...`` and the problems found."""
+    kinds = [r.kind for r in rows]
+    parts = [f"{n} {one if n == 1 else many}" for kind, one, many in _TALLY
+             if (n := kinds.count(kind)) or kind == "pass"]
+    errors = sum(r.errors or 0 for r in rows)
+    warnings = sum(r.warnings or 0 for r in rows)
+    with_problems = sum(1 for r in rows if (r.errors or 0) + (r.warnings or 0))
+    out = f"{plural(len(rows), 'report')}: {', '.join(parts)}\n"
+    if errors + warnings:
+        return out + (f"Found {plural(errors + warnings, 'problem')} ({plural(errors, 'error')}, "
+                      f"{plural(warnings, 'warning')}) in {plural(with_problems, 'file')}\n")
+    return out + f"Found no errors or warnings in {plural(len(rows), 'file')}\n"
 
 
 def cmd_check(args) -> int:
@@ -230,15 +403,27 @@ def cmd_check(args) -> int:
             print(f"mlops-report: unknown edition {args.edition!r} (try 2023, 2024, 2025, 2026)", file=sys.stderr)
             return EXIT_USAGE
     analyzer = Analyzer()
-    results, status = [], EXIT_OK
+    status = EXIT_OK
     out = sys.stdout
+    paint = Paint(args.format == "human" and use_colour(args.color, out))
     paths: list[Path] = []
-    for raw in args.paths or ["reports/README.md"]:
+    raws = args.paths
+    if not raws:
+        try:
+            raws = [str(default_report(Path.cwd()))]
+        except Unreadable as exc:
+            print(f"mlops-report: {visible(str(exc))}", file=sys.stderr)
+            return EXIT_USAGE
+    for raw in raws:
         try:
             paths.extend(find_reports(Path(raw)))
         except Unreadable as exc:
             print(f"mlops-report: {visible(str(exc))}", file=sys.stderr)
             status = EXIT_USAGE
+    results: list[dict] = []
+    annotations: tuple[list[str], list[str], list[str]] = ([], [], [])
+    rows: list[Row] = []
+    failed = False
     for path in paths:
         shown = str(path)
         try:
@@ -246,29 +431,40 @@ def cmd_check(args) -> int:
         except Unreadable as exc:
             print(f"mlops-report: {visible(str(exc))}", file=sys.stderr)
             status = EXIT_USAGE
+            rows.append(Row(visible(shown), "-", "cannot be read", "unreadable"))
             continue
         analysis = analyzer.analyse(text, path.resolve(), settings)
         if not analysis.is_report:
+            rows.append(Row(visible(shown), "-", "not a report", "not-a-report"))
+            said = "not an exam report (no '### Question N' headings with 'Answer:' labels); nothing to check"
             if args.format == "json":
                 results.append({"path": shown, "edition": None, "checker": None, "questions": [],
                                 "diagnostics": [], "report": False})
+            elif args.format == "github":
+                annotations[2].append(f"::notice file={github_property(shown)},title=mlops-report::{said}\n")
             else:
-                print(f"{visible(shown)}: not an exam report (no '### Question N' headings with 'Answer:' labels); nothing to check",
-                      file=out)
+                print(f"{visible(shown)}: {said}", file=out)
             continue
-        if analysis.count("error") and status == EXIT_OK:
-            status = EXIT_ERRORS
+        failed = failed or gate(analysis, args.fail_on)
+        rows.append(row(visible(shown), analysis))
         if args.format == "json":
             results.append(to_json(shown, analysis))
         elif args.format == "github":
-            print_github(shown, analysis, out)
+            for bucket, lines in zip(annotations, github_annotations(shown, analysis)):
+                bucket.extend(lines)
         else:
-            print_human(shown, analysis, out)
+            print_human(shown, analysis, out, paint)
             if len(paths) > 1:
                 out.write("\n")
     if args.format == "json":
         json.dump(results, out, indent=1, ensure_ascii=False)
         out.write("\n")
+    elif args.format == "github":
+        out.write("".join(line for bucket in annotations for line in bucket))
+    elif len(rows) > 1:
+        out.write(summary_table(rows, paint) + "\n" + totals(rows))
+    if status == EXIT_OK and failed:
+        status = EXIT_FAIL
     return status
 
 
@@ -391,8 +587,15 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--version", action="version", version=f"mlops-report {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
     c = sub.add_parser("check", formatter_class=_Help, help="check reports and print findings, a table and the official verdict")
-    c.add_argument("paths", nargs="*", help="report files, or directories searched for reports/README.md")
+    c.add_argument("paths", nargs="*", help="report files, or directories searched for reports/README.md; "
+                   "default: ./README.md when it is a report, else reports/README.md of this repository")
     c.add_argument("--format", choices=("human", "json", "github"), default="human")
+    c.add_argument("--fail-on", choices=FAIL_ON, default="checker",
+                   help="exit 1 when: checker (default) the course's checker would fail a question or crash, or a "
+                   "finding is an error; error: a finding is an error; warning: a finding is a warning or an "
+                   "error; never: exit 0 (2 still means a usage error or a file that cannot be read)")
+    c.add_argument("--color", "--colour", dest="color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the human output (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)")
     c.add_argument("--edition", help="the template edition (2023, 2024, 2025, 2026 or a full id); default: detected")
     c.add_argument("--checker", help="which checker judges: course (default: the final checker of the report's "
                    "course run, the one that grades), local (the report.py beside the report) or a checker id")

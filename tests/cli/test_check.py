@@ -14,7 +14,9 @@ import pytest
 from tests.builder import ReportBuilder, words
 from tests.conftest import ROOT, SHARED
 
-ENV = {**os.environ, "PYTHONPATH": str(ROOT / "server"), "PYTHONIOENCODING": "utf-8"}
+# colour is decided by the tests that test it
+ENV = {**{k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")},
+       "PYTHONPATH": str(ROOT / "server"), "PYTHONIOENCODING": "utf-8"}
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -42,15 +44,15 @@ def test_clean_report_passes(tmp_path):
     assert re.search(r"^\s+4\s+\d+\s+\d+\s+100-200\s+0\s+-\s+pass$", r.stdout, re.M)
 
 
-def test_warnings_only_exit_0_with_located_lines(tmp_path):
+def test_a_failing_question_exits_1_with_located_lines(tmp_path):
     path = report(tmp_path, ReportBuilder("2026").fill_all().answer(7, words(30)))
     r = run(path)
-    assert r.returncode == 0
+    assert r.returncode == 1, r.stderr  # only warnings, but the course's checker fails question 7
     (line,) = [x for x in r.stdout.splitlines() if "word-count" in x]
     m = re.match(r"(.+):(\d+):(\d+): warning word-count Question 7: 30 words", line)
     assert m and m.group(1) == str(path)
     assert path.read_text().splitlines()[int(m.group(2)) - 1] == "### Question 7"
-    assert "report.py check will pass 30/31" in r.stdout
+    assert "report.py check will pass 30/31: Q7 fails; 0 errors, 1 warning\n" in r.stdout
 
 
 def test_errors_exit_1(tmp_path):
@@ -74,7 +76,7 @@ def test_many_reports_in_a_directory_tree(tmp_path):
         report(tmp_path, b, f"g{i:03}")
     (tmp_path / "g000" / "notes.md").write_text("# not a report\n")
     r = run(tmp_path, "--format", "json")
-    assert r.returncode == 0, r.stderr
+    assert r.returncode == 1, r.stderr  # ten reports fail question 4
     data = json.loads(r.stdout)
     assert len(data) == 100
     assert sum(1 for d in data if d["checker"]["passed"] == 30) == 10
@@ -97,7 +99,7 @@ def test_json_schema(tmp_path):
     (entry,) = json.loads(r.stdout)
     assert set(entry) >= {"path", "edition", "checker", "questions", "diagnostics"}
     assert entry["edition"] == "2026-01-09_eb7305c5"
-    assert entry["checker"] == {"crashes": False, "reason": None, "passed": 30, "total": 31,
+    assert entry["checker"] == {"crashes": False, "reason": None, "passed": 30, "failing": [7], "total": 31,
                                 "id": "2026-01-09_e3622b47", "source": "course",
                                 "label": "the January 2026 course checker", "note": None}
     assert entry["run"] == "January 2026" and entry["ties"] == []
@@ -150,7 +152,10 @@ def test_github_annotations(tmp_path):
     assert re.search(rf"^::warning file={re.escape(str(path))},line=\d+,col=1,endLine=\d+,endColumn=\d+,"
                      r"title=word-count::Question 7: 30 words", r.stdout, re.M)
     assert "::error file=" in r.stdout and "title=image-missing-file" in r.stdout
-    assert "::notice file=" in r.stdout and "report.py check will pass 30/31" in r.stdout
+    lines = r.stdout.splitlines()
+    assert lines[0] == f"::error file={path},title=mlops-report::report.py check will pass 30/31: Q7 fails; " \
+                       "1 error, 1 warning"
+    assert lines[1].startswith("::error file=") and "title=image-missing-file" in lines[1]
 
 
 # -- odd inputs ---------------------------------------------------------------------------------
@@ -261,7 +266,7 @@ def test_real_reports_verdicts():
 def test_pre_commit_hook_definition():
     text = (ROOT / ".pre-commit-hooks.yaml").read_text()
     for line in ("- id: mlops-report", "entry: mlops-report check", "language: python",
-                 "files: reports/README.md$", "pass_filenames: true"):
+                 "files: (^|/)reports/README\\.md$", "pass_filenames: true", "args: [--fail-on, checker]"):
         assert line in text
 
 

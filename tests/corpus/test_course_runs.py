@@ -156,7 +156,7 @@ def filled_2027() -> str:
 
 def test_a_newer_template_without_data_is_judged_by_the_groups_checker(tmp_path):
     path = save(tmp_path, filled_2027(), checker_source(NEW_LIMITS, 31))
-    r = run(path)
+    r = run(path, "--fail-on", "error")  # the unanswered questions fail; the edition is what is tested
     assert r.returncode == 0, r.stderr
     assert "edition newer than January 2026 (newer); judged by your reports/report.py, for a run newer" in r.stdout
     assert row(r.stdout, 3)[3:] == ["50-150", "0", "-", "pass"]
@@ -197,7 +197,7 @@ def test_make_editions_pairs_a_newer_template_with_the_report_py_beside_it(tmp_p
     assert "import" not in data.read_text(encoding="utf-8")  # numbers, not code
 
     path = save(tmp_path / "group", filled_2027())  # no report.py beside the report now
-    r = run(path, pythonpath=package)
+    r = run(path, "--fail-on", "error", pythonpath=package)
     assert r.returncode == 0, r.stderr
     assert f"edition January 2027 ({NEW_ID}); judged by the January 2027 course checker (report.py 0123abcd)" \
         in r.stdout

@@ -53,6 +53,7 @@ async def test_status_notification(client, session: Session, tmp_path):
     assert status["total"] == 31 and status["edition"].startswith("2026")
     assert status["editionLabel"] == "January 2026"
     assert status["passing"] == 29 and status["answered"] == 31
+    assert status["failing"] == 2
     assert status["errors"] == 0 and status["warnings"] == 2 and status["checkerCrashes"] == 0
     sections = {s["title"]: s for s in status["sections"]}
     assert sections["Local setup"] == {"title": "Local setup", "answered": 3, "passing": 2, "total": 3}
@@ -61,6 +62,7 @@ async def test_status_notification(client, session: Session, tmp_path):
     session.change(uri, text=session.texts[uri].replace("### Question 30", "## Question 30"))
     crashed = await session.status(uri, checkerCrashes=1)
     assert crashed["passing"] == 0 and crashed["errors"] >= 1
+    assert crashed["failing"] == 0  # nothing is judged
 
 
 async def test_completion_of_figure_paths(client, session: Session, tmp_path):

@@ -13,7 +13,8 @@ from pathlib import Path
 from tests.builder import ReportBuilder, words
 from tests.conftest import ROOT
 
-ENV = {**os.environ, "PYTHONPATH": str(ROOT / "server"), "PYTHONIOENCODING": "utf-8"}
+ENV = {**{k: v for k, v in os.environ.items() if k != "FORCE_COLOR"}, "PYTHONPATH": str(ROOT / "server"),
+       "PYTHONIOENCODING": "utf-8"}
 
 # a folder name that is a workflow command of its own once a line breaks in it
 FOLDER = "grp::error::pwned%25,x:y\n::error file=a.py::injected"
@@ -69,7 +70,7 @@ def test_github_annotations_escape_properties_and_messages(tmp_path):
     line, col, end = where(text, PERCENT_TARGET)
     assert (f"::error file={file},line={line},col={col},endLine={line},endColumn={end},title=image-missing-file"
             "::Question 14: figures/50%250A,a:b.png does not exist in the report's folder") in out
-    assert f"::notice file={file},title=mlops-report::report.py check will pass 30/31" in out
+    assert out[0].startswith(f"::error file={file},title=mlops-report::report.py check will pass 30/31: Q7 fails; ")
 
 
 def test_human_output_shows_controls_as_escapes(tmp_path):
@@ -99,7 +100,7 @@ def test_a_folder_name_that_is_not_utf8(tmp_path):
     assert lines_of(human.stdout)[0].startswith(f"{tmp_path}/grp\\xff\\x1b[2J/reports/README.md:")
     github = run(str(path), "--format", "github")
     assert github.returncode == 1 and github.stderr == b"", github.stderr
-    assert lines_of(github.stdout)[0].startswith(f"::warning file={tmp_path}/grp\\xff\\x1b[2J/reports/README.md,")
+    assert lines_of(github.stdout)[0].startswith(f"::error file={tmp_path}/grp\\xff\\x1b[2J/reports/README.md,")
     machine = run(str(path), "--format", "json")
     assert machine.returncode == 1 and machine.stderr == b"", machine.stderr
     (entry,) = json.loads(machine.stdout.decode("utf-8"))

@@ -1,6 +1,10 @@
 """Hover: a question's counts as the official checker sees them, a figure's file, a checklist's
 ticks.
 
+It answers only where something is asked about: a question's heading or its instruction block,
+a finding's range, a figure link, a checklist heading or item. Plain answer prose gets no hover,
+so nothing covers the text being read or written.
+
 Text taken from the report (a heading, a figure's path or alt text, a message quoting the
 answer) goes through ``literal`` or ``code``: shortened, on one line, and unable to add markdown
 of its own (links, images, HTML) to the hover.
@@ -12,6 +16,7 @@ from lsprotocol import types
 
 from ..analysis import Analysis, QuestionStatus
 from ..disk import Disk
+from ..findings import Finding
 from ..parse import Figure, Question
 from ..rules.questions import count_differences
 from .diagnostics import UNSAVED_MESSAGE
@@ -52,7 +57,8 @@ def verdict(status: QuestionStatus) -> str:
     return "✗ **fails** report.py check" + (": " + " and ".join(todo) if todo else "")
 
 
-def question_hover(server: ReportServer, doc: Document, analysis: Analysis, q: Question) -> str:
+def question_hover(server: ReportServer, doc: Document, analysis: Analysis, q: Question,
+                   at: list[Finding] | tuple = ()) -> str:
     status = analysis.questions[analysis.report.questions.index(q)]
     view = analysis.view
     edition = analysis.edition
@@ -78,8 +84,9 @@ def question_hover(server: ReportServer, doc: Document, analysis: Analysis, q: Q
         out.append(figures)
     out.append(verdict(status))
     findings = [f for f in analysis.findings if f.question == q.number and q.span.contains(f.span.start)]
+    findings += [f for f in at if f.question != q.number]  # a finding of the whole report placed here
     if findings:
-        out.append("\n".join(f"- `{f.code}` {literal(f.message, 2 * QUOTED)}" for f in findings))
+        out.append(listed(findings))
     if any(f.code == "instructions-edited" and not f.fixes for f in findings):
         path = doc.path
         if path is not None and server.reports.looking_up(path):
@@ -133,7 +140,31 @@ def checklist_hover(analysis: Analysis, offset: int) -> tuple[str, types.Range |
         if h.span.contains(offset) and "checklist" in h.title.lower():
             ticked = sum(i.checked for i in report.checklist)
             return f"**{literal(h.title)}**: {ticked} of {len(report.checklist)} items ticked", h.span
+    item = next((i for i in report.checklist if i.span.contains(offset)), None)
+    if item is not None:
+        out = f"This item is {'ticked' if item.checked else 'not ticked'}."
+        if item.group:
+            items = [i for i in report.checklist if i.group == item.group]
+            out += f"\n\n**{literal(item.group)}**: {sum(i.checked for i in items)} of {len(items)} items ticked"
+        ticked = sum(i.checked for i in report.checklist)
+        out += f"\n\nThe whole checklist: {ticked} of {len(report.checklist)} items ticked"
+        return out, item.span
     return None
+
+
+def listed(findings) -> str:
+    return "\n".join(f"- `{f.code}` {literal(f.message, 2 * QUOTED)}" for f in findings)
+
+
+def report_hover(analysis: Analysis, findings: list[Finding]) -> str:
+    """Findings outside every question, with the checker's verdict on the whole report."""
+    view = analysis.view
+    out = []
+    if view is not None:
+        out.append(f"report.py check will crash: {literal(view.crash)}" if view.crashes
+                   else f"report.py check will pass {analysis.passing}/{analysis.total}")
+    out.append(listed(findings))
+    return "\n\n".join(out)
 
 
 def setup(server: ReportServer) -> None:
@@ -152,13 +183,26 @@ def setup(server: ReportServer) -> None:
                                range=doc.range(span) if span is not None else None)
 
         q = analysis.report.question_at(offset)
+        if q is not None and offset == q.span.end:  # the first character of what follows the question
+            q = analysis.report.question_at(offset + 1)
         if q is not None:
             fig = next((f for f in q.answer.figures if f.span.contains(offset)), None)
             if fig is not None:
                 return answer(figure_hover(doc, analysis, fig, found.disk), fig.span)
-            on_heading = q.heading.span.contains(offset)
-            return answer(question_hover(server, doc, analysis, q), q.heading.span if on_heading else None)
+        at = [f for f in analysis.findings if f.span.contains(offset)]
+        if q is not None:
+            if q.heading.span.contains(offset):
+                span = q.heading.span
+            elif q.instructions.span.contains(offset):
+                span = q.instructions.span
+            elif at:
+                span = min((f.span for f in at), key=lambda s: s.end - s.start)
+            else:
+                return None  # the answer's own prose: nothing asked
+            return answer(question_hover(server, doc, analysis, q, at), span)
         ticks = checklist_hover(analysis, offset)
         if ticks is not None:
-            return answer(ticks[0], ticks[1])
+            return answer(ticks[0] + ("\n\n" + listed(at) if at else ""), ticks[1])
+        if at:
+            return answer(report_hover(analysis, at), min((f.span for f in at), key=lambda s: s.end - s.start))
         return None

@@ -1,8 +1,9 @@
 """``mlopsReport/status``: after each analysis, how the report stands, for a status bar.
 
-``{uri, edition, editionLabel, answered, passing, total, errors, warnings, checkerCrashes,
-sections: [{title, answered, passing, total}]}``; a document that stops being a report gets
-one last status with ``total`` 0; other documents get none.
+``{uri, edition, editionLabel, answered, passing, failing, total, errors, warnings,
+checkerCrashes, sections: [{title, answered, passing, total}]}``; ``failing`` counts the answers
+the course's checker would fail (0 when it crashes: it judges none). A document that stops being
+a report gets one last status with ``total`` 0; other documents get none.
 """
 
 from __future__ import annotations
@@ -17,20 +18,22 @@ METHOD = "mlopsReport/status"
 
 def status(doc: Document, analysis: Analysis) -> dict:
     if not analysis.is_report:
-        return {"uri": doc.uri, "edition": None, "editionLabel": None, "answered": 0, "passing": 0, "total": 0,
-                "errors": 0, "warnings": 0, "checkerCrashes": 0, "sections": []}
+        return {"uri": doc.uri, "edition": None, "editionLabel": None, "answered": 0, "passing": 0, "failing": 0,
+                "total": 0, "errors": 0, "warnings": 0, "checkerCrashes": 0, "sections": []}
     sections: dict[str, dict] = {}
     for s in analysis.questions:
         entry = sections.setdefault(s.section, {"title": s.section, "answered": 0, "passing": 0, "total": 0})
         entry["total"] += 1
         entry["answered"] += s.answered
         entry["passing"] += s.status == "pass"
+    failing = sum(not v.passed for v in analysis.view.verdicts) if analysis.view else 0
     return {
         "uri": doc.uri,
         "edition": analysis.edition.id if analysis.edition else None,
         "editionLabel": analysis.edition.label if analysis.edition else None,
         "answered": sum(s.answered for s in analysis.questions),
         "passing": analysis.passing,
+        "failing": failing,
         "total": analysis.total,
         "errors": analysis.count("error"),
         "warnings": analysis.count("warning"),
