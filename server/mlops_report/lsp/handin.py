@@ -50,17 +50,16 @@ def setup(server: ReportServer) -> None:
     lock = asyncio.Lock()  # one page at a time: a slow one cannot pile up threads
 
     async def build(uri: str, csp_source: str | None, base: str | None, line: int | None) -> dict:
-        found = server.analysis(uri)
+        found = await server.analysed(uri)
         if found is None:
             return {"uri": uri, "html": message_page("Open a report (reports/README.md) to see its hand-in page."),
                     "differences": [], "renderer": None, "error": "not an open markdown document"}
-        doc, analysis = found
+        doc, analysis, disk = found.doc, found.analysis, found.disk  # the text the analysis read
         if len(doc.text) > MAX_CHARS:
             why = (f"This document has {len(doc.text):,} characters; the hand-in page is shown up to "
                    f"{MAX_CHARS:,}. mlops-report html renders it without a limit.")
             return {"uri": uri, "html": message_page(why), "differences": [], "renderer": None, "error": why}
         path = path_of(uri)
-        disk = server.reports.disk(path) if path is not None else None
         root = server.reports.workspace_root
         name = _name(path, root) if path is not None else uri
         if base is None and path is not None:
