@@ -105,3 +105,15 @@ def test_insert_figure_fix_counts_when_a_second_label_and_a_cut_follow_the_label
     (finding,) = [f for f in Analyzer().analyse(text).findings if f.code == "image-count" and f.question == n]
     (fix,) = finding.fixes
     assert "> Answer:Answer: ![describe the figure](figures/FILE.png) ##" in apply_edits(text, fix.edits)
+
+
+def test_insert_figure_fix_in_the_last_question_lands_before_the_checker_cut():
+    # an unclosed fence hides the headings after question 29, which is then the last question;
+    # the checker still splits at question 30's 'Answer:' and cuts question 29's chunk at
+    # '### Question 30', so a figure inserted at the end of the answer went uncounted
+    from tests.builder import words
+    from tests.robust.test_fixes import check_every_fix
+
+    text = ReportBuilder("2026").fill_all().answer(29, words(250) + "\n\n```").build()
+    assert [q.number for q in Analyzer().analyse(text).report.questions][-1] == 29
+    check_every_fix(text, None)

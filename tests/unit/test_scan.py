@@ -11,6 +11,7 @@ import re
 from hypothesis import example, given, settings, strategies as st
 
 from mlops_report import scan
+from mlops_report.editions.fingerprint import normalise
 
 HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 HEADING_TEXT = re.compile(r"^[ \t]*#+[ \t]*|[ \t]+#+[ \t]*$")
@@ -23,6 +24,7 @@ PLAIN_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(\s*(<[^>]*>|[^\s)]*\.(?:png|jpe?g|
                         re.IGNORECASE)
 REF_DEF = re.compile(r" {0,3}\[([^\]]+)\]:[ \t]*(<[^>]*>|\S+)", re.MULTILINE)
 CHECKER_IMAGE = re.compile(r"!\[[^\r\n]*?\]\([^\r\n]*?\)")
+QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)*", re.MULTILINE)
 
 
 def texts(alphabet: str, pieces: tuple[str, ...] = (), max_size: int = 40):
@@ -106,3 +108,9 @@ def test_reference_definitions(text):
 @given(texts("![]()\r\na", ("![", "](")))
 def test_one_line_images(text):
     assert scan.one_line_images(text) == len(CHECKER_IMAGE.findall(text))
+
+
+@MANY
+@given(texts(" \t>a\n\r", (">>", "  ", "> ")))
+def test_normalise_folds_quote_marks_as_before(text):
+    assert normalise(text) == re.sub(r"\s+", " ", QUOTE_MARKS.sub("", text)).strip()

@@ -15,7 +15,10 @@ except ImportError:
     except ImportError:
         from hashlib import sha256
 
-_QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)*", re.MULTILINE)
+# a line's quote marks: blanks, then ">" each followed by at most one blank. Written as
+# r"^[ \t]*(?:>[ \t]?)*" it repeats a group, which costs more than linear time on a line of
+# many thousand ">"; here a lazy run stops at the first two blanks or at the run's end.
+_QUOTE = re.compile(r"^[ \t]*(?:>[ \t>]*?(?:(?<=[ \t])(?=[ \t])|(?![ \t>])))?", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
 
 

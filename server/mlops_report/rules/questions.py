@@ -118,8 +118,9 @@ def _answer_end(c: QuestionContext) -> tuple[int, str, str]:
         # would land in a chunk the checker drops
         start = c.counted.chunk.start
     cut = c.counted.cut if c.counted is not None else None
-    if cut is not None and not c.last and start <= cut < a.span.end:
-        # the checker stops reading at a ##: a figure inserted after it would not count
+    if cut is not None and start <= cut < a.span.end:
+        # the checker stops reading at a ##: a figure inserted after it would not count (also in
+        # the last question, when a later 'Answer:' leaves its chunk one the checker truncates)
         block = next((b for b in a.blocks if b.span.start <= cut <= b.span.end), None)
         limit = max(start, block.span.start if block else _bol(c.text, cut))
     body = c.text[start:limit]
