@@ -181,7 +181,7 @@ def _summary(lines: list[tuple[Row, Membership]], common: str, deadline: int | N
                 failed.setdefault(q, Counter())[s] += 1
     worst = sorted(failed.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:TOP_FAILED]
     worst_html = "".join(
-        f'<li><span class="qn">Q{q}</span> {sum(c.values())} reports: '
+        f'<li><span class="qn">Q{q}</span> {_reports(sum(c.values()))}: '
         + ", ".join(f'<span class="s s-{e(s)}">{n} {e(s)}</span>' for s, n in c.most_common()) + "</li>"
         for q, c in worst) or "<li>none</li>"
     crashed = [r for r, _ in analysed if r.crashes]
@@ -199,6 +199,10 @@ def _summary(lines: list[tuple[Row, Membership]], common: str, deadline: int | N
 <div class="panel"><h2>Crashes: {len(crashed)}</h2><ul class="crashes" id="crashes">{crash_html or "<li>none</li>"}</ul></div>
 </div>
 </section>"""
+
+
+def _reports(n: int) -> str:
+    return f"{n} report" if n == 1 else f"{n} reports"
 
 
 def _report(r: Row, m: Membership, common: str, deadline: int | None, width: int) -> str:
@@ -219,7 +223,8 @@ def _report(r: Row, m: Membership, common: str, deadline: int | None, width: int
     notes = len(r.notes) + r.more_notes
     expand = (f'<td><button type="button" class="expand" aria-expanded="false" title="Findings ({notes})">'
               f'<span aria-hidden="true">▸</span> {notes}</button></td>' if r.analysed else "<td></td>")
-    cells = [expand, f'<td class="path">{e(r.path) or "<em>no report</em>"}</td>', f"<td>{e(r.group)}</td>",
+    cells = [expand, f'<td class="path" title="{e(r.path)}">{e(_folder(r.path)) or "<em>no report</em>"}</td>',
+             f"<td>{e(r.group)}</td>",
              f'<td class="ids">{e(" ".join(r.study_numbers))}</td>']
     if not r.analysed:
         cells.append(f'<td class="reason" colspan="{width + 1}">{e(r.reason)}</td>')
@@ -233,21 +238,21 @@ def _report(r: Row, m: Membership, common: str, deadline: int | None, width: int
             cells.append(f'<td class="q s-{e(s or "none")}" title="{e(tip)}">{SYMBOLS.get(s, "")}</td>')
         figs = ", ".join(x for x in (f"{r.figures_missing} missing" if r.figures_missing else "",
                                      f"{r.figures_uncounted} not counted" if r.figures_uncounted else "") if x)
-        cells.append(f"<td>{e(figs)}</td>")
+        cells.append(f'<td class="nowrap">{e(figs)}</td>')
         odd = r.template_items and r.items != r.template_items
         tip = f"the template has {r.template_items} items" if r.template_items else ""
         cells.append(f'<td class="{"flag" if odd else ""}" title="{e(tip)}">{r.ticked}/{r.items}</td>')
         badge = ""
         if "stale" in flags:
             badge = ' <span class="badge stale">' + ("stale" if r.template == "stale" else "other run") + "</span>"
-        cells.append(f'<td title="{e(r.edition)}">{e(r.edition_label or r.edition)}{badge}</td>')
+        cells.append(f'<td class="nowrap" title="{e(r.edition)}">{e(r.edition_label or r.edition)}{badge}</td>')
         cells.append(f'<td title="{e(r.checker_label)}">{e(r.checker[11:] or r.checker)}</td>')
         cells.append(f'<td class="{"n-error" if r.errors else ""}">{r.errors}</td>')
         cells.append(f'<td class="{"n-warning" if r.warnings else ""}">{r.warnings}</td>')
     when_text = when(r.committed).replace("T", " ").replace("Z", " UTC")
     late_badge = ' <span class="badge late">late</span>' if "late" in flags else ""
-    cells.append(f"<td>{e(when_text)}{late_badge}</td>")
-    cells.append(f"<td>{_roster_cell(m)}</td>")
+    cells.append(f'<td class="nowrap">{e(when_text)}{late_badge}</td>')
+    cells.append(f'<td class="who">{_roster_cell(m)}</td>')
     row = head + "".join(cells) + "</tr>"
     detail = ""
     if r.analysed:
@@ -271,6 +276,15 @@ _ORDER = ("crash", "missing", "uncounted", "unanswered", "truncated", "under", "
 def _rank(status: str) -> int:
     """Sorting a question's column puts the worst first."""
     return _ORDER.index(status) if status in _ORDER else len(_ORDER)
+
+
+def _folder(path: str) -> str:
+    """A report's path as the table shows it: the repository's folder (the full path is the
+    cell's title)."""
+    for tail in ("/reports/README.md", "\\reports\\README.md"):
+        if path.endswith(tail) and len(path) > len(tail):
+            return path[: -len(tail)]
+    return path
 
 
 def _roster_cell(m: Membership) -> str:
