@@ -209,7 +209,11 @@ def test_last_commit_of_the_report_against_the_deadline(tmp_path):
     (repo / "notes.txt").write_text("later\n")
     _git(repo, "add", "notes.txt", when="2026-01-21T08:00:00+00:00")
     _git(repo, "commit", "-qm", "not the report", when="2026-01-21T08:00:00+00:00")
-    ReportBuilder("2026").fill_all().write(tmp_path / "groups" / "b")  # no repository
+    ReportBuilder("2026").fill_all().write(tmp_path / "groups" / "b")
+    # b is committed only to a repository holding every group: not a group's own, not read
+    _git(tmp_path, "init", "-q", when="2026-01-10T10:00:00+00:00")
+    _git(tmp_path, "add", "groups/b", when="2026-01-10T10:00:00+00:00")
+    _git(tmp_path, "commit", "-qm", "every group", when="2026-01-19T12:00:00+00:00")
     on_time = rows(run(tmp_path / "groups", "--format", "csv", "--deadline", "2026-01-20T00:00:00+01:00").stdout)
     assert [(r["committed"], r["late"]) for r in on_time] == [("2026-01-19T22:30:00Z", "false"), ("", "")]
     early = rows(run(tmp_path / "groups", "--format", "csv", "--deadline", "2026-01-19T12:00:00Z").stdout)

@@ -1,9 +1,12 @@
-"""When a report last changed in its repository's history, read in-process (``repo``).
+"""When a report last changed in its group's repository, read in-process (``repo``).
 
 The walk follows first parents from HEAD (or the ref asked for): a change merged from a side
 branch counts at the merge, when it reached the branch the course scrapes. It stops at the
 first commit whose report differs from its parent's, so it costs the commits since the last
 change; it is bounded in commits and time, and anything it cannot read is no time at all.
+Only a group's own repository is read: one whose top holds the report or its ``reports/``
+folder. A folder of many groups committed to one repository would cost a walk per report
+through everybody's history, and says nothing about when a group handed in.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from ..repo.store import RepoError
 log = logging.getLogger(__name__)
 
 MAX_BYTES = 1024 * 1024  # a commit or a tree above this is not read
-MAX_COMMITS = 5000
-SECONDS = 1.0
+MAX_COMMITS = 2000
+SECONDS = 0.5
+MAX_DEPTH = 2  # reports/README.md
 _HEX = frozenset("0123456789abcdef")
 
 
@@ -36,6 +40,8 @@ def last_change(report: Path, ref: str | None = None, *, max_commits: int = MAX_
             return None
         with repo:
             path = real.relative_to(Path(os.path.realpath(repo.work_tree))).parts
+            if len(path) > MAX_DEPTH:
+                return None  # not the group's own repository
             start = _resolve(repo, ref)
             return None if start is None else _walk(repo, start, path, max_commits)
     except (RepoError, OSError, ValueError) as exc:
