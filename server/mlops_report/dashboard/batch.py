@@ -122,11 +122,20 @@ def run(found: list[Target], settings: Settings, *, jobs: int = 0, ref: str | No
     yield from _parallel(batches, settings, ref, jobs, step)
 
 
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    """Workers forked from this process where the system allows it (Linux): they start with the
+    modules already imported, and no program is executed, not even Python again."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+    return ProcessPoolExecutor(jobs, mp_context=context)
+
+
 def _parallel(batches: list[list[Target]], settings: Settings, ref: str | None, jobs: int,
               step: Callable[[int], None]) -> Iterator[rows.Row]:
     todo = deque(batches)
     pending: deque[tuple[list[Target], Future, bool]] = deque()  # (batch, its future, a retry)
-    pool = ProcessPoolExecutor(jobs)
+    pool = _pool(jobs)
     try:
         while todo or pending:
             while todo and len(pending) < 2 * jobs:
@@ -139,7 +148,7 @@ def _parallel(batches: list[list[Target]], settings: Settings, ref: str | None, 
                 # a worker died (out of memory, killed): every batch in flight is lost with it;
                 # a fresh pool tries them again, the one that failed report by report
                 pool.shutdown(wait=False, cancel_futures=True)
-                pool = ProcessPoolExecutor(jobs)
+                pool = _pool(jobs)
                 again = [(b, pool.submit(_work, b, settings, ref), r) for b, _, r in pending]
                 pending.clear()
                 if retry:
