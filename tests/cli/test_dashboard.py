@@ -172,6 +172,8 @@ def test_roster(tmp_path):
     assert next(row for row in table if row["group"] == "30")["reason"] == "no report names this group"
     bad = run(groups, "--format", "csv", "--roster", tmp_path / "nowhere.csv")
     assert bad.returncode == 2 and b"nowhere.csv: cannot be read" in bad.stderr
+    elsewhere = run(groups, "--format", "json", "--roster", roster)
+    assert elsewhere.returncode == 2 and elsewhere.stderr == b"mlops-report: -o and --roster go with --format csv or html\n"
 
 
 def test_many_reports_on_every_core_come_back_in_order(tmp_path):

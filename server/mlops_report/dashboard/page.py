@@ -163,8 +163,8 @@ def _summary(lines: list[tuple[Row, Membership]], common: str, deadline: int | N
              ("group named twice", flags["same-group"], "same-group"), ("roster problems", flags["roster"], "roster")]
     if deadline is not None:
         cards.append(("changed after the deadline", flags["late"], "late"))
-    card_html = "".join(f'<li class="card" data-filter="{e(f)}"><span class="n">{n}</span> {e(label)}</li>'
-                        for label, n, f in cards)
+    card_html = "".join(f'<li><button type="button" class="card" data-filter="{e(f)}"><span class="n">{n}</span> '
+                        f"{e(label)}</button></li>" for label, n, f in cards)
     # the distribution of passing questions, among reports the checker does not crash on
     passed = Counter(r.passed for r, _ in analysed if not r.crashes)
     top = max(passed.values(), default=0)
