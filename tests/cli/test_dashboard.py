@@ -273,3 +273,27 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
         os.close(leader)
     assert p.returncode == 0
     assert b"25/25 reports" in seen and b"[######" in seen
+
+
+def test_a_worker_killed_midway_loses_no_report(tmp_path):
+    """In process: a worker of the pool killed while the batch runs (as the system's
+    out-of-memory killer would): its reports are analysed again, every row comes back, in order."""
+    import multiprocessing
+    import signal
+
+    from mlops_report.dashboard import batch
+    from mlops_report.settings import Settings
+
+    for i in range(120):
+        ReportBuilder("2026").fill_all().answer(1, str(i)).write(tmp_path / f"g{i:03}")
+    found = batch.targets([str(tmp_path)])
+    got = []
+    for r in batch.run(found, Settings(), jobs=2):
+        got.append(r)
+        if len(got) == 10:
+            workers = multiprocessing.active_children()
+            assert workers
+            os.kill(workers[0].pid, signal.SIGKILL)
+    assert [r.path for r in got] == [t.shown for t in found]
+    assert [r.reason for r in got] == [""] * 120
+    assert [r.group for r in got] == [str(i) for i in range(120)]

@@ -145,11 +145,12 @@ def _parallel(batches: list[list[Target]], settings: Settings, ref: str | None, 
             try:
                 done = future.result()
             except BrokenProcessPool:
-                # a worker died (out of memory, killed): every batch in flight is lost with it;
-                # a fresh pool tries them again, the one that failed report by report
+                # a worker died (out of memory, killed): the batches in flight that had not come
+                # back are lost with it; a fresh pool tries them again, the one that failed
+                # report by report
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = _pool(jobs)
-                again = [(b, pool.submit(_work, b, settings, ref), r) for b, _, r in pending]
+                again = [(b, f if _came_back(f) else pool.submit(_work, b, settings, ref), r) for b, f, r in pending]
                 pending.clear()
                 if retry:
                     done = [rows.unreadable(batch[0].shown, "the analysis stopped its worker process")]
@@ -166,6 +167,10 @@ def _parallel(batches: list[list[Target]], settings: Settings, ref: str | None, 
             step(len(done))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _came_back(f: Future) -> bool:
+    return f.done() and not f.cancelled() and f.exception() is None
 
 
 class Progress:
