@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
-from . import checker
+from . import checker, members
 from .cache import DOCUMENTS, FINDINGS, OBJECT, ByteCache, size_of
 from .checker import CheckerAnswer, CheckerView
 from .disk import Disk
@@ -87,6 +87,18 @@ class Analysis:
     @property
     def total(self) -> int:
         return self.edition.questions if self.edition else 0
+
+    @property
+    def group(self) -> str | None:
+        """The group number question 1 states (the first number in its answer)."""
+        q = self.report.question(1)
+        return members.group_number(self.report.text, q.answer) if q and not q.answer.is_empty else None
+
+    @property
+    def study_numbers(self) -> tuple[str, ...]:
+        """The study numbers question 2 lists, in order."""
+        q = self.report.question(2)
+        return members.study_numbers(self.report.text, q.answer) if q and not q.answer.is_empty else ()
 
 
 class Analyzer:

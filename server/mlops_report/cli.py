@@ -402,6 +402,13 @@ def cmd_check(args) -> int:
         if by_id(args.edition) is None:
             print(f"mlops-report: unknown edition {args.edition!r} (try 2023, 2024, 2025, 2026)", file=sys.stderr)
             return EXIT_USAGE
+    if args.format in ("csv", "html"):  # the teacher's dashboard: one row per report
+        from .dashboard import main as dashboard
+
+        return dashboard(args, settings)
+    if args.output or args.roster:
+        print("mlops-report: -o and --roster go with --format csv or html", file=sys.stderr)
+        return EXIT_USAGE
     analyzer = Analyzer()
     status = EXIT_OK
     out = sys.stdout
@@ -586,10 +593,12 @@ def parser() -> argparse.ArgumentParser:
                                  formatter_class=_Help)
     ap.add_argument("--version", action="version", version=f"mlops-report {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("check", formatter_class=_Help, help="check reports and print findings, a table and the official verdict")
+    c = sub.add_parser("check", formatter_class=_Help, help="check reports and print findings, a table and the official verdict",
+                       conflict_handler="resolve")
     c.add_argument("paths", nargs="*", help="report files, or directories searched for reports/README.md; "
                    "default: ./README.md when it is a report, else reports/README.md of this repository")
-    c.add_argument("--format", choices=("human", "json", "github"), default="human")
+    c.add_argument("--format", choices=("human", "json", "github", "csv", "html"), default="human",
+                   help="csv, html: the teacher's dashboard, one row per report (docs/dashboard.md)")
     c.add_argument("--fail-on", choices=FAIL_ON, default="checker",
                    help="exit 1 when: checker (default) the course's checker would fail a question or crash, or a "
                    "finding is an error; error: a finding is an error; warning: a finding is a warning or an "
@@ -601,6 +610,12 @@ def parser() -> argparse.ArgumentParser:
                    "course run, the one that grades), local (the report.py beside the report) or a checker id")
     c.add_argument("--figures-dir", default="figures", help="the figures folder, relative to the report")
     c.add_argument("--disable", action="append", metavar="CODE", help="switch a rule off (repeatable)")
+    # the dashboard (--format csv|html)
+    c.add_argument("-o", "--output", metavar="FILE", help="csv, html: write here (default: standard output)")
+    c.add_argument("--roster", metavar="FILE.csv", help="csv, html: the groups and their study numbers")
+    c.add_argument("--jobs", type=int, metavar="N", help="csv, html: worker processes (default: every core "
+                   "for a large batch)")
+    c.add_argument("--deadline", metavar="ISO", help="the hand-in deadline, e.g. 2026-01-23T23:59:00+01:00")
     c.set_defaults(func=cmd_check)
     h = sub.add_parser("html", formatter_class=_Help,
                        help="the hand-in page: the report as the course's report.py html renders it")

@@ -317,7 +317,12 @@ def test_the_reader_finds_the_outer_repository(tmp_path):
 
 _MODULES = {"subprocess", "pty", "multiprocessing", "concurrent.futures.process"}
 _OS_CALLS = ("system", "popen", "exec", "spawn", "posix_spawn", "fork", "forkpty", "startfile")
-_NAMES = {"Popen", "create_subprocess_exec", "create_subprocess_shell", "run_in_subprocess"}
+_NAMES = {"Popen", "create_subprocess_exec", "create_subprocess_shell", "run_in_subprocess", "ProcessPoolExecutor"}
+# the one module that starts processes: the dashboard's workers, this interpreter forked (on
+# Linux; elsewhere started again) to analyse reports with our own code, never a program a
+# repository or its configuration names
+_WORKERS = {"dashboard/batch.py": ["from concurrent.futures.process import", "ProcessPoolExecutor",
+                                   "ProcessPoolExecutor", "import multiprocessing"]}
 
 
 def program_starts(source: str) -> list[str]:
@@ -347,14 +352,14 @@ def test_no_module_of_the_package_starts_a_program():
     assert len(sources) > 10 and PACKAGE / "repo" / "store.py" in sources
     offenders = {str(p.relative_to(PACKAGE)): hits for p in sources
                  if (hits := program_starts(p.read_text(encoding="utf-8")))}
-    assert offenders == {}
+    assert {k: sorted(v) for k, v in offenders.items()} == {k: sorted(v) for k, v in _WORKERS.items()}
 
 
 def test_the_scan_sees_every_way_of_starting_a_program():
     for line in ("import subprocess", "from subprocess import run", "import multiprocessing",
                  "os.system('x')", "os.execvp('x', [])", "os.spawnl(0, 'x')", "os.posix_spawn('x', [], {})",
                  "os.popen('x')", "from os import execv", "asyncio.create_subprocess_exec('x')",
-                 "import pty"):
+                 "import pty", "concurrent.futures.ProcessPoolExecutor(2)"):
         assert program_starts(line), line
     assert program_starts("server.spawn(coro)\nos.path.join('a')\nimport os") == []
 

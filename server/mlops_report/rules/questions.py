@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterator, NamedTuple
 
-from .. import scan
+from .. import members, scan
 from ..checker import CheckerAnswer
 from ..disk import IMAGE_SUFFIXES, Disk
 from ..editions import Limits
@@ -472,22 +472,14 @@ def instructions_edited(c: QuestionContext) -> Iterator[Finding]:
              f"Question {q.number}: {c.edited}; the official limits still apply ({official})", *fixes)
 
 
-_NUMBER = re.compile(r"\d+")
-_STUDY = re.compile(r"[sS]\d{6}")
-
-
 def group_number(c: QuestionContext) -> Iterator[Finding]:
     q = c.question
     if q.number != 1 or q.answer.is_empty:
         return
-    a = q.answer
-    own = _own_text(c)
-    if not _NUMBER.search(own):
+    if members.group_number(c.text, q.answer) is None:
+        own = members.own_text(c.text, q.answer)
         yield _f("group-number", q, _content_span(c),
                  f"Question 1: {own.strip()[:40]!r} is not a group number")
-
-
-_ENTRY = re.compile(r"[A-Za-z0-9]+")
 
 
 def study_number(c: QuestionContext) -> Iterator[Finding]:
@@ -495,18 +487,9 @@ def study_number(c: QuestionContext) -> Iterator[Finding]:
     q = c.question
     if q.number != 2 or q.answer.is_empty:
         return
-    a = q.answer
-    skip = sorted(list(a.placeholders) + (list(a.wrapper) if a.wrapper else []), key=lambda p: p.start)
-    k, reach = 0, -1  # the tokens come in order: walk the spans to skip alongside
     good = flagged = 0
-    for m in _ENTRY.finditer(c.text, a.span.start, a.span.end):
-        token, span = m.group(0), Span(m.start(), m.end())
-        while k < len(skip) and skip[k].start <= span.start:
-            reach = max(reach, skip[k].end)
-            k += 1
-        if span.start < reach:
-            continue
-        if re.fullmatch(r"s\d{6}", token):
+    for token, span in members.entries(c.text, q.answer):
+        if members.STUDY_NUMBER.fullmatch(token):
             good += 1
             continue
         fixes: tuple[Fix, ...] = ()
@@ -528,14 +511,6 @@ def study_number(c: QuestionContext) -> Iterator[Finding]:
     if not good and not flagged:
         yield _f("study-number", q, _content_span(c),
                  "Question 2: the answer names no study number (s followed by 6 digits)")
-
-
-def _own_text(c: QuestionContext) -> str:
-    a = c.question.answer
-    t = c.text[a.span.start : a.span.end]
-    for p in reversed(a.placeholders):
-        t = t[: p.start - a.span.start] + t[p.end - a.span.start :]
-    return t.replace("---", " ")
 
 
 def _content_span(c: QuestionContext) -> Span:
