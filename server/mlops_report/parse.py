@@ -335,9 +335,14 @@ def reparse(prev: Report, text: str, start: int, old_end: int, new_end: int) -> 
     questions += [later.shifted(d, dl) for later in qs[i + 1 :]]
     checklist = [item.shifted(d) if item.span.start > start else item for item in prev.checklist]
     references = _references(text)
+    # the introduction follows the title, the first level-1 heading, which may lie below the
+    # edited question; it never holds the edit (it stops at the first question heading after it)
+    intro = prev.introduction
+    if intro is not None and intro.start > start:
+        intro = intro.shifted(d)
     report = Report(text, lines, fm, moved_heading(prev.title) if prev.title else None,
                     [moved_heading(h) for h in prev.sections], questions, checklist,
-                    [moved_heading(h) for h in prev.checklist_groups], references, prev.introduction)
+                    [moved_heading(h) for h in prev.checklist_groups], references, intro)
     return report, i
 
 

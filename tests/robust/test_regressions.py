@@ -117,3 +117,24 @@ def test_insert_figure_fix_in_the_last_question_lands_before_the_checker_cut():
     text = ReportBuilder("2026").fill_all().answer(29, words(250) + "\n\n```").build()
     assert [q.number for q in Analyzer().analyse(text).report.questions][-1] == 29
     check_every_fix(text, None)
+
+
+def test_typing_above_a_title_placed_lower_moves_the_introduction():
+    # the title is the first level-1 heading; with the top one broken ("Answer:# ...") and a
+    # question heading shortened to "# Question 9", it lies below question 1. The keystroke path
+    # kept the introduction that follows it where it was, one character off after typing into
+    # question 1 (found by test_incremental in a CRLF report; the line breaks play no part)
+    from mlops_report import parse
+    from mlops_report.text import changed_range
+    from tests.robust.test_incremental import report_snapshot
+
+    for nl in ("\n", "\r\n"):
+        built = ReportBuilder("2026", checklist=False).heading(9, "# Question 9").build()
+        before = built.replace("# Synthetic", "Answer:# Synthetic", 1).replace("\n", nl)
+        at = before.index("> **", before.index("### Question 1"))
+        after = before[:at] + "a" + before[at:]
+        whole = parse.parse(after)
+        assert whole.title is not None and whole.title.title == "Question 9"
+        got = parse.reparse(parse.parse(before), after, *changed_range(before, after))
+        assert got is not None  # an edit inside question 1: the keystroke path takes it
+        assert report_snapshot(got[0]) == report_snapshot(whole)
