@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from .editions import editions
@@ -625,3 +626,62 @@ def _own_text(report: Report, known: _Known) -> list[tuple[int, str]]:
             if not known.says(body):
                 out.append((span.start, body))
     return out
+
+
+# -- writing the result -------------------------------------------------------------------------
+
+
+def committed(path: Path) -> bool:
+    """Whether ``path``'s bytes are exactly its version in the commit HEAD names (read
+    in-process; False when there is no repository or anything cannot be read)."""
+    import os
+
+    from .repo import RepoError, Repository
+
+    try:
+        real = Path(os.path.realpath(path))
+        repo = Repository.discover(real.parent, cap=8 * TEMPLATE_LIMIT)
+        if repo is None:
+            return False
+        with repo:
+            head = repo.head()
+            if head is None:
+                return False
+            parts = real.relative_to(Path(os.path.realpath(repo.work_tree))).parts
+            return repo.blob_at(head, parts) == real.read_bytes()
+    except (RepoError, OSError, ValueError):
+        return False
+
+
+def write_atomically(path: Path, text: str, *, bom: bool = False, like: Path | None = None) -> None:
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file beside it, so that a failure
+    half-way leaves the old file whole; with the permissions of ``like`` when given."""
+    import os
+    import tempfile
+
+    data = (("\ufeff" if bom else "") + text).encode("utf-8", "surrogatepass")
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if like is not None and like.exists():
+            os.chmod(temp, like.stat().st_mode & 0o7777)
+        else:
+            os.chmod(temp, 0o666 & ~_umask())
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
