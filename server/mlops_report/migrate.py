@@ -604,6 +604,8 @@ def _own_text(report: Report, known: _Known) -> list[tuple[int, str]]:
     pending: list[tuple[int, str]] = []  # headings the template does not have, above what comes next
     groups = {h.span.start for h in report.checklist_groups}
     for span, body in _paragraphs(report.text, _outside(report)):
+        if body in (CARRIED_HEADING, CARRIED_NOTE):  # a migration before this one kept text here
+            continue
         if _HEADING_LINE.match(body):
             level = len(body.strip()) - len(body.strip().lstrip("#"))
             title = normalise(body.strip().strip("#")).lower()
