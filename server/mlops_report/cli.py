@@ -259,6 +259,9 @@ def cmd_migrate(args) -> int:
     target = report if args.in_place else None if args.output == "-" else Path(args.output)
     backup = report.with_name(report.name + ".orig") if args.in_place else None
     try:
+        for path in (report, None if m.is_url(args.to) else Path(args.to)):
+            if path is not None and not path.exists():
+                raise Unreadable(f"{path}: no such file or directory")
         text = read_report(report)
         if m.is_url(args.to):
             template = m.fetch_template(args.to)
