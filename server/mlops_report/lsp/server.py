@@ -226,10 +226,10 @@ class ReportServer(LanguageServer):
 
 
 def create_server() -> ReportServer:
-    from . import actions, completion, config, diagnostics, hover, lens, status, sync
+    from . import actions, completion, config, diagnostics, hover, lens, migrate, status, sync
 
     server = ReportServer()
-    for feature in (sync, config, diagnostics, hover, actions, completion, lens, status):
+    for feature in (sync, config, diagnostics, hover, actions, completion, lens, status, migrate):
         feature.setup(server)
     return server
 
