@@ -5,6 +5,7 @@ import type { LanguageClient } from "vscode-languageclient/node";
 import { createClient, TRUST_NOTIFICATION } from "./client";
 import { insertFigure } from "./figures";
 import { findInterpreter, NoInterpreterError, pythonExtensionApi } from "./interpreter";
+import { migrateToTemplate } from "./migrate";
 import { ReportStatus, STATUS_NOTIFICATION, StatusBar } from "./status";
 
 let client: LanguageClient | undefined;
@@ -22,6 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("mlopsReport.restartServer", () => restart(context)),
     vscode.commands.registerCommand("mlopsReport.showLog", () => log.show()),
     vscode.commands.registerCommand("mlopsReport.insertFigure", insertFigure),
+    vscode.commands.registerCommand("mlopsReport.migrateToTemplate", () => migrateToTemplate(client, log)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration("mlopsReport.interpreter")) void restart(context);
     }),
