@@ -146,7 +146,7 @@ def migrate(report_text: str, template_text: str) -> Migration:
             reworded.append(tq.number)
         else:
             changes += found
-        if not _unanswered(rq):
+        if not _placeholder_only(rq):
             edits.append(Edit(tq.answer.span, _answer_text(rq, tq)))
     for rq, why in unplaced:
         if not _unanswered(rq):
@@ -298,11 +298,22 @@ def _align(ours: list[list[str]], theirs: list[list[str]]) -> list[tuple[int, in
 
 def _unanswered(q: Question) -> bool:
     """Only the placeholder, or nothing, under the label."""
+    return not _without_placeholders(q).strip()
+
+
+def _placeholder_only(q: Question) -> bool:
+    """The template's placeholder and nothing else: the new template's own placeholder (with its
+    number) takes its place. An answer the group emptied stays empty: the checker counts the
+    placeholder as six words."""
+    return bool(q.answer.placeholders) and _unanswered(q)
+
+
+def _without_placeholders(q: Question) -> str:
     a = q.answer
     rest = a.text
     for p in reversed(a.placeholders):
         rest = rest[: p.start - a.span.start] + rest[p.end - a.span.start :]
-    return not rest.strip()
+    return rest
 
 
 def _answer_text(rq: Question, tq: Question) -> str:
@@ -404,29 +415,44 @@ def _checklist(report: Report, template: Report, edits: list[Edit], changes: lis
             changes.append(Change("carried", 0, f"the template has no checklist: {len(gone)} ticked items are kept "
                                                 "at the end"))
         return
-    match = _match_items(ours, theirs)  # template index -> report index
+    match, annotated = _match_items(ours, theirs)  # template index -> report index
     for j, t in enumerate(theirs):
         i = match.get(j)
+        if j in annotated:  # the group's note after the item's words goes with it
+            edits.append(Edit(t.span, report.text[ours[i].span.start : ours[i].span.end]))
+            continue
         mark = ours[i].item.mark if i is not None else " "
         if mark != t.item.mark:
             edits.append(Edit(t.item.mark_span, f"[{mark}]"))
-    ticked = sum(1 for r in ours if r.item.checked)
-    kept = sum(1 for i in match.values() if ours[i].item.checked)
-    if ours:
-        changes.append(Change("ticks", 0, f"{kept} of the report's {ticked} ticks are kept on the same items"))
+    at = len(changes)
     for j, t in enumerate(theirs):
         if j not in match and ours:
-            changes.append(Change("new-item", 0, f"new checklist item (unticked): {_quote(t.key and _item_text(template, t))}"))
+            changes.append(Change("new-item", 0, f"new checklist item (unticked): {_quote(_item_text(template, t))}"))
     matched = set(match.values())
+    placed = [(ours[i].key, ours[i].item.checked) for i in matched]
+    exact = set(placed)
+    prefixes = len(placed) * len(ours) <= 1_000_000  # a bounded look for a shorter second copy
     printed = _edition_checklist()
     left = []
+    copies = []
     for i, r in enumerate(ours):
         if i in matched:
             continue
-        if r.item.checked or fingerprint(r.item.text) not in printed:
+        if (r.key, r.item.checked) in exact or prefixes and any(
+                checked == r.item.checked and key.startswith(r.key + " ") for key, checked in placed):
+            copies.append(r)  # a second copy of an item already placed: nothing of it is lost
+        elif r.item.checked or fingerprint(r.item.text) not in printed:
             left.append(r)
         else:
             changes.append(Change("item-gone", 0, f"no longer in the checklist: {_quote(_item_text(report, r))}"))
+    twice = len(copies)
+    if twice:
+        changes.append(Change("item-gone", 0, f"{twice} checklist item{'s' if twice > 1 else ''} the report "
+                                              "lists twice: kept once"))
+    ticked = sum(1 for r in ours if r.item.checked) - sum(1 for r in copies if r.item.checked)
+    kept = sum(1 for i in match.values() if ours[i].item.checked)
+    if ours:
+        changes.insert(at, Change("ticks", 0, f"{kept} of the report's {ticked} ticks are kept on the same items"))
     if left:
         carried.append((left[0].span.start, "\n".join(report.text[r.span.start : r.span.end] for r in left)))
         for r in left:
@@ -440,16 +466,19 @@ def _item_text(report: Report, item: _Item) -> str:
     return body[body.find("]") + 1 :].strip()
 
 
-def _match_items(ours: list[_Item], theirs: list[_Item]) -> dict[int, int]:
-    """Template item index -> report item index: the same words first, then the same first
-    line (an item that wrapped onto a second line, or lost it), then the most alike."""
+def _match_items(ours: list[_Item], theirs: list[_Item]) -> tuple[dict[int, int], set[int]]:
+    """Template item index -> report item index: the same words first (a ticked copy before an
+    unticked one), then the same first line (an item that wrapped onto a second line, or lost
+    it), then the template's words followed by a note of the group's, then the most alike. Also
+    the template items matched with a note."""
     match: dict[int, int] = {}
     used: set[int] = set()
+    order = sorted(range(len(ours)), key=lambda i: not ours[i].item.checked)
     for field in ("key", "first"):
         by_key: dict[str, list[int]] = {}
-        for i, r in enumerate(ours):
+        for i in order:
             if i not in used:
-                by_key.setdefault(getattr(r, field), []).append(i)
+                by_key.setdefault(getattr(ours[i], field), []).append(i)
         for j, t in enumerate(theirs):
             if j in match:
                 continue
@@ -458,13 +487,37 @@ def _match_items(ours: list[_Item], theirs: list[_Item]) -> dict[int, int]:
                     match[j] = i
                     used.add(i)
                     break
-    rest_ours = [i for i in range(len(ours)) if i not in used]
+    rest_ours = [i for i in order if i not in used]
     rest_theirs = [j for j in range(len(theirs)) if j not in match]
+    annotated: set[int] = set()
     if len(rest_ours) > _FUZZY_ITEMS or len(rest_theirs) > _FUZZY_ITEMS:
-        return match
+        return match, annotated
+    for j in rest_theirs:  # the group's note after the template's words
+        key = theirs[j].key
+        if key.count(" ") < 2:
+            continue
+        for i in rest_ours:
+            if i not in used and ours[i].key.startswith(key + " "):
+                match[j] = i
+                used.add(i)
+                annotated.add(j)
+                break
+    for j in rest_theirs:  # the template's item says more than the old one did
+        if j in match:
+            continue
+        for i in rest_ours:
+            key = ours[i].key
+            if i not in used and key.count(" ") >= 2 and theirs[j].key.startswith(key + " "):
+                match[j] = i
+                used.add(i)
+                break
     scored = []
     for i in rest_ours:
+        if i in used:
+            continue
         for j in rest_theirs:
+            if j in match:
+                continue
             ratio = max(_alike(ours[i].key, theirs[j].key), _alike(ours[i].first, theirs[j].first))
             same_tag = ours[i].tag and ours[i].tag == theirs[j].tag
             if ratio >= _SIMILAR_ITEM or (same_tag and ratio >= _SIMILAR_TAGGED_ITEM):
@@ -474,7 +527,7 @@ def _match_items(ours: list[_Item], theirs: list[_Item]) -> dict[int, int]:
             continue
         match[-j] = -i
         used.add(-i)
-    return match
+    return match, annotated
 
 
 def _alike(a: str, b: str) -> float:

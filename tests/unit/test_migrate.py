@@ -141,6 +141,37 @@ def test_the_groups_own_unticked_item_is_kept_too():
     assert "* [ ] Our own idea: a dashboard for the team" in kept_section(result.text)
 
 
+def test_a_note_after_an_items_words_stays_on_the_item():
+    text = ReportBuilder("2026").fill_all().mark(0, "x").build().replace(
+        "* [x] Task 1 of week 1\n", "* [x] Task 1 of week 1 (done in the first week, 97%)\n")
+    result = migrate(text, tagged(ReportBuilder("2026").build()))
+    assert ticked(result.text)["Task 1 of week 1 (done in the first week, 97%)"] == "x"
+    assert kept_section(result.text) == ""
+
+
+def test_an_item_the_template_now_says_more_about_keeps_its_tick():
+    old = ReportBuilder("2026").fill_all().mark(5, "x")
+    template = ReportBuilder("2026").build().replace("Task 3 of week 2", "Task 3 of week 2 with a new tool")
+    result = migrate(old.build(), template)
+    assert ticked(result.text)["Task 3 of week 2 with a new tool"] == "x"
+
+
+def test_an_item_listed_twice_is_kept_once():
+    text = ReportBuilder("2026").fill_all().mark(0, "x").build().replace(
+        "* [x] Task 1 of week 1\n", "* [x] Task 1 of week 1\n* [x] Task 1 of week 1\n")
+    result = migrate(text, ReportBuilder("2026").build())
+    assert result.text.count("Task 1 of week 1") == 1 and kept_section(result.text) == ""
+    assert "1 of the report's 1 ticks are kept on the same items" in summary(result)
+    assert "1 checklist item the report lists twice: kept once" in summary(result)
+
+
+def test_an_emptied_answer_stays_empty():
+    # the checker counts a placeholder as six words: an answer the group emptied is not refilled
+    text = ReportBuilder("2026-01-04_1fa25710").fill_all().answer(18, "").build()
+    result = migrate(text, ReportBuilder("2026").build())
+    assert answer_of(result.text, 18) == ""
+
+
 # -- the group's own words outside the answers --------------------------------------------------
 
 
