@@ -81,12 +81,12 @@ class Client:
                     fut.set_result(at)
                     self._waiters.remove(w)
 
-    async def request(self, method: str, params: dict) -> tuple[float, object]:
+    async def request(self, method: str, params: dict, timeout: float = 120) -> tuple[float, object]:
         self._next += 1
         fut = asyncio.get_running_loop().create_future()
         self._pending[self._next] = fut
         self._send({"id": self._next, "method": method, "params": params})
-        at, result, error = await asyncio.wait_for(fut, 120)
+        at, result, error = await asyncio.wait_for(fut, timeout)
         if error:
             raise RuntimeError(f"{method}: {error}")
         return at, result
@@ -140,11 +140,21 @@ class Client:
             await self.proc.wait()
         self._reader.cancel()
 
-    def rss_mib(self) -> float:
+    async def kill(self) -> None:
+        """End a server that may be busy for minutes (a hostile payload): no shutdown handshake."""
+        if self.proc.returncode is None:
+            self.proc.kill()
+        await self.proc.wait()
+        self._reader.cancel()
+
+    def rss_mib(self, field: str = "VmRSS") -> float:
         for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
         return float("nan")
+
+    def peak_mib(self) -> float:
+        return self.rss_mib("VmHWM")
 
 
 def _env() -> dict[str, str]:

@@ -6,8 +6,10 @@ c  cold start: server process start -> first diagnostics
 d  ``mlops-report check`` as a process (1 and 100 reports) against import-and-parse
 e  server memory after opening 20 reports
 f  how a and b grow from 1x to 100x the report
+g  hostile payloads pasted into an answer: the engine's analysis and the server's next hover
+h  server memory after 400 keystrokes in a 1 MB answer
 
-See bench/README.md. Nothing here is a test: the figures are printed and written, never asserted.
+``--only hostile`` is g,h. See bench/README.md. Nothing here is a test: the figures are printed and written, never asserted.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ sys.path.insert(1, str(HERE.parent / "server"))
 import corpus  # noqa: E402
 from stats import growth, ms  # noqa: E402
 
-PARTS = "a,b,c,d,e,f"
+PARTS = "a,b,c,d,e,f,g,h"
+ALIASES = {"hostile": "g,h"}
 
 
 class Plan:
@@ -41,6 +44,9 @@ class Plan:
         self.cold_repeats = 1 if quick else 5
         self.many = 5 if quick else 100
         self.open_reports = 3 if quick else 20
+        self.hostile_sizes = [3_000] if quick else [30_000, 100_000]  # bytes of payload
+        self.hostile_limit = 10.0 if quick else 20.0  # seconds before a measurement is given up
+        self.blob = (100_000, 20, 30.0) if quick else (1_000_000, 400, 300.0)  # size, keystrokes, limit
 
     def edits_for(self, d: corpus.Doc, series: list[corpus.Doc]) -> int:
         if d is series[-1] and len(series) > 2:
@@ -94,18 +100,91 @@ def yes(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
+def _secs(x: float | None, limit: float) -> str:
+    return f"> {limit:.0f} s" if x is None else ms(x)
+
+
+def hostile_part(plan: Plan, root: Path, say, server_missing: str | None) -> list[tuple[str, str, str]]:
+    import hostile
+
+    limit = plan.hostile_limit
+    say("## (g) hostile payloads", "",
+        "Each payload is pasted, on lines of its own, into the answer the other parts type into. *engine*: "
+        "`Analyzer.analyse` of the pasted text by an analyzer that saw the text before (segment cache "
+        "emptied; median of up to 3 runs in a child process). *hover*: the server has the report open and "
+        "analysed; from the `didChange` carrying the paste to the answer of a hover on the edited "
+        "question's heading; *diagnostics*: on to the pulled diagnostics of that version. A measurement "
+        f"is stopped after {limit:.0f} s (shown as > {limit:.0f} s). Target: the worst 30 KB payload's hover "
+        "within 1 s.", "",
+        "| payload | size | engine | hover after the paste | diagnostics after the paste |",
+        "|---|---:|---:|---:|---:|")
+    names = list(hostile.PAYLOADS)
+    engine = {(k, size): hostile.engine(k, size, limit) for size in plan.hostile_sizes for k in range(len(names))}
+    served = {} if server_missing else hostile.pastes(plan.hostile_sizes, root, limit)
+    for size in plan.hostile_sizes:
+        for k, name in enumerate(names):
+            real = len(hostile.PAYLOADS[name](size).encode("utf-8"))
+            r = served.get((k, size))
+            say(f"| {name} | {real / 1000:.0f} KB | {_secs(engine[(k, size)], limit)} | "
+                f"{_secs(r.hover, limit) if r else 'not measured'} | "
+                f"{_secs(r.diagnostics, limit) if r else 'not measured'} |")
+    say("")
+    inf = float("inf")
+
+    def worst(table: dict, size: int, pick=lambda r: r) -> tuple[float, str]:
+        rows = [(inf if pick(v) is None else pick(v), names[k]) for (k, s), v in table.items() if s == size]
+        return max(rows) if rows else (inf, "none")
+
+    top = plan.hostile_sizes[-1]
+    e, en = worst(engine, top)
+    line = f"Worst per {top // 1000} KB: the engine {_secs(None if e == inf else e, limit)} ({en})"
+    if served:
+        h, hn = worst(served, top, lambda r: r.hover)
+        line += f", the next hover {_secs(None if h == inf else h, limit)} ({hn})"
+    say(line + ".", "")
+    if not served:
+        return []
+    size = 30_000 if 30_000 in plan.hostile_sizes else plan.hostile_sizes[0]
+    h, hn = worst(served, size, lambda r: r.hover)
+    return [(f"(g) worst {size // 1000} KB payload: hover answered < 1 s", f"{_secs(None if h == inf else h, limit)} "
+             f"({hn})", yes(h < 1.0))]
+
+
+def blob_part(plan: Plan, root: Path, say) -> list[tuple[str, str, str]]:
+    import hostile
+
+    size, keystrokes, limit = plan.blob
+    r = hostile.typing(size, keystrokes, root, limit)
+    say(f"## (h) memory in a {size / 1e6:g} MB answer", "",
+        f"The bundled example with the answer the other parts type into replaced by {size:,} characters of "
+        f"base64 on one line (a pasted image); {keystrokes} keystrokes typed into the middle of it, each "
+        "followed by a pulled diagnostic (as VS Code does), stopped after "
+        f"{limit:.0f} s. Resident set size (VmRSS) of the server after opening and after typing, and its "
+        "peak (VmHWM). Target: under 300 MB.", "",
+        "| keystrokes | time | per keystroke | after opening | after typing | peak |",
+        "|---:|---:|---:|---:|---:|---:|",
+        f"| {r.keystrokes} of {r.asked} | {ms(r.seconds)} | {ms(r.seconds / max(1, r.keystrokes))} | "
+        f"{r.rss_before:.0f} MiB | {r.rss_after:.0f} MiB | {r.peak:.0f} MiB |", "")
+    done = r.keystrokes == r.asked
+    figure = f"{r.peak:.0f} MiB peak" + ("" if done else f" (only {r.keystrokes} keystrokes in {limit:.0f} s)")
+    return [(f"(h) RSS after {keystrokes} keystrokes in a {size / 1e6:g} MB answer < 300 MB", figure,
+             yes(done and r.peak * 1.048576 < 300))]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="tiny sizes and few repeats (seconds, for the test suite)")
-    ap.add_argument("--only", default=PARTS, help="comma-separated parts to run, of a,b,c,d,e,f (default: all)")
-    ap.add_argument("--out", help="write the results here (default: bench/RESULTS.md; with --quick: stdout only); "
-                                  "'-' for stdout only")
+    ap.add_argument("--only", default=PARTS, help="comma-separated parts to run, of a,b,c,d,e,f,g,h or "
+                                                  "'hostile' (= g,h) (default: all)")
+    ap.add_argument("--out", help="write the results here (default: bench/RESULTS.md for a full run of every part; "
+                                  "with --quick or --only: stdout only); '-' for stdout only")
     args = ap.parse_args(argv)
-    parts = {p.strip() for p in args.only.split(",") if p.strip()}
+    parts = {q for p in args.only.split(",") if p.strip() for q in ALIASES.get(p.strip(), p.strip()).split(",")}
     unknown = parts - set(PARTS.split(","))
     if unknown:
         ap.error(f"unknown part(s) {', '.join(sorted(unknown))}; choose from {PARTS}")
-    out = args.out or ("-" if args.quick else str(HERE / "RESULTS.md"))
+    partial = parts != set(PARTS.split(","))  # RESULTS.md holds a whole run, never some parts of one
+    out = args.out or ("-" if args.quick or partial else str(HERE / "RESULTS.md"))
     plan = Plan(args.quick)
 
     real, series = corpus.documents(args.quick)
@@ -153,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
 
     lsp_results = {}
     server_missing = None
-    if parts & {"b", "c", "e", "f"}:
+    if parts & {"b", "c", "e", "f", "g", "h"}:
         import lsp
 
         server_missing = lsp.server_available()
@@ -208,6 +287,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"| {before:.0f} MiB | {after:.0f} MiB |", "")
             targets.append((f"(e) RSS after {plan.open_reports} reports < 150 MB", f"{after:.0f} MiB",
                             yes(after * 1.048576 < 150)))
+        if "g" in parts:
+            targets += hostile_part(plan, root, say, server_missing)
+        if "h" in parts and not server_missing:
+            targets += blob_part(plan, root, say)
     if "d" in parts:
         import processes
 

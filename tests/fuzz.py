@@ -3,10 +3,11 @@ and random language-server sessions, for a chosen time with a fixed seed.
 
     python tests/fuzz.py --minutes 10 --seed 42
 
-Rounds alternate until the time is up: one round runs tests/robust/test_engine.py,
-test_incremental.py and test_fixes.py under the ``fuzz`` Hypothesis profile with ``--hypothesis-seed=SEED+round``, the
-next runs random server sessions whose seeds derive from SEED. The first failure stops the run
-and prints the command that reproduces it (see tests/README.md).
+Rounds alternate until the time is up: one round runs every property test (each module of
+tests/robust and tests/security with a ``@given``: the engine, the keystroke path, the fixes, the
+hostile payloads) under the ``fuzz`` Hypothesis profile with ``--hypothesis-seed=SEED+round``, the
+next runs random server sessions (hostile pastes among their steps) whose seeds derive from SEED.
+The first failure stops the run and prints the command that reproduces it (see tests/README.md).
 """
 
 from __future__ import annotations
@@ -26,7 +27,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "server"))
 
-ENGINE_TESTS = ["tests/robust/test_engine.py", "tests/robust/test_incremental.py", "tests/robust/test_fixes.py"]
+
+
+def property_tests() -> list[str]:
+    """The modules holding Hypothesis properties, found rather than listed, so that a new one
+    (such as the hostile payloads' properties) joins the long run by itself."""
+    found = [p for folder in ("robust", "security") for p in sorted((ROOT / "tests" / folder).glob("test_*.py"))
+             if "@given" in p.read_text(encoding="utf-8")]
+    return [p.relative_to(ROOT).as_posix() for p in found]
+
+
+ENGINE_TESTS = property_tests()
 
 
 def engine_round(seed: int, examples: int, cases: Counter) -> str | None:

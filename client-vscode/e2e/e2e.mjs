@@ -1,7 +1,7 @@
 // End-to-end test in a real VS Code: code-server (VS Code in the browser) with the packaged
 // .vsix installed, driven through Chromium by Playwright. It checks what a student sees:
 // squiggles, the Problems panel, the hover on a question, the quick fix that links a figure,
-// the code lens and the status bar, and that typing an answer updates them.
+// the code lens and the status bar, and that typing an answer updates them; the hand-in preview.
 //
 //   node e2e/e2e.mjs        (scripts/test.sh sets the environment)
 // Env: MLOPS_REPORT_VSIX, MLOPS_REPORT_TEST_PYTHON (the Python the extension is told to use),
@@ -342,6 +342,34 @@ try {
     await page.keyboard.press("Enter");
     const alt = image.replace(/\.[^.]+$/, "");
     await lineLocator(`!\\[${alt}\\]\\(figures/${alt}\\.png\\)`).waitFor({ timeout: 10000 });
+  });
+
+  await check("Preview Hand-in shows the course's page beside the report and follows the typing", async () => {
+    await page.keyboard.press("Escape");
+    await goToLine(short.answerLine);
+    await page.locator(".editor-actions .action-item a[aria-label*='Preview Hand-in']").first().click();
+    const view = page.frameLocator("iframe.webview.ready").frameLocator("#active-frame");
+    await view.locator("#mr-margin.mr-placed .mr-diff[data-kind='cut']").waitFor({ timeout: 30000 });
+    await view.locator("#mr-margin .mr-diff[data-kind='checkbox']").first().waitFor({ timeout: 5000 });
+    if ((await view.locator("#mr-page table, #mr-page h1").count()) !== 0) throw new Error("the page has a table or h1");
+    // a table typed into an answer: the page shows it as text, and a marker beside it
+    await goToLine(short.answerLine);
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("| zebra | quokka |\n|---|---|\n| one | two |\n", { delay: 0 });
+    const mark = view.locator(`#mr-margin .mr-diff[data-kind='table'][data-question='${short.number}']`);
+    await mark.waitFor({ timeout: 20000 });
+    await view.locator("#mr-page p", { hasText: "| zebra | quokka |" }).waitFor({ timeout: 5000 });
+    await mark.scrollIntoViewIfNeeded();
+    await mark.hover();
+    await page.waitForTimeout(500);
+    await shot("handin-preview");  // client-vscode/images/handin.png
+    // clicking the marker brings its line into view in the editor
+    await goToLine(0);
+    await lineLocator(`zebra${SPACE}\\|${SPACE}quokka`).waitFor({ state: "detached", timeout: 10000 });
+    await mark.click();
+    await lineLocator(`zebra${SPACE}\\|${SPACE}quokka`).waitFor({ state: "visible", timeout: 10000 });
   });
 
   await check("an unusable interpreter setting is reported with a way to fix it", async () => {

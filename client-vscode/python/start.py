@@ -13,7 +13,9 @@ import sys
 if sys.version_info < (3, 10):
     sys.exit(f"mlops-report needs Python 3.10 or newer; this is {sys.version.split()[0]} ({sys.executable})")
 
-LIBS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "libs")
-sys.path.insert(0, LIBS)
+BUNDLED = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(BUNDLED, "libs"))
+if sys.version_info < (3, 11):  # releases of the libraries whose newest needs Python 3.11
+    sys.path.insert(0, os.path.join(BUNDLED, "libs-py310"))
 sys.argv = ["mlops-report", "serve", *sys.argv[1:]]
 runpy.run_module("mlops_report", run_name="__main__", alter_sys=True)

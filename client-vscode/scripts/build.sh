@@ -35,7 +35,7 @@ quietly node_modules/.bin/esbuild src/extension.ts --bundle --outfile=dist/exten
 # --- Python: the server and its libraries, pure-Python wheels only -----------------------
 # bundled/tool/start.py runs the server with bundled/libs first on sys.path.
 rm -rf bundled
-mkdir -p bundled/tool bundled/libs
+mkdir -p bundled/tool bundled/libs bundled/libs-py310
 cp python/start.py bundled/tool/
 [ -x "$PYTHON" ] || fail "no Python at $PYTHON (run 'make setup', or set PYTHON)"
 # The requirements of mlops-report, followed transitively and pinned to the versions installed
@@ -71,18 +71,49 @@ while todo:
 print("\n".join(sorted(pins)))
 PY
 ) || fail "reading the installed versions from $PYTHON (is mlops-report installed there? run 'make setup')"
+# A library whose newest release needs Python 3.11 (markdown) is a requirement twice in
+# pyproject.toml: the newest for Python >= 3.11, an older one `; python_version < '3.11'`.
+# The newest goes to bundled/libs, the older one to bundled/libs-py310, which start.py puts
+# first on Python 3.10.
+older=$("$PYTHON" - <<'PY'
+from importlib import metadata
+for requirement in metadata.requires("mlops-report") or []:
+    spec, _, marker = requirement.partition(";")
+    if "python_version" in marker and "<" in marker and "extra" not in marker:
+        print(spec.replace(" ", ""))
+PY
+) || fail "reading the requirements for Python 3.10 from $PYTHON"
+newest=""
+for spec in $older; do
+  name=$(echo "$spec" | sed -E 's/[<>=!~].*//' | tr 'A-Z_.' 'a-z--')
+  pin=$(echo "$requirements" | grep -E "^$name==" || true)
+  requirements=$(echo "$requirements" | grep -vE "^$name==" || true)
+  newest="$newest $pin"
+done
 # shellcheck disable=SC2086
 quietly "$PYTHON" -m pip install --disable-pip-version-check --no-deps --no-compile --target bundled/libs \
   --only-binary=:all: --implementation py --python-version 3.10 --abi none --platform any $requirements \
   || fail "pip install --target bundled/libs ($(echo $requirements))"
+if [ -n "$older" ]; then
+  # shellcheck disable=SC2086
+  quietly "$PYTHON" -m pip install --disable-pip-version-check --no-deps --no-compile --target bundled/libs \
+    --only-binary=:all: --implementation py --python-version 3.11 --abi none --platform any $newest \
+    || fail "pip install --target bundled/libs ($newest)"
+  # shellcheck disable=SC2086
+  quietly "$PYTHON" -m pip install --disable-pip-version-check --no-deps --no-compile --target bundled/libs-py310 \
+    --only-binary=:all: --implementation py --python-version 3.10 --abi none --platform any $older \
+    || fail "pip install --target bundled/libs-py310 ($older)"
+  rm -rf bundled/libs-py310/bin
+fi
 rm -rf bundled/libs/bin
 # Nothing compiled may ship: the bundle runs on any OS and any Python >= 3.10. (dulwich's platform
 # wheels carry compiled speedups; its py3-none-any wheel, chosen above, runs them in Python.)
-compiled=$(find bundled/libs \( -name '*.so' -o -name '*.pyd' -o -name '*.dylib' \) -print -quit)
+compiled=$(find bundled/libs bundled/libs-py310 \( -name '*.so' -o -name '*.pyd' -o -name '*.dylib' \) -print -quit)
 [ -z "$compiled" ] || fail "a compiled module in bundled/libs: $compiled"
 cp -r "$ROOT/server/mlops_report" bundled/libs/
 find bundled -name __pycache__ -type d -prune -exec rm -rf {} +
-echo "$requirements" >bundled/libs/BUNDLED.txt
+printf '%s\n' "$requirements" $newest >bundled/libs/BUNDLED.txt
+printf '%s\n' $older >bundled/libs-py310/BUNDLED.txt
 
 # --- package -----------------------------------------------------------------------------
 version=$(node -p 'require("./package.json").version')

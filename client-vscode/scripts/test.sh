@@ -2,7 +2,7 @@
 # The extension's tests, run by `make test` after the Python suite:
 #   1. build the .vsix (scripts/build.sh);
 #   2. the protocol test: node:test drives the bundled server over stdio with the same
-#      protocol library the extension uses;
+#      protocol library the extension uses; the hand-in page opened in Chromium (Playwright);
 #   3. the end-to-end test in a real VS Code (code-server + Chromium), when both are installed
 #      (scripts/ci-deps.sh installs them); otherwise one loud line, and no failure.
 # Env: MLOPS_REPORT_TEST_PYTHON: the Python the server runs on in the tests (default: a
@@ -31,7 +31,7 @@ export MLOPS_REPORT_TEST_PYTHON=${MLOPS_REPORT_TEST_PYTHON:-$(bare_python)}
 
 cd "$EXT"
 status=0
-node --test --test-reporter=spec test/protocol.test.mjs || status=1
+node --test --test-reporter=spec test/protocol.test.mjs test/handin-page.test.mjs || status=1
 
 if [ ! -x "$CHROMIUM_BIN" ] || [ ! -f "$CODE_SERVER_DIR/.installed" ]; then
   echo "*** client e2e NOT RUN: chromium/code-server missing; run client-vscode/scripts/ci-deps.sh ***"

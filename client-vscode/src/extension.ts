@@ -4,6 +4,7 @@ import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { createClient, TRUST_NOTIFICATION } from "./client";
 import { insertFigure } from "./figures";
+import { HandinPreview } from "./handin";
 import { findInterpreter, NoInterpreterError, pythonExtensionApi } from "./interpreter";
 import { migrateToTemplate } from "./migrate";
 import { ReportStatus, STATUS_NOTIFICATION, StatusBar } from "./status";
@@ -17,12 +18,15 @@ let queue: Promise<void> = Promise.resolve();
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   log = vscode.window.createOutputChannel("MLOps Report", { log: true });
   statusBar = new StatusBar();
+  const handin = new HandinPreview(() => client, log);
   context.subscriptions.push(
+    handin,
     log,
     statusBar,
     vscode.commands.registerCommand("mlopsReport.restartServer", () => restart(context)),
     vscode.commands.registerCommand("mlopsReport.showLog", () => log.show()),
     vscode.commands.registerCommand("mlopsReport.insertFigure", insertFigure),
+    vscode.commands.registerCommand("mlopsReport.previewHandin", (uri?: vscode.Uri) => handin.show(uri)),
     vscode.commands.registerCommand("mlopsReport.migrateToTemplate", () => migrateToTemplate(client, log)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration("mlopsReport.interpreter")) void restart(context);

@@ -2,16 +2,19 @@
 
 ``Analyzer`` keeps the findings of every question keyed by everything they depend on, so an
 edit inside one answer re-runs that question's checks and the cheap document-level ones only.
+Every check runs on its own: one that raises is logged and the others still report.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import bisect
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 from . import checker
+from .cache import DOCUMENTS, FINDINGS, OBJECT, ByteCache, size_of
 from .checker import CheckerAnswer, CheckerView
 from .disk import Disk
 from .editions import Detection, Judge, Limits, detect, judge
@@ -25,6 +28,8 @@ from .rules.template_outdated import template_outdated
 from .rules.questions import CHECKS, QuestionContext
 from .settings import Settings
 from .text import Span, changed_range
+
+log = logging.getLogger(__name__)
 
 
 class QuestionStatus(NamedTuple):
@@ -46,6 +51,7 @@ class _Row(NamedTuple):
     findings: tuple[Finding, ...]  # after the settings
     status: QuestionStatus
     label: int | None  # the label of the checker answer it was judged by
+    weight: int  # the bytes its findings and its question's parse keep
 
 
 @dataclass
@@ -62,6 +68,7 @@ class Analysis:
     _rows: list[_Row] = field(default_factory=list, repr=False, compare=False)
     _inputs: tuple = field(default=(), repr=False, compare=False)
     _linked: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    _weight: int = field(default=0, repr=False, compare=False)  # of the rows, the document findings and the view
 
     @property
     def is_report(self) -> bool:
@@ -88,11 +95,14 @@ class Analyzer:
     everything they depend on, and the last analysis of each document (by path), so that an
     edit inside one answer costs that answer, not the whole report."""
 
-    def __init__(self, capacity: int = 4096, documents: int = 64) -> None:
-        self._cache: OrderedDict[tuple, tuple[object, tuple[Finding, ...]]] = OrderedDict()
-        self._capacity = capacity
-        self._last: OrderedDict[Path | None, Analysis] = OrderedDict()
-        self._documents = documents
+    def __init__(self, findings: int = FINDINGS, documents: int = DOCUMENTS) -> None:
+        # budgets in bytes: the findings of questions, and the last analysis of each document
+        self._cache: ByteCache[tuple, tuple[object, tuple[Finding, ...]]] = ByteCache("findings", findings)
+        self._last: ByteCache[Path | None, Analysis] = ByteCache("documents", documents)
+
+    @property
+    def caches(self) -> tuple[ByteCache, ByteCache]:
+        return self._cache, self._last
 
     def analyse(
         self,
@@ -113,10 +123,7 @@ class Analyzer:
         if result is None:
             result = self._whole(text, path, settings, disk, originals)
         result._inputs = inputs
-        self._last[path] = result
-        self._last.move_to_end(path)
-        if len(self._last) > self._documents:
-            self._last.popitem(last=False)
+        self._last.put(path, result, _analysis_weight(result))  # too large to keep: not kept
         return result
 
     def _whole(self, text: str, path: Path | None, settings: Settings, disk: Disk | None,
@@ -176,7 +183,7 @@ class Analyzer:
                 elif j > i and (d or lines):
                     status = row.status if not lines else row.status._replace(line=row.status.line + lines)
                     row = _Row(tuple([f.shifted(d) for f in row.findings]), status,
-                               None if row.label is None else row.label + d)
+                               None if row.label is None else row.label + d, row.weight)
                 rows.append(row)
         return self._finish(report, prev.detection, view, rows, settings, linked, prev.saved, prev.judge,
                             prev.local)
@@ -192,20 +199,23 @@ class Analyzer:
         qc = QuestionContext(q, report.text, counted, limits, last, disk, settings.figures_dir, linked,
                              report.references, edited, restore)
         findings = tuple(_apply_settings(self._question_findings(qc), settings))
-        return _Row(findings, _status(q, counted, limits, view), None if counted is None else counted.label)
+        return _Row(findings, _status(q, counted, limits, view), None if counted is None else counted.label,
+                    _weight(findings) + q.shape.weight)
 
     def _finish(self, report: Report, detection: Detection, view: CheckerView, rows: list[_Row],
                 settings: Settings, linked: frozenset[str], saved: bool, judged: Judge | None,
                 local: local_checker.LocalChecker | None) -> Analysis:
         findings = [f for row in rows for f in row.findings]
-        findings.extend(_apply_settings(_document_findings(report, detection, view), settings))
-        findings.extend(_apply_settings(checker_differs(report, detection, judged, local), settings))
-        findings.extend(_apply_settings(template_outdated(report, detection), settings))
+        document = list(_apply_settings(_document_findings(report, detection, view), settings))
+        document.extend(_apply_settings(checker_differs(report, detection, judged, local), settings))
+        document.extend(_apply_settings(template_outdated(report, detection), settings))
+        findings.extend(document)
         findings.sort(key=_order)
         analysis = Analysis(report, detection, view, findings, [row.status for row in rows], saved=saved,
                             judge=judged, local=local)
         analysis._rows = rows
         analysis._linked = linked
+        analysis._weight = sum(row.weight for row in rows) + _weight(document) + OBJECT * len(view.answers)
         return analysis
 
     def _question_findings(self, qc: QuestionContext) -> list[Finding]:
@@ -217,22 +227,56 @@ class Analyzer:
             ckey = (counted.words, counted.images,
                     None if counted.cut is None else counted.cut - base,
                     counted.counted.start - base, counted.counted.end - base)
-        key = (
-            id(q.shape), q.number, q.section, ckey, qc.limits, qc.last,
-            qc.disk, qc.figures_dir, qc.linked if _wants_linked(qc) else None,
-            tuple(sorted(qc.references.items())) if any(f.kind == "reference" for f in q.shape.answer.figures) else None,
-            qc.edited, qc.restore,
-            qc.text[q.span.end :] if qc.last else None,  # trailing-content reads to the end of the file
-        )
+        linked = qc.linked if _wants_linked(qc) else None
+        refs = tuple(sorted(qc.references.items())) if any(f.kind == "reference" for f in q.shape.answer.figures) \
+            else None
+        trailing = qc.text[q.span.end :] if qc.last else None  # trailing-content reads to the end of the file
+        key = (id(q.shape), q.number, q.section, ckey, qc.limits, qc.last, qc.disk, qc.figures_dir, linked, refs,
+               qc.edited, qc.restore, trailing)
         hit = self._cache.get(key)
         if hit is not None and hit[0] is q.shape:  # the shape is kept: its id names it
-            self._cache.move_to_end(key)
             return [f.shifted(base) for f in hit[1]]
-        found = [f for check in CHECKS for f in check(qc)]
-        self._cache[key] = (q.shape, tuple(f.shifted(-base) for f in found))
-        if len(self._cache) > self._capacity:
-            self._cache.popitem(last=False)
+        found = _guarded(CHECKS, qc, f"question {q.number}")
+        kept = tuple(f.shifted(-base) for f in found)
+        weight = q.shape.weight + _weight(kept) + OBJECT
+        weight += sum(size_of(t) for t in (q.section, qc.edited, qc.restore, trailing))
+        weight += sum(size_of(p) + OBJECT for p in linked or ())
+        weight += sum(size_of(k) + size_of(v) + OBJECT for k, v in refs or ())
+        self._cache.put(key, (q.shape, kept), weight)
         return found
+
+
+def _guarded(checks: Iterable[Callable], arg, where: str) -> list[Finding]:
+    """The findings of every check; a check that raises is logged and reports nothing, and
+    the others still run."""
+    found: list[Finding] = []
+    for check in checks:
+        try:
+            found.extend(list(check(arg)))
+        except Exception:  # noqa: BLE001 - a broken check must not blind the others
+            log.exception("check %s failed on %s; its findings are left out",
+                          getattr(check, "__name__", check), where)
+    return found
+
+
+def _weight(findings: Iterable[Finding]) -> int:
+    """The bytes a tuple of findings keeps: messages, fix titles and replacement texts."""
+    total = 0
+    for f in findings:
+        total += 2 * OBJECT + size_of(f.message)
+        for fix in f.fixes:
+            total += OBJECT + size_of(fix.title) + sum(OBJECT + size_of(e.new_text) for e in fix.edits)
+    return total
+
+
+def _analysis_weight(a: Analysis) -> int:
+    """The bytes an analysis keeps: the document, its line index, its questions (with their
+    parses), its findings and the checker's answers."""
+    r = a.report
+    total = size_of(r.text) + 40 * r.lines.line_count + 8 * len(a.findings) + a._weight
+    if not a._rows:  # not a report: no rows carry the weight of its questions' parses
+        total += sum(q.shape.weight for q in r.questions)
+    return total + OBJECT * (len(r.sections) + len(r.checklist) + 4 * len(r.questions))
 
 
 def _same_inputs(a: tuple, b: tuple) -> bool:
@@ -362,45 +406,70 @@ def _said(words, images) -> str:
     return out
 
 
-def _document_findings(report: Report, detection: Detection, view: CheckerView) -> list[Finding]:
-    out: list[Finding] = []
-    text = report.text
-    lines = report.lines
-    if view.crashes:
-        span, why = crash_cause(report, view)
-        view.crash_at = span.start  # the view's own guess knows no headings; keep one answer
-        out.append(Finding("checker-crash", "", 0, span, f"report.py check will crash: {view.crash}; {why}"))
-    e = detection.edition
-    numbers = [q.number for q in report.questions]
-    present = set(numbers)
-    expected = range(1, e.questions + 1)
-    for n in expected:
+class DocumentContext(NamedTuple):
+    report: Report
+    detection: Detection
+    view: CheckerView
+
+
+def checker_crash(c: DocumentContext) -> Iterable[Finding]:
+    if c.view.crashes:
+        span, why = crash_cause(c.report, c.view)
+        c.view.crash_at = span.start  # the view's own guess knows no headings; keep one answer
+        yield Finding("checker-crash", "", 0, span, f"report.py check will crash: {c.view.crash}; {why}")
+
+
+def questions_missing(c: DocumentContext) -> Iterable[Finding]:
+    e, questions = c.detection.edition, c.report.questions
+    present = {q.number for q in questions}
+    highest: list[int] = []  # the highest number up to each question: the first above n is the place
+    for q in questions:
+        highest.append(max(q.number, highest[-1]) if highest else q.number)
+    end = len(c.report.text)
+    for n in range(1, e.questions + 1):
         if n in present:
             continue
-        after = next((q for q in report.questions if q.number > n), None)
-        at = after.heading.span if after else Span(len(text), len(text))
-        out.append(Finding("question-missing", "", n, at,
-                           f"Question {n} is missing: the {e.label} template has questions 1-{e.questions}"))
+        i = bisect.bisect_right(highest, n)
+        at = questions[i].heading.span if i < len(questions) else Span(end, end)
+        yield Finding("question-missing", "", n, at,
+                      f"Question {n} is missing: the {e.label} template has questions 1-{e.questions}")
+
+
+def question_numbers(c: DocumentContext) -> Iterable[Finding]:
+    """question-duplicate and question-order."""
     seen: dict[int, int] = {}
     highest = 0
-    for q in report.questions:
+    for q in c.report.questions:
         if q.number in seen:
-            out.append(Finding("question-duplicate", "", q.number, q.heading.span,
-                               f"Question {q.number} appears twice (first on line {seen[q.number] + 1}); the "
-                               "checker judges answers by position, so the later ones get other questions' limits"))
+            yield Finding("question-duplicate", "", q.number, q.heading.span,
+                          f"Question {q.number} appears twice (first on line {seen[q.number] + 1}); the "
+                          "checker judges answers by position, so the later ones get other questions' limits")
         elif q.number < highest:
-            out.append(Finding("question-order", "", q.number, q.heading.span,
-                               f"Question {q.number} comes after question {highest}; the checker judges answers by position"))
+            yield Finding("question-order", "", q.number, q.heading.span,
+                          f"Question {q.number} comes after question {highest}; the checker judges answers by position")
         seen.setdefault(q.number, q.heading.line)
         highest = max(highest, q.number)
-    for item in report.checklist:
+
+
+def checkbox_marks(c: DocumentContext) -> Iterable[Finding]:
+    for item in c.report.checklist:
         if not item.standard:
             mark = "[x]" if item.checked else "[ ]"
-            out.append(Finding("checkbox-mark", "", 0, item.mark_span,
-                               f"Checklist item '{item.text[:50]}': the mark [{item.mark}] is not [ ] or [x], so it "
-                               "does not render as a check box",
-                               (Fix(f"Use {mark}", "checkboxMark", (Edit(item.mark_span, mark),)),)))
-    return out
+            yield Finding("checkbox-mark", "", 0, item.mark_span,
+                          f"Checklist item '{item.text[:50]}': the mark [{item.mark}] is not [ ] or [x], so it "
+                          "does not render as a check box",
+                          (Fix(f"Use {mark}", "checkboxMark", (Edit(item.mark_span, mark),)),))
+
+
+# the checks of the whole document, in the order their findings were always reported; like
+# rules.questions.CHECKS a list others may add to
+DOCUMENT_CHECKS: list[Callable[[DocumentContext], Iterable[Finding]]] = [
+    checker_crash, questions_missing, question_numbers, checkbox_marks,
+]
+
+
+def _document_findings(report: Report, detection: Detection, view: CheckerView) -> list[Finding]:
+    return _guarded(DOCUMENT_CHECKS, DocumentContext(report, detection, view), "the document")
 
 
 def crash_cause(report: Report, view: CheckerView) -> tuple[Span, str]:

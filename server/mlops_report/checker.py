@@ -12,15 +12,15 @@ below is written so that it gives the same result on the untranslated text.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import NamedTuple
 
+from . import scan
+from .cache import CHUNKS, OBJECT, memoised, size_of
 from .editions.model import CheckerSpec, Limits
 from .parse import LABEL
 from .text import Span
-_IMAGE = re.compile(r"!\[[^\r\n]*?\]\([^\r\n]*?\)")
+
 _NEWLINES = "\r\n"
 
 
@@ -105,7 +105,8 @@ def count_words(text: str) -> int:
 
 
 def count_images(text: str) -> int:
-    return len(_IMAGE.findall(text))
+    """What the script's ``re.findall(r"\\!\\[.*?\\]\\(.*?\\)", answer)`` counts, in linear time."""
+    return scan.one_line_images(text)
 
 
 def _translated_offset(text: str, index: int) -> int:
@@ -146,7 +147,7 @@ def _chunks(text: str, start: int) -> list[tuple[int, Span]]:
         pos = nxt + len(LABEL)
 
 
-@lru_cache(maxsize=4096)  # as many chunks as the analyzer keeps questions
+@memoised("checker chunks", CHUNKS, lambda body, truncate, counts: size_of(body) + OBJECT)
 def _chunk_counts(body: str, truncate: bool) -> tuple[int | None, Span, int, int]:
     """(cut, counted span, words, images) of one chunk, relative to its start. Cached by the
     chunk's text: an edit changes one chunk, and the view is rebuilt on every edit."""

@@ -1,4 +1,4 @@
-"""``mlops-report check|serve|migrate|rule``: the command line.
+"""``mlops-report check|html|serve|migrate|rule``: the command line.
 
 ``check`` never imports the language server: it must start as fast as the parser allows.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -63,6 +64,38 @@ def read_report(path: Path) -> str:
     except UnreadableText as exc:
         raise Unreadable(f"{path}: {exc}") from None
     return text[1:] if text.startswith("\ufeff") else text
+
+
+# Characters that would act on a terminal (or a log viewer) instead of being shown: C0 controls
+# but the tab, DEL, C1 controls, the bidirectional marks, embeddings, overrides and isolates
+# that can reorder what a line appears to say, the Unicode line and paragraph separators, and
+# lone surrogates (a file name that is not UTF-8: its bytes are shown). Each is shown as an escape.
+# Compiled on first need (half a millisecond): most text is printable and never gets there.
+_UNSHOWN = r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+
+
+def _escape(m: re.Match) -> str:
+    c = ord(m[0])
+    if 0xDC80 <= c <= 0xDCFF:  # a byte of a file name that is not UTF-8 (os.fsdecode's surrogateescape)
+        c -= 0xDC00
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with every character that could drive a terminal replaced by a visible escape
+    (``\\x1b``, ``\\u202e``): a report or a folder name cannot clear the screen, recolour or
+    reorder a line."""
+    return text if text.isprintable() else re.sub(_UNSHOWN, _escape, text)
+
+
+def github_data(text: str) -> str:
+    """The message of a workflow command, escaped as GitHub's runner unescapes it."""
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
+
+
+def github_property(text: str) -> str:
+    """A property value (file, title) of a workflow command: ``:`` and ``,`` end it otherwise."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _limits(r: tuple[int, int] | None) -> str:
@@ -126,10 +159,11 @@ def verdict(analysis) -> str:
 
 def print_human(path: str, analysis, out) -> None:
     lines = analysis.report.lines
+    path = visible(path)
     for f in analysis.findings:
         line, col = lines.position(f.span.start)
-        out.write(f"{path}:{line + 1}:{col + 1}: {f.severity} {f.code} {f.message}\n")
-    out.write("\n" + header(path, analysis))
+        out.write(f"{path}:{line + 1}:{col + 1}: {f.severity} {f.code} {visible(f.message)}\n")
+    out.write("\n" + "".join(visible(line) + "\n" for line in header(path, analysis).splitlines()))
     out.write(f"{'Q':>3}  {'words':>5}  {'checker':>7}  {'limit':>9}  {'figures':>7}  {'limit':>5}  status\n")
     for q in analysis.questions:
         cw = "-" if q.checker_words is None else str(q.checker_words)
@@ -137,7 +171,7 @@ def print_human(path: str, analysis, out) -> None:
         out.write(f"{q.number:>3}  {q.words:>5}  {cw:>7}  {_limits(q.limits.words):>9}  "
                   f"{ci:>7}  {_limits(q.limits.images):>5}  {q.status}\n")
     errors, warnings = analysis.count("error"), analysis.count("warning")
-    out.write(f"{verdict(analysis)}; {errors} errors, {warnings} warnings\n")
+    out.write(f"{visible(verdict(analysis))}; {errors} errors, {warnings} warnings\n")
 
 
 def header(path: str, analysis) -> str:
@@ -158,13 +192,13 @@ def header(path: str, analysis) -> str:
 def print_github(path: str, analysis, out) -> None:
     lines = analysis.report.lines
     level = {"error": "error", "warning": "warning"}
+    path = github_property(path)
     for f in analysis.findings:
         (l1, c1), (l2, c2) = lines.position(f.span.start), lines.position(f.span.end)
-        msg = f.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         out.write(f"::{level.get(f.severity, 'notice')} file={path},line={l1 + 1},col={c1 + 1},"
-                  f"endLine={l2 + 1},endColumn={c2 + 1},title={f.code}::{msg}\n")
+                  f"endLine={l2 + 1},endColumn={c2 + 1},title={github_property(f.code)}::{github_data(f.message)}\n")
     if analysis.view:
-        out.write(f"::notice file={path},title=mlops-report::{verdict(analysis)}\n")
+        out.write(f"::notice file={path},title=mlops-report::{github_data(verdict(analysis))}\n")
 
 
 def cmd_check(args) -> int:
@@ -203,14 +237,14 @@ def cmd_check(args) -> int:
         try:
             paths.extend(find_reports(Path(raw)))
         except Unreadable as exc:
-            print(f"mlops-report: {exc}", file=sys.stderr)
+            print(f"mlops-report: {visible(str(exc))}", file=sys.stderr)
             status = EXIT_USAGE
     for path in paths:
         shown = str(path)
         try:
             text = read_report(path)
         except Unreadable as exc:
-            print(f"mlops-report: {exc}", file=sys.stderr)
+            print(f"mlops-report: {visible(str(exc))}", file=sys.stderr)
             status = EXIT_USAGE
             continue
         analysis = analyzer.analyse(text, path.resolve(), settings)
@@ -219,7 +253,7 @@ def cmd_check(args) -> int:
                 results.append({"path": shown, "edition": None, "checker": None, "questions": [],
                                 "diagnostics": [], "report": False})
             else:
-                print(f"{shown}: not an exam report (no '### Question N' headings with 'Answer:' labels); nothing to check",
+                print(f"{visible(shown)}: not an exam report (no '### Question N' headings with 'Answer:' labels); nothing to check",
                       file=out)
             continue
         if analysis.count("error") and status == EXIT_OK:
@@ -247,6 +281,88 @@ def cmd_rule(args) -> int:
     r = RULES[args.code]
     print(f"{r.code} ({r.severity})\n\n{r.summary}\n\nWhy it matters: {r.why}\n\nExample: {r.example}\n\nFix: {r.fix}")
     return EXIT_OK
+
+
+def cmd_html(args) -> int:
+    """The hand-in page: ``--fragment`` writes what the course's ``report.py html`` writes; by
+    default a standalone page with the differences from GitHub marked beside it."""
+    from .handin import Unrenderable, read
+
+    if args.checker:
+        from .settings import checker_problem
+
+        problem = checker_problem(args.checker)
+        if problem:
+            print(f"mlops-report: {problem}", file=sys.stderr)
+            return EXIT_USAGE
+    path = Path(args.report or "reports/README.md")
+    try:
+        path = find_reports(path)[0]
+        data = path.read_bytes()
+        text = read(data)
+    except Unreadable as exc:
+        print(f"mlops-report: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Unrenderable as exc:
+        print(f"mlops-report: {path}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"mlops-report: {path}: cannot be read ({exc.strerror or exc})", file=sys.stderr)
+        return EXIT_USAGE
+    out = args.output or str(path.parent / "report.html")
+    target = None if out == "-" else Path(out)
+    if target is not None and (target.exists() or target.is_symlink()) and not args.force:
+        print(f"mlops-report: {target} exists; --force replaces it (groups commit report.html), "
+              "-o FILE writes elsewhere, -o - to standard output", file=sys.stderr)
+        return EXIT_USAGE
+    if args.fragment:
+        from .handin import fragment
+
+        result = fragment(text)
+    else:
+        result = _handin_page(path, data, args, target)
+    _note_renderer()
+    if target is None:
+        sys.stdout.buffer.write(result.encode("utf-8"))
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        if target.is_symlink():
+            target.unlink()  # replaced, never written through
+        # report.py writes in text mode on Linux: UTF-8, every character as it is
+        target.write_bytes(result.encode("utf-8"))
+    except OSError as exc:
+        print(f"mlops-report: {target}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{target}: {'the course page' if args.fragment else 'the hand-in page'} of {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _handin_page(path: Path, data: bytes, args, target: Path | None) -> str:
+    from .analysis import Analyzer
+    from .disk import Disk
+    from .handin.page import page
+    from .handin import fragment, read
+    from .settings import Settings
+
+    text = data.decode("utf-8")  # read() has seen that it is UTF-8
+    text = text[1:] if text.startswith("\ufeff") else text
+    report = path.resolve()
+    disk = Disk.scan(report)
+    analysis = Analyzer().analyse(text, report, Settings(checker=args.checker or "course"), disk)
+    # figures load from the report's folder wherever the page is written
+    base = None if target is not None and target.resolve().parent == report.parent else report.parent.as_uri() + "/"
+    # the rendering from the text as report.py reads it: a byte-order mark is one of the 43
+    return page(text, analysis, disk, name=str(path), base=base, body=fragment(read(data)))
+
+
+def _note_renderer() -> None:
+    from .handin import renderer
+
+    version = renderer()
+    if not version.startswith("3.11."):
+        print(f"mlops-report: rendered with Python-Markdown {version}; the course's pages come from 3.11, "
+              "and emphasis can differ (Python 3.11 or newer gets 3.11)", file=sys.stderr)
 
 
 def cmd_migrate(args) -> int:
@@ -341,6 +457,18 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--figures-dir", default="figures", help="the figures folder, relative to the report")
     c.add_argument("--disable", action="append", metavar="CODE", help="switch a rule off (repeatable)")
     c.set_defaults(func=cmd_check)
+    h = sub.add_parser("html", formatter_class=_Help,
+                       help="the hand-in page: the report as the course's report.py html renders it")
+    h.add_argument("report", nargs="?", help="the report, or a directory holding reports/README.md "
+                   "(default reports/README.md)")
+    h.add_argument("-o", "--output", metavar="FILE", help="where to write it (default: report.html beside the "
+                   "report, the course's file name; - for standard output)")
+    h.add_argument("--fragment", action="store_true", help="write exactly what report.py html writes, "
+                   "without the page and its margin of differences")
+    h.add_argument("--force", action="store_true", help="replace an existing output file")
+    h.add_argument("--checker", help="which checker's html: course (default), local or a checker id; "
+                   "every version of report.py renders the same way")
+    h.set_defaults(func=cmd_html)
     s = sub.add_parser("serve", formatter_class=_Help, help="run the language server over stdio")
     s.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio (for debugging)")
     s.add_argument("--log-file", help="write the log here instead of stderr")
@@ -365,6 +493,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure"):  # a JSON string may hold a file name that is not UTF-8
+        sys.stdout.reconfigure(errors="backslashreplace")
     try:
         return args.func(args)
     except KeyboardInterrupt:

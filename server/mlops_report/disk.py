@@ -2,61 +2,88 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
+import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
+log = logging.getLogger(__name__)
+
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
-_MAX_ENTRIES = 20000
+MAX_ENTRIES = 20000  # directory entries looked at, files and folders alike
+MAX_SECONDS = 1.0
 _MAX_DEPTH = 6
+_SKIPPED = (".git", "node_modules", "__pycache__")
 
 
 @dataclass(frozen=True)
 class Disk:
     """The files under a report's folder, as paths relative to it (posix separators).
 
-    Symbolic links are listed but never followed, so a link loop cannot hang the walk, and
-    nothing outside the report's folder is ever read.
+    Symbolic links are listed (in ``links`` too) but never followed, so a link loop cannot hang
+    the walk, and nothing outside the report's folder is ever read. The walk stops after
+    ``MAX_ENTRIES`` entries or ``MAX_SECONDS``, whichever comes first; it is then
+    ``truncated``, and a path it did not see is "unchecked", not "missing".
     """
 
     root: Path  # the report's folder (reports/)
     files: frozenset[str] = frozenset()
     truncated: bool = False
     by_lower: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    links: frozenset[str] = field(default=frozenset(), compare=False, hash=False)
+    size: int = field(default=0, compare=False, hash=False)  # about the bytes it holds
+    entries: int = field(default=0, compare=False, hash=False)  # directory entries looked at
 
     @classmethod
     def scan(cls, report_path: Path) -> "Disk":
         root = report_path.parent
+        started = time.monotonic()
         files: list[str] = []
+        links: list[str] = []
+        seen = 0
         truncated = False
         stack = [(root, 0)]
-        while stack:
+        while stack and not truncated:
             folder, depth = stack.pop()
             try:
-                with os.scandir(folder) as it:
-                    entries = list(it)
+                it = os.scandir(folder)
             except OSError:
                 continue
-            for entry in entries:
-                if len(files) >= _MAX_ENTRIES:
-                    truncated = True
-                    break
-                rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
-                try:
-                    is_dir = entry.is_dir(follow_symlinks=False)
-                except OSError:
-                    continue
-                if is_dir:
-                    if depth < _MAX_DEPTH and entry.name not in (".git", "node_modules", "__pycache__"):
-                        stack.append((Path(entry.path), depth + 1))
-                else:
-                    files.append(rel)
+            with it:
+                while True:  # entry by entry: a huge folder is never listed whole
+                    try:
+                        entry = next(it, None)
+                    except OSError:
+                        break
+                    if entry is None:
+                        break
+                    seen += 1
+                    if seen > MAX_ENTRIES or (seen % 512 == 0 and time.monotonic() - started > MAX_SECONDS):
+                        truncated = True
+                        break
+                    rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
+                    try:
+                        is_dir = entry.is_dir(follow_symlinks=False)
+                        is_link = not is_dir and entry.is_symlink()
+                    except OSError:
+                        continue
+                    if is_dir:
+                        if depth < _MAX_DEPTH and entry.name not in _SKIPPED:
+                            stack.append((Path(entry.path), depth + 1))
+                    else:
+                        files.append(rel)
+                        if is_link:
+                            links.append(rel)
         lower: dict[str, str] = {}
         for f in files:
             lower.setdefault(f.lower(), f)
-        return cls(root, frozenset(files), truncated, lower)
+        size = sum(2 * len(f) + 160 for f in files)
+        log.info("walked %s: %d entries, %d files in %.3f s%s", root, min(seen, MAX_ENTRIES), len(files),
+                 time.monotonic() - started, " (stopped: too many entries or too slow)" if truncated else "")
+        return cls(root, frozenset(files), truncated, lower, frozenset(links), size, min(seen, MAX_ENTRIES))
 
     def images(self, figures_dir: str = "figures") -> list[str]:
         """Image files under the figures folder, sorted."""
@@ -94,7 +121,18 @@ class Disk:
         real = self.by_lower.get(rel.lower())
         if real is not None:
             return Resolved(target, real, "case")
-        return Resolved(target, rel, "missing")
+        return Resolved(target, rel, "unchecked" if self.truncated else "missing")
+
+    def inside(self, rel: str) -> bool:
+        """Whether the listed file ``rel`` is inside the report's folder: any file the walk
+        found, except a symbolic link that leads out of it (or nowhere)."""
+        if rel not in self.links:
+            return rel in self.files
+        try:
+            real = Path(os.path.realpath(self.root / rel))
+            return real.is_relative_to(Path(os.path.realpath(self.root))) and real.is_file()
+        except (OSError, ValueError):
+            return False
 
 
     def outside_state(self, target: str) -> str:
@@ -132,4 +170,4 @@ class Disk:
 class Resolved(NamedTuple):
     target: str
     relative: str | None  # the path under the report's folder (the real name when "case")
-    state: str  # exists, case, missing, outside, absolute, remote, empty
+    state: str  # exists, case, missing, unchecked (the walk stopped early), outside, absolute, remote, empty

@@ -12,40 +12,44 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from itertools import chain
 from typing import NamedTuple
 
+from . import scan
+from .cache import OBJECT, SEGMENTS, memoised, size_of
 from .text import BOM, LineIndex, Span
 
 LABEL = "Answer:"
+MAX_DIGITS = 6  # a question number or a limit longer than this is not a number a report states
 
-_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
 _FIRST_LINE_OPENER = re.compile(r"\ufeff?( {0,3}[#`~])")  # a BOM is skipped on the first line only
 _LINE_OPENER = re.compile(r"\n( {0,3}[#`~])")
 _LINE_OPENER_CR = re.compile(r"[\r\n]( {0,3}[#`~])")
-_QUESTION = re.compile(r"question[ \t]+(\d+)\b", re.IGNORECASE)
+_QUESTION = re.compile(r"question[ \t]+(\d{1,%d})\b" % MAX_DIGITS, re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"---[ \t]*question[ \t]+(\d+)[ \t]+fill[ \t]+here[ \t]*---", re.IGNORECASE)
 _WRAPPED = re.compile(r"\A(---)[ \t]+\S.*?[ \t](---)\Z", re.DOTALL)
-_LIMIT_WORDS = re.compile(r"(\d+)[ \t]*(?:-|–|to)[ \t]*(\d+)[ \t]+words", re.IGNORECASE)
-_LIMIT_IMAGES = re.compile(
-    r"(\d+)[ \t]*(?:-|–|to)[ \t]*(\d+)[ \t]+(?:screenshots?|images?|figures?)", re.IGNORECASE
-)
+# a limit starts where a run of digits starts (a search from inside a run of ten thousand digits
+# would retry the run at every digit) and has at most MAX_DIGITS digits, so int() never sees more
+_RANGE = r"(?<!\d)(\d{1,%d})[ \t]*(?:-|–|to)[ \t]*(\d{1,%d})[ \t]+" % (MAX_DIGITS, MAX_DIGITS)
+_LIMIT_WORDS = re.compile(_RANGE + "words", re.IGNORECASE)
+_LIMIT_IMAGES = re.compile(_RANGE + "(?:screenshots?|images?|figures?)", re.IGNORECASE)
 _CHECK_ITEM = re.compile(r"([ \t]*)[*+-][ \t]+\[([^\]\r\n]{0,8})\](?![(\[])")
 _EXAMPLE = re.compile(r"^[ \t>]*[*_]*example[*_]*[ \t]*:?[*_]*", re.IGNORECASE | re.MULTILINE)
 _BOLD_LINE = re.compile(r"\*\*(.+?)\*\*")
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg")
-_ANY_IMAGE_EXT = r"\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?)"
-
-# figures, in the forms a group uses
-_INLINE_IMG = re.compile(r"!\[([^\]]*)\]\(\s*(<[^>]*>|[^\s)]*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
-_REF_IMG = re.compile(r"!\[([^\]]*)\]\[([^\]]*)\]")
-_SHORTCUT_IMG = re.compile(r"!\[([^\]]+)\](?![\[(])")
-_HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)[^>]*>", re.IGNORECASE)
-_PLAIN_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(\s*(<[^>]*>|[^\s)]*" + _ANY_IMAGE_EXT + r")\s*\)", re.IGNORECASE)
-_REF_DEF = re.compile(r" {0,3}\[([^\]]+)\]:[ \t]*(<[^>]*>|\S+)", re.MULTILINE)
-_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
+_ALT = re.compile(r"\balt\s*=\s*[\"']([^\"']*)")
+_NOT_BREAK = re.compile(r"[^\r\n]")
+_LINE_BREAK = re.compile(r"[\r\n]")
+# figures, in the forms a group uses: (kind, scan, the group holding the path)
+_FIGURE_SCANS = (
+    ("inline", scan.inline_images, 1),  # ![alt](path "title"): the checker counts it on one line
+    ("reference", scan.reference_images, 1),  # ![alt][label]
+    ("reference", scan.shortcut_images, 0),  # ![label]
+    ("html", scan.html_images, 0),  # <img src="path">
+    ("link", scan.image_links, 1),  # [text](path.png), without the !
+)
 
 
 class Heading(NamedTuple):
@@ -94,9 +98,15 @@ class Instructions(NamedTuple):
     label: Span | None  # the ``Answer:`` label
     quoted: bool  # the block is a markdown quote
     example: str | None = None  # the example's text after its marker, None when there is none
+    # what restoring the original instructions replaces: the quote under the heading, with the
+    # label when the label is in it. A label found outside the quote may be an answer's own
+    # "Answer:" (the real one removed), so the text up to it is not replaced. None: there is
+    # no quote, and instructions cannot be told from an answer.
+    block: Span | None = None
 
     def shifted(self, d: int) -> "Instructions":
-        return self._replace(span=self.span.shifted(d), label=self.label.shifted(d) if self.label else None)
+        return self._replace(span=self.span.shifted(d), label=self.label.shifted(d) if self.label else None,
+                             block=self.block.shifted(d) if self.block else None)
 
 
 class Answer(NamedTuple):
@@ -245,9 +255,9 @@ def scan_headings(text: str, lines: LineIndex) -> list[Heading]:
                 fence = (m.group(1)[0], len(m.group(1)))
             continue
         if first == "#":
-            m = _HEADING.match(line)
-            if m:
-                out.append(Heading(len(m.group(1)), (m.group(2) or "").strip(), Span(start, end), n))
+            found = scan.heading_line(line)
+            if found:
+                out.append(Heading(found[0], found[1], Span(start, end), n))
     return out
 
 
@@ -335,7 +345,8 @@ def _references(text: str) -> dict[str, str]:
     """Reference-style link definitions: label (lower case) -> destination."""
     if "]:" not in text:
         return {}
-    return {m.group(1).strip().lower(): m.group(2).strip("<>") for m in _REF_DEF.finditer(text)}
+    return {text[label[0] : label[1]].strip().lower(): text[dest[0] : dest[1]].strip("<>")
+            for label, dest in (hit.groups for hit in scan.reference_definitions(text))}
 
 
 def _segment_start(q: Question) -> int:
@@ -374,9 +385,18 @@ class _Shape(NamedTuple):
     instructions: Instructions
     answer: Answer
     length: int
+    weight: int  # the bytes it keeps (see _weigh)
 
 
-@lru_cache(maxsize=8192)
+def _weigh(ins: Instructions, a: Answer) -> int:
+    """The bytes a parsed segment keeps: the copies of its instructions and answer, and the
+    small objects for every figure, block, placeholder and label."""
+    strings = size_of(ins.text) + size_of(a.text) + size_of(ins.example) + size_of(ins.prompt)
+    strings += sum(size_of(f.target) + size_of(f.alt) + OBJECT for f in a.figures)
+    return strings + OBJECT * (8 + len(a.figures) + len(a.blocks) + len(a.placeholders) + len(a.labels))
+
+
+@memoised("segments", SEGMENTS, lambda seg, shape: size_of(seg) + shape.weight)
 def _parse_segment(seg: str) -> _Shape:
     lines = LineIndex(seg)
     body_start = lines.starts[1] if lines.line_count > 1 else len(seg)
@@ -395,9 +415,13 @@ def _parse_segment(seg: str) -> _Shape:
     label = Span(label_at, label_at + len(LABEL)) if label_at >= 0 else None
     instr_end = label.end if label else quote_end
     instr_text = seg[body_start:instr_end]
-    instructions = _instructions(instr_text, Span(body_start, instr_end), label, quoted)
+    if quoted:
+        block: Span | None = Span(body_start, label.end if label and label.start < quote_end else quote_end)
+    else:
+        block = Span(body_start, body_start) if label is None else None
+    instructions = _instructions(instr_text, Span(body_start, instr_end), label, quoted)._replace(block=block)
     answer = _answer(seg, instr_end, label)
-    return _Shape(instructions, answer, len(seg))
+    return _Shape(instructions, answer, len(seg), _weigh(instructions, answer))
 
 
 def _instructions(text: str, span: Span, label: Span | None, quoted: bool) -> Instructions:
@@ -528,7 +552,11 @@ def _masked(text: str, base: int, blocks: tuple[Block, ...]) -> str:
                     chars[i] = " "
     out = "".join(chars) if chars else text
     if "`" in out:
-        out = _CODE_SPAN.sub(lambda m: re.sub(r"[^\r\n]", " ", m.group(0)), out)
+        pieces, last = [], 0
+        for s, e in scan.code_spans(out):
+            pieces += [out[last:s], _NOT_BREAK.sub(" ", out[s:e])]
+            last = e
+        out = "".join(pieces) + out[last:] if pieces else out
     return out
 
 
@@ -537,31 +565,29 @@ def _figures(text: str, base: int, blocks: tuple[Block, ...]) -> tuple[Figure, .
         return ()
     plain = _masked(text, base, blocks)
     found: list[Figure] = []
-    taken: list[tuple[int, int]] = []
-
-    def add(kind: str, m: re.Match[str], alt: str, group: int, counted: bool) -> None:
-        if any(s <= m.start() < e for s, e in taken):
-            return
-        raw = m.group(group)
-        ts, te = m.start(group), m.end(group)
-        if raw[:1] in "\"'<" and len(raw) >= 2:
-            raw, ts, te = raw[1:-1], ts + 1, te - 1
-        taken.append((m.start(), m.end()))
-        found.append(Figure(kind, raw, alt, Span(base + m.start(), base + m.end()),
-                            Span(base + ts, base + te), counted))
-
-    for m in _INLINE_IMG.finditer(plain):
-        one_line = "\n" not in m.group(0) and "\r" not in m.group(0)
-        add("inline", m, m.group(1), 2, one_line)
-    for m in _REF_IMG.finditer(plain):
-        add("reference", m, m.group(1), 2, False)
-    for m in _SHORTCUT_IMG.finditer(plain):
-        add("reference", m, m.group(1), 1, False)
-    for m in _HTML_IMG.finditer(plain):
-        alt = re.search(r"\balt\s*=\s*[\"']([^\"']*)", m.group(0))
-        add("html", m, alt.group(1) if alt else "", 1, False)
-    for m in _PLAIN_LINK.finditer(plain):
-        add("link", m, m.group(1), 2, False)
+    for kind, find, target in _FIGURE_SCANS:
+        # a figure whose start lies inside one found before is part of it; a scan's hits come
+        # in order and do not overlap, so one walk over the figures found before suffices
+        taken = sorted((f.span.start - base, f.span.end - base) for f in found)
+        k, reach = 0, -1
+        for hit in find(plain):
+            while k < len(taken) and taken[k][0] <= hit.start:
+                reach = max(reach, taken[k][1])
+                k += 1
+            if hit.start < reach:
+                continue
+            if kind == "html":
+                m = _ALT.search(plain, hit.start, hit.end)
+                alt = m.group(1) if m else ""
+            else:
+                alt = plain[hit.groups[0][0] : hit.groups[0][1]]
+            counted = kind == "inline" and _LINE_BREAK.search(plain, hit.start, hit.end) is None
+            ts, te = hit.groups[target]
+            raw = plain[ts:te]
+            if raw[:1] in "\"'<" and len(raw) >= 2:
+                raw, ts, te = raw[1:-1], ts + 1, te - 1
+            found.append(Figure(kind, raw, alt, Span(base + hit.start, base + hit.end),
+                                Span(base + ts, base + te), counted))
     found.sort(key=lambda f: f.span.start)
     return tuple(found)
 

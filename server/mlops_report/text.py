@@ -152,36 +152,75 @@ def _common(same, limit: int) -> int:
 # -- position encodings -------------------------------------------------------------------------
 
 
-def _unit_len(ch: str, encoding: str) -> int:
+# Characters wider than one unit: astral characters in utf-16 (a surrogate pair), anything
+# outside ASCII in utf-8. A line without them converts by identity.
+_WIDE = {"utf-16": re.compile("[\U00010000-\U0010ffff]"), "utf-8": re.compile("[^\x00-\x7f]")}
+_BLOCK = 256  # code points per block of a line's unit table
+
+
+def _units(s: str, encoding: str) -> int:
     if encoding == "utf-16":
-        return 2 if ord(ch) > 0xFFFF else 1
+        return len(s.encode("utf-16-le", "surrogatepass")) // 2
     if encoding == "utf-8":
-        return len(ch.encode("utf-8", "surrogatepass"))
-    return 1
+        return len(s.encode("utf-8", "surrogatepass"))
+    return len(s)
+
+
+class LineUnits:
+    """One line's columns, code points <-> units of a position encoding. Built with one scan of
+    the line (in C), then each conversion reads at most one block of ``_BLOCK`` characters:
+    converting every diagnostic of a 50 MB line costs one scan, not one per diagnostic, and the
+    table takes one number per block."""
+
+    __slots__ = ("text", "start", "length", "encoding", "marks")
+
+    def __init__(self, text: str, start: int, end: int, encoding: str) -> None:
+        self.text, self.start, self.length, self.encoding = text, start, end - start, encoding
+        self.marks: list[int] | None = None  # units before each block; None: one unit per character
+        wide = _WIDE.get(encoding)
+        if wide is not None and wide.search(text, start, end) is not None:
+            marks = [0]
+            for a in range(start, end, _BLOCK):
+                marks.append(marks[-1] + _units(text[a : min(a + _BLOCK, end)], encoding))
+            self.marks = marks
+
+    def units(self, column: int) -> int:
+        """A code-point column (clamped to the line) in units."""
+        column = max(0, min(column, self.length))
+        if self.marks is None:
+            return column
+        b = column // _BLOCK
+        return self.marks[b] + _units(self.text[self.start + b * _BLOCK : self.start + column], self.encoding)
+
+    def column(self, units: int) -> int:
+        """A column in units as code points: inside a character rounds down, past the end
+        clamps to the line's length."""
+        units = max(0, units)
+        marks = self.marks
+        if marks is None:
+            return min(units, self.length)
+        b = bisect.bisect_right(marks, units) - 1
+        if b >= len(marks) - 1:
+            return self.length
+        seen, i = marks[b], self.start + b * _BLOCK
+        end = min(i + _BLOCK, self.start + self.length)
+        while i < end:
+            seen += _units(self.text[i], self.encoding)
+            if seen > units:
+                break
+            i += 1
+        return i - self.start
 
 
 def column_to_units(line_text: str, column: int, encoding: str) -> int:
     """A code-point column as units of the negotiated position encoding."""
-    if encoding == "utf-32":
-        return column
-    prefix = line_text[:column]
-    if encoding == "utf-16":
-        return len(prefix) + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
-    return len(prefix.encode("utf-8", "surrogatepass"))
+    return LineUnits(line_text, 0, len(line_text), encoding).units(column)
 
 
 def units_to_column(line_text: str, units: int, encoding: str) -> int:
     """A column in units of the position encoding as code points; inside a character rounds down,
     past the end clamps to the line length."""
-    if encoding == "utf-32":
-        return min(units, len(line_text))
-    seen = 0
-    for i, ch in enumerate(line_text):
-        width = _unit_len(ch, encoding)
-        if seen + width > units:
-            return i
-        seen += width
-    return len(line_text)
+    return LineUnits(line_text, 0, len(line_text), encoding).column(units)
 
 
 # -- decoding -----------------------------------------------------------------------------------

@@ -144,7 +144,7 @@ class Session:
 
     def step(self) -> None:
         ops = ["open", "change", "change", "change", "change", "save", "close", "hover", "completion",
-               "action", "diagnostic", "bad-position", "unknown", "malformed", "check"]
+               "action", "diagnostic", "bad-position", "unknown", "malformed", "check", "paste-hostile"]
         op = self.rnd.choice(ops)
         self.stats[op] += 1
         getattr(self, "op_" + op.replace("-", "_"))()
@@ -184,6 +184,42 @@ class Session:
             doc.text = doc.text[:a] + new + doc.text[b:]
         self.server.notify("textDocument/didChange", {
             "textDocument": {"uri": doc.uri, "version": doc.version}, "contentChanges": changes})
+
+    def op_paste_hostile(self) -> None:
+        """A paste that costs a markdown tool more than its length, a few keystrokes into it, a
+        hover, the diagnostics checked, then undone (so that sessions stay small)."""
+        doc = self._some_doc()
+        if doc is None:
+            return self.op_open()
+        before = doc.text
+        a = valid_offset(before, self.rnd)
+        payload = hostile_payload(self.rnd)
+        if self.rnd.random() < 0.5:
+            payload = "\n\n" + payload + "\n\n"
+        at = position(before, a, self.encoding)
+        doc.version += 1
+        doc.text = before[:a] + payload + before[a:]
+        self.server.notify("textDocument/didChange", {"textDocument": {"uri": doc.uri, "version": doc.version},
+                                                      "contentChanges": [{"range": {"start": at, "end": at},
+                                                                          "text": payload}]})
+        for _ in range(self.rnd.randint(0, 3)):  # typing inside the pasted text
+            k = a + self.rnd.randint(0, len(payload))
+            if 0 < k < len(doc.text) and doc.text[k - 1] == "\r" and doc.text[k] == "\n":
+                k -= 1
+            new = self.rnd.choice(["x", " ", "\n", "]", "(", "`", "#"])
+            pos = position(doc.text, k, self.encoding)
+            doc.version += 1
+            doc.text = doc.text[:k] + new + doc.text[k:]
+            self.server.notify("textDocument/didChange", {
+                "textDocument": {"uri": doc.uri, "version": doc.version},
+                "contentChanges": [{"range": {"start": pos, "end": pos}, "text": new}]})
+        self._ask("textDocument/hover", {"textDocument": {"uri": doc.uri},
+                                         "position": position(doc.text, a, self.encoding)})
+        self.op_check()
+        doc.version += 1
+        doc.text = before
+        self.server.notify("textDocument/didChange", {"textDocument": {"uri": doc.uri, "version": doc.version},
+                                                      "contentChanges": [{"text": before}]})
 
     def op_save(self) -> None:
         doc = self._some_doc()
@@ -355,6 +391,27 @@ def _same(got: list[tuple], want: list[tuple], doc: Doc) -> None:
         only_want = sorted(set(want) - set(got))[:5]
         raise AssertionError(f"{doc.uri} v{doc.version}: the server says {only_got}, a fresh analysis "
                              f"{only_want}; text {doc.text[:300]!r}")
+
+
+def hostile_payload(rnd: random.Random) -> str:
+    """Text whose markdown costs more than its length in a naive parser: brackets after a
+    reference definition, ``![`` runs, a question heading padded with spaces, unclosed backtick
+    runs, figure links on one line, a base64 image pasted as text. 200 to 4 000 characters."""
+    n = rnd.randint(200, 4000)
+    kind = rnd.randrange(6)
+    if kind == 0:
+        return "[r]: figures/q14_0.png\n\n" + "[" * n
+    if kind == 1:
+        return "![" * (n // 2)
+    if kind == 2:
+        return "### Question" + " " * n + rnd.choice(["x", "7", ""])
+    if kind == 3:
+        return "".join("`" * k + "x " for k in range(1, int((2 * n) ** 0.5)))
+    if kind == 4:
+        return "![a](figures/q14_0.png)" * (n // 23)
+    import base64
+
+    return "![p](data:image/png;base64," + base64.b64encode(rnd.randbytes(n * 3 // 4)).decode() + ")"
 
 
 def prepare_workspace(folder: Path) -> None:

@@ -1,5 +1,6 @@
 """Hypothesis strategies: arbitrary text, and built reports hit by the edits a group makes
-(deleted headings, a stray ``Answer:``, ``##``, emoji, odd line breaks, NUL, very long lines)."""
+(deleted headings, a stray ``Answer:``, ``##``, emoji, odd line breaks, NUL, very long lines),
+and hostile pastes: the inputs that make a backtracking pattern or a quadratic scan freeze."""
 
 from __future__ import annotations
 
@@ -32,6 +33,44 @@ _alphabet = st.one_of(
     st.sampled_from(["\r", "\n", "#", " ", "-", "!", "[", "]", "(", ")", ">", "`", ":", "\u2028", "\ud800"]),
 )
 any_text = st.text(alphabet=_alphabet, max_size=400)
+
+
+def _backtick_runs(n: int) -> str:
+    """Runs of 1, 2, 3, ... backticks: none closes another (about n characters)."""
+    out, k, size = [], 1, 0
+    while size < n:
+        out.append("`" * k)
+        size += k + 1
+        k += 1
+    return " ".join(out)
+
+
+# pastes that make a backtracking pattern or a quadratic scan freeze (issue "Safe on any repository and any
+# text"), each as a function of its size in characters
+HOSTILE = {
+    "brackets": lambda n: "[" * n,
+    "image openings": lambda n: "![" * (n // 2),
+    "images never closed": lambda n: "![a](" * (n // 5),
+    "image titles never closed": lambda n: '![a]( "' * (n // 7),
+    "a reference definition, then brackets": lambda n: "[a]: figures/x.png\n" + "[" * n,
+    "backticks after a bracket": lambda n: "[x] " + "`" * n,
+    "backtick runs after a bracket": lambda n: "[x] " + _backtick_runs(n),
+    "a heading of blanks": lambda n: "#### a" + " " * n + "b",
+    "figures on one line": lambda n: "![a](figures/q14_0.png)" * (n // 23),
+    "html images never closed": lambda n: "<img src=" * (n // 9),
+    "a run of digits": lambda n: "9" * n,
+    "a question number of many digits": lambda n: "\n### Question " + "9" * n + "\n",
+    "a length line of many digits": lambda n: "> Recommended answer length: " + "1" * n + "-200 words",
+    "placeholders on one line": lambda n: "x --- question 4 fill here ---" * (n // 30),
+    "one long word": lambda n: "x" * n,
+    "question headings": lambda n: "### Question 5\n> Answer:\n" * (n // 26),
+}
+
+
+def hostile_text(max_size: int = 2000):
+    """One hostile paste of at most ``max_size`` characters."""
+    return st.builds(lambda make, n: make(n), st.sampled_from(list(HOSTILE.values())),
+                     st.integers(1, max_size))
 
 
 @st.composite
@@ -94,17 +133,23 @@ def _structural(text: str, rnd: int, kind: str) -> str:
 
 
 @st.composite
-def mutated_report(draw, max_edits: int = 6) -> tuple[str, str]:
-    """(the built report, the report after random edits)."""
+def mutated_report(draw, max_edits: int = 6, hostile: int = 2000) -> tuple[str, str]:
+    """(the built report, the report after random edits); a hostile paste has at most
+    ``hostile`` characters."""
     base = draw(base_report())
     text = base
     for _ in range(draw(st.integers(1, max_edits))):
         if draw(st.integers(0, 4)) == 0:
             kind = draw(st.sampled_from(("drop-heading", "drop-heading", "duplicate", "line-endings",
-                                         "long-line", "long-token")))
+                                         "long-line", "long-token", "hostile", "hostile")))
             if kind.startswith("long") and draw(st.integers(0, 5)):
                 kind = "drop-heading"  # keep the 100 000-character lines rare: they are slow
-            text = _structural(text, draw(st.integers(0, 10_000)), kind)
+            if kind == "hostile":
+                lines = text.splitlines(keepends=True)
+                at = draw(st.integers(0, len(lines)))
+                text = "".join(lines[:at]) + draw(hostile_text(hostile)) + "\n" + "".join(lines[at:])
+            else:
+                text = _structural(text, draw(st.integers(0, 10_000)), kind)
         else:
             text = apply(text, draw(edit(len(text))))
     return base, text

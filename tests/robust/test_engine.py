@@ -3,6 +3,8 @@ gives the same answer warm and cold, and agrees with an independent model of rep
 
 from __future__ import annotations
 
+import time
+
 from hypothesis import given, strategies as st
 
 from mlops_report import checker, parse
@@ -12,7 +14,7 @@ from mlops_report.text import LineIndex
 
 from tests import reference
 from .conftest import CASES
-from .strategies import any_text, disks, mutated_report
+from .strategies import any_text, base_report, disks, hostile_text, mutated_report
 
 
 def _inside(span, n: int, what) -> None:
@@ -65,7 +67,7 @@ def fresh(text: str, **kw):
     return Analyzer().analyse(text, **kw)
 
 
-@given(any_text)
+@given(st.one_of(any_text, hostile_text()))
 def test_any_text_analyses(text):
     CASES["engine.any_text"] += 1
     a = Analyzer().analyse(text)
@@ -99,7 +101,8 @@ def test_warm_analysis_equals_fresh(pair, disk, steps):
     assert snapshot(got) == snapshot(fresh(text, disk=disk))
 
 
-@given(st.one_of(mutated_report().map(lambda p: p[1]), any_text))
+# the reference is written as plainly as report.py and backtracks as report.py does: small pastes
+@given(st.one_of(mutated_report(hostile=200).map(lambda p: p[1]), any_text, hostile_text(200)))
 def test_checker_view_equals_reference(text):
     CASES["engine.checker"] += 1
     for spec in CHECKERS.values():
@@ -112,3 +115,18 @@ def test_checker_view_equals_reference(text):
         assert not view.crashes, (spec.id, view.crash)
         assert [(a.words, a.images) for a in view.answers] == list(zip(ref.words, ref.images)), spec.id
         assert view.passed == reference.passed(ref, spec.limits), spec.id
+
+
+@given(base_report(), hostile_text(20_000), st.integers(1, 31), disks)
+def test_a_hostile_paste_in_an_answer_is_analysed_in_time(text, paste, n, disk):
+    """Seconds allowed where a linear analysis takes milliseconds: a freeze, not a slow machine."""
+    CASES["engine.hostile"] += 1
+    report = parse.parse(text)
+    q = report.question(n) or (report.questions[-1] if report.questions else None)
+    at = q.answer.span.end if q is not None else len(text)
+    text = text[:at] + "\n\n" + paste + "\n\n" + text[at:]
+    start = time.perf_counter()
+    a = Analyzer().analyse(text, disk=disk)
+    took = time.perf_counter() - start
+    assert took < 3.0, f"{took:.1f} s"
+    assert_spans_inside(text, a)

@@ -4,7 +4,8 @@ the template's words."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+
+from ..cache import FINGERPRINTS, OBJECT, memoised, size_of
 
 try:  # the built-in module: ``hashlib`` loads OpenSSL first, 2 ms of every command-line run
     from _sha256 import sha256  # Python 3.11
@@ -23,7 +24,7 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", _QUOTE.sub("", text)).strip()
 
 
-@lru_cache(maxsize=8192)
+@memoised("fingerprints", FINGERPRINTS, lambda text, found: size_of(text) + OBJECT)
 def fingerprint(text: str) -> str:
     # cached: detection fingerprints every question on every edit, and most never change
     return sha256(normalise(text).encode("utf-8", "surrogatepass")).hexdigest()[:16]

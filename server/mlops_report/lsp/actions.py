@@ -2,7 +2,8 @@
 
 Every ``Fix`` becomes one action of kind ``quickfix.mlopsReport.<kind>``; its text edits are
 converted with the negotiated position encoding and its file moves become ``RenameFile``
-operations that never overwrite. ``source.fixAll.mlopsReport`` applies every safe fix at once.
+operations that never overwrite and never leave the report's project or the workspace (symbolic
+links resolved). ``source.fixAll.mlopsReport`` applies every safe fix at once.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from lsprotocol import types
 
 from ..analysis import Analysis
 from ..findings import Fix
+from ..moves import movable
 from ..text import Span
 from .diagnostics import to_diagnostic
 from .documents import Document
@@ -35,7 +37,12 @@ def workspace_edit(server: ReportServer, doc: Document, fixes: list[Fix]) -> typ
     versioned = bool(server.capability("workspace.workspace_edit.document_changes", False))
     if moves:
         operations = server.capability("workspace.workspace_edit.resource_operations", None) or []
-        if types.ResourceOperationKind.Rename not in operations or path_of(doc.uri) is None:
+        report = path_of(doc.uri)
+        if types.ResourceOperationKind.Rename not in operations or report is None:
+            return None
+        # looked at again now, links resolved: inside the report's project and the workspace
+        folders = [report.parent.parent] + [r for r in [server.reports.workspace_root] if r is not None]
+        if not all(movable(m.source, m.target, f) for m in moves for f in folders):
             return None
         versioned = True  # a rename travels in documentChanges only
     if not versioned:
@@ -111,8 +118,8 @@ def setup(server: ReportServer) -> None:
     options = types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL])
 
     @server.handler(types.TEXT_DOCUMENT_CODE_ACTION, options, empty=[])
-    def actions(params: types.CodeActionParams) -> list[types.CodeAction]:
-        found = server.analysis(params.text_document.uri)
+    async def actions(params: types.CodeActionParams) -> list[types.CodeAction]:
+        found = await server.analysis(params.text_document.uri)
         if found is None or not found[1].is_report:
             return []
         return code_actions(server, *found, params)

@@ -25,6 +25,19 @@ SECTION = "mlopsReport"
 TRUST = "mlopsReport/workspaceTrust"
 
 
+QUOTED = 80  # characters of a setting's value a warning quotes at most
+SHOWN = 5  # problems a warning lists at most
+
+
+def warning(problems: list[str]) -> str:
+    """The problems in one line: each value quoted by its first ``QUOTED`` characters, at
+    most ``SHOWN`` problems (a settings object of megabytes gets a warning of a few lines)."""
+    out = [p if len(p) <= QUOTED + 60 else p[: QUOTED + 60] + "…" for p in problems[:SHOWN]]
+    if len(problems) > SHOWN:
+        out.append(f"and {len(problems) - SHOWN} more")
+    return "; ".join(out)
+
+
 def setup(server: ReportServer) -> None:
     shown: set[str] = set()
     last: list[object] = [None]  # the latest settings as the client sent them
@@ -38,7 +51,7 @@ def setup(server: ReportServer) -> None:
         if not server.reports.trusted:
             settings, outside = confined(settings, server.reports.workspace_root)
             problems += outside
-        message = "; ".join(problems)
+        message = warning(problems)
         if message and message not in shown:
             shown.add(message)
             server.window_show_message(types.ShowMessageParams(

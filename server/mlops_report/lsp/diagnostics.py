@@ -1,26 +1,35 @@
 """Findings as diagnostics: pulled (``textDocument/diagnostic``) by clients that can, pushed to
 the others, never both to one client.
 
-A pushed set carries the version it was computed for and is sent right after the analysis
-(which runs synchronously on the event loop), so it can never describe an older text. A pulled
-report's ``resultId`` names the version and the server's generation (settings, files), so an
+The diagnostics are converted in the analysis thread, right after the analysis. A pushed set
+carries the version it was computed for and is sent only when that is still the current text,
+so sets arrive in order and never describe an older text. A pull waits for the analysis of the
+current text; its ``resultId`` names that analysis's stamp (text, settings, files), so an
 unchanged report is answered as such.
 """
 
 from __future__ import annotations
 
+import secrets
+
 from lsprotocol import types
 
 from ..analysis import Analysis
+from ..disk import Disk
 from ..findings import Finding
 from ..text import Span
 from .documents import Document
+from .reports import Analysed
 from .server import ReportServer
 
 RULES_URL = "https://github.com/mlops-report/mlops-report/blob/main/docs/rules.md"
 SOURCE = "mlops-report"
 UNSAVED_CODE = "figures-unsaved"
 UNSAVED_MESSAGE = "Save the report to check its figures: unsaved documents have no folder to look in"
+UNCHECKED_CODE = "figures-unchecked"
+UNCHECKED_MESSAGE = ("The report's folder holds too many files to list (the walk stopped after {n} entries): "
+                     "figures not among those listed are not checked")
+_SESSION = secrets.token_hex(4)  # a resultId of an earlier server process never matches
 
 _SEVERITY = {
     "error": types.DiagnosticSeverity.Error,
@@ -59,7 +68,22 @@ def unsaved_note(analysis: Analysis) -> Span | None:
     return None
 
 
-def diagnostics(server: ReportServer, doc: Document, analysis: Analysis) -> list[types.Diagnostic]:
+def unchecked_note(analysis: Analysis, disk: Disk | None) -> Span | None:
+    """Where to say once that the walk of the folder stopped early: the first figure it could
+    not check."""
+    if disk is None or not disk.truncated or not analysis.is_report:
+        return None
+    refs = analysis.report.references
+    for q in analysis.report.questions:
+        for fig in q.answer.figures:
+            target = fig.target if fig.kind != "reference" else refs.get(fig.target.lower() or fig.alt.lower(), "")
+            if target and disk.resolve(target).state == "unchecked":
+                return fig.span
+    return None
+
+
+def diagnostics(server: ReportServer, doc: Document, analysis: Analysis,
+                disk: Disk | None = None) -> list[types.Diagnostic]:
     if not analysis.is_report:
         return []
     links = bool(server.capability("text_document.publish_diagnostics.code_description_support", True)) \
@@ -70,21 +94,34 @@ def diagnostics(server: ReportServer, doc: Document, analysis: Analysis) -> list
         out.append(types.Diagnostic(range=doc.range(note), message=UNSAVED_MESSAGE,
                                     severity=types.DiagnosticSeverity.Information,
                                     code=UNSAVED_CODE, source=SOURCE))
+    note = unchecked_note(analysis, disk)
+    if note is not None:
+        out.append(types.Diagnostic(range=doc.range(note), message=UNCHECKED_MESSAGE.format(n=disk.entries),
+                                    severity=types.DiagnosticSeverity.Information,
+                                    code=UNCHECKED_CODE, source=SOURCE))
     return out
 
 
 def setup(server: ReportServer) -> None:
     published: set[str] = set()
 
-    def publish(doc: Document, analysis: Analysis) -> None:
+    def prepare(analysed: Analysed) -> None:  # in the analysis thread
+        analysed.diagnostics = diagnostics(server, analysed.doc, analysed.analysis, analysed.disk)
+
+    def items(analysed: Analysed) -> list[types.Diagnostic]:
+        if analysed.diagnostics is None:
+            prepare(analysed)
+        return analysed.diagnostics
+
+    def publish(analysed: Analysed) -> None:
         if server.pull_diagnostics:
             return
-        items = diagnostics(server, doc, analysis)
-        if not analysis.is_report and doc.uri not in published:
+        doc = analysed.doc
+        if not analysed.analysis.is_report and doc.uri not in published:
             return  # silence for markdown that is not (and never was) a report
         published.add(doc.uri)
         server.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=items, version=doc.version))
+            types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=items(analysed), version=doc.version))
 
     def clear(doc: Document) -> None:
         if server.pull_diagnostics or doc.uri not in published:
@@ -96,6 +133,7 @@ def setup(server: ReportServer) -> None:
         if server.pull_diagnostics and server.capability("workspace.diagnostics.refresh_support", False):
             server.workspace_diagnostic_refresh(None)
 
+    server.prepare(prepare)
     server.on("analysed", publish)
     server.on("closed", clear)
     server.on("refreshed", refreshed)
@@ -106,14 +144,11 @@ def setup(server: ReportServer) -> None:
                     types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=False,
                                             workspace_diagnostics=False),
                     empty=empty)
-    def pull(params: types.DocumentDiagnosticParams):
-        found = server.analysis(params.text_document.uri)
+    async def pull(params: types.DocumentDiagnosticParams):
+        found = await server.analysed(params.text_document.uri)
         if found is None:
             return empty
-        doc, analysis = found
-        # the text itself too: a client may resend a version (or go back) with a same-length edit
-        result_id = f"{doc.version}:{server.reports.generation}:{len(doc.text)}:{hash(doc.text) & 0xFFFFFFFF:08x}"
+        result_id = _SESSION + ":" + ":".join(str(part) for part in found.stamp)
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-        return types.RelatedFullDocumentDiagnosticReport(items=diagnostics(server, doc, analysis),
-                                                         result_id=result_id)
+        return types.RelatedFullDocumentDiagnosticReport(items=items(found), result_id=result_id)

@@ -1,17 +1,25 @@
 """Hover: a question's counts as the official checker sees them, a figure's file, a checklist's
-ticks."""
+ticks.
+
+Text taken from the report (a heading, a figure's path or alt text, a message quoting the
+answer) goes through ``literal`` or ``code``: shortened, on one line, and unable to add markdown
+of its own (links, images, HTML) to the hover.
+"""
 
 from __future__ import annotations
 
 from lsprotocol import types
 
 from ..analysis import Analysis, QuestionStatus
+from ..disk import Disk
 from ..parse import Figure, Question
 from ..rules.questions import count_differences
 from .diagnostics import UNSAVED_MESSAGE
 from .documents import Document
-from .reports import path_of
+from .markdown import QUOTED, code, literal
 from .server import ReportServer
+
+HOVER_WAIT = 0.3  # seconds a hover waits for the analysis of the current text before using the last one
 
 
 def _range(r: tuple[int, int] | None, unit: str) -> str:
@@ -49,13 +57,13 @@ def question_hover(server: ReportServer, doc: Document, analysis: Analysis, q: Q
     view = analysis.view
     edition = analysis.edition
     lim = status.limits
-    out = [f"**Question {q.number}**" + (f" · {q.section}" if q.section else "")]
+    out = [f"**Question {q.number}**" + (f" · {literal(q.section)}" if q.section else "")]
     if edition is not None:
         judged = analysis.judge.label if analysis.judge else f"report.py {view.spec.id}" if view else "?"
         out.append(f"Limits: {_range(lim.words, 'words')}, {_range(lim.images, 'figures')} "
                    f"(edition {edition.label}, judged by {judged})")
     if view is not None and view.crashes:
-        out.append(f"report.py check will crash: {view.crash}. The answer itself has {status.words} words.")
+        out.append(f"report.py check will crash: {literal(view.crash)}. The answer itself has {status.words} words.")
     else:
         line = f"Words: the checker counts **{status.checker_words}**"
         if status.checker_words != status.words:
@@ -71,9 +79,9 @@ def question_hover(server: ReportServer, doc: Document, analysis: Analysis, q: Q
     out.append(verdict(status))
     findings = [f for f in analysis.findings if f.question == q.number and q.span.contains(f.span.start)]
     if findings:
-        out.append("\n".join(f"- `{f.code}` {f.message}" for f in findings))
+        out.append("\n".join(f"- `{f.code}` {literal(f.message, 2 * QUOTED)}" for f in findings))
     if any(f.code == "instructions-edited" and not f.fixes for f in findings):
-        path = path_of(doc.uri)
+        path = doc.path
         if path is not None and server.reports.looking_up(path):
             out.append("The original instructions are being looked up in the report's git history; the fix "
                        "that restores them appears once they are found.")
@@ -83,39 +91,34 @@ def question_hover(server: ReportServer, doc: Document, analysis: Analysis, q: Q
     return "\n\n".join(out)
 
 
-def figure_hover(server: ReportServer, doc: Document, analysis: Analysis, fig: Figure) -> str:
+def figure_hover(doc: Document, analysis: Analysis, fig: Figure, disk: Disk | None) -> str:
     target = fig.target
     if fig.kind == "reference":
         target = analysis.report.references.get(fig.target.lower() or fig.alt.lower(), "")
     counted = "counted by report.py check" if fig.counted else "**not counted** by report.py check"
-    out = [f"**Figure** `{target or fig.target}` ({counted})"]
-    path = path_of(doc.uri)
-    if path is None:
+    out = [f"**Figure** {code(target or fig.target)} ({counted})"]
+    if doc.path is None:
         out.append(UNSAVED_MESSAGE + ".")
         return "\n\n".join(out)
     if not target:
         out.append("No path: the reference has no definition.")
         return "\n\n".join(out)
-    disk = server.reports.disk(path)
+    if disk is None:
+        return "\n\n".join(out)
     r = disk.resolve(target)
     state = {
-        "exists": "the file exists", "case": f"only `{r.relative}` exists: the case differs",
+        "exists": "the file exists", "case": f"only {code(r.relative or '')} exists: the case differs",
         "missing": "**no such file**", "outside": "**outside the report's folder**",
+        "unchecked": f"not checked: the folder holds too many files to list (stopped after {disk.entries} entries)",
         "absolute": "an absolute path: not handed in", "remote": "a web address: not handed in",
         "empty": "an empty path",
     }[r.state]
     if r.relative is not None:
-        out.append(f"`{disk.root / r.relative}`: {state}")
+        out.append(f"{code(str(disk.root / r.relative), 2 * QUOTED)}: {state}")
     else:
         out.append(state[0].upper() + state[1:])
-    if r.state in ("exists", "case") and r.relative is not None:
-        file = disk.root / r.relative
-        try:
-            inside = file.resolve().is_relative_to(disk.root.resolve())
-        except OSError:
-            inside = False
-        if inside:
-            out.append(f"![{fig.alt or 'figure'}]({file.as_uri()})")
+    if r.state in ("exists", "case") and r.relative is not None and disk.inside(r.relative):
+        out.append(f"![{literal(fig.alt or 'figure')}]({(disk.root / r.relative).as_uri()})")
     return "\n\n".join(out)
 
 
@@ -125,21 +128,21 @@ def checklist_hover(analysis: Analysis, offset: int) -> tuple[str, types.Range |
         if h.span.contains(offset):
             items = [i for i in report.checklist if i.group == h.title]
             ticked = sum(i.checked for i in items)
-            return f"**{h.title}**: {ticked} of {len(items)} items ticked", h.span
+            return f"**{literal(h.title)}**: {ticked} of {len(items)} items ticked", h.span
     for h in report.sections:
         if h.span.contains(offset) and "checklist" in h.title.lower():
             ticked = sum(i.checked for i in report.checklist)
-            return f"**{h.title}**: {ticked} of {len(report.checklist)} items ticked", h.span
+            return f"**{literal(h.title)}**: {ticked} of {len(report.checklist)} items ticked", h.span
     return None
 
 
 def setup(server: ReportServer) -> None:
     @server.handler(types.TEXT_DOCUMENT_HOVER)
-    def hover(params: types.HoverParams) -> types.Hover | None:
-        found = server.analysis(params.text_document.uri)
-        if found is None or not found[1].is_report:
+    async def hover(params: types.HoverParams) -> types.Hover | None:
+        found = await server.analysed(params.text_document.uri, HOVER_WAIT)
+        if found is None or not found.analysis.is_report:
             return None
-        doc, analysis = found
+        doc, analysis = server.view(found), found.analysis
         offset = doc.offset(params.position)
         formats = server.capability("text_document.hover.content_format", None) or [types.MarkupKind.Markdown]
         kind = types.MarkupKind.Markdown if types.MarkupKind.Markdown in formats else types.MarkupKind.PlainText
@@ -152,7 +155,7 @@ def setup(server: ReportServer) -> None:
         if q is not None:
             fig = next((f for f in q.answer.figures if f.span.contains(offset)), None)
             if fig is not None:
-                return answer(figure_hover(server, doc, analysis, fig), fig.span)
+                return answer(figure_hover(doc, analysis, fig, found.disk), fig.span)
             on_heading = q.heading.span.contains(offset)
             return answer(question_hover(server, doc, analysis, q), q.heading.span if on_heading else None)
         ticks = checklist_hover(analysis, offset)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from lsprotocol import types
 
 from ..analysis import Analysis, QuestionStatus
-from .documents import Document
+from .documents import Document, Earlier
+from .reports import Analysed
 from .server import ReportServer
+
+LENS_WAIT = 0.3  # seconds to wait for the analysis of the current text before showing the last one
+LENS_REFRESH = 0.05  # seconds gathering lens changes into one workspace/codeLens/refresh
 
 
 def _limits(r: tuple[int, int]) -> str:
@@ -31,7 +37,7 @@ def title(status: QuestionStatus) -> str:
     return " · ".join(parts)
 
 
-def lenses(doc: Document, analysis: Analysis) -> list[types.CodeLens]:
+def lenses(doc: Document | Earlier, analysis: Analysis) -> list[types.CodeLens]:
     if not analysis.is_report:
         return []
     out = []
@@ -44,23 +50,31 @@ def lenses(doc: Document, analysis: Analysis) -> list[types.CodeLens]:
 
 def setup(server: ReportServer) -> None:
     shown: dict[str, list[str]] = {}
+    pending: list[bool] = []  # a refresh is on its way: one per turn of the loop, however many analyses
 
     @server.handler(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False), empty=[])
-    def code_lens(params: types.CodeLensParams) -> list[types.CodeLens]:
-        found = server.analysis(params.text_document.uri)
+    async def code_lens(params: types.CodeLensParams) -> list[types.CodeLens]:
+        found = await server.analysed(params.text_document.uri, LENS_WAIT)
         if found is None:
             return []
-        result = lenses(*found)
+        result = lenses(server.view(found), found.analysis)
         shown[params.text_document.uri] = [lens.command.title for lens in result if lens.command]
         return result
 
-    def analysed(doc: Document, analysis: Analysis) -> None:
-        if doc.uri not in shown or not server.capability("workspace.code_lens.refresh_support", False):
+    def send() -> None:
+        pending.clear()
+        server.workspace_code_lens_refresh(None)
+
+    def analysed(found: Analysed) -> None:
+        uri, analysis = found.doc.uri, found.analysis
+        if uri not in shown or not server.capability("workspace.code_lens.refresh_support", False):
             return
         titles = [title(s) for s in analysis.questions] if analysis.is_report else []
-        if titles != shown[doc.uri]:
-            shown[doc.uri] = titles
-            server.workspace_code_lens_refresh(None)
+        if titles != shown[uri]:
+            shown[uri] = titles
+            if not pending:
+                pending.append(True)
+                asyncio.get_running_loop().call_later(LENS_REFRESH, send)
 
     server.on("analysed", analysed)
     server.on("closed", lambda doc: shown.pop(doc.uri, None))

@@ -1,11 +1,12 @@
 """What the server knows of every report: one Analyzer, the files around each report folder,
 the original instructions, and the latest analysis of each open document.
 
-Nothing here waits on the file system more than once per analysis: a report folder is walked
-once (``Disk.scan``) and reused until a watched file changes or the report is saved; the
-original instructions are looked up once per file, in a worker thread when the server's loop is
-running (a long history takes a while to read), after which ``on_originals`` asks for every
-report to be analysed again.
+``analyse`` runs in the server's analysis thread (one at a time: the Analyzer is not
+thread-safe); the event loop only reads what it returns and bumps counters (``stamp``). A
+report folder is walked once (``Disk.scan``) and reused until a file under it changes (its
+epoch moves on); only documents that are reports get a walk. The original instructions are
+looked up once per file, in a worker thread started from the event loop (git may be slow),
+after which ``on_originals`` asks for that report to be analysed again.
 
 The history is read in-process (``repo.first_version``): no git program, nothing the
 repository's configuration names, is ever started. In a workspace the editor does not trust
@@ -17,27 +18,33 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections import OrderedDict
 from pathlib import Path
-from typing import Callable
-from urllib.parse import unquote, urlparse
+from typing import Callable, Iterable
 
 from ..analysis import Analysis, Analyzer
 from ..disk import Disk
 from ..settings import Settings
-from .documents import Document
+from .documents import Document, path_of
+
+__all__ = ["Analysed", "Reports", "path_of"]
 
 log = logging.getLogger(__name__)
+DISK_BUDGET = 32 * 2**20  # bytes of file names kept from walks no open document holds any more
 
 
-def path_of(uri: str) -> Path | None:
-    """The file a ``file:`` URI names; None for ``untitled:`` and other schemes."""
-    parsed = urlparse(uri)
-    if parsed.scheme != "file":
-        return None
-    path = unquote(parsed.path)
-    if len(path) >= 3 and path[0] == "/" and path[2] == ":":  # file:///C:/...
-        path = path[1:]
-    return Path(path)
+class Analysed:
+    """One analysis with everything it was computed from: the document as it was (its text
+    and positions), the walk of its folder and its stamp (``Reports.stamp`` at the start)."""
+
+    __slots__ = ("doc", "analysis", "disk", "stamp", "diagnostics")
+
+    def __init__(self, doc: Document, analysis: Analysis, disk: Disk | None, stamp: tuple) -> None:
+        self.doc = doc
+        self.analysis = analysis
+        self.disk = disk
+        self.stamp = stamp
+        self.diagnostics: list | None = None  # converted in the analysis thread for the client
 
 
 class Reports:
@@ -46,12 +53,15 @@ class Reports:
         self.settings = Settings()
         self.workspace_root: Path | None = None
         self.trusted = True  # the editor trusts the workspace (editors that do not say: yes)
-        self.generation = 0  # bumped when settings or files change: every analysis is stale
-        self._disks: dict[Path, Disk] = {}
+        self.generation = 0  # bumped when the settings change: every analysis is stale
+        self.loop: asyncio.AbstractEventLoop | None = None  # the server's, where lookups start
+        self._epochs: dict[Path, int] = {}  # report folder -> changes seen under it
+        self._disks: OrderedDict[Path, tuple[int, Disk]] = OrderedDict()  # the analysis thread's
+        self._disk_bytes = 0
         self._originals: dict[tuple, dict[int, str] | None] = {}
         self._looking: set[tuple] = set()  # originals being looked up in a worker thread
-        self.on_originals: Callable[[], None] | None = None  # called when a lookup found them
-        self._latest: dict[str, tuple[tuple, Analysis]] = {}
+        self.on_originals: Callable[[Path], None] | None = None  # called when a lookup found them
+        self._latest: dict[str, Analysed] = {}  # open documents only; dropped on close
 
     # -- settings and files ---------------------------------------------------------------------
 
@@ -69,44 +79,91 @@ class Reports:
         self._originals.clear()
         self.generation += 1
 
-    def disk(self, report: Path) -> Disk:
+    def stamp(self, doc: Document) -> tuple:
+        """Everything an analysis of ``doc`` depends on: equal stamps, equal analyses."""
+        path = doc.path
+        if path is None:
+            return (doc.revision, self.generation)
+        return (doc.revision, self.generation, self._epochs.get(path.parent, 0),
+                self._originals.get(self._originals_key(path)) is not None)
+
+    def disk(self, report: Path, epoch: int = 0) -> Disk:
+        """The walk of the report's folder as of ``epoch`` (walked again when a file under it
+        changed since). Walks no open document holds are kept within ``DISK_BUDGET`` bytes."""
         folder = report.parent
-        disk = self._disks.get(folder)
-        if disk is None:
-            disk = self._disks[folder] = Disk.scan(report)
+        hit = self._disks.get(folder)
+        if hit is not None and hit[0] == epoch:
+            self._disks.move_to_end(folder)
+            return hit[1]
+        disk = Disk.scan(report)
+        if hit is not None:
+            self._disk_bytes -= hit[1].size
+        self._disks[folder] = (epoch, disk)
+        self._disk_bytes += disk.size
+        while self._disk_bytes > DISK_BUDGET and len(self._disks) > 1:
+            _, (_, old) = self._disks.popitem(last=False)
+            self._disk_bytes -= old.size
         return disk
 
-    def files_changed(self, paths: list[Path]) -> None:
-        """Forget the walks of every report folder that holds one of ``paths``."""
-        for folder in list(self._disks):
-            if any(_inside(p, folder) for p in paths):
-                del self._disks[folder]
-        self.generation += 1
+    def files_changed(self, paths: Iterable[Path], folders: Iterable[Path]) -> set[Path]:
+        """The report folders among ``folders`` (and those of cached walks) that hold one of
+        ``paths``, at any depth since a walk goes down; their walks are stale from now on."""
+        touched: set[str] = set()
+        for p in paths:
+            s = str(p)
+            while s not in touched:
+                touched.add(s)
+                parent = os.path.dirname(s)
+                if parent == s:
+                    break
+                s = parent
+        candidates = set(folders).union(list(self._disks))  # the walks cached for closed reports too
+        hit = {f for f in candidates if str(f) in touched}
+        for folder in hit:
+            self._epochs[folder] = self._epochs.get(folder, 0) + 1
+        return hit
 
     def forget(self, uri: str) -> None:
         self._latest.pop(uri, None)
 
     # -- analysis -------------------------------------------------------------------------------
 
-    def analysis(self, doc: Document) -> Analysis:
-        key = (doc.version, len(doc.text), self.generation)
-        hit = self._latest.get(doc.uri)
-        if hit is not None and hit[0] == key and hit[1].report.text == doc.text:
-            return hit[1]
-        path = path_of(doc.uri)
-        disk = self.disk(path) if path is not None else None
+    def analyse(self, doc: Document, previous: Analysed | None = None) -> Analysed:
+        """Analyse ``doc`` (in the analysis thread). ``previous`` is the document's last
+        analysis: its walk is reused while no file under the folder changed."""
+        stamp = self.stamp(doc)
+        path = doc.path
+        disk = None
+        if path is not None:
+            epoch = stamp[2]
+            if previous is not None and previous.disk is not None and previous.doc.path == path \
+                    and previous.stamp[2:3] == (epoch,):
+                disk = previous.disk
+            elif previous.analysis.is_report if previous is not None else _is_report(doc.text):
+                disk = self.disk(path, epoch)
+            # else: not a report when last seen, so not walked; should it have become one, the
+            # analysis walks the folder itself (and the next one uses the cache)
         originals = self._originals.get(self._originals_key(path)) if path is not None else None
         result = self.analyzer.analyse(doc.text, path, self.settings, disk, originals)
         if path is not None and originals is None and any(f.code == "instructions-edited" for f in result.findings):
             originals = self.originals(path)
             if originals:
                 result = self.analyzer.analyse(doc.text, path, self.settings, disk, originals)
-        self._latest[doc.uri] = (key, result)
-        return result
+        return Analysed(doc, result, disk, stamp)
 
-    def latest(self, uri: str) -> Analysis | None:
-        hit = self._latest.get(uri)
-        return hit[1] if hit else None
+    def analysis(self, doc: Document) -> Analysis:
+        """The analysis of ``doc`` now, in the calling thread (tools and tests)."""
+        found = self._latest.get(doc.uri)
+        if found is None or found.stamp != self.stamp(doc):
+            found = self._latest[doc.uri] = self.analyse(doc, found)
+        return found.analysis
+
+    def keep(self, uri: str, analysed: Analysed) -> None:
+        self._latest[uri] = analysed
+
+    def latest(self, uri: str) -> Analysed | None:
+        """The last finished analysis of an open document, current or not."""
+        return self._latest.get(uri)
 
     # -- the original instructions --------------------------------------------------------------
 
@@ -124,13 +181,20 @@ class Reports:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
+            loop = self.loop  # called from the analysis thread: start the lookup on the loop
+        if loop is None:
             self._originals[key] = self._look_up(report, self.settings.template_path, self.trusted)
             return self._originals[key]
         if key not in self._looking:
             self._looking.add(key)
-            job = loop.run_in_executor(None, self._look_up, report, self.settings.template_path, self.trusted)
-            job.add_done_callback(lambda done: self._found(key, done))
+            loop.call_soon_threadsafe(self._start_lookup, loop, key, report, self.settings.template_path,
+                                      self.trusted)
         return None
+
+    def _start_lookup(self, loop: asyncio.AbstractEventLoop, key: tuple, report: Path, template_path: str,
+                      trusted: bool) -> None:
+        job = loop.run_in_executor(None, self._look_up, report, template_path, trusted)
+        job.add_done_callback(lambda done: self._found(key, done))
 
     def looking_up(self, report: Path) -> bool:
         """Whether the original instructions of ``report`` are being looked up right now."""
@@ -153,10 +217,8 @@ class Reports:
         if key[1:] != (self.settings.template_path, self.trusted):
             return  # settings or trust changed during the lookup: the next analysis asks again
         self._originals[key] = found
-        if found:
-            self.generation += 1
-            if self.on_originals is not None:
-                self.on_originals()
+        if found and self.on_originals is not None:
+            self.on_originals(Path(key[0]))  # its stamp changed: that report is analysed again
 
     def _template_text(self, report: Path, template_path: str, trusted: bool = True) -> str | None:
         raw = Path(template_path).expanduser()
@@ -187,12 +249,10 @@ def inside(path: Path, folder: Path | None) -> bool:
         return False
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.relative_to(folder)
-        return True
-    except ValueError:
-        return False
+def _is_report(text: str) -> bool:
+    from ..parse import parse
+
+    return parse(text).is_report
 
 
 def _instructions_of(text: str) -> dict[int, str]:

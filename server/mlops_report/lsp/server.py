@@ -1,8 +1,10 @@
-"""The pygls language server: creation, the per-feature setup, analysis scheduling and ``run``.
+"""The pygls language server: creation, the per-feature setup, the protocol's lifecycle and
+``run``.
 
 Each feature lives in its own module with a ``setup(server)`` function; every handler is
 registered through ``ReportServer.handler`` so that an exception in one feature is logged and
-answered with an empty result instead of taking the method (or the server) down.
+answered with an empty result instead of taking the method (or the server) down. Analyses run
+in a thread of their own (``schedule``); handlers read their results.
 """
 
 from __future__ import annotations
@@ -16,23 +18,19 @@ from typing import Any, Callable
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest, JsonRpcParseError
+from pygls.exceptions import (JsonRpcException, JsonRpcInvalidRequest, JsonRpcParseError,
+                              JsonRpcServerNotInitialized)
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from .. import __version__
 from ..analysis import Analysis
-from .documents import Document, Documents
-from .reports import Reports
+from .documents import Document, Documents, Earlier
+from .reports import Analysed, Reports
+from .schedule import Scheduler
 
 log = logging.getLogger("mlops_report.lsp")
 
-DEBOUNCE = 0.075  # seconds between the last keystroke and an analysis of a slow document
-# A keystroke inside an answer costs about 2 ms from change to diagnostics on a 27 KB report and
-# 7 ms at 264 KB, but an edit that changes structure re-analyses the whole text, about 1 ms per
-# 10 KB (bench/RESULTS.md): documents up to this size are analysed at once after each keystroke,
-# larger ones after a pause in typing.
-AT_ONCE_CHARS = 250_000
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 
 
@@ -42,9 +40,19 @@ _ANSWERED = object()  # a request already answered with an error while it was de
 class ReportProtocol(LanguageServerProtocol):
     """pygls' protocol without its own text store: ``documents.Documents`` keeps the text."""
 
+    _initialize_seen = False
+
     def structure_message(self, data: dict[str, Any]):
         """A request whose params do not fit its method (a negative position, a string for a
-        number) is answered with InvalidParams; pygls would log it and leave the client waiting."""
+        number) is answered with InvalidParams; pygls would log it and leave the client waiting.
+        A message the lifecycle does not allow now is answered (or dropped) here."""
+        if isinstance(data, dict) and "jsonrpc" in data and isinstance(data.get("method"), str):
+            refusal = self._refusal(data["method"])
+            if refusal is not None:
+                if "id" in data:
+                    msg_id = data["id"]
+                    self.reply_error(msg_id if isinstance(msg_id, (int, str)) else None, refusal)
+                return _ANSWERED
         try:
             return super().structure_message(data)
         except JsonRpcException as exc:
@@ -52,6 +60,21 @@ class ReportProtocol(LanguageServerProtocol):
                 self._send_response(data["id"], error=exc.to_response_error())
                 return _ANSWERED
             raise
+
+    def _refusal(self, method: str) -> JsonRpcException | None:
+        """The LSP lifecycle: before ``initialize`` a request gets ServerNotInitialized, after
+        ``shutdown`` InvalidRequest; a notification then is dropped (but ``exit`` always runs).
+        pygls would serve the first and leave the second unanswered."""
+        if method == types.EXIT:
+            return None
+        if self._shutdown:
+            return JsonRpcInvalidRequest("the server is shutting down: only exit is accepted")
+        if not self._initialize_seen:
+            if method == types.INITIALIZE:
+                self._initialize_seen = True
+                return None
+            return JsonRpcServerNotInitialized()
+        return None
 
     def handle_message(self, message):
         if message is _ANSWERED:
@@ -89,9 +112,11 @@ class ReportProtocol(LanguageServerProtocol):
             yield handler, (params,), None
 
 
-# Events a feature can listen to (``server.on(event, fn)``):
-#   "initialize" (InitializeParams), "initialized" (), "analysed" (Document, Analysis),
-#   "closed" (Document), "refreshed" () after settings or files around the reports changed.
+# Events a feature can listen to (``server.on(event, fn)``), all on the event loop:
+#   "initialize" (InitializeParams), "initialized" (), "analysed" (Analysed: the analysis of the
+#   current text, in order), "closed" (Document), "refreshed" () once per burst of settings or
+#   file changes. ``server.prepare(fn)`` adds fn(Analysed), run in the analysis thread after each
+#   analysis (to convert what will be sent, off the loop).
 EVENTS = ("initialize", "initialized", "analysed", "closed", "refreshed")
 
 
@@ -101,10 +126,16 @@ class ReportServer(LanguageServer):
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.documents = Documents()
         self.reports = Reports()
-        self.reports.on_originals = self.refresh  # found in git history after a first analysis
+        self.reports.on_originals = self._originals_found  # in git history after a first analysis
+        self.scheduler = Scheduler(self)
         self._listeners: dict[str, list[Callable[..., Any]]] = {e: [] for e in EVENTS}
-        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self.preparers: list[Callable[[Analysed], None]] = []
         self._tasks: set[asyncio.Future] = set()
+        self.exit_code: int | None = None
+
+        @self.feature(types.EXIT)
+        def on_exit(params: Any) -> None:  # pygls exits with this code, but start_io swallows it
+            self.exit_code = 0 if self.protocol._shutdown else 1
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """A message body that is not JSON (or not UTF-8) gets JSON-RPC's Parse error reply with
@@ -130,6 +161,9 @@ class ReportServer(LanguageServer):
 
     def on(self, event: str, fn: Callable[..., Any]) -> None:
         self._listeners[event].append(fn)
+
+    def prepare(self, fn: Callable[[Analysed], None]) -> None:
+        self.preparers.append(fn)
 
     def emit(self, event: str, *args: Any) -> None:
         """Call every listener; one that fails is logged and the others still run."""
@@ -178,58 +212,57 @@ class ReportServer(LanguageServer):
     def is_markdown(self, doc: Document) -> bool:
         return doc.language_id == "markdown" or doc.uri.lower().endswith(MARKDOWN_SUFFIXES)
 
-    def analysis(self, uri: str) -> tuple[Document, Analysis] | None:
-        """The current analysis of an open markdown document (None for any other)."""
-        doc = self.documents.get(uri)
-        if doc is None or not self.is_markdown(doc):
-            return None
-        return doc, self.reports.analysis(doc)
+    async def analysed(self, uri: str, wait: float | None = None) -> Analysed | None:
+        """The analysis of an open markdown document's current text (None for any other
+        document); after ``wait`` seconds the last finished one, which may be older."""
+        return await self.scheduler.current(uri, wait)
 
-    def analyse(self, uri: str) -> None:
-        """Analyse an open document now and tell every listener."""
-        timer = self._timers.pop(uri, None)
-        if timer is not None:
-            timer.cancel()
-        found = self.analysis(uri)
+    async def analysis(self, uri: str, wait: float | None = None) -> tuple[Document | Earlier, Analysis] | None:
+        """``analysed`` as (document, analysis): the document answers positions of the current
+        text for offsets of the analysed one."""
+        found = await self.analysed(uri, wait)
         if found is None:
-            return
-        self.emit("analysed", *found)
+            return None
+        return self.view(found), found.analysis
+
+    def view(self, found: Analysed) -> Document | Earlier:
+        """The analysed document, answering positions of the current text."""
+        now = self.documents.get(found.doc.uri)
+        return found.doc if now is None or now.revision == found.doc.revision else Earlier(found.doc, now)
 
     def schedule(self, uri: str, delay: float | None = None) -> None:
-        """Analyse soon; a later call for the same document replaces this one. By default a
-        document of a report's size is analysed on the next turn of the loop, a much larger
-        one after a pause in typing."""
-        if delay is None:
-            doc = self.documents.get(uri)
-            delay = 0.0 if doc is None or len(doc.text) <= AT_ONCE_CHARS else DEBOUNCE
-        timer = self._timers.pop(uri, None)
-        if timer is not None:
-            timer.cancel()
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            self.analyse(uri)
-            return
-        self._timers[uri] = loop.call_later(delay, self.analyse, uri)
+        """Analyse soon (now for a document of a report's size, after a pause in typing for a
+        larger one)."""
+        self.scheduler.want(uri, delay)
+
+    def files_changed(self, paths: list) -> None:
+        """Files changed on disk: analyse again, in one pass per burst, the open reports whose
+        folder holds one of them."""
+        folders: dict = {}
+        for doc in self.documents:
+            if doc.path is not None:
+                folders.setdefault(doc.path.parent, []).append(doc.uri)
+        hit = self.reports.files_changed(paths, folders)
+        if hit:
+            self.scheduler.refresh([uri for folder in hit for uri in folders.get(folder, ())])
 
     def refresh(self) -> None:
-        """Settings or files changed: analyse every open document again."""
-        for doc in self.documents:
-            self.analyse(doc.uri)
-        self.emit("refreshed")
+        """Settings changed: analyse every open document again (once per burst)."""
+        self.scheduler.refresh()
+
+    def _originals_found(self, report) -> None:
+        self.scheduler.refresh([d.uri for d in self.documents if d.path == report])
 
     def forget(self, uri: str) -> None:
-        timer = self._timers.pop(uri, None)
-        if timer is not None:
-            timer.cancel()
+        self.scheduler.forget(uri)
         self.reports.forget(uri)
 
 
 def create_server() -> ReportServer:
-    from . import actions, completion, config, diagnostics, hover, lens, migrate, status, sync
+    from . import actions, completion, config, diagnostics, handin, hover, lens, migrate, status, sync
 
     server = ReportServer()
-    for feature in (sync, config, diagnostics, hover, actions, completion, lens, status, migrate):
+    for feature in (sync, config, diagnostics, hover, actions, completion, lens, status, handin, migrate):
         feature.setup(server)
     return server
 
@@ -265,4 +298,4 @@ def run(tcp: str | None = None, log_file: str | None = None, verbose: bool = Fal
         server.start_tcp(host or "127.0.0.1", number)
     else:
         server.start_io()
-    return 0
+    return server.exit_code or 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..analysis import Analysis
 from .documents import Document
+from .reports import Analysed
 from .server import ReportServer
 
 METHOD = "mlopsReport/status"
@@ -41,7 +42,8 @@ def status(doc: Document, analysis: Analysis) -> dict:
 def setup(server: ReportServer) -> None:
     reports: set[str] = set()
 
-    def analysed(doc: Document, analysis: Analysis) -> None:
+    def analysed(found: Analysed) -> None:
+        doc, analysis = found.doc, found.analysis
         if not analysis.is_report and doc.uri not in reports:
             return
         if analysis.is_report:

@@ -1,9 +1,9 @@
 """Document synchronisation and the files around the reports.
 
-Text arrives incrementally and is applied with our own line index (``documents``); an edit is
-analysed after a short pause, an opened document at once. A saved report, or an image that
-appears, disappears or is renamed (``workspace/didChangeWatchedFiles``, registered dynamically
-where the client allows it), makes the server walk that report folder again.
+Text arrives incrementally and is applied with our own line index (``documents``); every
+change asks for an analysis (``schedule``). A saved report, or an image that appears,
+disappears or is renamed (``workspace/didChangeWatchedFiles``, registered dynamically where the
+client allows it), makes the server walk again the report folders holding it, once per burst.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def setup(server: ReportServer) -> None:
     @server.handler(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
         server.documents.open(params.text_document)
-        server.analyse(params.text_document.uri)
+        server.schedule(params.text_document.uri, 0.0)
 
     @server.handler(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
@@ -53,8 +53,7 @@ def setup(server: ReportServer) -> None:
     def did_save(params: types.DidSaveTextDocumentParams) -> None:
         path = path_of(params.text_document.uri)
         if path is not None:
-            server.reports.files_changed([path])
-            server.refresh()
+            server.files_changed([path])
 
     @server.handler(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
@@ -67,8 +66,7 @@ def setup(server: ReportServer) -> None:
     def watched_files(params: types.DidChangeWatchedFilesParams) -> None:
         paths = [p for p in (path_of(c.uri) for c in params.changes) if p is not None]
         if paths:
-            server.reports.files_changed(paths)
-            server.refresh()
+            server.files_changed(paths)
 
 
 async def _watch_images(server: ReportServer) -> None:

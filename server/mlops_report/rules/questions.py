@@ -7,8 +7,9 @@ question except through the context (the checker's counts, the files on disk).
 from __future__ import annotations
 
 import re
-from typing import Iterator, NamedTuple
+from typing import Callable, Iterator, NamedTuple
 
+from .. import scan
 from ..checker import CheckerAnswer
 from ..disk import IMAGE_SUFFIXES, Disk
 from ..editions import Limits
@@ -120,8 +121,7 @@ def _answer_end(c: QuestionContext) -> tuple[int, str, str]:
     if cut is not None and not c.last and start <= cut < a.span.end:
         # the checker stops reading at a ##: a figure inserted after it would not count
         block = next((b for b in a.blocks if b.span.start <= cut <= b.span.end), None)
-        bol = max(c.text.rfind("\n", 0, cut), c.text.rfind("\r", 0, cut)) + 1
-        limit = max(start, block.span.start if block else bol)
+        limit = max(start, block.span.start if block else _bol(c.text, cut))
     body = c.text[start:limit]
     stripped = body.rstrip()
     end = start + len(stripped)
@@ -219,8 +219,12 @@ def image_files(c: QuestionContext) -> Iterator[Finding]:
             elif new_rel.lower() in c.disk.by_lower:
                 fixes = []  # a file differing only in case is there: moving could overwrite it on Windows/macOS
             else:
+                from ..moves import movable
+
+                # only inside the project and onto no file, whatever figuresDir or a symbolic link says
+                move = Move(str(c.disk.root / rel), str(c.disk.root / new_rel))
                 fixes = [Fix(f"Move {rel} to {new_rel} and update the link", "moveToFigures", (Edit(span, new_rel),),
-                             (Move(str(c.disk.root / rel), str(c.disk.root / new_rel)),), safe=False)]
+                             (move,), safe=False)] if movable(move.source, move.target, c.disk.root.parent) else []
             yield _f("image-outside-figures", q, span,
                      f"Question {q.number}: {target} is not in the {prefix} folder", *fixes)
 
@@ -233,12 +237,14 @@ def _same_style(written: str, real: str) -> str:
 
 
 def _remove_span_line(text: str, span: Span) -> Span:
-    """``span`` widened to its whole line (with one line break) when nothing else is on it."""
-    ls = max(text.rfind("\n", 0, span.start), text.rfind("\r", 0, span.start)) + 1
-    le = span.end
-    while le < len(text) and text[le] not in "\r\n":
-        le += 1
-    if text[ls : span.start].strip() or text[span.end : le].strip():
+    """``span`` widened to its whole line (with one line break) when nothing else is on it.
+    Only the blanks next to it are read: a line of a thousand placeholders is not read again
+    for each one."""
+    ls = span.start
+    while ls > 0 and text[ls - 1] not in "\r\n" and text[ls - 1].isspace():
+        ls -= 1
+    le = _BLANKS.match(text, span.end).end()  # type: ignore[union-attr]
+    if (ls > 0 and text[ls - 1] not in "\r\n") or (le < len(text) and text[le] not in "\r\n"):
         return span
     if text.startswith("\r\n", le):
         le += 2
@@ -353,10 +359,22 @@ def _moves_safely(lines: list[str]) -> bool:
     return fence is None
 
 
+_BREAK = re.compile(r"[\r\n]")
+_BLANKS = re.compile(r"[^\S\r\n]*")
+
+
 def _eol(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] not in "\r\n":
-        pos += 1
-    return pos
+    """The end of the line holding ``pos``: its first line break at or after ``pos``."""
+    if pos >= len(text):
+        return pos
+    m = _BREAK.search(text, pos)
+    return m.start() if m else len(text)
+
+
+def _bol(text: str, pos: int) -> int:
+    """The start of the line holding ``pos`` (right after the last line break before it)."""
+    k = text.rfind("\n", 0, pos)
+    return max(k, text.rfind("\r", k + 1, pos)) + 1
 
 
 def _next_line(text: str, eol: int) -> int:
@@ -375,14 +393,14 @@ def answer_truncated(c: QuestionContext) -> Iterator[Finding]:
         return
     seen, own = counted.words, a.words
     eol = _eol(text, cut)
-    bol = max(text.rfind("\n", 0, cut), text.rfind("\r", 0, cut)) + 1
+    bol = _bol(text, cut)
     run = len(text[cut:eol]) - len(text[cut:eol].lstrip("#"))
     inside = lambda kind: next((b for b in a.blocks if b.kind == kind and b.span.start <= cut < b.span.end), None)
     heading, fence = inside("heading"), inside("fence")
     fixes: tuple[Fix, ...] = ()
     if heading is not None:
         line = text[heading.span.start : heading.span.end]
-        title = re.sub(r"^[ \t]*#+[ \t]*|[ \t]+#+[ \t]*$", "", line).strip()
+        title = scan.heading_text(line)
         what = "heading"
         fixes = (Fix("Turn the heading into bold text", "headingToBold",
                      (Edit(heading.span, f"**{title}**" if title else ""),)),)
@@ -445,10 +463,10 @@ def instructions_edited(c: QuestionContext) -> Iterator[Finding]:
                     f"{_range(lim.images)} figures" if lim.images else "") if x
     ) or "no limits"
     fixes = ()
-    if c.restore is not None:
-        s = q.instructions.span
-        fixes = (Fix("Restore the original instructions", "restoreInstructions",
-                     (Edit(Span(s.start, s.end), c.restore),), safe=False),)
+    block = q.instructions.block
+    if c.restore is not None and block is not None:  # only the instruction block: no answer text
+        fixes = (Fix("Restore the original instructions", "restoreInstructions", (Edit(block, c.restore),),
+                     safe=False),)
     yield _f("instructions-edited", q, span,
              f"Question {q.number}: {c.edited}; the official limits still apply ({official})", *fixes)
 
@@ -477,11 +495,15 @@ def study_number(c: QuestionContext) -> Iterator[Finding]:
     if q.number != 2 or q.answer.is_empty:
         return
     a = q.answer
-    skip = list(a.placeholders) + (list(a.wrapper) if a.wrapper else [])
+    skip = sorted(list(a.placeholders) + (list(a.wrapper) if a.wrapper else []), key=lambda p: p.start)
+    k, reach = 0, -1  # the tokens come in order: walk the spans to skip alongside
     good = flagged = 0
     for m in _ENTRY.finditer(c.text, a.span.start, a.span.end):
         token, span = m.group(0), Span(m.start(), m.end())
-        if any(p.start <= span.start < p.end for p in skip):
+        while k < len(skip) and skip[k].start <= span.start:
+            reach = max(reach, skip[k].end)
+            k += 1
+        if span.start < reach:
             continue
         if re.fullmatch(r"s\d{6}", token):
             good += 1
@@ -535,8 +557,10 @@ def html_render(c: QuestionContext) -> Iterator[Finding]:
         yield _f("html-render", q, Span(b.span.start, _eol(c.text, b.span.start)), msg)
 
 
-CHECKS = (
+# every check of a question, in order; a list, so a check can be added (the analysis runs each
+# one on its own: one that raises is logged and the others still report)
+CHECKS: list[Callable[[QuestionContext], Iterator[Finding]]] = [
     word_count, image_count, image_not_counted, image_files, placeholders, answer_in_quote,
     answer_truncated, answer_label_extra, trailing_content, instructions_edited, group_number,
     study_number, html_render,
-)
+]
