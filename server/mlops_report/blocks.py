@@ -39,6 +39,9 @@ _BEYOND_CONTAINERS = {"\n": re.compile(r"\n[ \t]*\n" + _MARGIN),
 class Scan(NamedTuple):
     headings: list[int]  # lines that look like ATX headings (up to three spaces, then #) outside fenced code
     fences: list[tuple[int, int]]  # (first line, last line) of each fence, both inside it
+    # the stretches markdown-it reads for their containers: (first line, line after the last,
+    # whether a fence mark is in it)
+    containers: list[tuple[int, int, bool]]
 
 
 def scan(text: str, lines: LineIndex) -> Scan:
@@ -46,6 +49,7 @@ def scan(text: str, lines: LineIndex) -> Scan:
     opener, beyond = _OPENER[kind], _BEYOND_CONTAINERS[kind]
     headings: list[int] = []
     fences: list[tuple[int, int]] = []
+    containers: list[tuple[int, int, bool]] = []
     count = lines.line_count
     end = count - 1 if count > 1 and text[-1:] in "\r\n" else count  # no line after a final break
     n = 0
@@ -83,15 +87,31 @@ def scan(text: str, lines: LineIndex) -> Scan:
             start -= 1
         found = beyond.search(text, lines.starts[at])
         stop = lines.line_of(found.end()) if found is not None else end
+        before = len(fences)
         still_open = _containers(text, lines, start, stop, headings, fences)
+        marked = len(fences) > before or _has_fence_mark(text, lines, start, stop)
         if still_open is not None and stop < end:
             # a fence at the top level of the stretch runs on past its end
             close = _close(text, lines, still_open, stop, end)
             first, _ = fences.pop()
             stop = (close if close is not None else _last_of_open_fence(text, lines, first, end, count)) + 1
             fences.append((first, stop - 1))
+        containers.append((start, stop, marked))
         n = fresh = stop
-    return Scan(headings, fences)
+    return Scan(headings, fences, containers)
+
+
+def beyond_containers(text: str, lines: LineIndex, pos: int) -> int | None:
+    """The start of the first line at or after the line break after ``pos`` where no block quote
+    or list item can still be open: one at the margin, after a blank line, that opens neither."""
+    found = _BEYOND_CONTAINERS["\r" if "\r" in text else "\n"].search(text, pos)
+    return found.end() if found is not None else None
+
+
+def _has_fence_mark(text: str, lines: LineIndex, start: int, stop: int) -> bool:
+    a = lines.starts[start]
+    b = lines.starts[stop] if stop < lines.line_count else len(text)
+    return text.find("```", a, b) >= 0 or text.find("~~~", a, b) >= 0
 
 
 def _opens(line: str) -> tuple[str, int] | None:
