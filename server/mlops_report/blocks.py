@@ -29,6 +29,7 @@ _FIRST_OPENER = re.compile(r"\ufeff?" + _MARKS)
 _CLOSER = {"\n": re.compile(r"\n( {0,3}(?:`{3,}|~{3,}))"), "\r": re.compile(r"[\r\n]( {0,3}(?:`{3,}|~{3,}))")}
 _HASH_LINE = {"\n": re.compile(r"\n( {0,3}#)"), "\r": re.compile(r"[\r\n]( {0,3}#)")}
 _HEADING = re.compile(r"\ufeff? {0,3}#{1,6}(?:[ \t]|$)")
+_BLANK = re.compile(r"[ \t]*")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
 # a blank line, then a line at the margin that is neither blank, nor a quote, nor a list item
 _MARGIN = r"(?=[^ \t\r\n>])(?![-+*](?:[ \t\r\n]|\Z))(?!\d{1,9}[.)](?:[ \t\r\n]|\Z))"
@@ -76,23 +77,21 @@ def scan(text: str, lines: LineIndex) -> Scan:
             if fence is None:
                 n = at + 1
                 continue
-            close = _close(text, lines, fence, at + 1, end)
+            close = _close(text, lines, kind, fence, at + 1, end)
             last = close if close is not None else _last_of_open_fence(text, lines, at, end, count)
             fences.append((at, last))
             n = fresh = last + 1
             continue
         # a block quote or list item: markdown-it reads from the paragraph it may belong to
         start = at
-        while start > fresh and text[lines.starts[start - 1] : lines.line_end(start - 1)].strip():
+        while start > fresh and not _BLANK.fullmatch(text, lines.starts[start - 1], lines.line_end(start - 1)):
             start -= 1
         found = beyond.search(text, lines.starts[at])
         stop = lines.line_of(found.end()) if found is not None else end
-        before = len(fences)
-        still_open = _containers(text, lines, start, stop, headings, fences)
-        marked = len(fences) > before or _has_fence_mark(text, lines, start, stop)
+        marked, still_open = _containers(text, lines, kind, start, stop, headings, fences)
         if still_open is not None and stop < end:
             # a fence at the top level of the stretch runs on past its end
-            close = _close(text, lines, still_open, stop, end)
+            close = _close(text, lines, kind, still_open, stop, end)
             first, _ = fences.pop()
             stop = (close if close is not None else _last_of_open_fence(text, lines, first, end, count)) + 1
             fences.append((first, stop - 1))
@@ -108,12 +107,6 @@ def beyond_containers(text: str, lines: LineIndex, pos: int) -> int | None:
     return found.end() if found is not None else None
 
 
-def _has_fence_mark(text: str, lines: LineIndex, start: int, stop: int) -> bool:
-    a = lines.starts[start]
-    b = lines.starts[stop] if stop < lines.line_count else len(text)
-    return text.find("```", a, b) >= 0 or text.find("~~~", a, b) >= 0
-
-
 def _opens(line: str) -> tuple[str, int] | None:
     m = _FENCE.match(line)
     if m is None or (m.group(1)[0] == "`" and "`" in m.group(2)):
@@ -121,9 +114,9 @@ def _opens(line: str) -> tuple[str, int] | None:
     return m.group(1)[0], len(m.group(1))
 
 
-def _close(text: str, lines: LineIndex, fence: tuple[str, int], n: int, end: int) -> int | None:
+def _close(text: str, lines: LineIndex, kind: str, fence: tuple[str, int], n: int, end: int) -> int | None:
     """The line that closes a fence opened at the top level, looking from line ``n``."""
-    closer = _CLOSER["\r" if "\r" in text else "\n"]
+    closer = _CLOSER[kind]
     while n < end:
         m = closer.search(text, lines.starts[n] - 1)
         if m is None:
@@ -146,18 +139,19 @@ def _last_of_open_fence(text: str, lines: LineIndex, start: int, end: int, count
     return last
 
 
-def _containers(text: str, lines: LineIndex, start: int, stop: int, headings: list[int],
-                fences: list[tuple[int, int]]) -> tuple[str, int] | None:
+def _containers(text: str, lines: LineIndex, kind: str, start: int, stop: int, headings: list[int],
+                fences: list[tuple[int, int]]) -> tuple[bool, tuple[str, int] | None]:
     """Lines ``start`` to ``stop`` (exclusive): their fences as markdown-it reads them, and the
-    heading-like lines outside those fences. Returns the fence of the last one when it is at the
-    top level and still open at the end of the stretch."""
+    heading-like lines outside those fences. Returns whether a fence mark is in them, and the
+    fence of the last one when it is at the top level and still open at the end of the stretch."""
     begin = lines.starts[start]
-    chunk = text[begin : lines.starts[stop] if stop < lines.line_count else len(text)]
+    finish = lines.starts[stop] if stop < lines.line_count else len(text)
     inside: set[int] = set()
     still_open = None
-    if "```" in chunk or "~~~" in chunk:
+    marked = text.find("```", begin, finish) >= 0 or text.find("~~~", begin, finish) >= 0
+    if marked:
         found = []
-        for tok in _markdown().parse(chunk):
+        for tok in _markdown().parse(text[begin:finish]):
             if tok.type == "fence" and tok.map is not None:
                 first, after = tok.map
                 found.append((start + first, start + max(first, after - 1)))
@@ -167,13 +161,13 @@ def _containers(text: str, lines: LineIndex, start: int, stop: int, headings: li
         for first, last in found:
             inside.update(range(first, last + 1))
         fences.extend(found)
-    if "#" in chunk:
-        hashes = _HASH_LINE["\r" if "\r" in text else "\n"]
-        candidates = [start] if _HEADING.match(chunk) else []
-        candidates += [lines.line_of(begin + m.start(1)) for m in hashes.finditer(chunk)]
+    if text.find("#", begin, finish) >= 0:
+        hashes = _HASH_LINE[kind]
+        candidates = [start] if _HEADING.match(text, begin, lines.line_end(start)) else []
+        candidates += [lines.line_of(m.start(1)) for m in hashes.finditer(text, begin, finish)]
         headings.extend(n for n in candidates if n < stop and n not in inside
                         and _HEADING.match(text, lines.starts[n], lines.line_end(n)))
-    return still_open
+    return marked, still_open
 
 
 def _closes(text: str, lines: LineIndex, n: int, markup: str) -> bool:

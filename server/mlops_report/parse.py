@@ -650,19 +650,14 @@ def _parse_checklist(text: str, headings: list[Heading], title: Heading | None,
         return
     start = headings[at].span.end
     end = len(text)
-    k = at + 1
-    while k < len(headings):
-        h = headings[k]
-        if _is_question(h):
-            end = h.span.start
+    boundaries = [k for k in range(at + 1, len(headings)) if headings[k].level <= 2 or _is_question(headings[k])]
+    k = len(headings)
+    for b, nxt in zip(boundaries, boundaries[1:] + [len(headings)]):
+        h = headings[b]
+        stop = headings[nxt].span.start if nxt < len(headings) else len(text)
+        if _is_question(h) or not _ITEM_LINE.search(text, h.span.end, stop):
+            k, end = b, h.span.start
             break
-        if h.level <= 2:
-            nxt = next((g for g in headings[k + 1 :] if g.level <= 2 or _is_question(g)), None)
-            stop = nxt.span.start if nxt is not None else len(text)
-            if not _ITEM_LINE.search(text, h.span.end, stop):
-                end = h.span.start
-                break
-        k += 1
     inner = headings[at + 1 : k]
     groups.extend(inner)
     group = ""

@@ -324,3 +324,25 @@ def test_reparse_near_containers_equals_parse(texts):
             prev = r  # keep the reparsed report, as the analyzer does: its container records carry on
         else:
             prev = whole
+
+
+# -- linear on any text: the container-aware scan and the checklist at any level ---------------
+
+from tests.security.test_linear import assert_linear  # noqa: E402
+
+_CONTAINER_WORST = {
+    "list items with fences": lambda n: "- ```\n  x\n" * (n // 10),
+    "a fence in an item never closed": lambda n: "- ```\n" + "  x\n" * (n // 4),
+    "quote lines": lambda n: "> a\n" * (n // 4),
+    "nested quotes": lambda n: ">" * n + " ```\n# x\n",
+    "nested list markers": lambda n: "- " * (n // 2) + "```\n",
+    "stretches after paragraphs": lambda n: "text\ntext\n- a\n\nb\n" * (n // 18),
+    "markers at the margin without a blank": lambda n: "text\n2. ```\n" * (n // 12),
+    "checklist sections": lambda n: "# R\n\n## Checklist\n\n" + "## Week\n\n* [x] a\n\n" * (n // 20),
+    "checklist groups without items": lambda n: "# R\n\n## Checklist\n\n" + "### Week\n\n" * (n // 10),
+}
+
+
+@pytest.mark.parametrize("make", list(_CONTAINER_WORST.values()), ids=list(_CONTAINER_WORST))
+def test_the_scan_is_linear(make):
+    assert_linear(parse, make)
