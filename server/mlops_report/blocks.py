@@ -151,7 +151,7 @@ def _containers(text: str, lines: LineIndex, kind: str, start: int, stop: int, h
     marked = text.find("```", begin, finish) >= 0 or text.find("~~~", begin, finish) >= 0
     if marked:
         found = []
-        for tok in _markdown().parse(text[begin:finish]):
+        for tok in markdown().parse(text[begin:finish]):
             if tok.type == "fence" and tok.map is not None:
                 first, after = tok.map
                 found.append((start + first, start + max(first, after - 1)))
@@ -179,8 +179,9 @@ def _closes(text: str, lines: LineIndex, n: int, markup: str) -> bool:
 _MD = None
 
 
-def _markdown():
-    """markdown-it-py's block rules: CommonMark plus tables, no inline pass."""
+def markdown():
+    """One markdown-it-py parser: CommonMark plus tables (what a group's editor preview shows).
+    Only block structure is read: the inline pass would cost a third of every parse."""
     global _MD
     if _MD is None:
         from markdown_it import MarkdownIt

@@ -553,18 +553,7 @@ def _maybe_blocks(text: str) -> bool:
     return any(c in text for c in ("```", "~~~", "|", "#", "<"))
 
 
-_MD = None
-
-
-def markdown():
-    """One markdown-it-py parser: CommonMark plus tables (what a group's editor preview shows)."""
-    global _MD
-    if _MD is None:
-        from markdown_it import MarkdownIt
-
-        # only block structure is read: the inline pass would cost a third of every parse
-        _MD = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
-    return _MD
+markdown = blocks.markdown
 
 
 def _blocks(text: str, base: int) -> tuple[Block, ...]:
