@@ -141,6 +141,15 @@ def test_the_groups_own_unticked_item_is_kept_too():
     assert "* [ ] Our own idea: a dashboard for the team" in kept_section(result.text)
 
 
+def test_ticks_under_promoted_groups_are_kept():
+    # the group wrote its checklist groups as "## Week 1": their ticks still move
+    text = ReportBuilder("2026").fill_all().mark(0, "x").mark(7, "x").build().replace("### Week", "## Week")
+    result = migrate(text, ReportBuilder("2026").build())
+    marks = ticked(result.text)
+    assert marks["Task 1 of week 1"] == "x" and marks["Task 2 of week 3"] == "x"
+    assert kept_section(result.text) == ""
+
+
 def test_a_note_after_an_items_words_stays_on_the_item():
     text = ReportBuilder("2026").fill_all().mark(0, "x").build().replace(
         "* [x] Task 1 of week 1\n", "* [x] Task 1 of week 1 (done in the first week, 97%)\n")

@@ -142,11 +142,6 @@ def test_a_fence_opened_on_the_item_line_ends_with_the_item():
     assert [q.number for q in parse(text).questions] == list(range(1, 32))
 
 
-def test_a_fence_in_a_quote_ends_with_the_quote():
-    text = ReportBuilder("2026").fill_all().answer(8, words(120) + "\n\n> ```\n> a quoted command\n\nno more quote").build()
-    assert [q.number for q in parse(text).questions] == list(range(1, 32))
-
-
 def _markdown_it_fenced(text: str) -> set[int]:
     out: set[int] = set()
     for tok in markdown().parse(text):
