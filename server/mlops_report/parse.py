@@ -1,6 +1,7 @@
 """The document model: a report's structure with the exact source span of every element.
 
-The document is cut into blocks by one line scan that knows fenced code: front matter, title,
+The document is cut into blocks by one line scan that knows fenced code, inside list items and
+block quotes too (``blocks.py``): front matter, title,
 sections (``## ...``), the checklist and one segment per ``### Question N``. Each question's
 segment is parsed on its own (and cached by its text), so an edit inside one answer costs one
 segment parse; ``markdown-it-py`` supplies the block structure of an answer (fences, tables,
@@ -13,7 +14,6 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import chain
 from typing import NamedTuple
 
 from . import blocks, scan
@@ -23,10 +23,7 @@ from .text import BOM, LineIndex, Span
 LABEL = "Answer:"
 MAX_DIGITS = 6  # a question number or a limit longer than this is not a number a report states
 
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
-_FIRST_LINE_OPENER = re.compile(r"\ufeff?( {0,3}[#`~])")  # a BOM is skipped on the first line only
 _LINE_OPENER = re.compile(r"\n( {0,3}[#`~])")
-_LINE_OPENER_CR = re.compile(r"[\r\n]( {0,3}[#`~])")
 _QUESTION = re.compile(r"question[ \t]+(\d{1,%d})\b" % MAX_DIGITS, re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"---[ \t]*question[ \t]+(\d+)[ \t]+fill[ \t]+here[ \t]*---", re.IGNORECASE)
 _WRAPPED = re.compile(r"\A(---)[ \t]+\S.*?[ \t](---)\Z", re.DOTALL)
@@ -629,12 +626,15 @@ def _figures(text: str, base: int, blocks: tuple[Block, ...]) -> tuple[Figure, .
 
 def _parse_checklist(text: str, headings: list[Heading], title: Heading | None,
                      items: list[ChecklistItem], groups: list[Heading]) -> None:
-    """The checklist: under the first heading that names it, at any level, up to the first
+    """The checklist: under the first heading that names it (at any level before the questions,
+    a section heading after them), up to the first
     question or the first section (a heading of level 1 or 2) without a checklist item, so that
     groups promoted to ``## Week 1``, or a ``#`` heading after the checklist's own, keep their
     items. Every heading inside is a group."""
+    first_question = next((h.span.start for h in headings if _is_question(h)), len(text))
     at = next((k for k, h in enumerate(headings)
-               if h is not title and "checklist" in h.title.lower() and not _is_question(h)), None)
+               if h is not title and "checklist" in h.title.lower() and not _is_question(h)
+               and (h.span.start < first_question or h.level <= 2)), None)
     if at is None:
         return
     start = headings[at].span.end
