@@ -341,3 +341,9 @@ _CONTAINER_WORST = {
 @pytest.mark.parametrize("make", list(_CONTAINER_WORST.values()), ids=list(_CONTAINER_WORST))
 def test_the_scan_is_linear(make):
     assert_linear(parse, make)
+
+
+def test_a_heading_naming_a_checklist_inside_an_answer_is_not_the_checklist():
+    text = ReportBuilder("2026", checklist=False).fill_all().answer(
+        12, words(60) + "\n\n#### Our release checklist\n\n* [x] tag\n* [ ] notes").build()
+    assert parse(text).checklist == []
