@@ -6,6 +6,7 @@ import { createClient, TRUST_NOTIFICATION } from "./client";
 import { insertFigure } from "./figures";
 import { HandinPreview } from "./handin";
 import { findInterpreter, NoInterpreterError, pythonExtensionApi } from "./interpreter";
+import { migrateToTemplate } from "./migrate";
 import { ReportStatus, STATUS_NOTIFICATION, StatusBar } from "./status";
 
 let client: LanguageClient | undefined;
@@ -26,6 +27,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("mlopsReport.showLog", () => log.show()),
     vscode.commands.registerCommand("mlopsReport.insertFigure", insertFigure),
     vscode.commands.registerCommand("mlopsReport.previewHandin", (uri?: vscode.Uri) => handin.show(uri)),
+    vscode.commands.registerCommand("mlopsReport.migrateToTemplate", () => migrateToTemplate(client, log)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration("mlopsReport.interpreter")) void restart(context);
     }),

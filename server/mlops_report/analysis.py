@@ -24,6 +24,7 @@ from .findings import Edit, Finding, Fix
 from .parse import Question, Report, parse, reparse
 from .rules import RULES
 from .rules.checker_differs import checker_differs
+from .rules.template_outdated import template_outdated
 from .rules.questions import CHECKS, QuestionContext
 from .settings import Settings
 from .text import Span, changed_range
@@ -219,6 +220,7 @@ class Analyzer:
         findings = [f for row in rows for f in row.findings]
         document = list(_apply_settings(_document_findings(report, detection, view), settings))
         document.extend(_apply_settings(checker_differs(report, detection, judged, local), settings))
+        document.extend(_apply_settings(template_outdated(report, detection), settings))
         findings.extend(document)
         findings.sort(key=_order)
         analysis = Analysis(report, detection, view, findings, [row.status for row in rows], saved=saved,

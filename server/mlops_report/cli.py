@@ -1,4 +1,4 @@
-"""``mlops-report check|html|serve|rule``: the command line.
+"""``mlops-report check|html|serve|migrate|rule``: the command line.
 
 ``check`` never imports the language server: it must start as fast as the parser allows. It is
 a gate (``--fail-on``): by default it exits 1 when the course's checker would fail a question or
@@ -568,6 +568,64 @@ def _note_renderer() -> None:
               "and emphasis can differ (Python 3.11 or newer gets 3.11)", file=sys.stderr)
 
 
+def cmd_migrate(args) -> int:
+    """``migrate REPORT --to TEMPLATE``: the report written on the template, to ``-o FILE``,
+    standard output (``-o -``) or in place; a file that exists is never overwritten without
+    ``--force``, and an in-place rewrite keeps a copy unless git holds the report as it is."""
+    from . import migrate as m
+
+    report = Path(args.report)
+    target = report if args.in_place else None if args.output == "-" else Path(args.output)
+    backup = report.with_name(report.name + ".orig") if args.in_place else None
+    try:
+        for path in (report, None if m.is_url(args.to) else Path(args.to)):
+            if path is not None and not path.exists():
+                raise Unreadable(f"{path}: no such file or directory")
+        text = read_report(report)
+        if m.is_url(args.to):
+            template = m.fetch_template(args.to)
+        else:
+            template = read_report(Path(args.to))
+        result = m.migrate(text, template)
+    except (Unreadable, m.MigrationError) as exc:
+        print(f"mlops-report: {exc}" if isinstance(exc, Unreadable) else f"mlops-report: {report}: {exc}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if target is not None and not args.in_place and target.exists() and not args.force:
+        print(f"mlops-report: {target} exists; choose another file, or add --force to replace it", file=sys.stderr)
+        return EXIT_USAGE
+    out = sys.stderr if target is None else sys.stdout
+    print(f"{report}: onto {args.to}", file=out)
+    for line in m.summary(result):
+        print(f"  {line}", file=out)
+    if target is None:
+        sys.stdout.write(result.text)
+        sys.stdout.flush()
+        return EXIT_OK
+    if args.in_place and result.text == text:
+        return EXIT_OK
+    bom = report.read_bytes()[:3] == b"\xef\xbb\xbf"
+    try:
+        if args.in_place and m.committed(report):
+            backup = None
+        if backup is not None:
+            if backup.exists() and not args.force:
+                print(f"mlops-report: {backup} exists (a copy from before?); move it away, or add --force to "
+                      "replace it", file=sys.stderr)
+                return EXIT_USAGE
+            m.write_atomically(backup, text, bom=bom, like=report)
+        m.write_atomically(target, result.text, bom=bom, like=report if args.in_place else None)
+    except OSError as exc:
+        print(f"mlops-report: {target}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
+        return EXIT_USAGE
+    if args.in_place:
+        kept = f"the old one is kept as {backup}" if backup else "git holds the old one (git diff shows the changes)"
+        print(f"wrote {target}; {kept}", file=out)
+    else:
+        print(f"wrote {target}", file=out)
+    return EXIT_OK
+
+
 def cmd_serve(args) -> int:
     from .lsp.server import run
 
@@ -634,6 +692,17 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--log-file", help="write the log here instead of stderr")
     s.add_argument("-v", "--verbose", action="store_true")
     s.set_defaults(func=cmd_serve)
+    m = sub.add_parser("migrate", formatter_class=_Help,
+                       help="write a report on a newer template, keeping every answer, figure and tick")
+    m.add_argument("report", help="the report (reports/README.md)")
+    m.add_argument("--to", required=True, metavar="TEMPLATE",
+                   help="the newer template: a file, or the URL of the course repository or of its reports/README.md")
+    where = m.add_mutually_exclusive_group(required=True)
+    where.add_argument("-o", "--output", metavar="FILE", help="write the result to FILE ('-': standard output)")
+    where.add_argument("--in-place", action="store_true",
+                       help="rewrite the report; a copy REPORT.orig is kept unless git holds the report as it is")
+    m.add_argument("--force", action="store_true", help="replace FILE, or an old REPORT.orig, when it exists")
+    m.set_defaults(func=cmd_migrate)
     r = sub.add_parser("rule", formatter_class=_Help, help="explain a rule code")
     r.add_argument("code")
     r.set_defaults(func=cmd_rule)

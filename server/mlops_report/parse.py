@@ -1,6 +1,7 @@
 """The document model: a report's structure with the exact source span of every element.
 
-The document is cut into blocks by one line scan that knows fenced code: front matter, title,
+The document is cut into blocks by one line scan that knows fenced code, inside list items and
+block quotes too (``blocks.py``): front matter, title,
 sections (``## ...``), the checklist and one segment per ``### Question N``. Each question's
 segment is parsed on its own (and cached by its text), so an edit inside one answer costs one
 segment parse; ``markdown-it-py`` supplies the block structure of an answer (fences, tables,
@@ -13,20 +14,16 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import chain
 from typing import NamedTuple
 
-from . import scan
+from . import blocks, scan
 from .cache import OBJECT, SEGMENTS, memoised, size_of
 from .text import BOM, LineIndex, Span
 
 LABEL = "Answer:"
 MAX_DIGITS = 6  # a question number or a limit longer than this is not a number a report states
 
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
-_FIRST_LINE_OPENER = re.compile(r"\ufeff?( {0,3}[#`~])")  # a BOM is skipped on the first line only
 _LINE_OPENER = re.compile(r"\n( {0,3}[#`~])")
-_LINE_OPENER_CR = re.compile(r"[\r\n]( {0,3}[#`~])")
 _QUESTION = re.compile(r"question[ \t]+(\d{1,%d})\b" % MAX_DIGITS, re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"---[ \t]*question[ \t]+(\d+)[ \t]+fill[ \t]+here[ \t]*---", re.IGNORECASE)
 _WRAPPED = re.compile(r"\A(---)[ \t]+\S.*?[ \t](---)\Z", re.DOTALL)
@@ -36,6 +33,7 @@ _RANGE = r"(?<!\d)(\d{1,%d})[ \t]*(?:-|–|to)[ \t]*(\d{1,%d})[ \t]+" % (MAX_DIG
 _LIMIT_WORDS = re.compile(_RANGE + "words", re.IGNORECASE)
 _LIMIT_IMAGES = re.compile(_RANGE + "(?:screenshots?|images?|figures?)", re.IGNORECASE)
 _CHECK_ITEM = re.compile(r"([ \t]*)[*+-][ \t]+\[([^\]\r\n]{0,8})\](?![(\[])")
+_ITEM_LINE = re.compile(r"(?:^|(?<=[\r\n]))[ \t]*[*+-][ \t]+\[[^\]\r\n]{0,8}\](?![(\[])")
 _EXAMPLE = re.compile(r"^[ \t>]*[*_]*example[*_]*[ \t]*:?[*_]*", re.IGNORECASE | re.MULTILINE)
 _BOLD_LINE = re.compile(r"\*\*(.+?)\*\*")
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg")
@@ -202,6 +200,9 @@ class Report:
     checklist_groups: list[Heading]
     references: dict[str, str] = field(default_factory=dict)  # reference-style link definitions
     introduction: Span | None = None  # the text between the title and the first section, trimmed
+    # the stretches of lines markdown-it read for their block quotes and list items (see blocks.py):
+    # (first line, line after the last, whether a fence mark is in it)
+    containers: tuple[tuple[int, int, bool], ...] = ()
 
     @property
     def is_report(self) -> bool:
@@ -230,34 +231,19 @@ def looks_like_report(report: "Report") -> bool:
 
 
 def scan_headings(text: str, lines: LineIndex) -> list[Heading]:
-    """Every ATX heading outside fenced code, in order."""
+    """Every ATX heading outside fenced code, in order (fences as CommonMark closes them, inside
+    list items and block quotes too: ``blocks.scan``)."""
+    return _headings(text, lines, blocks.scan(text, lines))
+
+
+def _headings(text: str, lines: LineIndex, found: blocks.Scan) -> list[Heading]:
     out: list[Heading] = []
-    fence: tuple[str, int] | None = None
-    # only a line opening with up to three spaces and #, ` or ~ can be a heading or open or close
-    # a fence: a regex finds those lines, so the other lines cost no Python step
-    opener = _LINE_OPENER_CR if "\r" in text else _LINE_OPENER
-    first_line = _FIRST_LINE_OPENER.match(text)
-    for c in chain((first_line,) if first_line else (), opener.finditer(text)):
-        start = c.start(1)
-        n = lines.line_of(start)
+    for n in found.headings:
+        start = lines.starts[n] + (1 if n == 0 and text.startswith(BOM) else 0)
         end = lines.line_end(n)
-        line = text[start:end]
-        first = c.group(1)[-1]
-        if fence is not None:
-            if first == fence[0]:
-                m = _FENCE.match(line)
-                if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= fence[1] and not m.group(2).strip():
-                    fence = None
-            continue
-        if first in "`~":
-            m = _FENCE.match(line)
-            if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
-                fence = (m.group(1)[0], len(m.group(1)))
-            continue
-        if first == "#":
-            found = scan.heading_line(line)
-            if found:
-                out.append(Heading(found[0], found[1], Span(start, end), n))
+        heading = scan.heading_line(text[start:end])
+        if heading:
+            out.append(Heading(heading[0], heading[1], Span(start, end), n))
     return out
 
 
@@ -273,7 +259,8 @@ def _front_matter(text: str) -> Span | None:
 
 def parse(text: str) -> Report:
     lines = LineIndex(text)
-    headings = scan_headings(text, lines)
+    found = blocks.scan(text, lines)
+    headings = _headings(text, lines, found)
     fm = _front_matter(text)
     title = next((h for h in headings if h.level == 1), None)
     sections = [h for h in headings if h.level <= 2 and h is not title and not _is_question(h)]
@@ -286,15 +273,15 @@ def parse(text: str) -> Report:
         end = boundaries[i + 1].span.start if i + 1 < len(boundaries) else len(text)
         if not _is_question(h):
             section = h.title
-            if h.level == 2 and "checklist" in h.title.lower():
-                _parse_checklist(text, headings, h.span.end, end, checklist, groups)
             continue
         number = int(_QUESTION.search(h.title).group(1))  # type: ignore[union-attr]
         shape = _parse_segment(text[h.span.start : end])
         questions.append(Question(number, h, section, Span(h.span.start, h.span.start + shape.length), shape))
+    _parse_checklist(text, headings, title, checklist, groups)
     references = _references(text)
     intro = _introduction(text, fm, title, sections, questions)
-    return Report(text, lines, fm, title, sections, questions, checklist, groups, references, intro)
+    return Report(text, lines, fm, title, sections, questions, checklist, groups, references, intro,
+                  tuple(found.containers))
 
 
 _OPENS_LINE = re.compile(r" {0,3}[#`~]")
@@ -320,6 +307,9 @@ def reparse(prev: Report, text: str, start: int, old_end: int, new_end: int) -> 
     lines = prev.lines.after_edit(text, start, old_end, new_end)
     if _opens_a_line(old, prev.lines, start, old_end) or _opens_a_line(text, lines, start, new_end):
         return None
+    containers = _containers_after(prev, text, lines, start, old_end, new_end)
+    if containers is None:
+        return None
     fm = _front_matter(text)
     if fm != prev.front_matter:
         return None
@@ -342,7 +332,8 @@ def reparse(prev: Report, text: str, start: int, old_end: int, new_end: int) -> 
         intro = intro.shifted(d)
     report = Report(text, lines, fm, moved_heading(prev.title) if prev.title else None,
                     [moved_heading(h) for h in prev.sections], questions, checklist,
-                    [moved_heading(h) for h in prev.checklist_groups], references, intro)
+                    [moved_heading(h) for h in prev.checklist_groups], references, intro,
+                    containers)
     return report, i
 
 
@@ -364,6 +355,55 @@ def _opens_a_line(text: str, lines: LineIndex, start: int, end: int) -> bool:
     first = lines.line_of(start)
     region = text[lines.starts[first] : lines.line_end(lines.line_of(end))]
     return _OPENS_LINE.match(region) is not None or _LINE_OPENER.search(region) is not None
+
+
+def _containers_after(prev: Report, text: str, lines: LineIndex, start: int, old_end: int,
+                      new_end: int) -> tuple[tuple[int, int, bool], ...] | None:
+    """The container stretches (``blocks.scan``) after an edit that the heading scan would read
+    the same: None when it might not. An edit may not touch a fence mark, nor a stretch with one
+    (nor the line before it or the one that ends it: a blank line or an indent moves its ends);
+    an edit that touches a stretch or makes a line that opens a quote or list item may go on
+    only when no fence mark lies from that stretch to where the containers surely end."""
+    old = prev.text
+    if _fence_mark(old, prev.lines, start, old_end) or _fence_mark(text, lines, start, new_end):
+        return None
+    first, last = prev.lines.line_of(start), prev.lines.line_of(old_end)
+    dl = len(lines.starts) - len(prev.lines.starts)
+    touched = [c for c in prev.containers if c[0] - 1 <= last and first <= c[1]]
+    if any(marked for _, _, marked in touched):
+        return None
+    kept = [c if c[0] <= last else (c[0] + dl, c[1] + dl, c[2]) for c in prev.containers if c not in touched]
+    if not touched and not _opens_a_container(old, prev.lines, start, old_end) \
+            and not _opens_a_container(text, lines, start, new_end):
+        return tuple(kept)
+    a = min([c[0] for c in touched] + [first])
+    beyond = blocks.beyond_containers(text, lines, lines.starts[lines.line_of(new_end)])
+    b = lines.line_of(beyond) if beyond is not None else lines.line_count
+    if text.find("```", lines.starts[a], lines.starts[b] if b < lines.line_count else len(text)) >= 0 or \
+            text.find("~~~", lines.starts[a], lines.starts[b] if b < lines.line_count else len(text)) >= 0:
+        return None
+    # no fence from a to b: the stretches there can only be read as they were; one record covers them
+    out = [c for c in kept if c[1] <= a or c[0] >= b] + [(a, b, False)]
+    return tuple(sorted(out))
+
+
+_FENCE_MARK = re.compile(r"`{3}|~{3}")
+_CONTAINER_LINE = re.compile(r" {0,3}(?:>|[-+*](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$))", re.MULTILINE)
+
+
+def _fence_mark(text: str, lines: LineIndex, start: int, end: int) -> bool:
+    """Whether a line from the one holding ``start`` to the one holding ``end`` has a fence mark
+    (three backticks or tildes), at any indent."""
+    first = lines.line_of(start)
+    return _FENCE_MARK.search(text, lines.starts[first], lines.line_end(lines.line_of(end))) is not None
+
+
+def _opens_a_container(text: str, lines: LineIndex, start: int, end: int) -> bool:
+    """Whether a line from the one holding ``start`` to the one holding ``end`` starts with a
+    block quote's '>' or a list item's marker."""
+    first = lines.line_of(start)
+    region = text[lines.starts[first] : lines.line_end(lines.line_of(end))]
+    return _CONTAINER_LINE.search(region) is not None
 
 
 def _introduction(text: str, fm: Span | None, title: Heading | None, sections: list[Heading],
@@ -515,18 +555,7 @@ def _maybe_blocks(text: str) -> bool:
     return any(c in text for c in ("```", "~~~", "|", "#", "<"))
 
 
-_MD = None
-
-
-def markdown():
-    """One markdown-it-py parser: CommonMark plus tables (what a group's editor preview shows)."""
-    global _MD
-    if _MD is None:
-        from markdown_it import MarkdownIt
-
-        # only block structure is read: the inline pass would cost a third of every parse
-        _MD = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
-    return _MD
+markdown = blocks.markdown
 
 
 def _blocks(text: str, base: int) -> tuple[Block, ...]:
@@ -600,13 +629,32 @@ def _figures(text: str, base: int, blocks: tuple[Block, ...]) -> tuple[Figure, .
 # -- the checklist ------------------------------------------------------------------------------
 
 
-def _parse_checklist(
-    text: str, headings: list[Heading], start: int, end: int,
-    items: list[ChecklistItem], groups: list[Heading],
-) -> None:
-    group = ""
-    inner = [h for h in headings if start <= h.span.start < end and h.level >= 3]
+def _parse_checklist(text: str, headings: list[Heading], title: Heading | None,
+                     items: list[ChecklistItem], groups: list[Heading]) -> None:
+    """The checklist: under the first heading that names it (at any level before the questions,
+    a section heading after them), up to the first
+    question or the first section (a heading of level 1 or 2) without a checklist item, so that
+    groups promoted to ``## Week 1``, or a ``#`` heading after the checklist's own, keep their
+    items. Every heading inside is a group."""
+    first_question = next((h.span.start for h in headings if _is_question(h)), len(text))
+    at = next((k for k, h in enumerate(headings)
+               if h is not title and "checklist" in h.title.lower() and not _is_question(h)
+               and (h.span.start < first_question or h.level <= 2)), None)
+    if at is None:
+        return
+    start = headings[at].span.end
+    end = len(text)
+    boundaries = [k for k in range(at + 1, len(headings)) if headings[k].level <= 2 or _is_question(headings[k])]
+    k = len(headings)
+    for b, nxt in zip(boundaries, boundaries[1:] + [len(headings)]):
+        h = headings[b]
+        stop = headings[nxt].span.start if nxt < len(headings) else len(text)
+        if _is_question(h) or not _ITEM_LINE.search(text, h.span.end, stop):
+            k, end = b, h.span.start
+            break
+    inner = headings[at + 1 : k]
     groups.extend(inner)
+    group = ""
     gi = 0
     for m in re.finditer(r"[^\r\n]*(?:\r\n|\r|\n|$)", text[start:end]):
         if not m.group(0):

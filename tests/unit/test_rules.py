@@ -17,6 +17,7 @@ from mlops_report.analysis import Analyzer
 from mlops_report.editions import Limits, by_id
 from mlops_report.findings import apply_edits
 from mlops_report.rules import RULES
+from mlops_report.settings import Settings
 from tests.builder import ReportBuilder, words
 from tests.checkers import checker_source
 
@@ -32,18 +33,19 @@ class Built:
 
 
 def check(builder: ReportBuilder, tmp_path: Path | None = None, figures: list[str] | None = None,
-          extra: dict[str, bytes] | None = None, originals: dict[int, str] | None = None) -> Built:
+          extra: dict[str, bytes] | None = None, originals: dict[int, str] | None = None,
+          settings: Settings | None = None) -> Built:
     """Analyse ``builder``'s report; written to disk (with its figures) when ``tmp_path`` is given."""
     if tmp_path is None:
         text = builder.build()
-        return Built(text, None, Analyzer().analyse(text, originals=originals))
+        return Built(text, None, Analyzer().analyse(text, originals=originals, settings=settings))
     path = builder.write(tmp_path, figures=figures)
     for rel, data in (extra or {}).items():
         p = tmp_path / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(data)
     text = path.read_text(encoding="utf-8")
-    return Built(text, path, Analyzer().analyse(text, path, originals=originals))
+    return Built(text, path, Analyzer().analyse(text, path, originals=originals, settings=settings))
 
 
 def filled(edition: str = "2026") -> ReportBuilder:
@@ -76,6 +78,9 @@ SHOW: dict[str, Callable[[Path], Built]] = {
     "checker-crash": lambda t: check(filled().heading(5, "## Question 5"), t),
     "checker-differs": lambda t: check(filled(), t, extra={"reports/report.py": checker_source(
         {**by_id("2026").checker.limits, 3: Limits(words=(100, 200))}, 31).encode()}),
+    # the group says its report is on the 2026-01-04 template: the run's newest is 2026-01-09
+    "template-outdated": lambda t: check(ReportBuilder("2026-01-04_1fa25710").fill_all(), t,
+                                         settings=Settings(edition="2026-01-04_1fa25710")),
     "question-missing": lambda t: check(filled().heading(5, None).instructions(5, "").answer(5, ""), t),
     "question-duplicate": lambda t: check(filled().heading(6, "### Question 5"), t),
     "question-order": lambda t: check(filled().heading(5, "### Question 6").heading(6, "### Question 5"), t),
@@ -110,7 +115,7 @@ def test_smallest_report_shows_the_code(code, tmp_path):
     f = found[0]
     assert f.severity == RULES[code].severity
     assert f.span.start <= f.span.end <= len(built.text)
-    if code in ("checker-crash", "checkbox-mark", "checker-differs"):
+    if code in ("checker-crash", "checkbox-mark", "checker-differs", "template-outdated"):
         assert f.question == 0
     else:
         assert f.question > 0 and f"Question {f.question}" in f.message, f.message
@@ -130,7 +135,7 @@ def _assert_untouched_outside(old: str, new: str, edits) -> None:
 FIXABLE = sorted(c for c in SHOW if c not in ("word-count", "image-missing-file", "image-bad-extension",
                                                "unanswered", "checker-crash", "checker-differs", "question-duplicate", "question-missing",
                                                "question-order", "group-number", "html-render",
-                                               "trailing-content"))
+                                               "trailing-content", "template-outdated"))
 
 
 @pytest.mark.parametrize("code", FIXABLE)
@@ -345,6 +350,8 @@ NEAR: dict[str, Callable[[Path], Built]] = {
     # the same limits in another shape (a list of partial entries) judge the same
     "checker-differs": lambda t: check(filled(), t, extra={"reports/report.py": checker_source(
         by_id("2026").checker.limits, 31, shape="list").encode()}),
+    # the January 2024 run's own template: newer templates belong to later runs
+    "template-outdated": lambda t: check(filled("2024"), t, settings=Settings(edition="2023-09-27_64ea22b7")),
     "question-missing": lambda t: check(filled(), t),
     "question-duplicate": lambda t: check(filled(), t),
     "question-order": lambda t: check(filled(), t),

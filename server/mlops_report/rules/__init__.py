@@ -118,6 +118,18 @@ _RULES = [
          "Nothing to change in the report: write to the course checker's limits (the ones shown). Copy the course's "
          "current `reports/report.py` to check with the same limits locally, or choose which checker judges with "
          "`--checker` or the `checker` setting."),
+    Rule("template-outdated", "information", "document",
+         "The report was written on an older template of its course run than the newest one the course "
+         "published for that run.",
+         "The course updates the template during a run: a length, a question's wording, a checklist item. Every "
+         "report of the run is graded by the run's final checker, which goes with the newest template, so a "
+         "report on an older one may answer a question as it was asked before, state other lengths, or miss a "
+         "new checklist item. The message names both templates and what the newer one asks otherwise.",
+         "A report of January 2026 written on the template of 2026-01-04, where question 3 states 100-200 words; "
+         "the newest template of the run (2026-01-09) states 0-200 words and has one more checklist item.",
+         "Move the report onto the newest template: `mlops-report migrate reports/README.md --to TEMPLATE "
+         "--in-place` (or *MLOps Report: Migrate to Template…* in VS Code) keeps every answer, figure and tick "
+         "and prints what changed. The template is the course repository's `reports/README.md`."),
     Rule("question-missing", "error", "document",
          "A question of the edition has no `### Question N` heading in the report.",
          "Its answer merges into the previous one, and the official check fails.",
