@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 1024 * 1024  # an ignore file larger than this is not read
 MAX_PATTERN = 4096  # characters of one pattern
-MAX_PATH = 4096  # a longer path is never ignored (git's own paths are shorter)
+MAX_PATH = 1024  # the state of a longer path is not looked for
+MAX_PATTERNS = 10000  # patterns read from one file
 
 
 class Rule(NamedTuple):
@@ -44,7 +45,8 @@ class Rule(NamedTuple):
 
 # -- wildmatch ------------------------------------------------------------------------------------
 
-_LIT, _ONE, _SET, _STAR, _ALL, _DIRS = range(6)  # token kinds
+# token kinds; "**/" becomes _SKIP (may jump past the whole group), _ALL, _SLASH (the "/" of "**/")
+_LIT, _ONE, _SET, _STAR, _ALL, _DIRS, _SLASH, _SKIP = range(8)
 _CLASSES = {
     "alnum": str.isalnum, "alpha": str.isalpha, "blank": lambda c: c in " \t", "cntrl": lambda c: ord(c) < 32,
     "digit": str.isdigit, "graph": lambda c: c.isprintable() and not c.isspace(), "lower": str.islower,
@@ -146,67 +148,80 @@ def _tokens(p: str) -> list | None:
 
 
 class _Matcher:
-    """A compiled wildmatch pattern (``*`` and ``?`` never match ``/``)."""
+    """A compiled wildmatch pattern (``*``, ``?`` and brackets never match ``/``): a set of
+    positions in the pattern, kept as the bits of an integer, moved along the path once."""
 
-    __slots__ = ("tokens", "closure", "literal", "prefix", "suffix")
+    __slots__ = ("kinds", "args", "m", "literal", "prefix", "suffix", "min_len", "accepts",
+                 "loop_any", "loop_name", "eps1", "eps2")
 
     def __init__(self, tokens: list) -> None:
-        self.tokens = tokens
-        kinds = [k for k, _ in tokens]
-        text = "".join(v for k, v in tokens if k == _LIT)
+        # "**/" is "(.*/)?": a state that may jump past the group, a loop on any character,
+        # then "/"
+        kinds, args = [], []
+        for kind, arg in tokens:
+            if kind == _DIRS:
+                kinds += [_SKIP, _ALL, _SLASH]
+                args += [None, None, "/"]
+            else:
+                kinds.append(kind)
+                args.append(arg)
+        self.kinds, self.args, self.m = kinds, args, len(kinds)
+        text = "".join(a for k, a in zip(kinds, args) if k == _LIT)
         self.literal = text if all(k == _LIT for k in kinds) else None
-        self.prefix = text if kinds and kinds[-1] == _ALL and all(k == _LIT for k in kinds[:-1]) else None
-        self.suffix = text if kinds and kinds[0] == _STAR and all(k == _LIT for k in kinds[1:]) else None
-        m = len(tokens)
-        closure: list[tuple[int, ...]] = [()] * (m + 1)
-        closure[m] = (m,)
-        for i in range(m - 1, -1, -1):
-            closure[i] = (i,) + closure[i + 1] if tokens[i][0] in (_STAR, _ALL, _DIRS) else (i,)
-        self.closure = closure
+        self.prefix = "".join(a for a in _leading(kinds, args))
+        self.suffix = "".join(reversed(list(_leading(kinds[::-1], args[::-1]))))
+        self.min_len = sum(1 for k in kinds if k in (_LIT, _ONE, _SET))
+        self.accepts: dict[str, int] = {}
+        self.loop_any = self.loop_name = self.eps1 = self.eps2 = 0
+        for i, kind in enumerate(kinds):
+            if kind in (_STAR, _ALL, _SKIP):
+                self.eps1 |= 1 << i  # may move on without reading a character
+            if kind == _STAR:
+                self.loop_name |= 1 << i
+            elif kind == _ALL:
+                self.loop_any |= 1 << i
+            elif kind == _SKIP:
+                self.eps2 |= 1 << i  # ... or jump past its loop and "/"
+
+    def _accept(self, c: str) -> int:
+        bits = 0
+        for i, (kind, arg) in enumerate(zip(self.kinds, self.args)):
+            if (kind in (_LIT, _SLASH) and c == arg) or (c != "/" and (kind == _ONE or (kind == _SET and arg.has(c)))):
+                bits |= 1 << i
+        if len(self.accepts) < 256:
+            self.accepts[c] = bits
+        return bits
+
+    def _close(self, x: int) -> int:
+        eps1, eps2 = self.eps1, self.eps2
+        while True:
+            y = x | ((x & eps1) << 1) | ((x & eps2) << 3)
+            if y == x:
+                return x
+            x = y
 
     def match(self, s: str) -> bool:
         if self.literal is not None:
             return s == self.literal
-        if self.prefix is not None:
-            return s.startswith(self.prefix)
-        if self.suffix is not None:
-            return s.endswith(self.suffix) and "/" not in s[: len(s) - len(self.suffix)]
-        tokens, closure, m = self.tokens, self.closure, len(self.tokens)
-        inside = m + 1  # state inside + i: within the folders of the _DIRS token i
-        states = set(closure[0])
+        if len(s) < self.min_len or not s.startswith(self.prefix) or not s.endswith(self.suffix):
+            return False
+        accepts, loop_any, loop_name = self.accepts, self.loop_any, self.loop_name
+        states = self._close(1)
         for c in s:
-            nxt: set[int] = set()
-            for st in states:
-                if st > m:
-                    nxt.add(st)
-                    if c == "/":
-                        nxt.update(closure[st - inside + 1])
-                    continue
-                if st == m:
-                    continue
-                kind, arg = tokens[st]
-                if kind == _LIT:
-                    if c == arg:
-                        nxt.update(closure[st + 1])
-                elif kind == _ONE:
-                    if c != "/":
-                        nxt.update(closure[st + 1])
-                elif kind == _SET:
-                    if c != "/" and arg.has(c):
-                        nxt.update(closure[st + 1])
-                elif kind == _STAR:
-                    if c != "/":
-                        nxt.update(closure[st])
-                elif kind == _ALL:
-                    nxt.update(closure[st])
-                else:  # _DIRS
-                    nxt.add(inside + st)
-                    if c == "/":
-                        nxt.update(closure[st + 1])
-            if not nxt:
+            acc = accepts.get(c)
+            if acc is None:
+                acc = self._accept(c)
+            states = self._close(((states & acc) << 1) | (states & (loop_any if c == "/" else loop_any | loop_name)))
+            if not states:
                 return False
-            states = nxt
-        return m in states
+        return bool(states >> self.m & 1)
+
+
+def _leading(kinds: list, args: list):
+    for k, a in zip(kinds, args):
+        if k != _LIT:
+            return
+        yield a
 
 
 @dataclass(frozen=True)
@@ -271,6 +286,9 @@ def parse_lines(source: str, data: bytes, icase: bool = False) -> list[Pattern]:
         p = compile_line(source, number, raw, icase)
         if p is not None:
             out.append(p)
+            if len(out) >= MAX_PATTERNS:
+                log.info("%s: only its first %d patterns are read", source, MAX_PATTERNS)
+                break
     return out
 
 
@@ -354,8 +372,10 @@ class Ignores:
 
     def ignored_by(self, path: str) -> Rule | None:
         """The rule that makes git ignore the file ``path`` (relative to the work tree, posix
-        separators), or None when it is not ignored."""
-        if not path or len(path) > MAX_PATH:
+        separators), or None when it is not ignored. ValueError for a path over ``MAX_PATH``."""
+        if len(path) > MAX_PATH:
+            raise ValueError(f"a path of {len(path)} characters is not looked up")
+        if not path:
             return None
         parts = path.split("/")
         for k in range(1, len(parts)):  # an excluded folder takes everything under it

@@ -255,8 +255,13 @@ def _other_branches(report: Report, context: "Handin") -> list[Finding]:
     out = []
     for other in others:
         differ = differing_answers(base_text or b"", other.text)
-        said = ("the answers to questions " + ", ".join(map(str, differ[:12])) + (" ..." if len(differ) > 12 else "")
-                + " differ") if differ else "no answer differs (other text does)"
+        if len(differ) == 1:
+            said = f"the answer to question {differ[0]} differs"
+        elif differ:
+            said = ("the answers to questions " + ", ".join(map(str, differ[:12]))
+                    + (f" and {len(differ) - 12} more" if len(differ) > 12 else "") + " differ")
+        else:
+            said = "no answer differs (other text does)"
         at = next((q.heading.span for q in report.questions if differ and q.number == differ[0]), _top(report))
         out.append(Finding("report-other-branch", "information", 0, at,
                            f"branch {other.name} holds a newer version of the report than {base_name} (its commit "
