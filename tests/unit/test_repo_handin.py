@@ -482,3 +482,80 @@ def test_a_hostile_pattern_costs_linear_time(tmp_path):
     started = time.monotonic()
     assert ignores.ignored_by("a/" + "a" * 1000 + "c") is None
     assert time.monotonic() - started < 5  # milliseconds; a backtracking match would take hours
+
+
+# -- the cases tests/unit/test_rules.py runs for every code ------------------------------------------
+
+
+def _case(work: Path) -> tuple[str, Path, object]:
+    path = report_of(work)
+    text = path.read_text(encoding="utf-8")
+    return text, path, Analyzer().analyse(text, path)
+
+
+def _untracked_figure(t: Path) -> Path:
+    work = project(t)
+    git(work, "rm", "-q", "--cached", "reports/figures/q19_0.png")
+    commit(work, "forget a figure", add=False)
+    git(work, "push", "-q")
+    return work
+
+
+def _edited(t: Path) -> Path:
+    work = project(t)
+    _edit_report(work)
+    return work
+
+
+def _committed(t: Path) -> Path:
+    work = _edited(t)
+    commit(work, "answer 4", T0 + 60)
+    return work
+
+
+def _side_branch(t: Path, touch_report: bool = True) -> Path:
+    work = project(t)
+    git(work, "checkout", "-q", "-b", "side")
+    if touch_report:
+        _edit_report(work)
+    else:
+        (work / "notes.txt").write_text("notes\n")
+    commit(work, "side work", T0 + 60)
+    git(work, "checkout", "-q", "main")
+    return work
+
+
+def _touched_figure(t: Path) -> Path:
+    work = project(t)
+    os.utime(work / "reports/figures/q19_0.png", (T0, T0))
+    return work
+
+
+def _crlf(t: Path) -> Path:
+    work = project(t)
+    path = report_of(work)
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    return work
+
+
+def _code_only(t: Path) -> Path:
+    work = project(t)
+    (work / "train.py").write_text("print('hello')\n")
+    commit(work, "code only", T0 + 60)
+    return work
+
+
+# code -> (tmp_path) -> (text, path, analysis) showing exactly one finding of the code, and one
+# close to it that must not show it
+SHOW_HANDIN = {
+    "image-uncommitted": lambda t: _case(_untracked_figure(t)),
+    "report-uncommitted": lambda t: _case(_edited(t)),
+    "report-unpushed": lambda t: _case(_committed(t)),
+    "report-other-branch": lambda t: _case(_side_branch(t)),
+}
+NEAR_HANDIN = {
+    "image-uncommitted": lambda t: _case(_touched_figure(t)),
+    "report-uncommitted": lambda t: _case(_crlf(t)),
+    "report-unpushed": lambda t: _case(_code_only(t)),
+    "report-other-branch": lambda t: _case(_side_branch(t, touch_report=False)),
+}
