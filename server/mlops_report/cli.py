@@ -209,7 +209,16 @@ def cmd_check(args) -> int:
 
     gc.freeze()  # a short run: the collector need not walk every object the imports made (~5 ms)
     settings = Settings(edition=args.edition or "auto", checker=args.checker or "course",
-                        figures_dir=args.figures_dir, disable=frozenset(args.disable or ()))
+                        figures_dir=args.figures_dir, disable=frozenset(args.disable or ()),
+                        deadline=args.deadline or "")
+    if args.deadline:
+        from .settings import parse_deadline
+
+        try:
+            parse_deadline(args.deadline)
+        except ValueError as exc:
+            print(f"mlops-report: --deadline: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     from .rules import RULES
 
     unknown = [c for c in settings.disable if c not in RULES]
@@ -241,13 +250,21 @@ def cmd_check(args) -> int:
             status = EXIT_USAGE
     for path in paths:
         shown = str(path)
+        committed = None
         try:
-            text = read_report(path)
+            if args.ref:
+                committed = _at_ref(path, args.ref)
+                text = committed.text
+            else:
+                text = read_report(path)
         except Unreadable as exc:
             print(f"mlops-report: {visible(str(exc))}", file=sys.stderr)
             status = EXIT_USAGE
             continue
-        analysis = analyzer.analyse(text, path.resolve(), settings)
+        if committed is not None:  # the committed text and tree; the hand-in findings are the working copy's
+            analysis = analyzer.analyse(text, path.resolve(), settings, committed.disk, repo=None)
+        else:
+            analysis = analyzer.analyse(text, path.resolve(), settings)
         if not analysis.is_report:
             if args.format == "json":
                 results.append({"path": shown, "edition": None, "checker": None, "questions": [],
@@ -260,9 +277,14 @@ def cmd_check(args) -> int:
             status = EXIT_ERRORS
         if args.format == "json":
             results.append(to_json(shown, analysis))
+            if committed is not None:
+                results[-1]["ref"] = {"ref": args.ref, "commit": committed.commit, "time": committed.time}
         elif args.format == "github":
             print_github(shown, analysis, out)
         else:
+            if committed is not None:
+                out.write(f"{visible(shown)}: as committed at {visible(args.ref)} ({committed.commit[:7]}, "
+                          f"{visible(committed.summary[:60])!r}, {_when(committed.time)})\n")
             print_human(shown, analysis, out)
             if len(paths) > 1:
                 out.write("\n")
@@ -270,6 +292,22 @@ def cmd_check(args) -> int:
         json.dump(results, out, indent=1, ensure_ascii=False)
         out.write("\n")
     return status
+
+
+def _at_ref(path: Path, ref: str):
+    """The report at ``path`` as committed at ``ref`` (repo.committed); Unreadable with why not."""
+    from .repo.committed import NotCommitted, at_ref
+
+    try:
+        return at_ref(path, ref)
+    except NotCommitted as exc:
+        raise Unreadable(f"{path}: {exc}") from None
+
+
+def _when(t: int) -> str:
+    import time
+
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(t))
 
 
 def cmd_rule(args) -> int:
@@ -316,6 +354,10 @@ def parser() -> argparse.ArgumentParser:
                    "course run, the one that grades), local (the report.py beside the report) or a checker id")
     c.add_argument("--figures-dir", default="figures", help="the figures folder, relative to the report")
     c.add_argument("--disable", action="append", metavar="CODE", help="switch a rule off (repeatable)")
+    c.add_argument("--ref", metavar="REF", help="check the report and its figures as committed at REF (HEAD, "
+                   "origin/main, a tag, a commit id): origin/main is what the course will scrape")
+    c.add_argument("--deadline", metavar="WHEN", help="the hand-in deadline, an ISO date-time with an offset "
+                   "(2026-01-23T23:59:00+01:00): unpushed work becomes a warning in the last 48 hours, an error after")
     c.set_defaults(func=cmd_check)
     s = sub.add_parser("serve", formatter_class=_Help, help="run the language server over stdio")
     s.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio (for debugging)")

@@ -228,6 +228,17 @@ class Repository:
             found = self._entries[key]
         return found
 
+    def tree(self, sha: str) -> list[tuple[str, int, str]]:
+        """(name, mode, object id) of every entry of the tree ``sha``."""
+        from dulwich.objects import parse_tree
+
+        _, raw = self.objects.read(sha, _TREE)
+        try:
+            return [(name.decode("utf-8", "surrogateescape"), mode, oid.decode("ascii"))
+                    for name, mode, oid in parse_tree(raw, 20)]
+        except Exception as exc:
+            raise RepoError(f"tree {sha}: {exc}") from None
+
     def blob(self, sha: str) -> bytes:
         """A blob's bytes; TooBig past the store's cap."""
         return self.objects.read(sha, _BLOB)[1]
