@@ -1,13 +1,16 @@
 """``mlopsReport/status``: after each analysis, how the report stands, for a status bar.
 
 ``{uri, edition, editionLabel, answered, passing, total, errors, warnings, checkerCrashes,
-sections: [{title, answered, passing, total}]}``; a document that stops being a report gets
-one last status with ``total`` 0; other documents get none.
+sections: [{title, answered, passing, total}], handin}``; a document that stops being a report
+gets one last status with ``total`` 0; other documents get none. ``handin`` (``lsp/handin.py``):
+``{deadline, deadlineMs, phase, pending, pushed}``, or null outside a repository without a
+deadline.
 """
 
 from __future__ import annotations
 
 from ..analysis import Analysis
+from . import handin
 from .documents import Document
 from .reports import Analysed
 from .server import ReportServer
@@ -50,7 +53,11 @@ def setup(server: ReportServer) -> None:
             reports.add(doc.uri)
         else:
             reports.discard(doc.uri)
-        server.protocol.notify(METHOD, status(doc, analysis))
+        payload = status(doc, analysis)
+        if analysis.is_report:
+            payload["handin"] = handin.status_of(doc.uri, analysis, server.handin.by_uri.get(doc.uri),
+                                                 server.reports.settings.deadline_at)
+        server.protocol.notify(METHOD, payload)
 
     server.on("analysed", analysed)
     server.on("closed", lambda doc: reports.discard(doc.uri))
