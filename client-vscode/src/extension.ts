@@ -5,7 +5,7 @@ import type { LanguageClient } from "vscode-languageclient/node";
 import { createClient, TRUST_NOTIFICATION } from "./client";
 import { insertFigure } from "./figures";
 import { findInterpreter, NoInterpreterError, pythonExtensionApi } from "./interpreter";
-import { ReportStatus, STATUS_NOTIFICATION, StatusBar } from "./status";
+import { PushedCheck, pushedMessage, ReportStatus, STATUS_NOTIFICATION, StatusBar } from "./status";
 
 let client: LanguageClient | undefined;
 let log: vscode.LogOutputChannel;
@@ -22,6 +22,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("mlopsReport.restartServer", () => restart(context)),
     vscode.commands.registerCommand("mlopsReport.showLog", () => log.show()),
     vscode.commands.registerCommand("mlopsReport.insertFigure", insertFigure),
+    vscode.commands.registerCommand("mlopsReport.showPushed", showPushed),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration("mlopsReport.interpreter")) void restart(context);
     }),
@@ -76,6 +77,20 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     // the language client has already told the user, with a button to this log
     log.error(`The server did not start: ${String(error)}`);
   }
+}
+
+/** "Check the Pushed Version": the verdict on the upstream (origin/main) beside the working copy's. */
+async function showPushed(): Promise<void> {
+  const uri = vscode.window.activeTextEditor?.document.uri.toString();
+  if (!client) {
+    void vscode.window.showWarningMessage("MLOps Report: the checker's server is not running.");
+    return;
+  }
+  const result = await client.sendRequest<PushedCheck | null>("workspace/executeCommand", {
+    command: "mlopsReport.checkPushed",
+    arguments: uri ? [uri] : [],
+  });
+  void vscode.window.showInformationMessage(pushedMessage(result));
 }
 
 async function stop(): Promise<void> {
