@@ -429,8 +429,8 @@ def test_the_index_reads_as_git_lists_it(tmp_path, version):
         meta, path = line.split("\t", 1)
         mode, sha, _ = meta.split()
         listed[path] = (int(mode, 8), sha)
-    assert {p: (e.mode, e.sha) for p, e in index.entries.items()} == listed
-    assert index.entries["later.txt"].intent_to_add
+    assert {p: (e.mode, e.sha) for p, e in index.items()} == listed
+    assert index.entry("later.txt").intent_to_add and "later.txt" in index
 
 
 @pytest.mark.parametrize("seed", [2, 5, 14, 26])

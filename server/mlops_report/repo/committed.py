@@ -12,8 +12,8 @@ import logging
 import os
 import stat
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..disk import _MAX_DEPTH, MAX_ENTRIES, Disk
 from . import refs
@@ -26,8 +26,7 @@ CAP = 16 * 1024 * 1024  # a committed report larger than this is not read
 SECONDS = 5.0
 
 
-@dataclass(frozen=True)
-class Committed:
+class Committed(NamedTuple):
     text: str
     disk: Disk
     commit: str

@@ -16,8 +16,8 @@ from __future__ import annotations
 import logging
 import os
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from . import refs, walk
 from .ignore import Ignores
@@ -34,8 +34,7 @@ MAX_BRANCHES = 64  # other branches looked at, newest first
 MAX_BRANCH_COMMITS = 2000  # commits walked per other branch
 
 
-@dataclass(frozen=True)
-class Unpushed:
+class Unpushed(NamedTuple):
     upstream: str | None  # "origin/main"; None when there is none
     reason: str  # "ahead", "no-remote", "no-upstream", "" (everything is pushed)
     commits: tuple[Commit, ...] = ()  # not on the upstream, touching the files, newest first
@@ -43,8 +42,7 @@ class Unpushed:
     paths: tuple[str, ...] = ()  # the files those commits change
 
 
-@dataclass(frozen=True)
-class OtherBranch:
+class OtherBranch(NamedTuple):
     name: str  # "report", "origin/brandon-branch"
     sha: str
     newest: Commit  # the newest commit there that changes the report

@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -224,8 +223,7 @@ def _leading(kinds: list, args: list):
         yield a
 
 
-@dataclass(frozen=True)
-class Pattern:
+class Pattern(NamedTuple):
     rule: Rule
     matcher: _Matcher
     basename: bool  # no "/" but a trailing one: matched against the last part of a path

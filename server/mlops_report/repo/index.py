@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import struct
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .store import RepoError, regular_file
 
@@ -22,8 +22,7 @@ _INTENT_TO_ADD = 0x2000  # in the extended flags
 _SKIP_WORKTREE = 0x4000
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     mode: int
     sha: str
     size: int
@@ -34,14 +33,35 @@ class Entry:
     skip_worktree: bool = False
 
 
-@dataclass(frozen=True)
 class Index:
-    entries: dict[str, Entry]  # path (posix, relative to the work tree) -> its stage-0 entry
-    conflicted: frozenset[str]  # paths with unmerged stages
-    mtime_ns: int  # the index file's own modification time (racily clean entries)
+    """The stage-0 entries of an index by path (posix, relative to the work tree), each made
+    into an ``Entry`` only when asked for; the paths with unmerged stages; the index file's own
+    modification time (racily clean entries)."""
+
+    __slots__ = ("_data", "_where", "conflicted", "mtime_ns")
+
+    def __init__(self, data: bytes, where: dict[bytes, tuple[int, int]], conflicted: frozenset[str],
+                 mtime_ns: int) -> None:
+        self._data = data
+        self._where = where  # path -> (offset of the entry, its extended flags)
+        self.conflicted = conflicted
+        self.mtime_ns = mtime_ns
+
+    def entry(self, path: str) -> Entry | None:
+        found = self._where.get(path.encode("utf-8", "surrogateescape"))
+        return None if found is None else self._entry(*found)
+
+    def _entry(self, offset: int, extended: int) -> Entry:
+        (cs, cn, ms, mn, _dev, ino, mode, _uid, _gid, size, sha, _flags) = _ENTRY.unpack_from(self._data, offset)
+        return Entry(mode, sha.hex(), size, (ms, mn), (cs, cn), ino, bool(extended & _INTENT_TO_ADD),
+                     bool(extended & _SKIP_WORKTREE))
+
+    def items(self):
+        for name, found in self._where.items():
+            yield name.decode("utf-8", "surrogateescape"), self._entry(*found)
 
     def __contains__(self, path: str) -> bool:
-        return path in self.entries or path in self.conflicted
+        return path.encode("utf-8", "surrogateescape") in self._where or path in self.conflicted
 
 
 def read_index(path: os.PathLike | str, cap: int = MAX_BYTES) -> Index | None:
@@ -80,22 +100,23 @@ def parse_index(data: bytes, mtime_ns: int = 0) -> Index:
     end = len(data) - 20  # the trailing checksum
     if count > end // 62 + 1:
         raise RepoError("index: more entries than the file can hold")
-    entries: dict[str, Entry] = {}
+    where: dict[bytes, tuple[int, int]] = {}
     conflicted: set[str] = set()
     i = 12
     previous = b""
-    unpack = _ENTRY.unpack_from
+    flags_at = struct.Struct(">H").unpack_from
     for _ in range(count):
         if i + 62 > end:
             raise RepoError("index: truncated entry")
-        (cs, cn, ms, mn, _dev, ino, mode, _uid, _gid, size, sha, flags) = unpack(data, i)
         start = i
+        (flags,) = flags_at(data, i + 60)
+        mode = int.from_bytes(data[i + 24:i + 28], "big")
         i += 62
         extended = 0
         if flags & _EXTENDED:
             if version < 3 or i + 2 > end:
                 raise RepoError("index: bad extended flags")
-            (extended,) = struct.unpack_from(">H", data, i)
+            (extended,) = flags_at(data, i)
             i += 2
         if version == 4:
             strip, i = _varint(data, i)
@@ -113,12 +134,10 @@ def parse_index(data: bytes, mtime_ns: int = 0) -> Index:
         previous = name
         if mode & 0o170000 == 0o040000:
             raise RepoError("index: a sparse index is not read")
-        path = name.decode("utf-8", "surrogateescape")
         if (flags >> 12) & 3:
-            conflicted.add(path)
+            conflicted.add(name.decode("utf-8", "surrogateescape"))
             continue
-        entries[path] = Entry(mode, sha.hex(), size, (ms, mn), (cs, cn), ino,
-                              bool(extended & _INTENT_TO_ADD), bool(extended & _SKIP_WORKTREE))
+        where[name] = (start, extended)
     if i > end:
         raise RepoError("index: truncated")
     while i + 8 <= end:  # extensions: a four-byte signature and a size each
@@ -129,4 +148,4 @@ def parse_index(data: bytes, mtime_ns: int = 0) -> Index:
         if signature == b"sdir":
             raise RepoError("index: a sparse index is not read")
         i += 8 + length
-    return Index(entries, frozenset(conflicted), mtime_ns)
+    return Index(data, where, frozenset(conflicted), mtime_ns)

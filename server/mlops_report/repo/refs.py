@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import NamedTuple
 
 from .repository import Repository, _object_id, _small_text, valid_ref
 from .store import RepoError, regular_file
@@ -23,8 +23,7 @@ MAX_CONFIG = 1024 * 1024
 MAX_SHALLOW = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     values: dict[tuple[str, str, str], str]  # (section, subsection, key), section and key in lower case
 
     def get(self, section: str, key: str, subsection: str = "") -> str | None:

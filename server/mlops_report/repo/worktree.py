@@ -15,7 +15,7 @@ import logging
 import os
 import stat
 from collections import OrderedDict
-from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 from .ignore import Ignores, Rule
@@ -31,8 +31,7 @@ _CACHE = 4096
 _LFS = b"version https://git-lfs.github.com/spec/v1"
 
 
-@dataclass(frozen=True)
-class FileState:
+class FileState(NamedTuple):
     path: str  # relative to the work tree
     state: str  # committed, modified, added, untracked, ignored, missing, deleted, conflicted, unknown
     rule: Rule | None = None  # what ignores it
@@ -99,7 +98,7 @@ def file_state(repo: Repository, index: Index | None, head_tree: str | None, ign
         st = None
     if st is not None and stat.S_ISDIR(st.st_mode):
         st = None
-    entry = index.entries.get(path) if index is not None else None
+    entry = index.entry(path) if index is not None else None
     if index is not None and path in index.conflicted:
         return FileState(path, "conflicted")
     parts = tuple(path.split("/"))
