@@ -559,3 +559,18 @@ NEAR_HANDIN = {
     "report-unpushed": lambda t: _case(_code_only(t)),
     "report-other-branch": lambda t: _case(_side_branch(t, touch_report=False)),
 }
+
+
+def test_the_configuration_reads_as_git_lists_it(tmp_path):
+    from mlops_report.repo.refs import parse_config
+
+    text = ('[core]\n\tbare = false # a comment\n\texcludesFile = "my ignore" ; another\n\tignoreCase\n'
+            '[remote "origin"]\n\turl = https://example.org/group/project.git\n'
+            '[branch "Report-Branch"]\n\tremote = origin\n\tmerge = refs/heads/Report-Branch\n'
+            '[include]\n\tpath = ~/.gitconfig\n[Alias.Sub]\n\tlong = one \\\n two\n'
+            '[weird "quo\\"te"]\n\tvalue = "tab\\there" \n')
+    (tmp_path / "config").write_text(text)
+    listed = git(tmp_path, "config", "--file", "config", "--list", "--no-includes").splitlines()
+    ours = parse_config(text).values
+    flat = {f"{section}.{sub + '.' if sub else ''}{key}": value for (section, sub, key), value in ours.items()}
+    assert flat == dict(line.split("=", 1) if "=" in line else (line, "true") for line in listed)

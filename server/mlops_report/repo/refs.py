@@ -3,15 +3,14 @@ read as data: loose refs, ``packed-refs``, ``HEAD`` (a branch or detached), ``sh
 ``config`` (``branch.<name>.remote``/``merge``, ``core.excludesFile``, ``core.ignoreCase``).
 
 Nothing is fetched: the remote-tracking branches are those of the last fetch or push. The
-configuration is parsed by dulwich without following ``include.path``: only the repository's
-own file is read.
+configuration is parsed here, without following ``include.path``: only the repository's own
+file is read.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from io import BytesIO
 from pathlib import Path
 from typing import NamedTuple
 
@@ -44,21 +43,87 @@ def read_config(repo: Repository) -> Config:
         regular_file(path, MAX_CONFIG)
         with open(path, "rb") as f:
             data = f.read(MAX_CONFIG + 1)
-        from dulwich.config import ConfigFile
-
-        parsed = ConfigFile.from_file(BytesIO(data), expand_includes=False)
     except (RepoError, OSError):
         return Config({})
-    except Exception:  # dulwich's own errors on a malformed file
-        return Config({})
+    return parse_config(data.decode("utf-8", "replace"))
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "b": "\b", '"': '"', "\\": "\\"}
+
+
+def parse_config(text: str) -> Config:
+    """Git's configuration format, one pass: ``[section]``, ``[section "sub"]``,
+    ``[section.sub]``, ``key = value`` (quotes, escapes, ``#``/``;`` comments, a backslash at
+    the end of a line continuing it), a key alone meaning true. ``include`` is data like any
+    other section: nothing it names is read."""
     values: dict[tuple[str, str, str], str] = {}
-    for section in parsed.sections():
-        name = section[0].decode("utf-8", "replace").lower()
-        sub = section[1].decode("utf-8", "replace") if len(section) > 1 else ""
-        for key, value in parsed[section].items():
-            if isinstance(value, bytes):
-                values[(name, sub, key.decode("utf-8", "replace").lower())] = value.decode("utf-8", "replace")
+    section, sub = "", ""
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        i += 1
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("["):
+            end = line.find("]")
+            if end < 0:
+                section, sub = "", ""
+                continue
+            head = line[1:end].strip()
+            if '"' in head:
+                name, _, rest = head.partition('"')
+                section = name.strip().lower()
+                sub = rest[:rest.rfind('"')].replace('\\"', '"').replace("\\\\", "\\") if '"' in rest else rest
+            elif "." in head:
+                section, _, sub = head.partition(".")
+                section, sub = section.lower(), sub.lower()
+            else:
+                section, sub = head.lower(), ""
+            line = line[end + 1:].strip()
+            if not line or line[0] in "#;":
+                continue
+        if not section:
+            continue
+        key, eq, raw = line.partition("=")
+        key = key.strip().lower()
+        if not key or not all(c.isalnum() or c == "-" for c in key):
+            continue
+        if not eq:
+            values[(section, sub, key)] = "true"
+            continue
+        while raw.endswith("\\") and not raw.endswith("\\\\") and i < len(lines):  # continued
+            raw = raw[:-1] + lines[i]
+            i += 1
+        values[(section, sub, key)] = _value(raw)
     return Config(values)
+
+
+def _value(raw: str) -> str:
+    out: list[str] = []
+    quoted = False
+    pending = ""  # white space kept only when something follows it
+    k = 0
+    while k < len(raw):
+        c = raw[k]
+        k += 1
+        if c == '"':
+            quoted = not quoted
+            continue
+        if c == "\\" and k < len(raw):
+            out.append(pending + _ESCAPES.get(raw[k], raw[k]))
+            pending = ""
+            k += 1
+            continue
+        if not quoted and c in "#;":
+            break
+        if not quoted and c.isspace():
+            if out:
+                pending += c
+            continue
+        out.append(pending + c)
+        pending = ""
+    return "".join(out)
 
 
 def symbolic_head(repo: Repository) -> str | None:
