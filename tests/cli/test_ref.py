@@ -111,3 +111,18 @@ def test_deadline_makes_unpushed_work_an_error(tmp_path):
     assert r.returncode == 0 and "warning report-uncommitted" in r.stdout
     r = run("--deadline", "next friday", report_of(work))
     assert r.returncode == 2 and "--deadline" in one_line(r.stderr)
+
+
+def test_hand_in_checks_start_no_program(tmp_path):
+    """The repository armed to run programs (hostile configuration, hooks, a forged signature):
+    the hand-in findings and --ref read it under an audit hook that records every process start."""
+    from tests.security.test_git import AUDITED, MARKER, hostile_project, started
+
+    path, _ = hostile_project(tmp_path)
+    git(tmp_path, "-c", "core.hooksPath=/dev/null", "update-ref", "refs/heads/side", "HEAD")  # its hooks stay off
+    MARKER.unlink(missing_ok=True)
+    for extra in ((), ("--ref", "HEAD"), ("--deadline", iso(time.time() - 60))):
+        done = subprocess.run([*AUDITED, "check", *extra, str(path)], capture_output=True, text=True, timeout=120)
+        assert done.returncode in (0, 1), done.stderr
+        assert "report-unpushed" in done.stdout or extra[:1] == ("--ref",)
+    assert started() == ""

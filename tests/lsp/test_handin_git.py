@@ -143,3 +143,22 @@ async def test_untrusted_no_git_data_is_read(client, session: Session, tmp_path)
     client.protocol.notify("mlopsReport/workspaceTrust", {"trusted": True})
     found = await settled(session, uri, lambda f: "image-uncommitted" in git_codes(f), "trusted")
     assert "report-uncommitted" in git_codes(found)
+
+
+async def test_a_newer_report_on_a_branch_then_merged(client, session: Session, tmp_path):
+    work = project(tmp_path)
+    git(work, "checkout", "-q", "-b", "report")
+    report_of(work).write_text(ReportBuilder("2026").fill_all().answer(9, words(70, start=4)).build())
+    commit(work, "question 9", T0 + 60)
+    git(work, "checkout", "-q", "main")
+    uri = session.open_file(report_of(work))
+    found = await settled(session, uri, lambda f: "report-other-branch" in git_codes(f), "report-other-branch")
+    d = next(d for d in found if d.code == "report-other-branch")
+    assert d.severity == types.DiagnosticSeverity.Information and d.message.endswith("the answer to question 9 differs")
+    assert session.texts[uri].split("\n")[d.range.start.line] == "### Question 9"
+    git(work, "merge", "-q", "report")
+    report_text = report_of(work).read_text()
+    session.change(uri, text=report_text)  # the editor reloads the merged file
+    changed(client, work / ".git/HEAD", work / ".git/refs/heads/main", work / ".git/index")
+    found = await settled(session, uri, lambda f: "report-other-branch" not in git_codes(f), "merged")
+    assert git_codes(found) == ["report-unpushed"]

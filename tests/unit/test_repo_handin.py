@@ -574,3 +574,20 @@ def test_the_configuration_reads_as_git_lists_it(tmp_path):
     ours = parse_config(text).values
     flat = {f"{section}.{sub + '.' if sub else ''}{key}": value for (section, sub, key), value in ours.items()}
     assert flat == dict(line.split("=", 1) if "=" in line else (line, "true") for line in listed)
+
+
+def test_an_excludes_file_outside_the_repository_is_never_read(tmp_path):
+    work = project(tmp_path)
+    git(work, "rm", "-q", "--cached", "reports/figures/q19_0.png")
+    commit(work, "forget a figure", add=False)
+    outside = tmp_path / "global-ignore"
+    outside.write_text("q19_0.png\n")
+    git(work, "config", "core.excludesFile", str(outside))
+    assert git(work, "check-ignore", "reports/figures/q19_0.png")  # git itself reads it
+    f = next(f for f in analyse(work).findings if f.code == "image-uncommitted")
+    assert "is not committed (git does not track it)" in f.message  # we do not: untracked, not ignored
+    inside = work / ".git" / "team-ignore"
+    inside.write_text("q19_0.png\n")
+    git(work, "config", "core.excludesFile", str(inside))
+    f = next(f for f in analyse(work).findings if f.code == "image-uncommitted")
+    assert "'q19_0.png' in .git/team-ignore, line 1" in f.message

@@ -245,11 +245,23 @@ class Handin:
                 log.info("branch %s not compared: %s", tips[sha][0], exc)
                 continue
             newest = next((c for c in mine if walk.changes(self.repo, c, path, self.shallow)), None)
-            if newest is None:
+            if newest is None or self._merged_here(sha, path):
                 continue
             text = self.repo.blob(entry[1])
             out.append(OtherBranch(_short(sorted(tips[sha], key=_local_first)[0]), sha, newest, text))
         return out
+
+
+    def _merged_here(self, tip: str, path: tuple[str, ...]) -> bool:
+        """Whether HEAD already holds every commit of ``tip`` that changes the report (merged
+        here, not yet pushed: ``report-unpushed`` says so)."""
+        if self.head is None or self.head == self.upstream:
+            return False
+        try:
+            rest = walk.ahead(self.repo, tip, self.head, self.shallow, MAX_BRANCH_COMMITS)
+        except RepoError:
+            return False
+        return not any(walk.changes(self.repo, c, path, self.shallow) for c in rest)
 
 
 def _local_first(name: str) -> tuple[int, str]:
