@@ -259,10 +259,10 @@ class ReportServer(LanguageServer):
 
 
 def create_server() -> ReportServer:
-    from . import actions, completion, config, diagnostics, handin, hover, lens, status, sync
+    from . import actions, completion, config, course_view, diagnostics, hover, lens, status, sync
 
     server = ReportServer()
-    for feature in (sync, config, diagnostics, hover, actions, completion, lens, handin, status):
+    for feature in (sync, config, diagnostics, hover, actions, completion, lens, course_view, status):
         feature.setup(server)
     return server
 

@@ -2,7 +2,7 @@
 
 ``{uri, edition, editionLabel, answered, passing, total, errors, warnings, checkerCrashes,
 sections: [{title, answered, passing, total}], handin}``; a document that stops being a report
-gets one last status with ``total`` 0; other documents get none. ``handin`` (``lsp/handin.py``):
+gets one last status with ``total`` 0; other documents get none. ``handin`` (``lsp/course_view.py``):
 ``{deadline, deadlineMs, phase, pending, pushed}``, or null outside a repository without a
 deadline.
 """
@@ -10,7 +10,7 @@ deadline.
 from __future__ import annotations
 
 from ..analysis import Analysis
-from . import handin
+from . import course_view
 from .documents import Document
 from .reports import Analysed
 from .server import ReportServer
@@ -55,8 +55,8 @@ def setup(server: ReportServer) -> None:
             reports.discard(doc.uri)
         payload = status(doc, analysis)
         if analysis.is_report:
-            payload["handin"] = handin.status_of(doc.uri, analysis, server.handin.by_uri.get(doc.uri),
-                                                 server.reports.settings.deadline_at)
+            payload["handin"] = course_view.status_of(doc.uri, analysis, server.course_view.by_uri.get(doc.uri),
+                                                      server.reports.settings.deadline_at)
         server.protocol.notify(METHOD, payload)
 
     server.on("analysed", analysed)

@@ -121,7 +121,7 @@ def status_of(uri: str, analysis: Analysis, pushed: dict | None, deadline: int |
 
 def setup(server: ReportServer) -> None:
     pushed = Pushed(server)
-    server.handin = pushed  # type: ignore[attr-defined]  (status reads it)
+    server.course_view = pushed  # type: ignore[attr-defined]  (status reads it)
     timers: dict[int, object] = {}
 
     def prepare(analysed: Analysed) -> None:  # in the analysis thread
