@@ -1,4 +1,4 @@
-"""(i) The git work of a report's first analysis, in a repository of many files.
+"""(j) The git work of a report's first analysis, in a repository of many files.
 
 A repository is made with git (``files`` tracked files in nested folders, a typical
 ``.gitignore``, packed objects, an ``origin`` it was pushed to, one unpushed commit to the
