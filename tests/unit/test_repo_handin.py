@@ -24,20 +24,10 @@ from mlops_report.repo.ignore import Ignores
 from mlops_report.repo.index import read_index
 from mlops_report.settings import Settings
 from tests.builder import PNG_1PX, ReportBuilder, words
+from tests.unit.test_repo import _ENV, git
 
 GIT_CODES = ("image-uncommitted", "report-uncommitted", "report-unpushed", "report-other-branch")
-_ENV = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
 T0 = 1_767_225_600  # 2026-01-01 00:00 UTC
-
-
-def git(folder: Path, *args: str, when: int | None = None) -> str:
-    env = dict(_ENV)
-    if when is not None:
-        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{when} +0000"
-    return subprocess.run(["git", *args], cwd=folder, env=env, check=True, capture_output=True,
-                          text=True).stdout.strip()
 
 
 def commit(folder: Path, message: str, when: int = T0, add: bool = True) -> str:

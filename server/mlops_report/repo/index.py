@@ -13,7 +13,7 @@ import os
 import struct
 from typing import NamedTuple
 
-from .store import RepoError, regular_file
+from .store import RepoError, offset_varint, regular_file
 
 MAX_BYTES = 64 * 1024 * 1024  # an index of 100 000 files is about 10 MB
 _ENTRY = struct.Struct(">10I20sH")  # ctime s, ns, mtime s, ns, dev, ino, mode, uid, gid, size; sha; flags
@@ -75,22 +75,6 @@ def read_index(path: os.PathLike | str, cap: int = MAX_BYTES) -> Index | None:
     return parse_index(data, st.st_mtime_ns)
 
 
-def _varint(data: bytes, i: int) -> tuple[int, int]:
-    """The offset encoding of index v4 (and of ofs-deltas): (value, next index)."""
-    if i >= len(data):
-        raise RepoError("index: truncated path")
-    c = data[i]
-    i += 1
-    value = c & 0x7F
-    while c & 0x80:
-        if i >= len(data) or value > 1 << 32:
-            raise RepoError("index: bad path prefix")
-        c = data[i]
-        i += 1
-        value = ((value + 1) << 7) | (c & 0x7F)
-    return value, i
-
-
 def parse_index(data: bytes, mtime_ns: int = 0) -> Index:
     if len(data) < 12 or data[:4] != b"DIRC":
         raise RepoError("index: not an index file")
@@ -119,7 +103,7 @@ def parse_index(data: bytes, mtime_ns: int = 0) -> Index:
             (extended,) = flags_at(data, i)
             i += 2
         if version == 4:
-            strip, i = _varint(data, i)
+            strip, i = offset_varint(data, i, "index: bad path prefix")
             nul = data.find(b"\0", i, end)
             if nul < 0 or strip > len(previous):
                 raise RepoError("index: bad path")

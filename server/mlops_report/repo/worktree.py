@@ -15,8 +15,8 @@ import logging
 import os
 import stat
 from collections import OrderedDict
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 from .ignore import Ignores, Rule
 from .index import Entry, Index

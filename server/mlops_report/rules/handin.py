@@ -19,7 +19,7 @@ from ..text import Span
 from . import Rule
 
 if TYPE_CHECKING:
-    from ..repo.handin import Handin, OtherBranch
+    from ..repo.handin import Handin
 
 NEAR = 48 * 3600  # seconds before the deadline when it is near
 
