@@ -472,6 +472,31 @@ try {
     await expectStatus(...statusFor(before)); // the status bar says the same
   });
 
+  await check("a git-ignored figure is image-uncommitted and the deadline counts down", async () => {
+    // the workspace becomes a repository whose .gitignore hides one linked figure (the test runs
+    // git to build it; the server never does), then a deadline a day away is set
+    const hidden = scenario.figuresOnDisk[0];
+    const question = Number(/^q(\d+)_/.exec(hidden)[1]);
+    const env = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1", GIT_AUTHOR_NAME: "e2e",
+                  GIT_AUTHOR_EMAIL: "e2e@example.org", GIT_COMMITTER_NAME: "e2e", GIT_COMMITTER_EMAIL: "e2e@example.org" };
+    const git = (...args) => execFileSync("git", args, { cwd: scenario.root, env, encoding: "utf8" });
+    writeFileSync(join(scenario.root, ".gitignore"), `reports/figures/${hidden}\n`);
+    git("init", "-q", "-b", "main");
+    git("add", "-A");
+    git("commit", "-q", "-m", "the report");
+    mkdirSync(join(scenario.root, ".vscode"), { recursive: true });
+    const deadline = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
+    writeFileSync(join(scenario.root, ".vscode/settings.json"), JSON.stringify({ "mlopsReport.deadline": deadline }));
+    const texts = await waitForProblems(
+      (t) => t.some((x) => x.includes("image-uncommitted") && x.includes(`Question ${question}`) && x.includes(".gitignore")),
+      `image-uncommitted for Question ${question} (reports/figures/${hidden} is git-ignored)`,
+      60000,
+    );
+    console.log("  " + texts.find((x) => x.includes("image-uncommitted")).slice(0, 200));
+    const status = await waitForStatus((t) => /\d+h \d\dm left/.test(t), "the countdown", 60000);
+    console.log(`  status bar: "${status}"`);
+  });
+
   await check("an unusable interpreter setting is reported with a way to fix it", async () => {
     // as the workspace's own setting: VS Code watches the workspace's files for changes
     writeFileSync(

@@ -25,6 +25,7 @@ export function serverSettings(scope?: vscode.Uri): Record<string, unknown> {
     figuresDir: config.get("figuresDir"),
     severity: config.get("severity"),
     disable: config.get("disable"),
+    deadline: config.get("deadline"),
   };
 }
 

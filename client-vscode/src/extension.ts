@@ -7,7 +7,7 @@ import { insertFigure } from "./figures";
 import { HandinPreview } from "./handin";
 import { findInterpreter, NoInterpreterError, pythonExtensionApi } from "./interpreter";
 import { migrateToTemplate } from "./migrate";
-import { ReportStatus, STATUS_NOTIFICATION, StatusBar } from "./status";
+import { PushedCheck, pushedMessage, ReportStatus, STATUS_NOTIFICATION, StatusBar } from "./status";
 
 let client: LanguageClient | undefined;
 let log: vscode.LogOutputChannel;
@@ -28,6 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("mlopsReport.insertFigure", insertFigure),
     vscode.commands.registerCommand("mlopsReport.previewHandin", (uri?: vscode.Uri) => handin.show(uri)),
     vscode.commands.registerCommand("mlopsReport.migrateToTemplate", () => migrateToTemplate(client, log)),
+    vscode.commands.registerCommand("mlopsReport.showPushed", showPushed),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration("mlopsReport.interpreter")) void restart(context);
     }),
@@ -82,6 +83,20 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     // the language client has already told the user, with a button to this log
     log.error(`The server did not start: ${String(error)}`);
   }
+}
+
+/** "Check the Pushed Version": the verdict on the upstream (origin/main) beside the working copy's. */
+async function showPushed(): Promise<void> {
+  const uri = vscode.window.activeTextEditor?.document.uri.toString();
+  if (!client) {
+    void vscode.window.showWarningMessage("MLOps Report: the checker's server is not running.");
+    return;
+  }
+  const result = await client.sendRequest<PushedCheck | null>("workspace/executeCommand", {
+    command: "mlopsReport.checkPushed",
+    arguments: uri ? [uri] : [],
+  });
+  void vscode.window.showInformationMessage(pushedMessage(result));
 }
 
 async function stop(): Promise<void> {

@@ -11,6 +11,33 @@ export interface SectionStatus {
   total: number;
 }
 
+/** The verdict of a report: as committed on the upstream, or in the working copy. */
+export interface Verdict {
+  ref?: string | null;
+  commit?: string;
+  summary?: string;
+  passing?: number;
+  total?: number;
+  errors?: number;
+  reason?: string;
+}
+
+/** What the course will see: the deadline, what is not yet committed or pushed, the pushed verdict. */
+export interface HandinStatus {
+  deadline?: string | null;
+  deadlineMs?: number | null;
+  phase?: string | null;
+  pending?: string[];
+  pushed?: Verdict | null;
+}
+
+/** The answer of the server command `mlopsReport.checkPushed`. */
+export interface PushedCheck {
+  working?: Verdict;
+  pushed?: Verdict | null;
+  reason?: string | null;
+}
+
 export interface ReportStatus {
   uri: string;
   edition?: string;
@@ -23,6 +50,7 @@ export interface ReportStatus {
   warnings: number;
   checkerCrashes?: number | boolean;
   sections?: SectionStatus[];
+  handin?: HandinStatus | null;
 }
 
 /** Normalises a uri the way VS Code prints it, so server and editor uris compare equal. */
@@ -39,7 +67,7 @@ export function failingCount(status: ReportStatus): number {
  * What the course's checker will say comes first: `$(x) 14 failing · 17/31`, `$(error) checker
  * crashes`, and a check mark only when every question passes and nothing is at error level.
  */
-export function statusText(status: ReportStatus): string {
+export function statusText(status: ReportStatus, now: number = Date.now()): string {
   const failing = failingCount(status);
   let text: string;
   if (status.checkerCrashes) text = "$(error) checker crashes";
@@ -47,6 +75,8 @@ export function statusText(status: ReportStatus): string {
   else text = `${status.errors > 0 ? "$(error)" : "$(check)"} ${status.passing}/${status.total}`;
   if (status.errors > 0) text += ` · ${status.errors} $(error)`;
   if (status.warnings > 0) text += ` · ${status.warnings} $(warning)`;
+  const left = countdown(status.handin, now);
+  if (left) text += ` · $(clock) ${left}`;
   return text;
 }
 
@@ -56,6 +86,35 @@ function statusLabel(status: ReportStatus): string {
   const failing = failingCount(status);
   const fails = failing > 0 ? `${failing} ${failing === 1 ? "question fails" : "questions fail"}, ` : "";
   return `MLOps report: ${fails}${status.passing} of ${status.total} questions pass, ${counts}`;
+}
+
+const HOUR = 3600 * 1000;
+
+/** The time left before the deadline, in its last 48 hours ("5h 12m left", plus what is not
+ * yet pushed); undefined before and after. */
+export function countdown(handin: HandinStatus | null | undefined, now: number = Date.now()): string | undefined {
+  const deadline = handin?.deadlineMs;
+  if (typeof deadline !== "number") return undefined;
+  const left = deadline - now;
+  if (left <= 0 || left > 48 * HOUR) return undefined;
+  const hours = Math.floor(left / HOUR);
+  const minutes = Math.floor((left % HOUR) / 60000);
+  const pending = Array.isArray(handin?.pending) && handin.pending.length > 0 ? `: ${handin.pending.join(", ")}` : "";
+  return `${hours}h ${String(minutes).padStart(2, "0")}m left${pending}`;
+}
+
+function verdictLine(verdict: Verdict | null | undefined): string {
+  if (!verdict) return "not known";
+  if (!verdict.summary) return verdict.reason ?? "not known";
+  const at = verdict.ref ? `${verdict.ref}${verdict.commit ? ` (${verdict.commit.slice(0, 7)})` : ""}: ` : "";
+  return `${at}${verdict.summary}`;
+}
+
+/** The message of "Check the Pushed Version". */
+export function pushedMessage(result: PushedCheck | null | undefined): string {
+  if (!result) return "MLOps Report: open a report (reports/README.md) to check its pushed version.";
+  const pushed = result.pushed ? verdictLine(result.pushed) : (result.reason ?? "not known");
+  return `MLOps Report · pushed ${pushed} · working copy: ${verdictLine(result.working)}`;
 }
 
 export function statusTooltip(status: ReportStatus): vscode.MarkdownString {
@@ -68,6 +127,17 @@ export function statusTooltip(status: ReportStatus): vscode.MarkdownString {
   tip.appendMarkdown(`${status.errors} $(error) errors · ${status.warnings} $(warning) warnings\n\n`);
   if (status.checkerCrashes) {
     tip.appendMarkdown("$(flame) The official checker would crash on this report.\n\n");
+  }
+  const handin = status.handin;
+  if (handin) {
+    const left = countdown(handin);
+    if (handin.deadline) {
+      tip.appendMarkdown(`$(clock) Deadline ${escape(handin.deadline)}${left ? ` · ${escape(left)}` : ""}\n\n`);
+    }
+    if (handin.pushed) tip.appendMarkdown(`$(cloud-upload) Pushed ${escape(verdictLine(handin.pushed))}\n\n`);
+    if (!left && Array.isArray(handin.pending) && handin.pending.length > 0) {
+      tip.appendMarkdown(`Not yet graded: ${escape(handin.pending.join(", "))}\n\n`);
+    }
   }
   const sections = Array.isArray(status.sections) ? status.sections : [];
   if (sections.length > 0) {
@@ -91,6 +161,8 @@ export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly byUri = new Map<string, ReportStatus>();
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** Ticks once a minute while a countdown shows. */
+  private ticker: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
     this.item = vscode.window.createStatusBarItem("mlopsReport.status", vscode.StatusBarAlignment.Left, 50);
@@ -123,6 +195,7 @@ export class StatusBar implements vscode.Disposable {
     const status = document ? this.byUri.get(key(document.uri)) : undefined;
     if (!status || !(status.total > 0)) {
       this.item.hide();
+      this.tick(false);
       return;
     }
     const broken = status.errors > 0 || Boolean(status.checkerCrashes);
@@ -131,9 +204,19 @@ export class StatusBar implements vscode.Disposable {
     this.item.backgroundColor = broken ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
     this.item.accessibilityInformation = { label: statusLabel(status) };
     this.item.show();
+    this.tick(Boolean(countdown(status.handin)));
+  }
+
+  private tick(counting: boolean): void {
+    if (counting && !this.ticker) this.ticker = setInterval(() => this.refresh(), 60 * 1000);
+    if (!counting && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
   }
 
   dispose(): void {
+    this.tick(false);
     for (const subscription of this.subscriptions) subscription.dispose();
   }
 }

@@ -23,6 +23,7 @@ from .editions.fingerprint import fingerprint, normalise
 from .findings import Edit, Finding, Fix
 from .parse import Question, Report, parse, reparse
 from .rules import RULES
+from .rules import handin
 from .rules.checker_differs import checker_differs
 from .rules.template_outdated import template_outdated
 from .rules.questions import CHECKS, QuestionContext
@@ -30,6 +31,9 @@ from .settings import Settings
 from .text import Span, changed_range
 
 log = logging.getLogger(__name__)
+
+
+AUTO = object()  # ``Analyzer.analyse``'s default repository context: opened from the path
 
 
 class QuestionStatus(NamedTuple):
@@ -64,6 +68,7 @@ class Analysis:
     saved: bool = True
     judge: Judge | None = None  # the checker the report is judged by, and why that one
     local: local_checker.LocalChecker | None = None  # the report.py beside the report, if any
+    repo: object = None  # the repository context the hand-in findings read (repo.handin.Handin), if any
     # what the next analysis of the same document reuses after an edit
     _rows: list[_Row] = field(default_factory=list, repr=False, compare=False)
     _inputs: tuple = field(default=(), repr=False, compare=False)
@@ -123,23 +128,28 @@ class Analyzer:
         settings: Settings | None = None,
         disk: Disk | None = None,
         originals: dict[int, str] | None = None,
+        repo: object = AUTO,
     ) -> Analysis:
+        """``repo``: the repository context of the hand-in findings; by default opened from
+        ``path`` (None: no git findings)."""
         settings = settings or Settings()
-        inputs = (settings.key, disk, originals)
+        if repo is AUTO:
+            repo = _open_repo(path)
+        inputs = (settings.key, disk, originals, repo)
         prev = self._last.get(path)
         result = None
         # a saved report without a given disk is walked afresh every time: nothing is reused
         rescan = path is not None and disk is None
         if prev is not None and prev._rows and not rescan and _same_inputs(prev._inputs, inputs):
-            result = self._after_edit(prev, text, settings, disk, originals)
+            result = self._after_edit(prev, text, settings, disk, originals, repo)
         if result is None:
-            result = self._whole(text, path, settings, disk, originals)
+            result = self._whole(text, path, settings, disk, originals, repo)
         result._inputs = inputs
         self._last.put(path, result, _analysis_weight(result))  # too large to keep: not kept
         return result
 
     def _whole(self, text: str, path: Path | None, settings: Settings, disk: Disk | None,
-               originals: dict[int, str] | None) -> Analysis:
+               originals: dict[int, str] | None, repo: object = None) -> Analysis:
         report = parse(text)
         if not report.is_report:
             return Analysis(report, None, None, saved=path is not None)
@@ -152,10 +162,11 @@ class Analyzer:
         linked = _linked(report, disk)
         rows = [self._row(report, i, detection, view, disk, settings, linked, originals)
                 for i in range(len(report.questions))]
-        return self._finish(report, detection, view, rows, settings, linked, path is not None, judged, local)
+        return self._finish(report, detection, view, rows, settings, linked, path is not None, judged, local,
+                            disk, repo)
 
     def _after_edit(self, prev: Analysis, text: str, settings: Settings, disk: Disk | None,
-                    originals: dict[int, str] | None) -> Analysis | None:
+                    originals: dict[int, str] | None, repo: object = None) -> Analysis | None:
         """The analysis of ``text`` from ``prev``'s, when ``text`` is ``prev``'s text after an edit
         inside one question that leaves its instructions, every heading and every ``Answer:``
         label as they were (typing in an answer); None for any other change."""
@@ -198,7 +209,7 @@ class Analyzer:
                                None if row.label is None else row.label + d, row.weight)
                 rows.append(row)
         return self._finish(report, prev.detection, view, rows, settings, linked, prev.saved, prev.judge,
-                            prev.local)
+                            prev.local, disk, repo)
 
     def _row(self, report: Report, i: int, detection: Detection, view: CheckerView, disk: Disk | None,
              settings: Settings, linked: frozenset[str], originals: dict[int, str] | None) -> _Row:
@@ -216,15 +227,17 @@ class Analyzer:
 
     def _finish(self, report: Report, detection: Detection, view: CheckerView, rows: list[_Row],
                 settings: Settings, linked: frozenset[str], saved: bool, judged: Judge | None,
-                local: local_checker.LocalChecker | None) -> Analysis:
+                local: local_checker.LocalChecker | None, disk: Disk | None = None,
+                repo: object = None) -> Analysis:
         findings = [f for row in rows for f in row.findings]
         document = list(_apply_settings(_document_findings(report, detection, view), settings))
         document.extend(_apply_settings(checker_differs(report, detection, judged, local), settings))
         document.extend(_apply_settings(template_outdated(report, detection), settings))
+        document.extend(_apply_settings(handin.findings(report, repo, disk, settings.deadline_at), settings))
         findings.extend(document)
         findings.sort(key=_order)
         analysis = Analysis(report, detection, view, findings, [row.status for row in rows], saved=saved,
-                            judge=judged, local=local)
+                            judge=judged, local=local, repo=repo)
         analysis._rows = rows
         analysis._linked = linked
         analysis._weight = sum(row.weight for row in rows) + _weight(document) + OBJECT * len(view.answers)
@@ -292,13 +305,22 @@ def _analysis_weight(a: Analysis) -> int:
 
 
 def _same_inputs(a: tuple, b: tuple) -> bool:
-    """Same settings, the same walk of the folder (by identity: a new walk may differ) and the
-    same original instructions."""
-    return len(a) == len(b) and a[0] == b[0] and a[1] is b[1] and a[2] == b[2]
+    """Same settings, the same walk of the folder and the same repository context (by
+    identity: a new walk or context may differ) and the same original instructions."""
+    return len(a) == len(b) and a[0] == b[0] and a[1] is b[1] and a[2] == b[2] and a[3] is b[3]
 
 
 def _order(f: Finding) -> tuple[int, str]:
     return (f.span.start, f.code)
+
+
+def _open_repo(path: Path | None) -> object:
+    """The hand-in context of the report at ``path``: its repository, read in-process."""
+    if path is None:
+        return None
+    from .repo.handin import Handin
+
+    return Handin.open(path)
 
 
 _DEFAULT = Analyzer()
@@ -548,7 +570,7 @@ def _apply_settings(findings: list[Finding], settings: Settings) -> list[Finding
     for f in findings:
         if f.code in settings.disable:
             continue
-        level = settings.severity.get(f.code) or RULES[f.code].severity
+        level = settings.severity.get(f.code) or f.severity or RULES[f.code].severity
         if level == "off":
             continue
         out.append(Finding(f.code, level, f.question, f.span, f.message, f.fixes, f.data))

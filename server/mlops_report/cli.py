@@ -382,7 +382,16 @@ def cmd_check(args) -> int:
 
     gc.freeze()  # a short run: the collector need not walk every object the imports made (~5 ms)
     settings = Settings(edition=args.edition or "auto", checker=args.checker or "course",
-                        figures_dir=args.figures_dir, disable=frozenset(args.disable or ()))
+                        figures_dir=args.figures_dir, disable=frozenset(args.disable or ()),
+                        deadline=args.deadline or "")
+    if args.deadline:
+        from .settings import parse_deadline
+
+        try:
+            parse_deadline(args.deadline)
+        except ValueError as exc:
+            print(f"mlops-report: --deadline: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     from .rules import RULES
 
     unknown = [c for c in settings.disable if c not in RULES]
@@ -433,14 +442,22 @@ def cmd_check(args) -> int:
     failed = False
     for path in paths:
         shown = str(path)
+        committed = None
         try:
-            text = read_report(path)
+            if args.ref:
+                committed = _at_ref(path, args.ref)
+                text = committed.text
+            else:
+                text = read_report(path)
         except Unreadable as exc:
             print(f"mlops-report: {visible(str(exc))}", file=sys.stderr)
             status = EXIT_USAGE
             rows.append(Row(visible(shown), "-", "cannot be read", "unreadable"))
             continue
-        analysis = analyzer.analyse(text, path.resolve(), settings)
+        if committed is not None:  # the committed text and tree; the hand-in findings are the working copy's
+            analysis = analyzer.analyse(text, path.resolve(), settings, committed.disk, repo=None)
+        else:
+            analysis = analyzer.analyse(text, path.resolve(), settings)
         if not analysis.is_report:
             rows.append(Row(visible(shown), "-", "not a report", "not-a-report"))
             said = "not an exam report (no '### Question N' headings with 'Answer:' labels); nothing to check"
@@ -456,10 +473,15 @@ def cmd_check(args) -> int:
         rows.append(row(visible(shown), analysis))
         if args.format == "json":
             results.append(to_json(shown, analysis))
+            if committed is not None:
+                results[-1]["ref"] = {"ref": args.ref, "commit": committed.commit, "time": committed.time}
         elif args.format == "github":
             for bucket, lines in zip(annotations, github_annotations(shown, analysis)):
                 bucket.extend(lines)
         else:
+            if committed is not None:
+                out.write(f"{visible(shown)}: as committed at {visible(args.ref)} ({committed.commit[:7]}, "
+                          f"{visible(committed.summary[:60])!r}, {_when(committed.time)})\n")
             print_human(shown, analysis, out, paint)
             if len(paths) > 1:
                 out.write("\n")
@@ -473,6 +495,22 @@ def cmd_check(args) -> int:
     if status == EXIT_OK and failed:
         status = EXIT_FAIL
     return status
+
+
+def _at_ref(path: Path, ref: str):
+    """The report at ``path`` as committed at ``ref`` (repo.committed); Unreadable with why not."""
+    from .repo.committed import NotCommitted, at_ref
+
+    try:
+        return at_ref(path, ref)
+    except NotCommitted as exc:
+        raise Unreadable(f"{path}: {exc}") from None
+
+
+def _when(t: int) -> str:
+    import time
+
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(t))
 
 
 def cmd_rule(args) -> int:
@@ -668,12 +706,15 @@ def parser() -> argparse.ArgumentParser:
                    "course run, the one that grades), local (the report.py beside the report) or a checker id")
     c.add_argument("--figures-dir", default="figures", help="the figures folder, relative to the report")
     c.add_argument("--disable", action="append", metavar="CODE", help="switch a rule off (repeatable)")
+    c.add_argument("--ref", metavar="REF", help="check the report and its figures as committed at REF (HEAD, "
+                   "origin/main, a tag, a commit id): origin/main is what the course will scrape")
+    c.add_argument("--deadline", metavar="WHEN", help="the hand-in deadline, an ISO date-time with an offset "
+                   "(2026-01-23T23:59:00+01:00): unpushed work becomes a warning in the last 48 hours, an error after")
     # the dashboard (--format csv|html)
     c.add_argument("-o", "--output", metavar="FILE", help="csv, html: write here (default: standard output)")
     c.add_argument("--roster", metavar="FILE.csv", help="csv, html: the groups and their study numbers")
     c.add_argument("--jobs", type=int, metavar="N", help="csv, html: worker processes (default: every core "
                    "for a large batch)")
-    c.add_argument("--deadline", metavar="ISO", help="the hand-in deadline, e.g. 2026-01-23T23:59:00+01:00")
     c.set_defaults(func=cmd_check)
     h = sub.add_parser("html", formatter_class=_Help,
                        help="the hand-in page: the report as the course's report.py html renders it")

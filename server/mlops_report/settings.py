@@ -18,11 +18,37 @@ class Settings:
     figures_dir: str = "figures"
     severity: dict[str, str] = field(default_factory=dict, hash=False)
     disable: frozenset[str] = frozenset()
+    deadline: str = ""  # ISO date-time with an offset; "" for none
 
     @property
     def key(self) -> tuple:
         return (self.edition, self.checker, self.template_path, self.figures_dir,
-                tuple(sorted(self.severity.items())), tuple(sorted(self.disable)))
+                tuple(sorted(self.severity.items())), tuple(sorted(self.disable)), self.deadline)
+
+    @property
+    def deadline_at(self) -> int | None:
+        """The deadline in seconds since the epoch; None when none is set (or it is invalid)."""
+        try:
+            return parse_deadline(self.deadline) if self.deadline else None
+        except ValueError:
+            return None
+
+
+def parse_deadline(text: str) -> int:
+    """An ISO 8601 date-time with an offset (``2026-01-23T23:59:00+01:00``, ``...Z``) in
+    seconds since the epoch. ValueError, with a sentence, for anything else."""
+    from datetime import datetime
+
+    raw = text.strip()
+    if raw.endswith(("Z", "z")):
+        raw = raw[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"{text[:80]!r} is not an ISO date-time such as 2026-01-23T23:59:00+01:00") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"{text[:80]!r} has no offset: write it as 2026-01-23T23:59:00+01:00 or with Z for UTC")
+    return int(moment.timestamp())
 
 
 def from_dict(raw: object) -> tuple[Settings, list[str]]:
@@ -78,6 +104,16 @@ def from_dict(raw: object) -> tuple[Settings, list[str]]:
         out["severity"] = ok
     else:
         problems.append("mlopsReport.severity must be an object of code to level")
+    deadline = raw.get("deadline")
+    if isinstance(deadline, str):
+        if deadline.strip():
+            try:
+                parse_deadline(deadline)
+                out["deadline"] = deadline.strip()
+            except ValueError as exc:
+                problems.append(f"mlopsReport.deadline: {exc}; no deadline is used")
+    elif deadline is not None:
+        problems.append("mlopsReport.deadline must be a string")
     disable = raw.get("disable") or []
     if isinstance(disable, list) and all(isinstance(c, str) for c in disable):
         unknown = [c for c in disable if c not in RULES]

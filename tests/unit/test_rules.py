@@ -20,6 +20,7 @@ from mlops_report.rules import RULES
 from mlops_report.settings import Settings
 from tests.builder import ReportBuilder, words
 from tests.checkers import checker_source
+from tests.unit.test_repo_handin import NEAR_HANDIN, SHOW_HANDIN
 
 
 @dataclass
@@ -95,6 +96,10 @@ SHOW: dict[str, Callable[[Path], Built]] = {
 }
 
 
+# the hand-in codes, on repositories made by git (tests/unit/test_repo_handin.py)
+SHOW.update({code: (lambda t, make=make: Built(*make(t))) for code, make in SHOW_HANDIN.items()})
+
+
 def test_every_code_has_a_case():
     assert set(SHOW) == set(RULES)
 
@@ -115,7 +120,8 @@ def test_smallest_report_shows_the_code(code, tmp_path):
     f = found[0]
     assert f.severity == RULES[code].severity
     assert f.span.start <= f.span.end <= len(built.text)
-    if code in ("checker-crash", "checkbox-mark", "checker-differs", "template-outdated"):
+    if code in ("checker-crash", "checkbox-mark", "checker-differs", "report-uncommitted", "report-unpushed",
+                "report-other-branch", "template-outdated"):
         assert f.question == 0
     else:
         assert f.question > 0 and f"Question {f.question}" in f.message, f.message
@@ -135,7 +141,7 @@ def _assert_untouched_outside(old: str, new: str, edits) -> None:
 FIXABLE = sorted(c for c in SHOW if c not in ("word-count", "image-missing-file", "image-bad-extension",
                                                "unanswered", "checker-crash", "checker-differs", "question-duplicate", "question-missing",
                                                "question-order", "group-number", "html-render",
-                                               "trailing-content", "template-outdated"))
+                                               "trailing-content", "template-outdated", *SHOW_HANDIN))
 
 
 @pytest.mark.parametrize("code", FIXABLE)
@@ -363,6 +369,9 @@ NEAR: dict[str, Callable[[Path], Built]] = {
     "checkbox-mark": lambda t: check(filled().mark(0, "X").mark(1, "x").mark(2, " "), t),
     "html-render": lambda t: check(filled().answer(23, words(120) + "\n\n    pip install .\n\n- a list\n"), t),
 }
+
+
+NEAR.update({code: (lambda t, make=make: Built(*make(t))) for code, make in NEAR_HANDIN.items()})
 
 
 def test_every_code_has_a_near_miss():

@@ -51,7 +51,24 @@ def to_diagnostic(doc: Document, f: Finding, links: bool = True) -> types.Diagno
         code=f.code,
         code_description=types.CodeDescription(href=rule_url(f.code)) if links else None,
         source=SOURCE,
+        related_information=_related(f),
     )
+
+
+def _related(f: Finding) -> list[types.DiagnosticRelatedInformation] | None:
+    """Other places a finding names (file, 0-based line, message): the ignore rule of an
+    ignored figure."""
+    related = f.data.get("related") if f.data else None
+    if not related:
+        return None
+    from pathlib import Path
+
+    out = []
+    for path, line, message in related:
+        at = types.Position(line=max(line, 0), character=0)
+        out.append(types.DiagnosticRelatedInformation(
+            location=types.Location(uri=Path(path).as_uri(), range=types.Range(start=at, end=at)), message=message))
+    return out
 
 
 def unsaved_note(analysis: Analysis) -> Span | None:

@@ -10,7 +10,10 @@ after which ``on_originals`` asks for that report to be analysed again.
 
 The history is read in-process (``repo.first_version``): no git program, nothing the
 repository's configuration names, is ever started. In a workspace the editor does not trust
-(``trusted`` False) no history is read at all.
+(``trusted`` False) no history is read at all, and no git data either: the hand-in findings
+get no repository context. That context (``repo.handin.Handin``) is made once per report
+folder and kept until a file under the folder, a git file (index, HEAD, refs, an ignore file)
+or the settings change (``git_epoch``, ``generation``).
 """
 
 from __future__ import annotations
@@ -62,6 +65,8 @@ class Reports:
         self._looking: set[tuple] = set()  # originals being looked up in a worker thread
         self.on_originals: Callable[[Path], None] | None = None  # called when a lookup found them
         self._latest: dict[str, Analysed] = {}  # open documents only; dropped on close
+        self.git_epoch = 0  # git files (index, HEAD, refs, ignore files) changed this many times
+        self._contexts: dict[Path, tuple[tuple, object]] = {}  # report folder -> (its key, Handin)
 
     # -- settings and files ---------------------------------------------------------------------
 
@@ -85,7 +90,7 @@ class Reports:
         if path is None:
             return (doc.revision, self.generation)
         return (doc.revision, self.generation, self._epochs.get(path.parent, 0),
-                self._originals.get(self._originals_key(path)) is not None)
+                self._originals.get(self._originals_key(path)) is not None, self.git_epoch)
 
     def disk(self, report: Path, epoch: int = 0) -> Disk:
         """The walk of the report's folder as of ``epoch`` (walked again when a file under it
@@ -121,7 +126,27 @@ class Reports:
         hit = {f for f in candidates if str(f) in touched}
         for folder in hit:
             self._epochs[folder] = self._epochs.get(folder, 0) + 1
+        if any(_is_git_file(p) for p in paths):  # what is committed may have changed for every report
+            self.git_epoch += 1
+            hit |= set(folders)
         return hit
+
+    def repo_context(self, report: Path, stamp: tuple) -> object:
+        """The hand-in context of ``report`` as of ``stamp`` (None when the workspace is not
+        trusted or the report is in no repository); in the analysis thread."""
+        if not self.trusted:
+            return None
+        from ..repo.handin import Handin
+
+        key = (str(report), stamp[1], stamp[2], stamp[4])  # settings, files of the folder, git files
+        hit = self._contexts.get(report.parent)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        if hit is not None and hit[1] is not None:
+            hit[1].close()
+        context = Handin.open(report)
+        self._contexts[report.parent] = (key, context)
+        return context
 
     def forget(self, uri: str) -> None:
         self._latest.pop(uri, None)
@@ -144,11 +169,12 @@ class Reports:
             # else: not a report when last seen, so not walked; should it have become one, the
             # analysis walks the folder itself (and the next one uses the cache)
         originals = self._originals.get(self._originals_key(path)) if path is not None else None
-        result = self.analyzer.analyse(doc.text, path, self.settings, disk, originals)
+        repo = self.repo_context(path, stamp) if disk is not None else None
+        result = self.analyzer.analyse(doc.text, path, self.settings, disk, originals, repo)
         if path is not None and originals is None and any(f.code == "instructions-edited" for f in result.findings):
             originals = self.originals(path)
             if originals:
-                result = self.analyzer.analyse(doc.text, path, self.settings, disk, originals)
+                result = self.analyzer.analyse(doc.text, path, self.settings, disk, originals, repo)
         return Analysed(doc, result, disk, stamp)
 
     def analysis(self, doc: Document) -> Analysis:
@@ -247,6 +273,10 @@ def inside(path: Path, folder: Path | None) -> bool:
         return True
     except (ValueError, OSError):
         return False
+
+
+def _is_git_file(path: Path) -> bool:
+    return path.name == ".gitignore" or ".git" in path.parts
 
 
 def _is_report(text: str) -> bool:

@@ -1,14 +1,17 @@
 """``mlopsReport/status``: after each analysis, how the report stands, for a status bar.
 
 ``{uri, edition, editionLabel, answered, passing, failing, total, errors, warnings,
-checkerCrashes, sections: [{title, answered, passing, total}]}``; ``failing`` counts the answers
-the course's checker would fail (0 when it crashes: it judges none). A document that stops being
-a report gets one last status with ``total`` 0; other documents get none.
+checkerCrashes, sections: [{title, answered, passing, total}], handin}``; ``failing`` counts the
+answers the course's checker would fail (0 when it crashes: it judges none). A document that
+stops being a report gets one last status with ``total`` 0; other documents get none. ``handin``
+(``lsp/course_view.py``): ``{deadline, deadlineMs, phase, pending, pushed}``, or null outside a
+repository without a deadline.
 """
 
 from __future__ import annotations
 
 from ..analysis import Analysis
+from . import course_view
 from .documents import Document
 from .reports import Analysed
 from .server import ReportServer
@@ -53,7 +56,11 @@ def setup(server: ReportServer) -> None:
             reports.add(doc.uri)
         else:
             reports.discard(doc.uri)
-        server.protocol.notify(METHOD, status(doc, analysis))
+        payload = status(doc, analysis)
+        if analysis.is_report:
+            payload["handin"] = course_view.status_of(doc.uri, analysis, server.course_view.by_uri.get(doc.uri),
+                                                      server.reports.settings.deadline_at)
+        server.protocol.notify(METHOD, payload)
 
     server.on("analysed", analysed)
     server.on("closed", lambda doc: reports.discard(doc.uri))

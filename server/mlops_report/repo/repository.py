@@ -16,7 +16,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .store import _BLOB, _COMMIT, _TREE, ObjectStore, RepoError, regular_file
+from .store import _BLOB, _COMMIT, _TAG, _TREE, ObjectStore, RepoError, regular_file
 
 MAX_UP = 256  # folders climbed looking for .git
 _SMALL = 4096  # HEAD, a loose ref, a .git file, commondir
@@ -96,6 +96,7 @@ class Commit:
     tree: str
     parents: tuple[str, ...]
     time: int  # committer time, seconds since the epoch
+    summary: str = ""  # the first line of the message
 
 
 @dataclass
@@ -172,9 +173,8 @@ class Repository:
     def commit(self, sha: str) -> Commit:
         _, raw = self.objects.read(sha, _COMMIT)
         tree, parents, when = None, [], 0
-        for line in raw.split(b"\n"):
-            if not line:
-                break  # the message follows
+        head, _, message = raw.partition(b"\n\n")
+        for line in head.split(b"\n"):
             key, _, value = line.partition(b" ")
             if key == b"tree":
                 tree = _object_id(value.decode("ascii", "replace"))
@@ -187,7 +187,23 @@ class Repository:
                     when = 0
         if tree is None:
             raise RepoError(f"commit {sha} names no tree")
-        return Commit(sha, tree, tuple(parents), when)
+        summary = message[:1000].split(b"\n", 1)[0].decode("utf-8", "replace").strip()
+        return Commit(sha, tree, tuple(parents), when, summary)
+
+    def peel(self, sha: str) -> str:
+        """The commit an object names: a commit itself, or the commit an annotated tag (or a
+        chain of them) points at. RepoError for anything else."""
+        for _ in range(10):
+            kind, raw = self.objects.read(sha)
+            if kind == _COMMIT:
+                return sha
+            if kind != _TAG:
+                raise RepoError(f"{sha} names no commit")
+            target = raw.split(b"\n", 1)[0]
+            if not target.startswith(b"object "):
+                raise RepoError(f"tag {sha} names no object")
+            sha = _object_id(target[7:].decode("ascii", "replace"))
+        raise RepoError("tags nested too deep")
 
     def entry(self, tree: str, path: tuple[str, ...]) -> tuple[int, str] | None:
         """(mode, object id) of ``path`` in ``tree``; None when it is not there."""
@@ -211,6 +227,17 @@ class Repository:
                 self._entries[key] = hit
             found = self._entries[key]
         return found
+
+    def tree(self, sha: str) -> list[tuple[str, int, str]]:
+        """(name, mode, object id) of every entry of the tree ``sha``."""
+        from dulwich.objects import parse_tree
+
+        _, raw = self.objects.read(sha, _TREE)
+        try:
+            return [(name.decode("utf-8", "surrogateescape"), mode, oid.decode("ascii"))
+                    for name, mode, oid in parse_tree(raw, 20)]
+        except Exception as exc:
+            raise RepoError(f"tree {sha}: {exc}") from None
 
     def blob(self, sha: str) -> bytes:
         """A blob's bytes; TooBig past the store's cap."""

@@ -99,6 +99,24 @@ def _varint(data: bytes, i: int) -> tuple[int, int]:
             return size, i
 
 
+def offset_varint(data: bytes, i: int, problem: str) -> tuple[int, int]:
+    """A number written 7 bits a byte, most significant group first, each further byte adding
+    one (an ofs-delta's distance to its base, a v4 index's path prefix): (value, next index).
+    RepoError(``problem``) when it runs past ``data`` or grows past 2**56."""
+    if i >= len(data):
+        raise RepoError(problem)
+    c = data[i]
+    i += 1
+    value = c & 0x7F
+    while c & 0x80:
+        if i >= len(data) or value > 1 << 56:
+            raise RepoError(problem)
+        c = data[i]
+        i += 1
+        value = ((value + 1) << 7) | (c & 0x7F)
+    return value, i
+
+
 class _Pack:
     def __init__(self, idx_path: Path, pack_path: Path) -> None:
         from dulwich.object_format import SHA1
@@ -136,17 +154,7 @@ class _Pack:
             size |= rest << 4
         base: int | bytes | None = None
         if kind == _OFS_DELTA:
-            if i >= len(head):
-                raise RepoError("bad delta offset")
-            c = head[i]
-            i += 1
-            back = c & 0x7F
-            while c & 0x80:
-                if i >= len(head) or back > 1 << 56:
-                    raise RepoError("bad delta offset")
-                c = head[i]
-                i += 1
-                back = ((back + 1) << 7) | (c & 0x7F)
+            back, i = offset_varint(head, i, "bad delta offset")
             base = offset - back
             if not 0 < base < offset:
                 raise RepoError("delta base offset outside the pack")

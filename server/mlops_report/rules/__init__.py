@@ -173,4 +173,8 @@ _RULES = [
          "Keep it if the editor view is what matters; otherwise use a list, or indent code by four spaces."),
 ]
 
+from .handin import RULES as _HANDIN  # noqa: E402  (declared beside their checks)
+
+_RULES += _HANDIN
+
 RULES: dict[str, Rule] = {r.code: r for r in _RULES}
