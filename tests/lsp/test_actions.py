@@ -244,3 +244,44 @@ async def test_only_filters_kinds(client, session: Session, tmp_path):
     assert not await actions_for(client, session, uri, d, only=["refactor"])
     quick = await actions_for(client, session, uri, d, only=["quickfix"])
     assert [a.kind for a in quick] == ["quickfix.mlopsReport.checkboxMark"]
+
+
+# -- figure links: one writer for every producer ---------------------------------------------------
+
+
+async def test_figure_link_command_writes_what_the_checker_and_commonmark_read(client, session: Session):
+    assert "mlopsReport.figureLink" in client.init_result.capabilities.execute_command_provider.commands
+    link = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        "mlopsReport.figureLink", [{"path": "figures/Screenshot 2026-01-10 at 12.00.png"}]))
+    assert link == "![Screenshot 2026-01-10 at 12.00](figures/Screenshot%202026-01-10%20at%2012.00.png)"
+    link = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        "mlopsReport.figureLink", ["./figures/", "runs\\loss curve.png"]))
+    assert link == "![loss curve](figures/runs/loss%20curve.png)"
+    assert await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        "mlopsReport.figureLink", [42])) is None
+
+
+async def test_completion_and_insert_figure_write_the_path_encoded(client, session: Session, tmp_path):
+    b = ReportBuilder("2026").fill_all().answer(19, "Zebra " + words(30))
+    figures = [f for f in b.needed_figures() if not f.startswith("figures/q19_")] + ["figures/my bucket.png"]
+    uri = session.open_file(b.write(tmp_path, figures=figures))
+    _, before, after = await fix(client, session, uri, "image-count", "Insert figure figures/my bucket.png", 19)
+    assert "\n\n![my bucket](figures/my%20bucket.png)" in after
+    text = session.texts[uri]
+    anchor = text.index("Zebra")
+    typed = "![x](figures/my"
+    pos = session.position(text, anchor)
+    session.change(uri, [types.TextEdit(types.Range(pos, pos), typed)])
+    cursor = session.position(session.texts[uri], anchor + len(typed))
+    result = await client.text_document_completion_async(types.CompletionParams(
+        types.TextDocumentIdentifier(uri=uri), cursor))
+    item = next(i for i in result.items if i.label == "figures/my bucket.png")
+    assert item.text_edit.new_text == "figures/my%20bucket.png"
+
+
+async def test_unrendered_figure_rewritten(client, session: Session, tmp_path):
+    b = ReportBuilder("2026").fill_all().answer(19, "The bucket.\n\n![bucket](figures\\q19_0.png)")
+    uri = session.open_file(b.write(tmp_path))
+    _, before, after = await fix(client, session, uri, "image-link-unrendered", "Write the path as figures/q19_0.png")
+    assert after == before.replace("figures\\q19_0.png", "figures/q19_0.png")
+    assert "image-link-unrendered" not in await codes(session, uri)

@@ -60,6 +60,8 @@ SHOW: dict[str, Callable[[Path], Built]] = {
     "image-not-counted": lambda t: check(filled().answer(
         14, words(250) + '\n\n![loss](figures/q14_0.png)\n\n<img src="figures/q14_1.png" width="500">'), t,
         figures=filled().needed_figures() + ["figures/q14_1.png"]),
+    "image-link-unrendered": lambda t: check(filled().figures(19, "figures/bucket view.png"), t,
+                                             figures=filled().needed_figures() + ["figures/bucket view.png"]),
     "image-missing-file": lambda t: check(filled().figures(19, "figures/absent.png"), t),
     "image-path-case": lambda t: check(filled().figures(19, "figures/Q19_0.PNG"), t),
     "image-outside-figures": lambda t: check(filled().figures(19, "shot.png"), t, extra={"reports/shot.png": PNG}),
@@ -181,6 +183,45 @@ def test_image_not_counted_in_every_form(figure, kind, tmp_path):
     new = apply_edits(built.text, f.fixes[0].edits)
     after = Analyzer().analyse(new, built.path)
     assert not [x for x in after.findings if x.code in ("image-not-counted", "image-count")]
+
+
+@pytest.mark.parametrize("written, file, fixed", [
+    ("figures/Screenshot 2026-01-10 at 12.00.png", "figures/Screenshot 2026-01-10 at 12.00.png",
+     "figures/Screenshot%202026-01-10%20at%2012.00.png"),
+    ("figures\\q19_0.png", "figures/q19_0.png", "figures/q19_0.png"),
+    ("figures/shot (1).png", "figures/shot (1).png", "figures/shot%20%281%29.png"),
+    ("figures/shot one.png \"the bucket\"", "figures/shot one.png", "figures/shot%20one.png"),
+])
+def test_a_figure_the_checker_counts_but_markdown_does_not_show(written, file, fixed, tmp_path):
+    b = filled().answer(19, "Our bucket holds the raw audio.\n\n![bucket](" + written + ")")
+    built = check(b, tmp_path, figures=filled().needed_figures() + [file])
+    assert built.analysis.questions[18].checker_images == 1
+    (f,) = built.codes("image-link-unrendered")
+    assert f.severity == "warning" and "the checker counts this figure" in f.message
+    assert not built.codes("image-missing-file")
+    new = apply_edits(built.text, f.fixes[0].edits)
+    assert "![bucket](" + fixed in new
+    after = Analyzer().analyse(new, built.path)
+    assert not [x for x in after.findings if x.code.startswith("image-")], [x.message for x in after.findings]
+    assert after.questions[18].checker_images == 1
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").render(new[new.index("![bucket]") :].split("\n", 1)[0])
+    assert "<img src=\"" + fixed.split(" ")[0] + '"' in html
+
+
+@pytest.mark.parametrize("written", ["figures/Screenshot 2026-01-10 at 12.00.png", "figures\\absent.png"])
+def test_an_unrendered_figure_whose_file_is_missing_is_reported_twice(written, tmp_path):
+    built = check(filled().answer(19, "The bucket.\n\n![bucket](" + written + ")"), tmp_path)
+    assert len(built.codes("image-link-unrendered")) == 1
+    (missing,) = built.codes("image-missing-file")
+    assert written in missing.message
+
+
+def test_figures_in_code_are_never_unrendered(tmp_path):
+    body = "The bucket.\n\n![bucket](figures/q19_0.png)\n\n`![x](a b.png)` and\n\n```\n![y](c d.png)\n```\n"
+    built = check(filled().answer(19, body), tmp_path)
+    assert not built.codes("image-link-unrendered")
 
 
 def test_links_in_the_instructions_are_never_flagged(tmp_path):
@@ -328,6 +369,8 @@ NEAR: dict[str, Callable[[Path], Built]] = {
     "image-not-counted": lambda t: check(filled().instructions(
         14, "> **Show 1-3 images, like [this](figures/q14_0.png).**\n>\n"
             "> Recommended answer length: 200-300 words + 1 to 3 screenshots.\n>\n> Answer:"), t),
+    "image-link-unrendered": lambda t: check(filled().figures(19, "figures/bucket%20view.png"), t,
+                                             figures=filled().needed_figures() + ["figures/bucket view.png"]),
     "image-missing-file": lambda t: check(filled(), t),
     "image-path-case": lambda t: check(filled().figures(19, "./figures/q19_0.png"), t),
     "image-outside-figures": lambda t: check(filled().figures(19, "figures/../figures/q19_0.png"), t),

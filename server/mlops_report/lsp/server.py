@@ -259,10 +259,10 @@ class ReportServer(LanguageServer):
 
 
 def create_server() -> ReportServer:
-    from . import actions, completion, config, diagnostics, handin, hover, lens, status, sync
+    from . import actions, completion, config, diagnostics, figures, handin, hover, lens, status, sync
 
     server = ReportServer()
-    for feature in (sync, config, diagnostics, hover, actions, completion, lens, status, handin):
+    for feature in (sync, config, diagnostics, hover, actions, completion, figures, lens, status, handin):
         feature.setup(server)
     return server
 

@@ -38,6 +38,15 @@ _RULES = [
          "GitHub's drag-and-drop inserts `<img>` tags; the checker then reports 0 screenshots.",
          "`<img width=\"600\" src=\"figures/loss.png\">`",
          "Rewrite it as `![alt](figures/loss.png)` (one click)."),
+    Rule("image-link-unrendered", "warning", "question",
+         "The checker counts a figure that Markdown does not show as an image: its path has a space, a "
+         "backslash, or parentheses a link cannot hold.",
+         "`report.py check` counts any `![...](...)` on one line, but GitHub and the editor's preview (CommonMark) "
+         "show the text instead of the image when the path has a space, and a web page reads a backslash as part "
+         "of the name, not as a folder. The question passes while the reader sees no figure.",
+         "`![loss](figures/Screenshot 2026-01-10 at 12.00.png)` or `![loss](figures\\loss.png)`.",
+         "Write the path with forward slashes and `%20` for each space (one click); the file is still found. "
+         "A missing file is reported as well, as `image-missing-file`."),
     Rule("image-missing-file", "error", "question",
          "A figure's path names no file in the report's folder.",
          "The handed-in report shows a broken image.",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterator, NamedTuple
 
-from .. import scan
+from .. import links, scan
 from ..checker import CheckerAnswer
 from ..disk import IMAGE_SUFFIXES, Disk
 from ..editions import Limits
@@ -141,12 +141,12 @@ def _insert_figure_fixes(c: QuestionContext) -> Iterator[Fix]:
     images = c.disk.images(c.figures_dir) if c.disk is not None else []
     unlinked = [p for p in images if p not in c.linked]
     for path in unlinked:
-        name = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         yield Fix(f"Insert figure {path}", "insertFigure",
-                  (Edit(Span(at, at), f"{before}![{name}]({path}){after}"),), safe=False)
+                  (Edit(Span(at, at), f"{before}{links.figure_link(links.stem(path), path)}{after}"),), safe=False)
     if not unlinked:
-        yield Fix("Insert figure snippet", "insertFigure",
-                  (Edit(Span(at, at), f"{before}![describe the figure]({c.figures_dir}/FILE.png){after}"),), safe=False)
+        snippet = links.figure_link("describe the figure", f"{c.figures_dir.strip('/') or 'figures'}/FILE.png")
+        yield Fix("Insert figure snippet", "insertFigure", (Edit(Span(at, at), f"{before}{snippet}{after}"),),
+                  safe=False)
 
 
 # -- figures --------------------------------------------------------------------------------------
@@ -169,18 +169,76 @@ def image_not_counted(c: QuestionContext) -> Iterator[Finding]:
         msg = f"Question {q.number}: this figure is {form}; report.py check does not count it"
         fixes = ()
         if target:
-            alt = re.sub(r"[\r\n]+\s*", " ", fig.alt).strip() or target.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-            alt = alt.replace("]", "")
-            fixes = (Fix(f"Rewrite as ![{alt}]({target})", "rewriteImage",
-                         (Edit(fig.span, f"![{alt}]({target})"),)),)
+            link = f"![{links.alt_text(fig.alt) or links.stem(target)}]({links.rewritten(target)})"
+            fixes = (Fix(f"Rewrite as {link}", "rewriteImage", (Edit(fig.span, link),)),)
         yield _f("image-not-counted", q, fig.span, msg, *fixes)
+
+
+def checker_only_figures(c: QuestionContext) -> list[Figure]:
+    """Images the checker counts in the answer that the parser does not read as figures (a
+    path with a space: CommonMark sees no image there), with the path as the author meant it:
+    up to the ``)`` that balances the parentheses, as CommonMark counts them."""
+    q, a, counted, text = c.question, c.question.answer, c.counted, c.text
+    if counted is None:
+        return []
+    lo, hi = max(a.span.start, counted.counted.start), min(a.span.end, counted.counted.end)
+    if lo >= hi or text.find("![", lo, hi) < 0:
+        return []
+    body = text[lo:hi]
+    known = {f.span.start for f in a.figures}
+    fences = [b.span for b in a.blocks if b.kind == "fence"]
+    code = None
+    out = []
+    hits = list(scan.one_line_image_spans(body))
+    for k, (p, m, e) in enumerate(hits):
+        start = lo + p
+        if start in known or any(f.start <= start < f.end for f in fences):
+            continue
+        if code is None:
+            code = scan.code_spans(body) if "`" in body else []
+        if any(s <= p < t for s, t in code):
+            continue
+        limit = hits[k + 1][0] if k + 1 < len(hits) else len(body)
+        eol = _eol(body, e - 1)
+        close = links.closing_paren(body, m + 2, min(limit, eol))
+        end = close + 1 if close >= 0 else e
+        dest = links.split_destination(body[m + 2 : end - 1], lo + m + 2)
+        out.append(Figure("inline", dest.path, body[p + 2 : m], Span(start, lo + end), Span(dest.start, dest.end),
+                          True))
+    return out
+
+
+_SIMPLE_IMAGE = re.compile(r"!\[[^\[\]\\`<>\r\n]*\]\([^\s()<>\\\"'`]*\)")
+
+
+def image_link_unrendered(c: QuestionContext) -> Iterator[Finding]:
+    """An image the checker counts that CommonMark does not show as an image: a path with a
+    space, a backslash, or parentheses it cannot read."""
+    q, text = c.question, c.text
+    if c.counted is None:
+        return
+    candidates = [f for f in q.answer.figures if f.kind == "inline" and f.counted
+                  and not _SIMPLE_IMAGE.fullmatch(text, f.span.start, f.span.end)]
+    candidates += checker_only_figures(c)
+    for fig in candidates:
+        source = text[fig.span.start : fig.span.end]
+        angle = text[fig.target_span.start - 1 : fig.target_span.start] == "<"
+        dest = links.Destination(fig.target, fig.target_span.start, fig.target_span.end, angle)
+        why = links.unrendered_reason(source, dest)
+        if why is None:
+            continue
+        written = links.rewritten(fig.target)
+        span = Span(fig.target_span.start - 1, fig.target_span.end + 1) if angle else fig.target_span
+        yield _f("image-link-unrendered", q, fig.target_span,
+                 f"Question {q.number}: the checker counts this figure, but {why}",
+                 Fix(f"Write the path as {written}", "rewriteImage", (Edit(span, written),)))
 
 
 def image_files(c: QuestionContext) -> Iterator[Finding]:
     """image-missing-file, image-path-case, image-outside-figures, image-bad-extension."""
     q = c.question
     prefix = c.figures_dir.strip("/") + "/"
-    for fig in q.answer.figures:
+    for fig in list(q.answer.figures) + checker_only_figures(c):
         target = _target_for(c, fig)
         if not target:
             continue
@@ -206,7 +264,7 @@ def image_files(c: QuestionContext) -> Iterator[Finding]:
             continue
         if r.state == "case":
             real = r.relative or ""
-            fixed = _same_style(target, real)
+            fixed = _same_style(target, links.destination(real))
             yield _f("image-path-case", q, span,
                      f"Question {q.number}: {target} differs in case from the file {real}; Linux will not find it",
                      Fix(f"Use the file's real name {fixed}", "pathCase", (Edit(span, fixed),)))
@@ -214,8 +272,9 @@ def image_files(c: QuestionContext) -> Iterator[Finding]:
         if r.state in ("exists", "case") and not rel.startswith(prefix):
             name = rel.rsplit("/", 1)[-1]
             new_rel = prefix + name
+            written = links.destination(new_rel)
             if new_rel in c.disk.files:
-                fixes = [Fix(f"Link {new_rel} instead", "moveToFigures", (Edit(span, new_rel),), safe=False)]
+                fixes = [Fix(f"Link {new_rel} instead", "moveToFigures", (Edit(span, written),), safe=False)]
             elif new_rel.lower() in c.disk.by_lower:
                 fixes = []  # a file differing only in case is there: moving could overwrite it on Windows/macOS
             else:
@@ -223,7 +282,7 @@ def image_files(c: QuestionContext) -> Iterator[Finding]:
 
                 # only inside the project and onto no file, whatever figuresDir or a symbolic link says
                 move = Move(str(c.disk.root / rel), str(c.disk.root / new_rel))
-                fixes = [Fix(f"Move {rel} to {new_rel} and update the link", "moveToFigures", (Edit(span, new_rel),),
+                fixes = [Fix(f"Move {rel} to {new_rel} and update the link", "moveToFigures", (Edit(span, written),),
                              (move,), safe=False)] if movable(move.source, move.target, c.disk.root.parent) else []
             yield _f("image-outside-figures", q, span,
                      f"Question {q.number}: {target} is not in the {prefix} folder", *fixes)
@@ -560,7 +619,7 @@ def html_render(c: QuestionContext) -> Iterator[Finding]:
 # every check of a question, in order; a list, so a check can be added (the analysis runs each
 # one on its own: one that raises is logged and the others still report)
 CHECKS: list[Callable[[QuestionContext], Iterator[Finding]]] = [
-    word_count, image_count, image_not_counted, image_files, placeholders, answer_in_quote,
+    word_count, image_count, image_not_counted, image_link_unrendered, image_files, placeholders, answer_in_quote,
     answer_truncated, answer_label_extra, trailing_content, instructions_edited, group_number,
     study_number, html_render,
 ]
