@@ -69,6 +69,10 @@ class Analysis:
     _inputs: tuple = field(default=(), repr=False, compare=False)
     _linked: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
     _weight: int = field(default=0, repr=False, compare=False)  # of the rows, the document findings and the view
+    # what fixes do to the checker's verdicts, worked out when fixes are asked for
+    # (rules.consequences): per fix, and the choice of "fix all"
+    _consequences: dict = field(default_factory=dict, repr=False, compare=False)
+    _fix_all: list | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_report(self) -> bool:

@@ -16,7 +16,7 @@ import pytest
 from mlops_report.analysis import Analyzer
 from mlops_report.editions import Limits, by_id
 from mlops_report.findings import apply_edits
-from mlops_report.rules import RULES
+from mlops_report.rules import RULES, consequences
 from tests.builder import ReportBuilder, words
 from tests.checkers import checker_source
 
@@ -164,6 +164,11 @@ def test_fix_removes_the_finding_and_nothing_else(code, tmp_path):
     after = Analyzer().analyse(new, built.path, originals={4: ReportBuilder("2026")._instruction_block(4)})
     assert not [f for f in after.findings if f.code == code], [f.message for f in after.findings]
     before_codes = {f.code for f in built.analysis.findings}
+    cost = consequences.consequence(built.analysis, fix)
+    if cost.harmful:  # then it says so, and what it brings is the verdict it costs
+        offered = consequences.judged(fix, cost)
+        assert offered.title.startswith(f"{fix.title}: Q{finding.question} ") and not offered.safe
+        before_codes |= {"word-count", "image-count"}
     assert {f.code for f in after.findings} <= before_codes
 
 
@@ -553,3 +558,39 @@ def test_a_question_deleted_whole_can_be_put_back_with_a_label():
 def test_the_colon_rewrite_only_where_it_shows_as_typed(answer):
     (f,) = check(filled().answer(4, answer)).codes("answer-label-extra")
     assert not f.fixes
+
+
+# -- what a fix costs ------------------------------------------------------------------------------
+
+
+def test_a_fix_that_costs_a_verdict_says_so_and_is_left_out_of_fix_all():
+    # 97 words and the placeholder's 6 pass 100-200; without the placeholder the answer fails
+    built = check(filled().answer(22, words(97) + "\n\n--- question 22 fill here ---")
+                  .answer(30, "--- " + words(199).replace("\n", " ") + " ---")
+                  .answer(6, words(150) + "\n\n--- question 6 fill here ---"))
+    assert built.analysis.passing == 31
+    titles = {}
+    for f in built.analysis.findings:
+        fix = f.fixes[0]
+        offered = consequences.judged(fix, consequences.consequence(built.analysis, fix))
+        titles[f.question] = (offered.title, offered.safe)
+    assert titles[22] == ("Remove the placeholder: Q22 drops to 97 words, 3 under 100", False)
+    assert titles[30] == ("Remove the --- dashes: Q30 drops to 199 words, 1 under 200", False)
+    assert titles[6] == ("Remove the placeholder", True)
+    chosen = consequences.fix_all(built.analysis)
+    assert [c.title for c in chosen] == ["Remove the placeholder"]
+    fixed = Analyzer().analyse(apply_edits(built.text, [e for c in chosen for e in c.edits]))
+    assert fixed.passing == 31
+
+
+def test_fix_all_weighs_the_fixes_of_one_answer_together():
+    # 97 words and two placeholders: 109; either removal alone leaves 103, both 97
+    body = words(97) + "\n\n--- question 8 fill here ---\n\n--- question 8 fill here ---"
+    built = check(filled().answer(8, body))
+    assert built.analysis.questions[7].checker_words == 109
+    assert [consequences.consequence(built.analysis, f.fixes[0]).harmful
+            for f in built.codes("placeholder-left")] == [False, False]
+    chosen = consequences.fix_all(built.analysis)
+    assert len(chosen) == 1
+    fixed = Analyzer().analyse(apply_edits(built.text, [e for c in chosen for e in c.edits]))
+    assert fixed.questions[7].checker_words == 103 and fixed.passing == 31
