@@ -105,3 +105,15 @@ def test_insert_figure_fix_counts_when_a_second_label_and_a_cut_follow_the_label
     (finding,) = [f for f in Analyzer().analyse(text).findings if f.code == "image-count" and f.question == n]
     (fix,) = finding.fixes
     assert "> Answer:Answer: ![describe the figure](figures/FILE.png) ##" in apply_edits(text, fix.edits)
+
+
+def test_study_number_fixes_keep_the_entry_they_write():
+    # the fix "Write s345678" turned the word 345678 into s345678; the fix check counted the
+    # word as lost. An entry inside a longer word (x_123456, é123456) is no entry at all.
+    from tests.robust.test_fixes import check_every_fix
+
+    text = ReportBuilder("2026").fill_all().answer(2, "s123456, sAnswer:345678, S234567, x_123456, é123456").build()
+    a = Analyzer().analyse(text)
+    flagged = [text[f.span.start : f.span.end] for f in a.findings if f.code == "study-number"]
+    assert flagged == ["345678", "S234567"]
+    assert check_every_fix(text, None) >= 2

@@ -673,7 +673,8 @@ def group_number(c: QuestionContext) -> Iterator[Finding]:
                  f"Question 1: {own.strip()[:40]!r} is not a group number")
 
 
-_ENTRY = re.compile(r"[A-Za-z0-9]+")
+# a whole word of ASCII letters and digits: "123456" in "é123456" or "x_123456" is no entry
+_ENTRY = re.compile(r"(?<!\w)[A-Za-z0-9]+(?!\w)")
 
 
 def study_number(c: QuestionContext) -> Iterator[Finding]:
