@@ -23,12 +23,20 @@ async function imagesUnder(folder: vscode.Uri, prefix = ""): Promise<string[]> {
   return found;
 }
 
-/** `![name](figures/name.png)`, the link the report's checker counts as a figure. */
-export function figureLink(figuresDir: string, relative: string): string {
-  const target = [figuresDir.replace(/\\/g, "/").replace(/^\.\/|\/+$/g, ""), relative].filter(Boolean).join("/");
-  const alt = path.posix.basename(relative).replace(IMAGE, "");
-  const encoded = target.split("/").map(encodeURIComponent).join("/");
-  return `![${alt}](${encoded})`;
+/** The server's command that writes a figure link the way the checker and CommonMark both read it
+ * (forward slashes, spaces as %20): the same link its fixes and completions write. */
+export const FIGURE_LINK_COMMAND = "mlopsReport.figureLink";
+
+/** `![name](figures/name.png)` for `relative` under the figures folder, written by the server. */
+export async function figureLink(figuresDir: string, relative: string): Promise<string | undefined> {
+  const folder = figuresDir.replace(/\\/g, "/").replace(/^\.\/|\/+$/g, "");
+  const path = [folder, relative].filter(Boolean).join("/");
+  try {
+    const link = await vscode.commands.executeCommand<string | null>(FIGURE_LINK_COMMAND, { path });
+    return typeof link === "string" ? link : undefined;
+  } catch {
+    return undefined; // the server is not running: it registers the command when it starts
+  }
 }
 
 export async function insertFigure(): Promise<void> {
@@ -56,7 +64,11 @@ export async function insertFigure(): Promise<void> {
     { placeHolder: `Figure from ${vscode.workspace.asRelativePath(folder)} to link at the cursor`, matchOnDescription: true },
   );
   if (!picked) return;
-  const link = figureLink(figuresDir, picked.relative);
+  const link = await figureLink(figuresDir, picked.relative);
+  if (!link) {
+    void vscode.window.showErrorMessage("MLOps Report: the server is not running; see MLOps Report: Show Log.");
+    return;
+  }
   await editor.edit((edit) => {
     for (const selection of editor.selections) edit.replace(selection, link);
   });

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
-from . import checker, members
+from . import checker, members, scan
 from .cache import DOCUMENTS, FINDINGS, OBJECT, ByteCache, size_of
 from .checker import CheckerAnswer, CheckerView
 from .disk import Disk
@@ -26,7 +27,7 @@ from .rules import RULES
 from .rules import handin
 from .rules.checker_differs import checker_differs
 from .rules.template_outdated import template_outdated
-from .rules.questions import CHECKS, QuestionContext
+from .rules.questions import CHECKS, QuestionContext, quoted_label
 from .settings import Settings
 from .text import Span, changed_range
 
@@ -74,6 +75,10 @@ class Analysis:
     _inputs: tuple = field(default=(), repr=False, compare=False)
     _linked: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
     _weight: int = field(default=0, repr=False, compare=False)  # of the rows, the document findings and the view
+    # what fixes do to the checker's verdicts, worked out when fixes are asked for
+    # (rules.consequences): per fix, and the choice of "fix all"
+    _consequences: dict = field(default_factory=dict, repr=False, compare=False)
+    _fix_all: list | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_report(self) -> bool:
@@ -234,7 +239,7 @@ class Analyzer:
         document.extend(_apply_settings(checker_differs(report, detection, judged, local), settings))
         document.extend(_apply_settings(template_outdated(report, detection), settings))
         document.extend(_apply_settings(handin.findings(report, repo, disk, settings.deadline_at), settings))
-        findings.extend(document)
+        findings = _one_per_cause(findings, document)
         findings.sort(key=_order)
         analysis = Analysis(report, detection, view, findings, [row.status for row in rows], saved=saved,
                             judge=judged, local=local, repo=repo)
@@ -269,6 +274,31 @@ class Analyzer:
         weight += sum(size_of(k) + size_of(v) + OBJECT for k, v in refs or ())
         self._cache.put(key, (q.shape, kept), weight)
         return found
+
+
+def _one_per_cause(questions: list[Finding], document: list[Finding]) -> list[Finding]:
+    """The questions' findings and the document's, each cause told once: a crash caused by a
+    missing heading is said by the question-missing finding there, and the labels of orphaned
+    instructions are not stray labels of the answer they now stand in."""
+    orphans = [f for f in document if f.code == "question-missing" and "label" in f.data]
+    missing = {f.span: i for i, f in enumerate(document) if f.code == "question-missing"}
+    out = questions
+    if orphans:
+        # the orphan's label, a broken heading above it, and the counts of the answer holding it
+        # (the checker counts the orphan's answer there) are all the missing heading
+        said = {f.data["label"] for f in orphans} | {f.span.start for f in orphans}
+        holders = {f.data["holder"] for f in orphans}
+        out = [f for f in questions if f.span.start not in said
+               and not (f.question in holders and f.code in ("word-count", "image-count"))]
+    for f in document:
+        if f.code == "checker-crash" and f.span in missing:
+            i = missing[f.span]
+            was = document[i]
+            document[i] = Finding(was.code, "error", was.question, was.span,
+                                  f"{was.message}, so report.py check will crash ({f.data.get('crash')})",
+                                  was.fixes, was.data)
+    out.extend(f for f in document if not (f.code == "checker-crash" and f.span in missing))
+    return out
 
 
 def _guarded(checks: Iterable[Callable], arg, where: str) -> list[Finding]:
@@ -450,7 +480,84 @@ def checker_crash(c: DocumentContext) -> Iterable[Finding]:
     if c.view.crashes:
         span, why = crash_cause(c.report, c.view)
         c.view.crash_at = span.start  # the view's own guess knows no headings; keep one answer
-        yield Finding("checker-crash", "", 0, span, f"report.py check will crash: {c.view.crash}; {why}")
+        q = next((q for q in c.report.questions if q.heading.span == span), None)
+        fixes: tuple[Fix, ...] = ()
+        if q is not None and not c.report.text.startswith("###", span.start):
+            fixes = (Fix(f"Write the heading as `### Question {q.number}`", "insertHeading",
+                         (Edit(span, f"### Question {q.number}"),)),)
+        yield Finding("checker-crash", "", 0, span, f"report.py check will crash: {c.view.crash}; {why}",
+                      fixes, {"crash": c.view.crash})
+
+
+class Orphan(NamedTuple):
+    """A question whose heading is gone while its instructions and ``> Answer:`` label are still
+    there, now inside the previous question's answer."""
+
+    number: int
+    label: Span  # its label
+    first: Span  # the first line of its instruction block: where its heading belongs
+    broken: Span | None  # a heading line right above the block that is no question heading
+    holder: int  # the question whose answer holds it
+
+
+_MAX_GAP = 40  # missing numbers between two questions that are looked for
+_QUOTE_LINE = re.compile(r"[ \t]{0,3}>")
+_QUESTION_WORD = re.compile(r"q(?:uestion)?\s*\d*", re.IGNORECASE)
+
+
+def _broken_heading(line: str) -> bool:
+    """What is left of a question's heading line: '**Question 9**', '### Question 9999999'."""
+    return _QUESTION_WORD.fullmatch(line.strip(" \t#*_:.")) is not None
+
+
+def orphans(report: Report, total: int) -> dict[int, Orphan]:
+    """The questions missing between two present ones (or after the last one, up to ``total``)
+    whose instruction blocks are found, in order, in the answer before the gap: as many
+    template labels (``> Answer:``) in that answer as numbers missing."""
+    text, lines, qs = report.text, report.lines, report.questions
+    out: dict[int, Orphan] = {}
+    for i, q in enumerate(qs):
+        following = qs[i + 1].number if i + 1 < len(qs) else total + 1
+        gap = following - q.number - 1
+        if not 0 < gap <= _MAX_GAP or not q.shape.answer.labels:
+            continue
+        labels = [lab for lab in q.answer.labels if quoted_label(text, lab)]
+        if len(labels) != gap:
+            continue
+        floor = q.answer.span.start
+        for k, lab in enumerate(labels):
+            line = lines.line_of(lab.start)
+            while line > 0 and lines.starts[line - 1] >= floor and _QUOTE_LINE.match(lines.line_text(line - 1)):
+                line -= 1
+            first = Span(lines.starts[line], lines.line_end(line))
+            above = line - 1
+            while above >= 0 and lines.starts[above] >= floor and not lines.line_text(above).strip():
+                above -= 1
+            broken = None
+            if above >= 0 and lines.starts[above] >= floor and _broken_heading(lines.line_text(above)):
+                broken = Span(lines.starts[above], lines.line_end(above))
+            out[q.number + 1 + k] = Orphan(q.number + 1 + k, lab, first, broken, q.number)
+            floor = lab.end
+    return out
+
+
+def _heading_fix(report: Report, orphan: Orphan) -> tuple[Fix, ...]:
+    """Put the heading back above the orphaned instructions (or write a broken one right); none
+    when the heading is written right already (an unclosed fence above it hides it)."""
+    heading = f"### Question {orphan.number}"
+    if orphan.broken is not None:
+        if report.text[orphan.broken.start : orphan.broken.end].strip() == heading:
+            return ()
+        return (Fix(f"Write the heading as `{heading}`", "insertHeading", (Edit(orphan.broken, heading),)),)
+    text, at = report.text, orphan.first.start
+    nl = "\r\n" if "\r\n" in text[max(0, at - 2) : orphan.first.end + 2] else "\n"
+    before = "" if at == 0 or not text[_line_start(text, at - 1) : at].strip() else nl
+    return (Fix(f"Insert `{heading}`", "insertHeading", (Edit(Span(at, at), f"{before}{heading}{nl}"),)),)
+
+
+def _line_start(text: str, pos: int) -> int:
+    k = max(text.rfind("\n", 0, pos), text.rfind("\r", 0, pos))
+    return k + 1
 
 
 def questions_missing(c: DocumentContext) -> Iterable[Finding]:
@@ -460,13 +567,26 @@ def questions_missing(c: DocumentContext) -> Iterable[Finding]:
     for q in questions:
         highest.append(max(q.number, highest[-1]) if highest else q.number)
     end = len(c.report.text)
+    found = orphans(c.report, e.questions)
     for n in range(1, e.questions + 1):
         if n in present:
             continue
+        message = f"Question {n} is missing: the {e.label} template has questions 1-{e.questions}"
+        orphan = found.get(n)
+        if orphan is not None:
+            yield Finding("question-missing", "", n, orphan.broken or orphan.first,
+                          f"Question {n} is missing its heading: its instructions are here, inside question "
+                          f"{orphan.holder}'s answer", _heading_fix(c.report, orphan),
+                          {"label": orphan.label.start, "holder": orphan.holder})
+            continue
         i = bisect.bisect_right(highest, n)
         at = questions[i].heading.span if i < len(questions) else Span(end, end)
-        yield Finding("question-missing", "", n, at,
-                      f"Question {n} is missing: the {e.label} template has questions 1-{e.questions}")
+        fixes: tuple[Fix, ...] = ()
+        if i < len(questions) and questions[i].number > n:
+            nl = "\r\n" if "\r\n" in c.report.text[at.start : at.end + 2] else "\n"
+            fixes = (Fix(f"Insert `### Question {n}` with an `Answer:` label", "insertHeading",
+                         (Edit(Span(at.start, at.start), f"### Question {n}{nl}{nl}> Answer:{nl}{nl}"),), safe=False),)
+        yield Finding("question-missing", "", n, at, message, fixes)
 
 
 def question_numbers(c: DocumentContext) -> Iterable[Finding]:
@@ -547,6 +667,11 @@ def crash_cause(report: Report, view: CheckerView) -> tuple[Span, str]:
             if d.label not in by_label or d.chunk.end >= len(text):  # the last chunk is appended anyway
                 continue
             nxt = by_label.get(d.chunk.end)
+            orphan = next((o for o in orphans(report, expected).values() if o.label.start == d.chunk.end), None)
+            if orphan is not None:
+                return orphan.broken or orphan.first, (
+                    f"question {orphan.number}'s heading is missing, so the checker drops question "
+                    f"{by_label[d.label].number}'s answer and finds {found} answers instead of {expected}")
             if nxt is not None:
                 return nxt.heading.span, (
                     f"question {nxt.number}'s heading does not start with '###', so the checker drops question "
@@ -570,6 +695,8 @@ def _apply_settings(findings: list[Finding], settings: Settings) -> list[Finding
     for f in findings:
         if f.code in settings.disable:
             continue
+        # a level set by the user wins; else the rule's level, or information where the finding
+        # changes nothing the course's checker or the hand-in page says (set by the rule)
         level = settings.severity.get(f.code) or f.severity or RULES[f.code].severity
         if level == "off":
             continue

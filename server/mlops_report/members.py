@@ -13,7 +13,8 @@ from .parse import Answer
 from .text import Span
 
 _NUMBER = re.compile(r"\d+")
-_ENTRY = re.compile(r"[A-Za-z0-9]+")
+# a whole word of ASCII letters and digits: "123456" in "é123456" or "x_123456" is no entry
+_ENTRY = re.compile(r"(?<!\w)[A-Za-z0-9]+(?!\w)")
 STUDY_NUMBER = re.compile(r"s\d{6}")
 GROUP_DIGITS = 12  # a longer run of digits is shown cut: no group has such a number
 

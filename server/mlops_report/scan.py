@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 _NOT_SPACE = re.compile(r"\S")
 _SPACE = re.compile(r"\s")
@@ -348,14 +348,19 @@ def reference_definitions(text: str) -> list[Hit]:
 def one_line_images(text: str) -> int:
     """``len(re.findall(r"!\\[[^\\r\\n]*?\\]\\([^\\r\\n]*?\\)", text))``: an image is a ``![``, the
     first ``](`` after it and the first ``)`` after that, on one line."""
-    count = 0
+    return sum(1 for _ in one_line_image_spans(text))
+
+
+def one_line_image_spans(text: str) -> Iterator[tuple[int, int, int]]:
+    """The matches of ``one_line_images``' expression, in order: (start, offset of its ``](``,
+    end)."""
     pos = 0
     eol = -1  # the end of the line holding pos, once known
     n = len(text)
     while True:
         p = text.find("![", pos)
         if p < 0:
-            return count
+            return
         if p >= eol:
             m = _LINE_BREAK.search(text, p)
             eol = m.start() if m else n
@@ -364,5 +369,5 @@ def one_line_images(text: str) -> int:
         if r < 0:
             pos = eol + 1  # no later start on this line finds both either
             continue
-        count += 1
+        yield p, q, r + 1
         pos = r + 1

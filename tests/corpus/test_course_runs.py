@@ -132,7 +132,7 @@ def test_every_instruction_block_rewritten_still_has_the_limits(tmp_path):
     failing = {n for n, lim in course.limits.items()
                if (lim.words and not lim.words[0] <= 6 <= lim.words[1]) or (lim.images and lim.images[0] > 0)}
     assert {q.number for q in a.questions if q.status != "pass"} == failing
-    assert len([f for f in a.findings if f.code in ("word-count", "image-count")]) >= 25
+    assert len([f for f in a.findings if f.code == "unanswered" and f.data["fails"]]) >= 25
 
 
 # -- a 2027 template (simulated: a limit and a prompt edited) --------------------------------------

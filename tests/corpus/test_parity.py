@@ -72,15 +72,18 @@ def test_failures_and_verdict_match_the_warnings(case):
     ours = {v.position for v in analysis.view.verdicts if not v.passed}
     assert ours == failed
     assert analysis.passing == official["expected_questions"] - len(failed)
-    # word-count and image-count findings are exactly the official warnings
+    # word-count and image-count findings, and the failing limits an unanswered finding names,
+    # are exactly the official warnings
     expected_findings = sorted(
         (int(m.group(1)), "word-count" if m.group(2) == "words" else "image-count", int(m.group(3)))
         for w in official["warnings"]
         for m in [re.match(r"Question (\d+) failed check\. Expected number of (words|screenshots) .* got (\d+)", w)]
     )
     ours_findings = sorted(
-        (f.question, f.code, f.data["words"] if f.code == "word-count" else f.data["images"])
-        for f in analysis.findings if f.code in ("word-count", "image-count")
+        [(f.question, f.code, f.data["words"] if f.code == "word-count" else f.data["images"])
+         for f in analysis.findings if f.code in ("word-count", "image-count")]
+        + [(f.question, "word-count" if part == "words" else "image-count", f.data[part])
+           for f in analysis.findings if f.code == "unanswered" for part in f.data["fails"]]
     )
     assert ours_findings == expected_findings
 

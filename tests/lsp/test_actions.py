@@ -244,3 +244,87 @@ async def test_only_filters_kinds(client, session: Session, tmp_path):
     assert not await actions_for(client, session, uri, d, only=["refactor"])
     quick = await actions_for(client, session, uri, d, only=["quickfix"])
     assert [a.kind for a in quick] == ["quickfix.mlopsReport.checkboxMark"]
+
+
+# -- figure links: one writer for every producer ---------------------------------------------------
+
+
+async def test_figure_link_command_writes_what_the_checker_and_commonmark_read(client, session: Session):
+    assert "mlopsReport.figureLink" in client.init_result.capabilities.execute_command_provider.commands
+    link = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        "mlopsReport.figureLink", [{"path": "figures/Screenshot 2026-01-10 at 12.00.png"}]))
+    assert link == "![Screenshot 2026-01-10 at 12.00](figures/Screenshot%202026-01-10%20at%2012.00.png)"
+    link = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        "mlopsReport.figureLink", ["./figures/", "runs\\loss curve.png"]))
+    assert link == "![loss curve](figures/runs/loss%20curve.png)"
+    assert await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        "mlopsReport.figureLink", [42])) is None
+
+
+async def test_completion_and_insert_figure_write_the_path_encoded(client, session: Session, tmp_path):
+    b = ReportBuilder("2026").fill_all().answer(19, "Zebra " + words(30))
+    figures = [f for f in b.needed_figures() if not f.startswith("figures/q19_")] + ["figures/my bucket.png"]
+    uri = session.open_file(b.write(tmp_path, figures=figures))
+    _, before, after = await fix(client, session, uri, "image-count", "Insert figure figures/my bucket.png", 19)
+    assert "\n\n![my bucket](figures/my%20bucket.png)" in after
+    text = session.texts[uri]
+    anchor = text.index("Zebra")
+    typed = "![x](figures/my"
+    pos = session.position(text, anchor)
+    session.change(uri, [types.TextEdit(types.Range(pos, pos), typed)])
+    cursor = session.position(session.texts[uri], anchor + len(typed))
+    result = await client.text_document_completion_async(types.CompletionParams(
+        types.TextDocumentIdentifier(uri=uri), cursor))
+    item = next(i for i in result.items if i.label == "figures/my bucket.png")
+    assert item.text_edit.new_text == "figures/my%20bucket.png"
+
+
+async def test_unrendered_figure_rewritten(client, session: Session, tmp_path):
+    b = ReportBuilder("2026").fill_all().answer(19, "The bucket.\n\n![bucket](figures\\q19_0.png)")
+    uri = session.open_file(b.write(tmp_path))
+    _, before, after = await fix(client, session, uri, "image-link-unrendered", "Write the path as figures/q19_0.png")
+    assert after == before.replace("figures\\q19_0.png", "figures/q19_0.png")
+    assert "image-link-unrendered" not in await codes(session, uri)
+
+
+# -- fixes that never cost a verdict --------------------------------------------------------------
+
+
+async def fix_all_action(client, session: Session, uri: str):
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+        context=types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.SourceFixAll])))
+    return actions[0] if actions else None
+
+
+async def test_a_fix_that_costs_a_verdict_says_so_and_fix_all_leaves_it(client, session: Session, tmp_path):
+    b = ReportBuilder("2026").fill_all().mark(0, "✅")
+    b.answer(22, words(97) + "\n\n--- question 22 fill here ---")  # 103 with the placeholder: passes
+    b.answer(6, b.passing_text(6) + "\n\n--- question 6 fill here ---")
+    uri = session.open_file(b.write(tmp_path))
+    found = await session.diagnostics(uri)
+    d = next(d for d in found if d.code == "placeholder-left" and "Question 22" in d.message)
+    (action,) = await actions_for(client, session, uri, d, only=["quickfix"])
+    assert action.title == "Remove the placeholder: Q22 drops to 97 words, 3 under 100"
+    assert not action.is_preferred
+    d = next(d for d in found if d.code == "placeholder-left" and "Question 6" in d.message)
+    (action,) = await actions_for(client, session, uri, d, only=["quickfix"])
+    assert action.title == "Remove the placeholder" and action.is_preferred
+    action = await fix_all_action(client, session, uri)
+    assert action.title == "Fix all safe MLOps report problems (2)"
+    after = apply_edits(session.texts[uri], text_edits(action.edit, uri), session.encoding)
+    assert "--- question 22 fill here ---" in after and "--- question 6 fill here ---" not in after
+    session.change(uri, text=after)
+    assert not {"word-count", "unanswered"} & set(await codes(session, uri))
+
+
+async def test_the_deleted_heading_comes_back_first(client, session: Session, tmp_path):
+    uri = session.open_file(ReportBuilder("2026").fill_all().heading(5, None).write(tmp_path))
+    found = await session.diagnostics(uri)
+    assert [d.code for d in found][:1] == ["question-missing"]
+    assert "checker-crash" not in [d.code for d in found] and "answer-label-extra" not in [d.code for d in found]
+    action, before, after = await fix(client, session, uri, "question-missing", "Insert `### Question 5`")
+    assert action.is_preferred
+    assert after == ReportBuilder("2026").fill_all().build()
+    assert await session.diagnostics(uri) == []

@@ -108,8 +108,8 @@ def check_every_fix(text: str, disk: Disk | None) -> int:
             allowed = Counter()
             for e in edits:
                 removed = _words(text[e.span.start : e.span.end])
-                if fix.kind == "removePlaceholder":
-                    allowed |= removed
+                if fix.kind == "removePlaceholder" or (fix.kind == "insertFigure" and e.span.start < e.span.end):
+                    allowed |= removed  # the placeholder, or a figure in its place
                 elif fix.kind == "rewriteImage":
                     # the alt text and the path are in the new text; what goes is markup
                     # (<img> attributes, a reference label)
@@ -120,8 +120,13 @@ def check_every_fix(text: str, disk: Disk | None) -> int:
                     allowed |= removed
                 elif fix.kind in ("moveToFigures", "checkboxMark"):
                     allowed |= removed
+                elif fix.kind == "studyNumber":
+                    # the entry is kept, written with its s (or a small s): nothing else goes
+                    was = text[e.span.start : e.span.end]
+                    assert e.new_text in ("s" + was, was.lower()), (was, e.new_text)
+                    allowed |= removed
             assert not (lost - allowed), (finding.code, fix.title, lost - allowed)
-            if fix.kind == "removePlaceholder":
+            if fix.kind in ("removePlaceholder", "insertFigure"):
                 assert all(w in ("question", "fill", "here") or w.isdigit() for w in lost), lost
             # 4. a move never lands on a file that exists (also not on a case-insensitive disk),
             # and never takes a file from outside the report's repository

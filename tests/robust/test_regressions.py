@@ -138,3 +138,15 @@ def test_typing_above_a_title_placed_lower_moves_the_introduction():
         got = parse.reparse(parse.parse(before), after, *changed_range(before, after))
         assert got is not None  # an edit inside question 1: the keystroke path takes it
         assert report_snapshot(got[0]) == report_snapshot(whole)
+
+
+def test_study_number_fixes_keep_the_entry_they_write():
+    # the fix "Write s345678" turned the word 345678 into s345678; the fix check counted the
+    # word as lost. An entry inside a longer word (x_123456, é123456) is no entry at all.
+    from tests.robust.test_fixes import check_every_fix
+
+    text = ReportBuilder("2026").fill_all().answer(2, "s123456, sAnswer:345678, S234567, x_123456, é123456").build()
+    a = Analyzer().analyse(text)
+    flagged = [text[f.span.start : f.span.end] for f in a.findings if f.code == "study-number"]
+    assert flagged == ["345678", "S234567"]
+    assert check_every_fix(text, None) >= 2

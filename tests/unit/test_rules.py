@@ -16,7 +16,7 @@ import pytest
 from mlops_report.analysis import Analyzer
 from mlops_report.editions import Limits, by_id
 from mlops_report.findings import apply_edits
-from mlops_report.rules import RULES
+from mlops_report.rules import RULES, consequences
 from mlops_report.settings import Settings
 from tests.builder import ReportBuilder, words
 from tests.checkers import checker_source
@@ -61,20 +61,23 @@ SHOW: dict[str, Callable[[Path], Built]] = {
     "image-count": lambda t: check(filled().answer(14, words(250)), t,
                                    figures=filled().needed_figures() + ["figures/spare.png"]),
     "image-not-counted": lambda t: check(filled().answer(
-        14, words(250) + '\n\n![loss](figures/q14_0.png)\n\n<img src="figures/q14_1.png" width="500">'), t,
-        figures=filled().needed_figures() + ["figures/q14_1.png"]),
+        14, words(250) + '\n\n<img src="figures/q14_0.png" width="500">'), t),
+    "image-link-unrendered": lambda t: check(filled().figures(19, "figures/bucket view.png"), t,
+                                             figures=filled().needed_figures() + ["figures/bucket view.png"]),
     "image-missing-file": lambda t: check(filled().figures(19, "figures/absent.png"), t),
     "image-path-case": lambda t: check(filled().figures(19, "figures/Q19_0.PNG"), t),
-    "image-outside-figures": lambda t: check(filled().figures(19, "shot.png"), t, extra={"reports/shot.png": PNG}),
-    "image-bad-extension": lambda t: check(filled().figures(19, "figures/q19_0.png", "figures/flow.svg"), t,
-                                           extra={"reports/figures/flow.svg": b"<svg/>"}),
+    "image-outside-figures": lambda t: check(filled().figures(19, "../docs/shot.png"), t,
+                                             extra={"docs/shot.png": PNG}),
+    "image-bad-extension": lambda t: check(filled().figures(19, "figures/q19_0.png", "figures/flow.pdf"), t,
+                                           extra={"reports/figures/flow.pdf": b"%PDF"}),
     "placeholder-left": lambda t: check(filled().answer(4, words(150) + "\n\n--- question 4 fill here ---"), t),
-    "answer-wrapped": lambda t: check(filled().answer(4, "--- " + words(150).replace("\n", " ") + " ---"), t),
-    "unanswered": lambda t: check(filled().answer(28, "--- question 28 fill here ---"), t),
+    # the dashes decide: 98 words and 2 dashes pass 100-200
+    "answer-wrapped": lambda t: check(filled().answer(4, "--- " + words(98).replace("\n", " ") + " ---"), t),
+    "unanswered": lambda t: check(filled().answer(27, "--- question 27 fill here ---"), t),
     "answer-in-quote": lambda t: check(filled().answer(4, "").on_label_line(4, words(150).replace("\n", " ")), t),
     "answer-truncated": lambda t: check(filled().answer(5, words(60) + "\n\n#### Details\n\n" + words(80)), t),
-    "answer-label-extra": lambda t: check(filled().answer(4, words(20) + "\nAnswer: " + words(150)), t),
-    "trailing-content": lambda t: check(filled().answer(31, words(100)).trailing(
+    "answer-label-extra": lambda t: check(filled().answer(4, words(80) + "\nAnswer: " + words(60)), t),
+    "trailing-content": lambda t: check(filled().answer(31, words(45)).trailing(
         "## References\n\nThe papers we read while building the model."), t),
     "checker-crash": lambda t: check(filled().heading(5, "## Question 5"), t),
     "checker-differs": lambda t: check(filled(), t, extra={"reports/report.py": checker_source(
@@ -144,9 +147,17 @@ FIXABLE = sorted(c for c in SHOW if c not in ("word-count", "image-missing-file"
                                                "trailing-content", "template-outdated", *SHOW_HANDIN))
 
 
+# where the smallest report's finding has no fix, a report whose finding has one
+FIX_CASE: dict[str, Callable[[Path], Built]] = {
+    # inside the reports folder but not under figures/: it can be moved in (and only the
+    # template's habit is at stake, so it is information)
+    "image-outside-figures": lambda t: check(filled().figures(19, "shot.png"), t, extra={"reports/shot.png": PNG}),
+}
+
+
 @pytest.mark.parametrize("code", FIXABLE)
 def test_fix_removes_the_finding_and_nothing_else(code, tmp_path):
-    built = SHOW[code](tmp_path)
+    built = FIX_CASE.get(code, SHOW[code])(tmp_path)
     (finding,) = built.codes(code)
     assert finding.fixes, f"{code} offers no fix"
     fix = finding.fixes[0]
@@ -164,6 +175,11 @@ def test_fix_removes_the_finding_and_nothing_else(code, tmp_path):
     after = Analyzer().analyse(new, built.path, originals={4: ReportBuilder("2026")._instruction_block(4)})
     assert not [f for f in after.findings if f.code == code], [f.message for f in after.findings]
     before_codes = {f.code for f in built.analysis.findings}
+    cost = consequences.consequence(built.analysis, fix)
+    if cost.harmful:  # then it says so, and what it brings is the verdict it costs
+        offered = consequences.judged(fix, cost)
+        assert offered.title.startswith(f"{fix.title}: Q{finding.question} ") and not offered.safe
+        before_codes |= {"word-count", "image-count"}
     assert {f.code for f in after.findings} <= before_codes
 
 
@@ -192,6 +208,45 @@ def test_image_not_counted_in_every_form(figure, kind, tmp_path):
     new = apply_edits(built.text, f.fixes[0].edits)
     after = Analyzer().analyse(new, built.path)
     assert not [x for x in after.findings if x.code in ("image-not-counted", "image-count")]
+
+
+@pytest.mark.parametrize("written, file, fixed", [
+    ("figures/Screenshot 2026-01-10 at 12.00.png", "figures/Screenshot 2026-01-10 at 12.00.png",
+     "figures/Screenshot%202026-01-10%20at%2012.00.png"),
+    ("figures\\q19_0.png", "figures/q19_0.png", "figures/q19_0.png"),
+    ("figures/shot (1).png", "figures/shot (1).png", "figures/shot%20%281%29.png"),
+    ("figures/shot one.png \"the bucket\"", "figures/shot one.png", "figures/shot%20one.png"),
+])
+def test_a_figure_the_checker_counts_but_markdown_does_not_show(written, file, fixed, tmp_path):
+    b = filled().answer(19, "Our bucket holds the raw audio.\n\n![bucket](" + written + ")")
+    built = check(b, tmp_path, figures=filled().needed_figures() + [file])
+    assert built.analysis.questions[18].checker_images == 1
+    (f,) = built.codes("image-link-unrendered")
+    assert f.severity == "warning" and "the checker counts this figure" in f.message
+    assert not built.codes("image-missing-file")
+    new = apply_edits(built.text, f.fixes[0].edits)
+    assert "![bucket](" + fixed in new
+    after = Analyzer().analyse(new, built.path)
+    assert not [x for x in after.findings if x.code.startswith("image-")], [x.message for x in after.findings]
+    assert after.questions[18].checker_images == 1
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").render(new[new.index("![bucket]") :].split("\n", 1)[0])
+    assert "<img src=\"" + fixed.split(" ")[0] + '"' in html
+
+
+@pytest.mark.parametrize("written", ["figures/Screenshot 2026-01-10 at 12.00.png", "figures\\absent.png"])
+def test_an_unrendered_figure_whose_file_is_missing_is_reported_twice(written, tmp_path):
+    built = check(filled().answer(19, "The bucket.\n\n![bucket](" + written + ")"), tmp_path)
+    assert len(built.codes("image-link-unrendered")) == 1
+    (missing,) = built.codes("image-missing-file")
+    assert written in missing.message
+
+
+def test_figures_in_code_are_never_unrendered(tmp_path):
+    body = "The bucket.\n\n![bucket](figures/q19_0.png)\n\n`![x](a b.png)` and\n\n```\n![y](c d.png)\n```\n"
+    built = check(filled().answer(19, body), tmp_path)
+    assert not built.codes("image-link-unrendered")
 
 
 def test_links_in_the_instructions_are_never_flagged(tmp_path):
@@ -260,7 +315,6 @@ def test_trailing_content_names_the_words(tmp_path):
 
 @pytest.mark.parametrize("change, points_at, why", [
     (lambda b: b.heading(5, "## Question 5"), "## Question 5", "question 5's heading does not start with '###'"),
-    (lambda b: b.heading(5, None), "Answer:", "no '###' heading stands between question 4's label"),
     (lambda b: b.instructions(5, "> **Tell us.**"), "### Question 5", "question 5 has no 'Answer:' label"),
     (lambda b: b.answer(31, words(60) + "\n\n### More\n\n" + words(5)), "### More", "counts it twice"),
     (lambda b: b.answer(4, words(60) + "\n\n### Part\n\nAnswer: more"), "Answer:", "starts an extra answer"),
@@ -276,8 +330,11 @@ def test_checker_crash_points_at_its_cause(change, points_at, why):
 
 def test_crash_in_a_27_question_edition():
     built = check(filled("2024").heading(9, "**Question 9**"))
-    (f,) = built.codes("checker-crash")
-    assert "expected 27" in f.message
+    assert not built.codes("checker-crash")  # the missing heading says it
+    (f,) = built.codes("question-missing")
+    assert "expected 27" in f.message and f.severity == "error"
+    assert built.text[f.span.start : f.span.end] == "**Question 9**"
+    assert f.fixes[0].title == "Write the heading as `### Question 9`"
 
 
 def test_instructions_edited_says_the_official_limits_still_apply(tmp_path):
@@ -339,6 +396,8 @@ NEAR: dict[str, Callable[[Path], Built]] = {
     "image-not-counted": lambda t: check(filled().instructions(
         14, "> **Show 1-3 images, like [this](figures/q14_0.png).**\n>\n"
             "> Recommended answer length: 200-300 words + 1 to 3 screenshots.\n>\n> Answer:"), t),
+    "image-link-unrendered": lambda t: check(filled().figures(19, "figures/bucket%20view.png"), t,
+                                             figures=filled().needed_figures() + ["figures/bucket view.png"]),
     "image-missing-file": lambda t: check(filled(), t),
     "image-path-case": lambda t: check(filled().figures(19, "./figures/q19_0.png"), t),
     "image-outside-figures": lambda t: check(filled().figures(19, "figures/../figures/q19_0.png"), t),
@@ -382,3 +441,172 @@ def test_every_code_has_a_near_miss():
 def test_near_miss_does_not_show_the_code(code, tmp_path):
     built = NEAR[code](tmp_path)
     assert not built.codes(code), [f.message for f in built.codes(code)]
+
+
+# -- one finding per cause, on the cause, at the level of its consequence ------------------------
+
+
+def test_an_unanswered_question_is_one_finding_with_its_limits(tmp_path):
+    built = check(filled().answer(14, "--- question 14 fill here ---"), tmp_path)
+    found = [f for f in built.analysis.findings if f.question == 14]
+    assert [f.code for f in found] == ["unanswered"], [(f.code, f.message) for f in found]
+    (f,) = found
+    assert f.severity == "warning"
+    assert "200-300 words and 1-3 figures" in f.message and "sees 6 words (the placeholder) and 0 figures" in f.message
+    assert built.text[f.span.start : f.span.end] == "--- question 14 fill here ---"
+    assert f.data["fails"] == ["words", "images"]
+
+
+def test_an_unanswered_question_the_checker_passes_is_information(tmp_path):
+    built = check(filled().answer(28, "--- question 28 fill here ---"), tmp_path)
+    (f,) = built.codes("unanswered")
+    assert f.severity == "information" and "the checker passes it" in f.message
+
+
+def test_the_figure_fix_of_an_unanswered_question_replaces_its_placeholder(tmp_path):
+    built = check(filled().answer(19, "--- question 19 fill here ---"), tmp_path,
+                  figures=[f for f in filled().needed_figures() if not f.startswith("figures/q19")]
+                  + ["figures/bucket.png"])
+    (f,) = built.codes("unanswered")
+    fix = f.fixes[0]
+    assert fix.title == "Insert figure figures/bucket.png"
+    new = apply_edits(built.text, fix.edits)
+    assert "--- question 19 fill here ---" not in new and "> Answer:\n\n![bucket](figures/bucket.png)\n" in new
+    after = Analyzer().analyse(new, built.path)
+    assert not [x for x in after.findings if x.question == 19]
+
+
+def test_advice_counts_the_placeholder_it_would_remove(tmp_path):
+    built = check(filled().answer(7, words(42) + "\n\n--- question 7 fill here ---")
+                  .answer(12, words(98) + "\n\n--- question 12 fill here ---")
+                  .answer(5, words(196) + "\n\n--- question 5 fill here ---"), tmp_path)
+    add, cut, either = (next(f for f in built.codes("word-count") if f.question == n) for n in (7, 12, 5))
+    assert "add 2; 8 if you also remove the placeholder" in add.message
+    assert "cut 4; none if" not in cut.message and "cut 4, or remove the placeholder" in cut.message
+    assert "cut 2, or remove the placeholder" in either.message
+
+
+@pytest.mark.parametrize("code, make, stakes", [
+    ("answer-wrapped", lambda: filled().answer(4, "--- " + words(150).replace("\n", " ") + " ---"), False),
+    ("answer-wrapped", lambda: filled().answer(4, "--- " + words(98).replace("\n", " ") + " ---"), True),
+    ("answer-wrapped", lambda: filled().answer(4, "--- " + words(20).replace("\n", " ") + " ---"), False),
+    ("answer-truncated", lambda: filled().answer(5, words(120) + "\n\n#### Details\n\n" + words(30)), False),
+    ("answer-truncated", lambda: filled().answer(5, words(60) + "\n\n#### Details\n\n" + words(80)), True),
+    ("answer-label-extra", lambda: filled().answer(4, words(20) + "\nAnswer: " + words(150)), False),
+    ("trailing-content", lambda: filled().answer(31, words(100)).trailing("## Notes\n\nthree more words"), False),
+    ("image-not-counted", lambda: filled().answer(14, words(250) + "\n\n![a](figures/q14_0.png)\n\n"
+                                                  '<img src="figures/q14_1.png">'), False),
+    ("image-bad-extension", lambda: filled().figures(19, "figures/q19_0.png", "figures/flow.svg"), False),
+])
+def test_severity_follows_what_is_at_stake(code, make, stakes):
+    (f,) = check(make()).codes(code)
+    assert f.severity == (RULES[code].severity if stakes else "information"), f.message
+
+
+def test_a_user_level_wins_over_the_consequence():
+    from mlops_report.settings import Settings
+
+    text = filled().answer(4, "--- " + words(150).replace("\n", " ") + " ---").build()
+    a = Analyzer().analyse(text, settings=Settings(severity={"answer-wrapped": "warning"}))
+    assert [f.severity for f in a.findings if f.code == "answer-wrapped"] == ["warning"]
+
+
+def test_ranges_sit_on_the_cause():
+    built = check(filled().answer(4, "--- " + words(98).replace("\n", " ") + " ---")
+                  .answer(6, "").on_label_line(6, words(120).replace("\n", " ") + "\n> " + words(10)))
+    (wrapped,) = built.codes("answer-wrapped")
+    assert built.text[wrapped.span.start : wrapped.span.end] == "---"
+    (quoted,) = built.codes("answer-in-quote")
+    assert built.text[quoted.span.start : quoted.span.end] == "> Answer:"
+    (fix,) = quoted.fixes
+    assert words(10) in apply_edits(built.text, fix.edits).split("> Answer:")[6]
+
+
+def _deleted_heading() -> Built:
+    return check(filled().heading(5, None))
+
+
+def test_a_deleted_heading_is_the_first_finding_and_its_fix_ends_the_crash():
+    built = _deleted_heading()
+    assert built.analysis.view.crashes
+    first = built.analysis.findings[0]
+    assert first.code == "question-missing" and first.question == 5 and first.severity == "error"
+    assert "missing its heading" in first.message and "report.py check will crash" in first.message
+    assert built.text[first.span.start : first.span.end] == "> **Tell us about part 5 of the project.**"
+    assert not built.codes("checker-crash") and not built.codes("answer-label-extra")
+    fix = first.fixes[0]
+    assert fix.title == "Insert `### Question 5`" and fix.safe
+    new = apply_edits(built.text, fix.edits)
+    assert new == filled().build()
+    after = Analyzer().analyse(new)
+    assert not after.view.crashes and after.findings == []
+
+
+def test_headings_deleted_one_after_the_other_each_come_back():
+    built = check(filled().heading(5, None).heading(6, None))
+    missing = built.codes("question-missing")
+    assert [f.question for f in missing] == [5, 6]
+    new = apply_edits(built.text, [e for f in missing for e in f.fixes[0].edits])
+    assert new == filled().build()
+
+
+def test_a_renamed_heading_is_written_back():
+    built = check(filled().heading(5, "## Question 5"))
+    (crash,) = built.codes("checker-crash")
+    new = apply_edits(built.text, crash.fixes[0].edits)
+    assert new == filled().build()
+
+
+def test_a_question_deleted_whole_can_be_put_back_with_a_label():
+    built = check(filled().heading(12, None).instructions(12, "").answer(12, ""))
+    (f,) = built.codes("question-missing")
+    assert "report.py check will crash" in f.message and not built.codes("checker-crash")
+    (fix,) = f.fixes
+    assert not fix.safe
+    assert not Analyzer().analyse(apply_edits(built.text, fix.edits)).view.crashes
+
+
+@pytest.mark.parametrize("answer", [
+    words(40) + "\n\n> **A quoted instruction block pasted here.**\n>\n> Answer: " + words(60),
+    words(40) + "\n\n```text\nAnswer: from the log\n```\n\n" + words(60),
+    words(40) + " and `Answer: from the log` then " + words(60),
+])
+def test_the_colon_rewrite_only_where_it_shows_as_typed(answer):
+    (f,) = check(filled().answer(4, answer)).codes("answer-label-extra")
+    assert not f.fixes
+
+
+# -- what a fix costs ------------------------------------------------------------------------------
+
+
+def test_a_fix_that_costs_a_verdict_says_so_and_is_left_out_of_fix_all():
+    # 97 words and the placeholder's 6 pass 100-200; without the placeholder the answer fails
+    built = check(filled().answer(22, words(97) + "\n\n--- question 22 fill here ---")
+                  .answer(30, "--- " + words(199).replace("\n", " ") + " ---")
+                  .answer(6, words(150) + "\n\n--- question 6 fill here ---"))
+    assert built.analysis.passing == 31
+    titles = {}
+    for f in built.analysis.findings:
+        fix = f.fixes[0]
+        offered = consequences.judged(fix, consequences.consequence(built.analysis, fix))
+        titles[f.question] = (offered.title, offered.safe)
+    assert titles[22] == ("Remove the placeholder: Q22 drops to 97 words, 3 under 100", False)
+    assert titles[30] == ("Remove the --- dashes: Q30 drops to 199 words, 1 under 200", False)
+    assert titles[6] == ("Remove the placeholder", True)
+    chosen = consequences.fix_all(built.analysis)
+    assert [c.title for c in chosen] == ["Remove the placeholder"]
+    fixed = Analyzer().analyse(apply_edits(built.text, [e for c in chosen for e in c.edits]))
+    assert fixed.passing == 31
+
+
+def test_fix_all_weighs_the_fixes_of_one_answer_together():
+    # 97 words and two placeholders: 109; either removal alone leaves 103, both 97
+    body = words(97) + "\n\n--- question 8 fill here ---\n\n--- question 8 fill here ---"
+    built = check(filled().answer(8, body))
+    assert built.analysis.questions[7].checker_words == 109
+    assert [consequences.consequence(built.analysis, f.fixes[0]).harmful
+            for f in built.codes("placeholder-left")] == [False, False]
+    chosen = consequences.fix_all(built.analysis)
+    assert len(chosen) == 1
+    fixed = Analyzer().analyse(apply_edits(built.text, [e for c in chosen for e in c.edits]))
+    assert fixed.questions[7].checker_words == 103 and fixed.passing == 31

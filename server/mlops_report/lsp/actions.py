@@ -3,7 +3,8 @@
 Every ``Fix`` becomes one action of kind ``quickfix.mlopsReport.<kind>``; its text edits are
 converted with the negotiated position encoding and its file moves become ``RenameFile``
 operations that never overwrite and never leave the report's project or the workspace (symbolic
-links resolved). ``source.fixAll.mlopsReport`` applies every safe fix at once.
+links resolved). A fix that would cost a question its checker verdict says so in its title and is
+never preferred; ``source.fixAll.mlopsReport`` applies the safe fixes that, together, cost none.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from lsprotocol import types
 from ..analysis import Analysis
 from ..findings import Fix
 from ..moves import movable
-from ..text import Span
+from ..rules import consequences
 from .diagnostics import to_diagnostic
 from .documents import Document
 from .reports import path_of
@@ -60,22 +61,10 @@ def _wanted(kind: str, only: list[str] | None) -> bool:
     return only is None or any(kind == o or kind.startswith(o + ".") for o in only)
 
 
-def _overlaps(a: Span, b: Span) -> bool:
-    return a.start < b.end and b.start < a.end or a.start == b.start
-
-
 def safe_fixes(analysis: Analysis) -> list[Fix]:
-    """Every safe fix of the document whose edits touch no other chosen fix's, in order."""
-    taken: list[Span] = []
-    out: list[Fix] = []
-    candidates = [fix for f in analysis.findings for fix in f.fixes[:1] if fix.safe and not fix.moves and fix.edits]
-    for fix in sorted(candidates, key=lambda x: min(e.span.start for e in x.edits)):
-        spans = [e.span for e in fix.edits]
-        if any(_overlaps(s, t) for s in spans for t in taken):
-            continue
-        taken += spans
-        out.append(fix)
-    return out
+    """The fixes "fix all" applies: safe, touching no other chosen fix, and together costing
+    no question its verdict (``rules.consequences``)."""
+    return consequences.fix_all(analysis)
 
 
 def code_actions(server: ReportServer, doc: Document, analysis: Analysis,
@@ -94,15 +83,19 @@ def code_actions(server: ReportServer, doc: Document, analysis: Analysis,
         touches = f.span.start <= wanted.end and wanted.start <= f.span.end
         if not touches and key not in asked:
             continue
-        for i, fix in enumerate(f.fixes):
+        preferred = True  # the first fix that costs no verdict
+        for fix in f.fixes:
             kind = f"{QUICKFIX}.{fix.kind}"
             if not _wanted(kind, only):
                 continue
+            found = consequences.consequence(analysis, fix)
+            fix = consequences.judged(fix, found)
             edit = workspace_edit(server, doc, [fix])
             if edit is None:
                 continue
             out.append(types.CodeAction(title=fix.title, kind=kind, diagnostics=[diagnostic],
-                                        edit=edit, is_preferred=i == 0))
+                                        edit=edit, is_preferred=preferred and not found.harmful))
+            preferred = preferred and found.harmful
     if _wanted(FIX_ALL, only):
         fixes = safe_fixes(analysis)
         if fixes:

@@ -10,6 +10,7 @@ import re
 
 from lsprotocol import types
 
+from .. import links
 from ..text import Span
 from .documents import Document
 from .markdown import literal
@@ -57,10 +58,11 @@ def setup(server: ReportServer) -> None:
                 uri = (disk.root / rel).as_uri()
                 doc_text = (types.MarkupContent(kind=types.MarkupKind.Markdown, value=f"![{literal(rel)}]({uri})")
                             if markdown else rel)
+                written = links.destination(rel)  # a space would end the link for CommonMark
                 items.append(types.CompletionItem(
                     label=rel, kind=types.CompletionItemKind.File, detail="figure",
-                    documentation=doc_text, text_edit=types.TextEdit(range=replace, new_text=rel),
-                    filter_text=rel))
+                    documentation=doc_text, text_edit=types.TextEdit(range=replace, new_text=written),
+                    filter_text=written))
             return types.CompletionList(is_incomplete=False, items=items)
         if snippets:
             item = types.CompletionItem(

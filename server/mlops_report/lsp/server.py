@@ -259,10 +259,12 @@ class ReportServer(LanguageServer):
 
 
 def create_server() -> ReportServer:
-    from . import actions, completion, config, course_view, diagnostics, handin, hover, lens, migrate, status, sync
+    from . import (actions, completion, config, course_view, diagnostics, figures, handin, hover, lens, migrate,
+                   status, sync)
 
     server = ReportServer()
-    for feature in (sync, config, diagnostics, hover, actions, completion, lens, course_view, status, handin, migrate):
+    for feature in (sync, config, diagnostics, hover, actions, completion, figures, lens, course_view, status, handin,
+                    migrate):
         feature.setup(server)
     return server
 

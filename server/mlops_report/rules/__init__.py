@@ -26,7 +26,8 @@ _RULES = [
          "URLs and the placeholder included. Its count is the one the teachers see; the message also gives the answer's "
          "own count when the two differ.",
          "A question that allows 100-200 words and an answer of 98 pieces of text.",
-         "Write or cut the number of words the message names. Hover the question heading to see both counts live."),
+         "Write or cut the number of words the message names; when the placeholder or the `---` dashes are still "
+         "counted, it also says how many once they are removed. Hover the question heading to see both counts live."),
     Rule("image-count", "warning", "question",
          "The answer has fewer or more figures than its question asks for, as the official checker counts them.",
          "The checker counts only `![alt](path)` written on one line. A question asking for 1-3 screenshots fails with 0.",
@@ -38,6 +39,15 @@ _RULES = [
          "GitHub's drag-and-drop inserts `<img>` tags; the checker then reports 0 screenshots.",
          "`<img width=\"600\" src=\"figures/loss.png\">`",
          "Rewrite it as `![alt](figures/loss.png)` (one click)."),
+    Rule("image-link-unrendered", "warning", "question",
+         "The checker counts a figure that Markdown does not show as an image: its path has a space, a "
+         "backslash, or parentheses a link cannot hold.",
+         "`report.py check` counts any `![...](...)` on one line, but GitHub and the editor's preview (CommonMark) "
+         "show the text instead of the image when the path has a space, and a web page reads a backslash as part "
+         "of the name, not as a folder. The question passes while the reader sees no figure.",
+         "`![loss](figures/Screenshot 2026-01-10 at 12.00.png)` or `![loss](figures\\loss.png)`.",
+         "Write the path with forward slashes and `%20` for each space (one click); the file is still found. "
+         "A missing file is reported as well, as `image-missing-file`."),
     Rule("image-missing-file", "error", "question",
          "A figure's path names no file in the report's folder.",
          "The handed-in report shows a broken image.",
@@ -54,28 +64,34 @@ _RULES = [
          "absolute path or URL).",
          "Only the reports folder is collected for the hand-in, and the template asks for images in `reports/figures/`.",
          "`![arch](../docs/architecture.png)`",
-         "Move the file into `figures/` and update the link (the quick fix never overwrites a file)."),
+         "Move the file into `figures/` and update the link (the quick fix never overwrites a file). Information "
+         "when the file is in the reports folder (the hand-in page shows it) or on the web."),
     Rule("image-bad-extension", "warning", "question",
          "A figure is not a `.png`, `.jpg` or `.jpeg` file.",
          "The template accepts only these three formats.",
          "`![pipeline](figures/pipeline.svg)`",
-         "Export the figure as PNG or JPEG."),
+         "Export the figure as PNG or JPEG. Information only for formats a browser shows anyway (SVG, GIF, WebP, "
+         "AVIF, BMP)."),
     Rule("placeholder-left", "warning", "question",
          "The answer has text and still holds the `--- question N fill here ---` placeholder.",
          "The checker never removes the placeholder: it adds 6 words to the count and shows in the hand-in.",
          "An answer followed by `--- question 7 fill here ---`.",
-         "Remove the placeholder (one click)."),
+         "Remove the placeholder (one click). When the checker needs its 6 words to pass the question, the fix "
+         "says what the question would drop to, is not preferred and \"fix all\" leaves it: write the words first."),
     Rule("answer-wrapped", "warning", "question",
          "The answer is wrapped in the placeholder's dashes: `--- our answer ---`.",
          "The dashes are counted as two words and show in the hand-in.",
          "`--- 42 ---`",
-         "Remove the dashes (one click)."),
+         "Remove the dashes (one click). A warning only when the question's verdict depends on those 2 words; "
+         "then the fix says what it costs and \"fix all\" leaves it."),
     Rule("unanswered", "warning", "question",
-         "The question has no answer yet (only the placeholder, or nothing).",
+         "The question has no answer yet (only the placeholder, or nothing). One finding says what the checker needs "
+         "and what it sees; no separate `word-count` or `image-count`.",
          "The checker counts the placeholder as 6 words, so an empty answer to a question with a minimum of 0 even "
-         "passes; it is still unanswered.",
+         "passes (then the finding is information); it is still unanswered.",
          "`--- question 12 fill here ---` alone under the instructions.",
-         "Write the answer in place of the placeholder."),
+         "Write the answer in place of the placeholder. For a question that asks for figures, the quick fix puts a "
+         "figure from `figures/` in the placeholder's place."),
     Rule("answer-in-quote", "warning", "question",
          "The answer was typed inside the instruction quote (on or right under the `> Answer:` line).",
          "It renders as part of the grey instruction block, and every `>` is counted as a word.",
@@ -86,24 +102,28 @@ _RULES = [
          "The official checker cuts the answer at the first `##`: everything after it is not counted.",
          "A `#### Results` sub-heading in the middle of a 150-word answer; the checker sees 40 words.",
          "Turn a heading into bold text (one click), start a code comment with a single `#` (one click), or write "
-         "a link's `##` another way."),
+         "a link's `##` another way. Information when the checker passes the answer anyway."),
     Rule("answer-label-extra", "warning", "question",
          "The literal text `Answer:` inside an answer.",
          "The checker splits the whole report at every `Answer:`: everything before this one in the answer is dropped.",
          "`Answer: yes, we did.` written at the start of a 150-word answer.",
          "Write the colon as the HTML entity `&#58;` (one click): the page looks the same and the checker no longer "
-         "splits there. Or reword it."),
+         "splits there. Or reword it. No such fix in code (an entity shows as typed there) nor on a `> Answer:` line "
+         "of an instruction block: there the question's heading is missing (`question-missing`). Information when "
+         "the checker passes the answer anyway."),
     Rule("trailing-content", "warning", "question",
          "Text after the last question's answer, under a heading of its own.",
          "The checker counts everything up to the end of the file into the last answer.",
          "A `## References` section at the end of the report.",
-         "Move the text into an answer, or remove it."),
+         "Move the text into an answer, or remove it. Information when the last answer's verdict does not depend on "
+         "those words."),
     Rule("checker-crash", "error", "document",
          "The official `report.py check` will stop with an error instead of checking the report.",
          "It insists on exactly one answer per question of its edition. A deleted or renamed `### Question N` heading, "
          "a `###` in the last answer or a missing `Answer:` label changes the count, and the check reports nothing.",
          "`### Question 5` renamed to `## Question 5`.",
-         "Restore the heading or label the message points at."),
+         "Restore the heading or label the message points at (one click for a heading written with `##`). A crash "
+         "caused by a missing heading is told once, by `question-missing`."),
     Rule("checker-differs", "information", "document",
          "The group's own `reports/report.py` would judge the report otherwise than the course's checker: other "
          "limits for some questions, another answer count, another cut of the first characters; or it cannot be "
@@ -134,7 +154,10 @@ _RULES = [
          "A question of the edition has no `### Question N` heading in the report.",
          "Its answer merges into the previous one, and the official check fails.",
          "`### Question 12` deleted together with its instructions.",
-         "Restore the question's heading, instructions and `Answer:` label where the question belongs."),
+         "When only the heading went (its instructions and `> Answer:` now stand inside the previous answer), the "
+         "finding sits where it belongs and one click puts `### Question N` back, which ends the checker's crash. "
+         "When the whole question went, one click inserts its heading and label before the next question; restore "
+         "its instructions from the template."),
     Rule("question-duplicate", "error", "question",
          "Two questions carry the same number.",
          "The checker matches answers to limits by position, so every later answer is judged by the wrong limits.",

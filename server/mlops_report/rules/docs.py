@@ -27,6 +27,22 @@ def render() -> str:
         "`reports/report.py` (read as data, never run), and a checker id with that version. See the README, "
         "*Which checker judges*.",
         "",
+        "**Levels follow consequences.** A finding is a warning or an error only when it changes what the course's "
+        "checker or the hand-in page says: a verdict, a crash, a broken or missing figure, text the page shows "
+        "that should not be there. Where it changes neither (dashes around an answer that passes or fails either "
+        "way, a truncation the answer survives, an SVG the browser shows), the same code is reported as "
+        "information. The default below is the level when something is at stake; a level set with `severity` "
+        "applies always.",
+        "",
+        "**One finding per cause, on the cause.** An unanswered question is one finding, not three; a crash caused "
+        "by a missing heading is told by the missing heading. A finding's range covers what causes it (the "
+        "placeholder, the dashes, the `> Answer:` marker, the heading), never a whole paragraph.",
+        "",
+        "**Fixes never cost a verdict unasked.** Every fix is weighed by running the checker on the fixed text. "
+        "One that would make a passing question fail, or a failing one fail further, says so in its title "
+        "(\"Remove the placeholder: Q22 drops to 97 words, 3 under 100\"), is never the preferred fix and is never "
+        "applied by *Fix all* (`source.fixAll.mlopsReport`), which also weighs its fixes together.",
+        "",
         "| code | default | scope |",
         "|---|---|---|",
     ]

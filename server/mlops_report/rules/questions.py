@@ -7,9 +7,10 @@ question except through the context (the checker's counts, the files on disk).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Callable, Iterator, NamedTuple
 
-from .. import members, scan
+from .. import links, members, scan
 from ..checker import CheckerAnswer
 from ..disk import IMAGE_SUFFIXES, Disk
 from ..editions import Limits
@@ -36,6 +37,34 @@ def _f(code: str, q: Question, span: Span, message: str, *fixes: Fix, **data) ->
     return Finding(code, "", q.number, span, message, tuple(fixes), data)
 
 
+def _quiet(f: Finding, stakes: bool) -> Finding:
+    """``f`` at its rule's level when something is at stake (the course's checker or the
+    hand-in page says something else because of it), else as information."""
+    return f if stakes else replace(f, severity="information")
+
+
+def _ok(n: int, limits: tuple[int, int] | None) -> bool:
+    return limits is None or limits[0] <= n <= limits[1]
+
+
+def _passes(c: QuestionContext, words: int | None = None, images: int | None = None) -> bool:
+    """The checker's verdict on the answer, with its word or figure count replaced."""
+    counted = c.counted
+    if counted is None:
+        return False
+    return _ok(counted.words if words is None else words, c.limits.words) and \
+        _ok(counted.images if images is None else images, c.limits.images)
+
+
+def _short(c: QuestionContext) -> bool:
+    """The checker fails the answer for too few words or figures."""
+    counted, lim = c.counted, c.limits
+    if counted is None:
+        return False
+    return (lim.words is not None and counted.words < lim.words[0]) or \
+        (lim.images is not None and counted.images < lim.images[0])
+
+
 def _range(r: tuple[int, int]) -> str:
     return f"{r[0]}-{r[1]}" if r[0] != r[1] else f"{r[0]}"
 
@@ -49,20 +78,39 @@ def _heading_span(q: Question) -> Span:
 
 def word_count(c: QuestionContext) -> Iterator[Finding]:
     q, lim, counted = c.question, c.limits, c.counted
-    if lim.words is None or counted is None:
+    if lim.words is None or counted is None or q.answer.is_empty:  # unanswered says it all
         return
     lo, hi = lim.words
     n = counted.words
     if lo <= n <= hi:
         return
     own = q.answer.words
+    extra, what = _template_marks(c)
     if n < lo:
         msg = f"Question {q.number}: {n} words, the checker needs {lo}-{hi}: add {lo - n}"
+        if extra:
+            msg += f"; {lo - n + extra} if you also remove {what}"
     else:
         msg = f"Question {q.number}: {n} words, the checker allows {lo}-{hi}: cut {n - hi}"
+        if extra:
+            msg += f"; {n - hi - extra} if you also remove {what}" if n - hi > extra else f", or remove {what}"
     if own != n:
         msg += f" (the answer itself has {own} words; {_why_differs(c)})"
     yield _f("word-count", q, _heading_span(q), msg, words=n, own=own, min=lo, max=hi)
+
+
+def _template_marks(c: QuestionContext) -> tuple[int, str]:
+    """The words the template's marks left in the counted answer add (the placeholder's 6, the
+    dashes' 2), and what they are: what removing them takes from the checker's count."""
+    a, counted = c.question.answer, c.counted
+    if counted is None:
+        return 0, ""
+    inside = [p for p in a.placeholders if counted.counted.start <= p.start and p.end <= counted.counted.end]
+    if inside:
+        return 6 * len(inside), "the placeholder" if len(inside) == 1 else "the placeholders"
+    if a.wrapper and counted.counted.start <= a.wrapper[0].start and a.wrapper[1].end <= counted.counted.end:
+        return 2, "the --- dashes"
+    return 0, ""
 
 
 def _why_differs(c: QuestionContext) -> str:
@@ -90,7 +138,7 @@ def count_differences(q: Question, text: str, counted: CheckerAnswer | None, las
 
 def image_count(c: QuestionContext) -> Iterator[Finding]:
     q, lim, counted = c.question, c.limits, c.counted
-    if lim.images is None or counted is None:
+    if lim.images is None or counted is None or q.answer.is_empty:  # unanswered says it all
         return
     lo, hi = lim.images
     n = counted.images
@@ -137,17 +185,24 @@ def _answer_end(c: QuestionContext) -> tuple[int, str, str]:
     return end, nl + nl, ""
 
 
-def _insert_figure_fixes(c: QuestionContext) -> Iterator[Fix]:
-    at, before, after = _answer_end(c)
+def _insert_figure_fixes(c: QuestionContext, instead: Span | None = None) -> Iterator[Fix]:
+    """A fix per image under the figures folder that the report does not link yet (else a
+    snippet), inserted at the end of the answer, or in place of ``instead`` (the placeholder
+    of an unanswered question)."""
+    if instead is not None:
+        at, end, before, after = instead.start, instead.end, "", ""
+    else:
+        at, before, after = _answer_end(c)
+        end = at
     images = c.disk.images(c.figures_dir) if c.disk is not None else []
     unlinked = [p for p in images if p not in c.linked]
     for path in unlinked:
-        name = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         yield Fix(f"Insert figure {path}", "insertFigure",
-                  (Edit(Span(at, at), f"{before}![{name}]({path}){after}"),), safe=False)
+                  (Edit(Span(at, end), f"{before}{links.figure_link(links.stem(path), path)}{after}"),), safe=False)
     if not unlinked:
-        yield Fix("Insert figure snippet", "insertFigure",
-                  (Edit(Span(at, at), f"{before}![describe the figure]({c.figures_dir}/FILE.png){after}"),), safe=False)
+        snippet = links.figure_link("describe the figure", f"{c.figures_dir.strip('/') or 'figures'}/FILE.png")
+        yield Fix("Insert figure snippet", "insertFigure", (Edit(Span(at, end), f"{before}{snippet}{after}"),),
+                  safe=False)
 
 
 # -- figures --------------------------------------------------------------------------------------
@@ -161,6 +216,10 @@ def _target_for(c: QuestionContext, fig: Figure) -> str:
 
 def image_not_counted(c: QuestionContext) -> Iterator[Finding]:
     q = c.question
+    uncounted = sum(1 for f in q.answer.figures if not f.counted)
+    counted = c.counted.images if c.counted is not None else 0
+    stakes = c.limits.images is not None and _ok(counted, c.limits.images) != _ok(counted + uncounted,
+                                                                                   c.limits.images)
     for fig in q.answer.figures:
         if fig.counted:
             continue
@@ -170,26 +229,85 @@ def image_not_counted(c: QuestionContext) -> Iterator[Finding]:
         msg = f"Question {q.number}: this figure is {form}; report.py check does not count it"
         fixes = ()
         if target:
-            alt = re.sub(r"[\r\n]+\s*", " ", fig.alt).strip() or target.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-            alt = alt.replace("]", "")
-            fixes = (Fix(f"Rewrite as ![{alt}]({target})", "rewriteImage",
-                         (Edit(fig.span, f"![{alt}]({target})"),)),)
-        yield _f("image-not-counted", q, fig.span, msg, *fixes)
+            link = f"![{links.alt_text(fig.alt) or links.stem(target)}]({links.rewritten(target)})"
+            fixes = (Fix(f"Rewrite as {link}", "rewriteImage", (Edit(fig.span, link),)),)
+        yield _quiet(_f("image-not-counted", q, fig.span, msg, *fixes), stakes)
+
+
+def checker_only_figures(c: QuestionContext) -> list[Figure]:
+    """Images the checker counts in the answer that the parser does not read as figures (a
+    path with a space: CommonMark sees no image there), with the path as the author meant it:
+    up to the ``)`` that balances the parentheses, as CommonMark counts them."""
+    q, a, counted, text = c.question, c.question.answer, c.counted, c.text
+    if counted is None:
+        return []
+    lo, hi = max(a.span.start, counted.counted.start), min(a.span.end, counted.counted.end)
+    if lo >= hi or text.find("![", lo, hi) < 0:
+        return []
+    body = text[lo:hi]
+    known = {f.span.start for f in a.figures}
+    fences = [b.span for b in a.blocks if b.kind == "fence"]
+    code = None
+    out = []
+    hits = list(scan.one_line_image_spans(body))
+    for k, (p, m, e) in enumerate(hits):
+        start = lo + p
+        if start in known or any(f.start <= start < f.end for f in fences):
+            continue
+        if code is None:
+            code = scan.code_spans(body) if "`" in body else []
+        if any(s <= p < t for s, t in code):
+            continue
+        limit = hits[k + 1][0] if k + 1 < len(hits) else len(body)
+        eol = _eol(body, e - 1)
+        close = links.closing_paren(body, m + 2, min(limit, eol))
+        end = close + 1 if close >= 0 else e
+        dest = links.split_destination(body[m + 2 : end - 1], lo + m + 2)
+        out.append(Figure("inline", dest.path, body[p + 2 : m], Span(start, lo + end), Span(dest.start, dest.end),
+                          True))
+    return out
+
+
+_SIMPLE_IMAGE = re.compile(r"!\[[^\[\]\\`<>\r\n]*\]\([^\s()<>\\\"'`]*\)")
+
+
+def image_link_unrendered(c: QuestionContext) -> Iterator[Finding]:
+    """An image the checker counts that CommonMark does not show as an image: a path with a
+    space, a backslash, or parentheses it cannot read."""
+    q, text = c.question, c.text
+    if c.counted is None:
+        return
+    candidates = [f for f in q.answer.figures if f.kind == "inline" and f.counted
+                  and not _SIMPLE_IMAGE.fullmatch(text, f.span.start, f.span.end)]
+    candidates += checker_only_figures(c)
+    for fig in candidates:
+        source = text[fig.span.start : fig.span.end]
+        angle = text[fig.target_span.start - 1 : fig.target_span.start] == "<"
+        dest = links.Destination(fig.target, fig.target_span.start, fig.target_span.end, angle)
+        why = links.unrendered_reason(source, dest)
+        if why is None:
+            continue
+        written = links.rewritten(fig.target)
+        span = Span(fig.target_span.start - 1, fig.target_span.end + 1) if angle else fig.target_span
+        yield _f("image-link-unrendered", q, fig.target_span,
+                 f"Question {q.number}: the checker counts this figure, but {why}",
+                 Fix(f"Write the path as {written}", "rewriteImage", (Edit(span, written),)))
 
 
 def image_files(c: QuestionContext) -> Iterator[Finding]:
     """image-missing-file, image-path-case, image-outside-figures, image-bad-extension."""
     q = c.question
     prefix = c.figures_dir.strip("/") + "/"
-    for fig in q.answer.figures:
+    for fig in list(q.answer.figures) + checker_only_figures(c):
         target = _target_for(c, fig)
         if not target:
             continue
         span = fig.target_span if fig.kind != "reference" else fig.span
         path = target.split("#", 1)[0].split("?", 1)[0]
         if not path.lower().endswith(IMAGE_SUFFIXES) and not path.lower().startswith(("http://", "https://", "data:")):
-            yield _f("image-bad-extension", q, span,
-                     f"Question {q.number}: {target} is not a .png, .jpg or .jpeg file")
+            yield _quiet(_f("image-bad-extension", q, span,
+                            f"Question {q.number}: {target} is not a .png, .jpg or .jpeg file"),
+                         not path.lower().endswith(_WEB_IMAGES))
         if c.disk is None:
             continue
         r = c.disk.resolve(target)
@@ -198,8 +316,9 @@ def image_files(c: QuestionContext) -> Iterator[Finding]:
                      "outside": "outside the report's folder"}[r.state]
             if r.state != "remote" and c.disk.outside_state(target) == "missing":
                 where += " (and no file is there)"
-            yield _f("image-outside-figures", q, span,
-                     f"Question {q.number}: {target} is {where}; only files under reports/{prefix} are handed in")
+            yield _quiet(_f("image-outside-figures", q, span,
+                            f"Question {q.number}: {target} is {where}; only files under reports/{prefix} are handed in"),
+                         r.state != "remote")
             continue
         if r.state == "missing":
             yield _f("image-missing-file", q, span,
@@ -207,7 +326,7 @@ def image_files(c: QuestionContext) -> Iterator[Finding]:
             continue
         if r.state == "case":
             real = r.relative or ""
-            fixed = _same_style(target, real)
+            fixed = _same_style(target, links.destination(real))
             yield _f("image-path-case", q, span,
                      f"Question {q.number}: {target} differs in case from the file {real}; Linux will not find it",
                      Fix(f"Use the file's real name {fixed}", "pathCase", (Edit(span, fixed),)))
@@ -215,8 +334,9 @@ def image_files(c: QuestionContext) -> Iterator[Finding]:
         if r.state in ("exists", "case") and not rel.startswith(prefix):
             name = rel.rsplit("/", 1)[-1]
             new_rel = prefix + name
+            written = links.destination(new_rel)
             if new_rel in c.disk.files:
-                fixes = [Fix(f"Link {new_rel} instead", "moveToFigures", (Edit(span, new_rel),), safe=False)]
+                fixes = [Fix(f"Link {new_rel} instead", "moveToFigures", (Edit(span, written),), safe=False)]
             elif new_rel.lower() in c.disk.by_lower:
                 fixes = []  # a file differing only in case is there: moving could overwrite it on Windows/macOS
             else:
@@ -224,10 +344,15 @@ def image_files(c: QuestionContext) -> Iterator[Finding]:
 
                 # only inside the project and onto no file, whatever figuresDir or a symbolic link says
                 move = Move(str(c.disk.root / rel), str(c.disk.root / new_rel))
-                fixes = [Fix(f"Move {rel} to {new_rel} and update the link", "moveToFigures", (Edit(span, new_rel),),
+                fixes = [Fix(f"Move {rel} to {new_rel} and update the link", "moveToFigures", (Edit(span, written),),
                              (move,), safe=False)] if movable(move.source, move.target, c.disk.root.parent) else []
-            yield _f("image-outside-figures", q, span,
-                     f"Question {q.number}: {target} is not in the {prefix} folder", *fixes)
+            # inside the reports folder the hand-in page still shows it: only the template's habit is at stake
+            yield _quiet(_f("image-outside-figures", q, span,
+                            f"Question {q.number}: {target} is not in the {prefix} folder", *fixes), False)
+
+
+# formats a browser shows although the template asks for PNG or JPEG
+_WEB_IMAGES = (".svg", ".gif", ".webp", ".avif", ".bmp")
 
 
 def _same_style(written: str, real: str) -> str:
@@ -267,9 +392,7 @@ def placeholders(c: QuestionContext) -> Iterator[Finding]:
     """placeholder-left, answer-wrapped and unanswered."""
     q, a = c.question, c.question.answer
     if a.is_empty:
-        span = a.placeholders[0] if a.placeholders else (q.instructions.label or q.heading.span)
-        extra = " (the checker counts its placeholder as 6 words)" if a.placeholders else ""
-        yield _f("unanswered", q, span, f"Question {q.number} is not answered yet{extra}")
+        yield unanswered(c)
         return
     for p in a.placeholders:
         yield _f("placeholder-left", q, p,
@@ -279,9 +402,46 @@ def placeholders(c: QuestionContext) -> Iterator[Finding]:
         left, right = a.wrapper
         lw = Span(left.start, left.end + _spaces_after(c.text, left.end))
         rw = Span(right.start - _spaces_before(c.text, right.start), right.end)
-        yield _f("answer-wrapped", q, Span(left.start, right.end),
-                 f"Question {q.number}: the answer is wrapped in --- dashes; the checker counts them as 2 words",
-                 Fix("Remove the --- dashes", "removeDashes", (Edit(lw, ""), Edit(rw, ""))))
+        counted = c.counted
+        decides = counted is not None and _passes(c) != _passes(c, words=counted.words - 2)
+        yield _quiet(_f("answer-wrapped", q, left,
+                        f"Question {q.number}: the answer is wrapped in --- dashes; the checker counts them as 2 words"
+                        + (" and its verdict depends on them" if decides else ""),
+                        Fix("Remove the --- dashes", "removeDashes", (Edit(lw, ""), Edit(rw, "")))), decides)
+
+
+def unanswered(c: QuestionContext) -> Finding:
+    """One finding for a question without an answer: what the checker needs and sees, and the
+    figure fixes in place of the placeholder; a warning only when the checker fails it."""
+    q, a, counted, lim = c.question, c.question.answer, c.counted, c.limits
+    span = a.placeholders[0] if a.placeholders else (q.instructions.label or q.heading.span)
+    message = f"Question {q.number} is not answered yet"
+    fails: list[str] = []
+    fixes: tuple[Fix, ...] = ()
+    if counted is not None:
+        needs = [f"{_range(lim.words)} words" if lim.words else "",
+                 f"{_range(lim.images)} figure{'' if lim.images == (1, 1) else 's'}" if lim.images else ""]
+        needs = [x for x in needs if x]
+        if lim.words is not None and not _ok(counted.words, lim.words):
+            fails.append("words")
+        if lim.images is not None and not _ok(counted.images, lim.images):
+            fails.append("images")
+        sees = f"{counted.words} words" + (" (the placeholder)" if a.placeholders and counted.words == 6 * len(
+            a.placeholders) else "")
+        if lim.images is not None:
+            sees += f" and {counted.images} figure{'' if counted.images == 1 else 's'}"
+        if not needs:
+            message += "; the checker does not check it"
+        elif fails:
+            message += f": the checker needs {' and '.join(needs)} and sees {sees}"
+        else:
+            message += f"; the checker passes it ({' and '.join(needs)}; it sees {sees})"
+        if "images" in fails:
+            fixes = tuple(_insert_figure_fixes(c, a.placeholders[0] if len(a.placeholders) == 1 else None))
+    data = {"fails": fails}
+    if counted is not None:
+        data.update(words=counted.words, images=counted.images)
+    return _quiet(_f("unanswered", q, span, message, *fixes, **data), bool(fails))
 
 
 def _spaces_after(text: str, i: int) -> int:
@@ -327,10 +487,12 @@ def answer_in_quote(c: QuestionContext) -> Iterator[Finding]:
     first = next(i for i, p in enumerate(pieces) if p.strip())
     body = pieces[first:]
     nl = "\r\n" if "\r\n" in text[pos:end + 2] else "\n"
-    # the span runs from the label's end to the end of the last quoted line with text
+    # the finding sits on the '> Answer:' marker; the fix moves everything up to the end of the
+    # last quoted line with text
     last_line_end = end
-    shown = pos + len(text[pos:last_line_end]) - len(text[pos:last_line_end].lstrip())
-    yield _f("answer-in-quote", q, Span(shown, last_line_end) if shown < last_line_end else Span(label.start, label.end),
+    marker = _bol(text, label.start)
+    marker += len(text[marker : label.start]) - len(text[marker : label.start].lstrip())
+    yield _f("answer-in-quote", q, Span(marker, label.end),
              f"Question {q.number}: the answer is inside the instruction quote; it renders as part of the "
              "instructions and every > counts as a word",
              *(Fix("Move the answer out of the quote", "unquoteAnswer",
@@ -416,22 +578,46 @@ def answer_truncated(c: QuestionContext) -> Iterator[Finding]:
             token_start -= 1
         token = text[token_start:eol].split(None, 1)[0] if text[token_start:eol].strip() else ""
         what = "'##' in a link" if ("://" in token or "](" in token or token.startswith(("(", "<"))) else "'##'"
-    yield _f("answer-truncated", q, Span(cut, eol),
-             f"Question {q.number}: the checker stops counting at this {what}: it sees {seen} words of "
-             f"the answer's {own}", *fixes, seen=seen, own=own)
+    yield _quiet(_f("answer-truncated", q, Span(cut, eol),
+                    f"Question {q.number}: the checker stops counting at this {what}: it sees {seen} words of "
+                    f"the answer's {own}", *fixes, seen=seen, own=own), _short(c))
 
 
 def answer_label_extra(c: QuestionContext) -> Iterator[Finding]:
-    q = c.question
-    labels = q.answer.labels
+    q, a, text = c.question, c.question.answer, c.text
+    labels = a.labels
+    code = None
     for i, lab in enumerate(labels):
-        since = labels[i - 1].end if i else q.answer.span.start
-        before = len(c.text[since : lab.start].split())
-        yield _f("answer-label-extra", q, lab,
-                 f"Question {q.number}: 'Answer:' inside the answer; the checker splits the report at it, so "
-                 f"the {before} words before it no longer count as this answer",
-                 Fix("Write the colon as &#58; (it looks the same; the checker no longer splits here)",
-                     "escapeLabel", (Edit(lab, "Answer&#58;"),)))
+        since = labels[i - 1].end if i else a.span.start
+        before = len(text[since : lab.start].split())
+        fixes: tuple[Fix, ...] = ()
+        if quoted_label(text, lab):
+            # a template's '> Answer:' line: its question's heading is what is missing (or the
+            # block was pasted); rewriting the template's own label would hide that
+            where = "an instruction block's label"
+        else:
+            if code is None:
+                code = [b.span for b in a.blocks if b.kind == "fence"]
+                if "`" in a.text:
+                    code += [Span(a.span.start + s, a.span.start + e) for s, e in scan.code_spans(a.text)]
+            where = "'Answer:' inside the answer"
+            if not any(s.start <= lab.start < s.end for s in code):  # an entity shows as typed in code
+                fixes = (Fix("Write the colon as &#58; (it looks the same; the checker no longer splits here)",
+                             "escapeLabel", (Edit(lab, "Answer&#58;"),)),)
+        yield _quiet(_f("answer-label-extra", q, lab,
+                        f"Question {q.number}: {where}; the checker splits the report at it, so "
+                        f"the {before} words before it no longer count as this answer", *fixes),
+                     _short(c) or c.counted is None)
+
+
+_QUOTE_MARKS = re.compile(r"[ \t]{0,3}>[ \t>]*")
+
+
+def quoted_label(text: str, label: Span) -> bool:
+    """Whether ``Answer:`` at ``label`` stands at the start of a quote line, as the template
+    writes its label (``> Answer:``)."""
+    start = _bol(text, label.start)
+    return label.start > start and _QUOTE_MARKS.fullmatch(text, start, label.start) is not None
 
 
 def trailing_content(c: QuestionContext) -> Iterator[Finding]:
@@ -445,10 +631,11 @@ def trailing_content(c: QuestionContext) -> Iterator[Finding]:
         return
     start = q.span.end + (len(extra) - len(extra.lstrip()))
     n = len(extra.split())
-    yield _f("trailing-content", q, Span(start, _eol(c.text, start)),
-             f"Question {q.number}: the {n} words after the last answer, to the end of the file, are counted "
-             f"into question {q.number}'s answer by the checker",
-             words=n)
+    counted = c.counted
+    decides = counted is not None and _passes(c) != _passes(c, words=max(0, counted.words - n))
+    yield _quiet(_f("trailing-content", q, Span(start, _eol(c.text, start)),
+                    f"Question {q.number}: the {n} words after the last answer, to the end of the file, are counted "
+                    f"into question {q.number}'s answer by the checker", words=n), decides)
 
 
 def instructions_edited(c: QuestionContext) -> Iterator[Finding]:
@@ -536,7 +723,7 @@ def html_render(c: QuestionContext) -> Iterator[Finding]:
 # every check of a question, in order; a list, so a check can be added (the analysis runs each
 # one on its own: one that raises is logged and the others still report)
 CHECKS: list[Callable[[QuestionContext], Iterator[Finding]]] = [
-    word_count, image_count, image_not_counted, image_files, placeholders, answer_in_quote,
+    word_count, image_count, image_not_counted, image_link_unrendered, image_files, placeholders, answer_in_quote,
     answer_truncated, answer_label_extra, trailing_content, instructions_edited, group_number,
     study_number, html_render,
 ]
