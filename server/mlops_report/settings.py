@@ -18,11 +18,12 @@ class Settings:
     figures_dir: str = "figures"
     severity: dict[str, str] = field(default_factory=dict, hash=False)
     disable: frozenset[str] = frozenset()
+    image_size_limit: int = 500  # KB: image-too-large above it (pre-commit's default)
 
     @property
     def key(self) -> tuple:
         return (self.edition, self.checker, self.template_path, self.figures_dir,
-                tuple(sorted(self.severity.items())), tuple(sorted(self.disable)))
+                tuple(sorted(self.severity.items())), tuple(sorted(self.disable)), self.image_size_limit)
 
 
 def from_dict(raw: object) -> tuple[Settings, list[str]]:
@@ -65,6 +66,11 @@ def from_dict(raw: object) -> tuple[Settings, list[str]]:
             out[name] = value
         else:
             problems.append(f"mlopsReport.{key} must be a string")
+    limit = raw.get("imageSizeLimit")
+    if isinstance(limit, (int, float)) and not isinstance(limit, bool) and 0 < limit < 10**9:
+        out["image_size_limit"] = int(limit)
+    elif limit is not None:
+        problems.append("mlopsReport.imageSizeLimit must be a number of kilobytes above 0")
     severity = raw.get("severity") or {}
     if isinstance(severity, dict):
         ok = {}

@@ -52,6 +52,21 @@ def filled(edition: str = "2026") -> ReportBuilder:
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
+
+def items(builder: ReportBuilder, **texts: str) -> ReportBuilder:
+    """``builder`` with checklist items rewritten: ``task_1_of_week_1="* [x] Write Docker files"``."""
+    build = builder.build
+
+    def rewritten() -> str:
+        text = build()
+        for key, line in texts.items():
+            old = key.replace("_", " ").capitalize()
+            text = text.replace(f"* [ ] {old}\n", line + "\n", 1)
+        return text
+
+    builder.build = rewritten  # type: ignore[method-assign]
+    return builder
+
 # code -> a function (tmp_path) -> Built showing exactly one finding of that code
 SHOW: dict[str, Callable[[Path], Built]] = {
     "word-count": lambda t: check(filled().answer(4, words(20)), t),
@@ -87,6 +102,13 @@ SHOW: dict[str, Callable[[Path], Built]] = {
     "study-number": lambda t: check(filled().answer(2, "s123456, S234567"), t),
     "checkbox-mark": lambda t: check(filled().mark(3, "✅"), t),
     "html-render": lambda t: check(filled().answer(23, words(120) + "\n\n| a | b |\n|---|---|\n| 1 | 2 |"), t),
+    "image-too-large": lambda t: check(filled().figures(19, "figures/big.png"), t,
+                                       extra={"reports/figures/big.png": PNG + bytes(600_000)}),
+    "image-name-unsafe": lambda t: check(filled().figures(19, "figures/my%20shot.png"), t,
+                                         extra={"reports/figures/my shot.png": PNG}),
+    "checklist-no-evidence": lambda t: check(items(filled(), task_1_of_week_2="* [x] Add a linting step to CI"), t),
+    "checklist-unticked-evidence": lambda t: check(items(filled(), task_1_of_week_1="* [ ] Write Docker files"), t,
+                                                   extra={"Dockerfile": b"FROM python:3.12-slim\n"}),
 }
 
 
@@ -110,7 +132,8 @@ def test_smallest_report_shows_the_code(code, tmp_path):
     f = found[0]
     assert f.severity == RULES[code].severity
     assert f.span.start <= f.span.end <= len(built.text)
-    if code in ("checker-crash", "checkbox-mark", "checker-differs"):
+    if code in ("checker-crash", "checkbox-mark", "checker-differs", "checklist-no-evidence",
+                "checklist-unticked-evidence"):
         assert f.question == 0
     else:
         assert f.question > 0 and f"Question {f.question}" in f.message, f.message
@@ -130,7 +153,7 @@ def _assert_untouched_outside(old: str, new: str, edits) -> None:
 FIXABLE = sorted(c for c in SHOW if c not in ("word-count", "image-missing-file", "image-bad-extension",
                                                "unanswered", "checker-crash", "checker-differs", "question-duplicate", "question-missing",
                                                "question-order", "group-number", "html-render",
-                                               "trailing-content"))
+                                               "trailing-content", "image-too-large", "checklist-no-evidence"))
 
 
 @pytest.mark.parametrize("code", FIXABLE)
@@ -355,6 +378,15 @@ NEAR: dict[str, Callable[[Path], Built]] = {
     "study-number": lambda t: check(filled().answer(2, "s123456 (Ada), s234567 (Bo), s345678 (Cy)"), t),
     "checkbox-mark": lambda t: check(filled().mark(0, "X").mark(1, "x").mark(2, " "), t),
     "html-render": lambda t: check(filled().answer(23, words(120) + "\n\n    pip install .\n\n- a list\n"), t),
+    "image-too-large": lambda t: check(filled().figures(19, "figures/big.png"), t,
+                                       extra={"reports/figures/big.png": PNG + bytes(400_000)}),
+    "image-name-unsafe": lambda t: check(filled().figures(19, "figures/my-shot_2.png"), t,
+                                         extra={"reports/figures/my-shot_2.png": PNG}),
+    "checklist-no-evidence": lambda t: check(items(filled(), task_1_of_week_2="* [x] Add a linting step to CI"), t,
+                                             extra={".github/workflows/ci.yml": b"steps:\n  - run: ruff check .\n"}),
+    # a Dockerfile is only a weak sign that the images were built
+    "checklist-unticked-evidence": lambda t: check(items(filled(), task_1_of_week_1="* [ ] Build the docker images"),
+                                                   t, extra={"Dockerfile": b"FROM python:3.12-slim\n"}),
 }
 
 

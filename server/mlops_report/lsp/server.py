@@ -259,10 +259,11 @@ class ReportServer(LanguageServer):
 
 
 def create_server() -> ReportServer:
-    from . import actions, completion, config, diagnostics, handin, hover, lens, status, sync
+    from . import actions, completion, config, diagnostics, figures, handin, hover, lens, outline, status, symbols, sync
 
     server = ReportServer()
-    for feature in (sync, config, diagnostics, hover, actions, completion, lens, status, handin):
+    for feature in (sync, config, diagnostics, hover, actions, completion, lens, status, handin, outline, symbols,
+                    figures):
         feature.setup(server)
     return server
 
