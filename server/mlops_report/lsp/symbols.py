@@ -14,7 +14,6 @@ from .lens import title
 from .server import ReportServer
 
 SYMBOL_WAIT = 0.3  # seconds to wait for the analysis of the current text before using the last one
-_MARK = {"pass": "✓", "fail": "✗", "unanswered": "○", "crash": "!"}
 
 
 def _symbol(doc, name: str, detail: str, kind: types.SymbolKind, span: Span, selection: Span,
@@ -36,6 +35,7 @@ def symbols(doc: Document | Earlier, analysis: Analysis) -> list[types.DocumentS
     taken = 0  # questions placed under a section so far
     for h, stop in bounds:
         children = []
+        passing = 0
         while taken < len(questions) and questions[taken][0].span.start < stop:
             q, status = questions[taken]
             taken += 1
@@ -43,13 +43,13 @@ def symbols(doc: Document | Earlier, analysis: Analysis) -> list[types.DocumentS
                 out.append(_question(doc, q, status))
                 continue
             children.append(_question(doc, q, status))
+            passing += status.status == "pass"
         items = [i for i in report.checklist if h.span.start <= i.span.start < stop]
         detail = ""
         if items:
             children.extend(_groups(doc, groups, items, h.span.start, stop))
             detail = f"{sum(i.checked for i in items)} / {len(items)} ticked"
         elif children:
-            passing = sum(1 for c in children if c.detail and c.detail.startswith("✓"))
             detail = f"{passing} / {len(children)} pass"
         out.append(_symbol(doc, h.title or "(section)", detail, types.SymbolKind.Namespace,
                            Span(h.span.start, stop), h.span, children))
@@ -59,7 +59,7 @@ def symbols(doc: Document | Earlier, analysis: Analysis) -> list[types.DocumentS
 
 
 def _question(doc, q, status) -> types.DocumentSymbol:
-    return _symbol(doc, f"Question {q.number}", f"{_MARK.get(status.status, '')} {title(status)}",
+    return _symbol(doc, f"Question {q.number}", title(status),
                    types.SymbolKind.Field, q.span, q.heading.span)
 
 
