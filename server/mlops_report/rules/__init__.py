@@ -164,8 +164,8 @@ _RULES = [
 # the files around the report (rules/figures_files.py, evidence.py)
 _RULES += [
     Rule("image-too-large", "warning", "question",
-         "A figure's file is larger than the size limit (500 KB by default, the `mlopsReport.imageSizeLimit` "
-         "setting or `--image-size-limit` in kilobytes).",
+         "A figure's file is larger than the size limit: 500 KB by default, or the editor setting "
+         "`mlopsReport.imageSizeLimit` (in kilobytes).",
          "pre-commit's `check-added-large-files` hook, which most project templates enable, refuses to commit a file "
          "above 500 KB (its default `--maxkb`): the commit with the figure fails, or the hook gets switched off to "
          "let it in. Large screenshots also make the repository slow to clone.",
