@@ -445,52 +445,6 @@ try {
     await lineLocator(`zebra${SPACE}\\|${SPACE}quokka`).waitFor({ state: "visible", timeout: 10000 });
   });
 
-  const before = verdicts(real.file);
-  console.log(`  ${real.source}: ${before.passed}/${before.total} pass, failing ${before.failing.join(", ") || "none"}`);
-
-  await check("the status bar of a failing real report names the failing count", async () => {
-    await page.keyboard.press("Escape");
-    await page.keyboard.press("Control+P");
-    await page.locator(".quick-input-widget input").waitFor({ state: "visible", timeout: 10000 });
-    await page.keyboard.type(`${real.folder}/reports/README.md`);
-    const row = page.locator(".quick-input-list .monaco-list-row", { hasText: `${real.folder}/reports` }).first();
-    await row.waitFor({ timeout: 20000 });
-    await page.keyboard.press("Enter");
-    await page.locator(`.monaco-editor[data-uri$='${real.folder}/reports/README.md']`).first().waitFor({ timeout: 20000 });
-    const text = await expectStatus(...statusFor(before));
-    console.log(`  status bar: "${text}"`);
-  });
-
-  await check("saving with fix-all on save leaves every question's verdict as it was", async () => {
-    const original = readFileSync(real.file, "utf8");
-    const written = statSync(real.file).mtimeMs;
-    const view = page.locator(`.monaco-editor[data-uri$='${real.folder}/reports/README.md']`).first();
-    await view.locator(".view-lines").click();
-    // make the document dirty with a line break at its end (no count changes), then Ctrl+S
-    await page.keyboard.press("Control+End");
-    await page.keyboard.press("Enter");
-    await page.keyboard.press("Control+S");
-    const deadline = Date.now() + 30000;
-    while (statSync(real.file).mtimeMs === written && Date.now() < deadline) await page.waitForTimeout(200);
-    if (statSync(real.file).mtimeMs === written) throw new Error("the report was not saved within 30 s");
-    await page.waitForTimeout(1000); // a fix-all that arrives late would write again
-    const saved = readFileSync(real.file, "utf8");
-    const changed = saved.split("\n").filter((line, i) => line !== original.split("\n")[i]).length;
-    const after = verdicts(real.file);
-    console.log(`  saved: ${saved.length - original.length} characters, ${changed} lines differ; after: ` +
-      `${after.passed}/${after.total} pass, failing ${after.failing.join(", ") || "none"}`);
-    const moved = before.questions.filter((q, i) => q.status !== after.questions[i]?.status);
-    if (after.crashes !== before.crashes || after.passed !== before.passed || moved.length) {
-      const detail = moved.map((q) => {
-        const a = after.questions.find((x) => x.number === q.number) || {};
-        return `Q${q.number} ${q.status} (${q.words} words, ${q.images} figures) -> ${a.status} (${a.words} words, ${a.images} figures)`;
-      });
-      throw new Error(`fix-all on save changed verdicts: ${before.passed}/${before.total} -> ${after.passed}/${after.total}; ` +
-        (detail.join("; ") || `crashes ${before.crashes} -> ${after.crashes}`));
-    }
-    await expectStatus(...statusFor(before)); // the status bar says the same
-  });
-
   const glanceEditor = () => page.locator(".monaco-editor[data-uri$='glance/reports/README.md']").first();
   const budget = () => page.locator(".statusbar-item", { has: page.locator("[aria-label^='Question ']") }).first();
   const questionsView = () => page.locator(".pane", { has: page.locator(".pane-header", { hasText: /Report Questions/i }) }).first();
@@ -533,8 +487,10 @@ try {
     const checklist = rows.filter({ hasText: "Project checklist" }).first();
     await checklist.scrollIntoViewIfNeeded();
     if (!(await checklist.innerText()).includes("0/12 ticked")) throw new Error(`checklist row: ${await checklist.innerText()}`);
-    await checklist.click();
-    await rows.filter({ hasText: "Week 1" }).first().click();
+    await checklist.locator(".monaco-tl-twistie").click(); // the twistie: a click on the row reveals its line
+    const week1 = rows.filter({ hasText: "Week 1" }).first();
+    await week1.waitFor({ timeout: 10000 });
+    await week1.locator(".monaco-tl-twistie").click();
     await rows.filter({ hasText: "found in the repository" }).first().waitFor({ timeout: 10000 });
     await q12.scrollIntoViewIfNeeded();
     console.log(`  rows: ${(await rows.allInnerTexts()).slice(0, 6).map((t) => t.replace(/\s+/g, " ")).join(" | ")}`);
@@ -596,6 +552,52 @@ try {
     while (!existsSync(saved) && Date.now() < deadline) await page.waitForTimeout(200);
     if (!existsSync(saved) || !readFileSync(saved).equals(png)) throw new Error(`${saved} is not the pasted image`);
     await page.keyboard.press("Escape"); // the paste widget
+  });
+
+  const before = verdicts(real.file);
+  console.log(`  ${real.source}: ${before.passed}/${before.total} pass, failing ${before.failing.join(", ") || "none"}`);
+
+  await check("the status bar of a failing real report names the failing count", async () => {
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Control+P");
+    await page.locator(".quick-input-widget input").waitFor({ state: "visible", timeout: 10000 });
+    await page.keyboard.type(`${real.folder}/reports/README.md`);
+    const row = page.locator(".quick-input-list .monaco-list-row", { hasText: `${real.folder}/reports` }).first();
+    await row.waitFor({ timeout: 20000 });
+    await page.keyboard.press("Enter");
+    await page.locator(`.monaco-editor[data-uri$='${real.folder}/reports/README.md']`).first().waitFor({ timeout: 20000 });
+    const text = await expectStatus(...statusFor(before));
+    console.log(`  status bar: "${text}"`);
+  });
+
+  await check("saving with fix-all on save leaves every question's verdict as it was", async () => {
+    const original = readFileSync(real.file, "utf8");
+    const written = statSync(real.file).mtimeMs;
+    const view = page.locator(`.monaco-editor[data-uri$='${real.folder}/reports/README.md']`).first();
+    await view.locator(".view-lines").click();
+    // make the document dirty with a line break at its end (no count changes), then Ctrl+S
+    await page.keyboard.press("Control+End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Control+S");
+    const deadline = Date.now() + 30000;
+    while (statSync(real.file).mtimeMs === written && Date.now() < deadline) await page.waitForTimeout(200);
+    if (statSync(real.file).mtimeMs === written) throw new Error("the report was not saved within 30 s");
+    await page.waitForTimeout(1000); // a fix-all that arrives late would write again
+    const saved = readFileSync(real.file, "utf8");
+    const changed = saved.split("\n").filter((line, i) => line !== original.split("\n")[i]).length;
+    const after = verdicts(real.file);
+    console.log(`  saved: ${saved.length - original.length} characters, ${changed} lines differ; after: ` +
+      `${after.passed}/${after.total} pass, failing ${after.failing.join(", ") || "none"}`);
+    const moved = before.questions.filter((q, i) => q.status !== after.questions[i]?.status);
+    if (after.crashes !== before.crashes || after.passed !== before.passed || moved.length) {
+      const detail = moved.map((q) => {
+        const a = after.questions.find((x) => x.number === q.number) || {};
+        return `Q${q.number} ${q.status} (${q.words} words, ${q.images} figures) -> ${a.status} (${a.words} words, ${a.images} figures)`;
+      });
+      throw new Error(`fix-all on save changed verdicts: ${before.passed}/${before.total} -> ${after.passed}/${after.total}; ` +
+        (detail.join("; ") || `crashes ${before.crashes} -> ${after.crashes}`));
+    }
+    await expectStatus(...statusFor(before)); // the status bar says the same
   });
 
   await check("an unusable interpreter setting is reported with a way to fix it", async () => {

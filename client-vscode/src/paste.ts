@@ -29,14 +29,15 @@ interface Image {
 /** The images in a paste or drop, leaving out those already in `figures` (they need only a link). */
 function images(data: vscode.DataTransfer, figures: vscode.Uri): Image[] {
   const found: Image[] = [];
-  const seen = new Set<vscode.DataTransferFile>();
+  const seen = new Set<string>(); // one file may stand under several types: once by its uri, or its name
   data.forEach((item, mime) => {
     const file = item.asFile();
-    if (!file || seen.has(file)) return;
+    const id = file ? (file.uri?.toString() ?? `name:${file.name}`) : "";
+    if (!file || seen.has(id)) return;
     const extension = IMAGE_TYPES[mime.toLowerCase()] ?? (IMAGE_NAME.exec(file.name)?.[1].toLowerCase() || undefined);
     if (!extension) return;
     if (file.uri && file.uri.scheme === figures.scheme && file.uri.path.startsWith(figures.path + "/")) return;
-    seen.add(file);
+    seen.add(id);
     found.push({ file, extension: extension === "jpeg" ? "jpg" : extension });
   });
   return found;
