@@ -42,6 +42,7 @@ READ_BUDGET = 16 * 2**20  # bytes read in all
 PATHS_PER_SIGNAL = 3  # a signal stops reading once it has found this many files
 IGNORE_BYTES = 64 * 1024  # of a .gitignore
 IGNORE_RULES = 500  # patterns kept from one .gitignore
+ALL_RULES = 1000  # patterns in force at once, from a folder's .gitignore and its parents'
 KEPT = 8  # repositories whose evidence is kept
 # never walked: tools' caches, environments and run outputs (git would list them only when a
 # project forgot its .gitignore)
@@ -258,7 +259,7 @@ def scan(root: Path, skip: frozenset[str] = frozenset()) -> Evidence:
     stack: list[tuple[Path, str, int, list[_Rule]]] = [(root, "", 0, [])]
     while stack and complete:
         folder, base, depth, inherited = stack.pop()
-        rules = inherited + _gitignore(folder, base)
+        rules = (inherited + _gitignore(folder, base))[:ALL_RULES]
         try:
             it = os.scandir(folder)
         except OSError:
@@ -272,7 +273,7 @@ def scan(root: Path, skip: frozenset[str] = frozenset()) -> Evidence:
                 if entry is None:
                     break
                 entries += 1
-                if entries > MAX_ENTRIES or (entries % 256 == 0 and time.monotonic() - started > MAX_SECONDS):
+                if entries > MAX_ENTRIES or (entries % 32 == 0 and time.monotonic() - started > MAX_SECONDS):
                     complete = False
                     break
                 name = entry.name

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -217,3 +218,16 @@ def test_evidence_md_is_the_generated_page():
     run = subprocess.run([sys.executable, "-m", "mlops_report.evidence"], cwd=ROOT, capture_output=True, text=True,
                          check=True, env={**os.environ, "PYTHONPATH": str(ROOT / "server")})
     assert (ROOT / "docs" / "evidence.md").read_text(encoding="utf-8") == run.stdout, "run `make docs`"
+
+
+def test_a_hostile_repository_costs_about_the_time_bound(tmp_path):
+    # deep folders, each with a .gitignore of star-heavy patterns that match nothing, and many files
+    hostile = b"\n".join(b"*a*a*a*a*a*a*a*a*a*a*a*a*b%d" % i for i in range(600))
+    folder = tmp_path
+    for depth in range(12):
+        folder = folder / "d"
+        write(folder, {".gitignore": hostile, **{f"a{'a' * 40}{i}.py": b"import os\n" for i in range(200)}})
+    started = time.monotonic()
+    found = scan(tmp_path)
+    assert time.monotonic() - started < evidence.MAX_SECONDS + 4  # seconds, where a project takes milliseconds
+    assert found.entries <= evidence.MAX_ENTRIES
