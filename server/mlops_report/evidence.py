@@ -140,6 +140,7 @@ def _normal(text: str) -> str:
     return " ".join(text.replace("`", "").lower().split())
 
 
+@lru_cache(maxsize=1024)  # a report's items stay the same while it is typed in
 def check_for(item_text: str) -> Check | None:
     """The check that judges a checklist item: the first whose fragments the item's text holds."""
     text = _normal(item_text)
@@ -368,10 +369,26 @@ def _shown(hits: tuple[Hit, ...] | list[Hit]) -> str:
     return "; ".join(f"{what} ({', '.join(paths)})" for what, paths in by_what.items())
 
 
+_said: OrderedDict[tuple, tuple[Evidence, list[Finding]]] = OrderedDict()  # typing leaves the checklist as it was
+
+
 def findings(report: Report, evidence: Evidence | None) -> list[Finding]:
     """checklist-no-evidence and checklist-unticked-evidence, one per item at most."""
     if evidence is None:
         return []
+    key = (id(evidence), tuple(report.checklist))
+    hit = _said.get(key)
+    if hit is not None and hit[0] is evidence:
+        _said.move_to_end(key)
+        return list(hit[1])
+    out = _findings(report, evidence)
+    _said[key] = (evidence, out)
+    while len(_said) > KEPT:
+        _said.popitem(last=False)
+    return list(out)
+
+
+def _findings(report: Report, evidence: Evidence) -> list[Finding]:
     out: list[Finding] = []
     for item in report.checklist:
         check = check_for(item.text)

@@ -136,13 +136,16 @@ def figure_file_findings(report: Report, disk: Disk | None, settings: Settings) 
     out: list[Finding] = []
     limit_kb = settings.image_size_limit
     for q in report.questions:
-        for fig in q.answer.figures:
+        # the parse's own figures, relative to the question: reading q.answer would place every
+        # answer of the report after each keystroke
+        for fig in q.shape.answer.figures:
             target = _target(report, fig)
             if not target:
                 continue
             r = disk.resolve(target)
             if r.state not in ("exists", "case") or r.relative is None or not disk.inside(r.relative):
                 continue
+            fig = fig.shifted(q.span.start)
             span = fig.target_span if fig.kind != "reference" else fig.span
             info = image_info(disk.root / r.relative)
             if info is not None and limit_kb > 0 and info.size > limit_kb * 1000:
