@@ -45,9 +45,10 @@ fuzz: setup
 editions: setup
 	$(PY) -m mlops_report.editions.generate $(or $(TEMPLATES),../shared/templates)
 
-## Regenerate docs/rules.md from the rules themselves.
+## Regenerate docs/rules.md from the rules themselves, docs/evidence.md from evidence.json.
 docs: setup
 	$(PY) -m mlops_report.rules.docs > docs/rules.md
+	$(PY) -m mlops_report.evidence > docs/evidence.md
 
 clean:
 	rm -rf $(VENV) client-vscode/node_modules client-vscode/dist client-vscode/bundled .e2e

@@ -47,6 +47,25 @@ const real = { folder: "saved", file: join(scenario.root, "saved/reports/README.
 mkdirSync(join(scenario.root, "saved/reports/figures"), { recursive: true });
 writeFileSync(real.file, readFileSync(realSource)); // a fresh, writable copy
 
+// A report for the at-a-glance checks: question 5 cut by a sub-heading (the checker reads 60 of
+// its words), question 12 short, an unticked Docker item in a project with a Dockerfile.
+const glance = JSON.parse(execFileSync(CLI_PYTHON, ["-c", `
+import json, sys
+from pathlib import Path
+sys.path.insert(0, ".")
+from tests.builder import ReportBuilder, words
+b = ReportBuilder("2026").fill_all()
+b.answer(5, words(60, 5) + "\\n\\n#### Zebra details\\n\\n" + words(80, 6))
+b.answer(12, "Wombat " + words(20, 12))
+path = b.write(Path(sys.argv[1]))
+text = path.read_text(encoding="utf-8").replace("* [ ] Task 1 of week 1", "* [ ] Write Docker files for the training")
+path.write_text(text, encoding="utf-8")
+(path.parent.parent / "Dockerfile").write_text("FROM python:3.12-slim\\n")
+lines = text.split("\\n")
+print(json.dumps({"file": str(path), "wombatLine": next(i for i, l in enumerate(lines) if l.startswith("Wombat")),
+                  "cutLine": lines.index("#### Zebra details")}))
+`, join(scenario.root, "glance")], { cwd: repoRoot, encoding: "utf8" }));
+
 /** What the course's checker says of a file, by our CLI: the passing count and each question's verdict. */
 function verdicts(file) {
   const out = execFileSync(CLI_PYTHON, ["-m", "mlops_report", "check", "--format", "json", "--fail-on", "never", file], {
@@ -424,6 +443,119 @@ try {
     await lineLocator(`zebra${SPACE}\\|${SPACE}quokka`).waitFor({ state: "detached", timeout: 10000 });
     await mark.click();
     await lineLocator(`zebra${SPACE}\\|${SPACE}quokka`).waitFor({ state: "visible", timeout: 10000 });
+  });
+
+  const glanceEditor = () => page.locator(".monaco-editor[data-uri$='glance/reports/README.md']").first();
+  const budget = () => page.locator(".statusbar-item", { has: page.locator("[aria-label^='Question ']") }).first();
+  const questionsView = () => page.locator(".pane", { has: page.locator(".pane-header", { hasText: /Report Questions/i }) }).first();
+
+  async function budgetText(pattern, what) {
+    const deadline = Date.now() + 20000;
+    let text = "(hidden)";
+    while (Date.now() < deadline) {
+      if (await budget().isVisible()) {
+        text = (await budget().innerText()).replace(/\s+/g, " ").trim();
+        if (pattern.test(text)) return text;
+      }
+      await page.waitForTimeout(200);
+    }
+    throw new Error(`the budget never showed ${what}; it showed "${text}"`);
+  }
+
+  await check("the Report Questions view lists every question with its verdict, failing ones first", async () => {
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Control+P");
+    await page.locator(".quick-input-widget input").waitFor({ state: "visible", timeout: 10000 });
+    await page.keyboard.type("glance/reports/README.md");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "glance/reports" }).first().waitFor({ timeout: 20000 });
+    await page.keyboard.press("Enter");
+    await glanceEditor().waitFor({ timeout: 20000 });
+    await page.keyboard.press("Control+Shift+E"); // the Explorer, where the view lives
+    const header = questionsView().locator(".pane-header").first();
+    await header.waitFor({ timeout: 20000 });
+    // the other sections of the Explorer folded, so the view has the height for all its rows
+    // (a tree renders only the rows in view)
+    const others = page.locator(".pane-header[aria-expanded='true']").filter({ hasNotText: /Report Questions/i });
+    for (let i = await others.count(); i > 0; i--) await others.first().click();
+    if ((await header.getAttribute("aria-expanded")) !== "true") await header.click();
+    const rows = questionsView().locator(".monaco-list-row");
+    const failing = rows.filter({ hasText: "Failing · 2" }).first();
+    await failing.waitFor({ timeout: 30000 });
+    const q12 = rows.filter({ hasText: "Question 12" }).first();
+    await q12.waitFor({ timeout: 10000 });
+    const text = (await q12.innerText()).replace(/\s+/g, " ");
+    if (!text.includes("21 / 50–100 words ✗")) throw new Error(`Question 12's row says "${text}"`);
+    const label = await q12.getAttribute("aria-label");
+    if (!/Question 12 fails/.test(label || "")) throw new Error(`Question 12's row is labelled "${label}"`);
+    // the checklist per week, with the Dockerfile found
+    const checklist = rows.filter({ hasText: "Project checklist" }).first();
+    await checklist.waitFor({ timeout: 10000 });
+    if (!(await checklist.innerText()).includes("0/12 ticked")) throw new Error(`checklist row: ${await checklist.innerText()}`);
+    await checklist.locator(".monaco-tl-twistie").click(); // the twistie: a click on the row reveals its line
+    const week1 = rows.filter({ hasText: "Week 1" }).first();
+    await week1.waitFor({ timeout: 10000 });
+    await week1.locator(".monaco-tl-twistie").click();
+    await rows.filter({ hasText: "found in the repository" }).first().waitFor({ timeout: 10000 });
+    await q12.scrollIntoViewIfNeeded();
+    console.log(`  rows: ${(await rows.allInnerTexts()).slice(0, 6).map((t) => t.replace(/\s+/g, " ")).join(" | ")}`);
+    await shot("questions-view"); // client-vscode/images/questions.png
+  });
+
+  await check("clicking a question in the view reveals it, and the status bar shows its budget", async () => {
+    const q12 = questionsView().locator(".monaco-list-row").filter({ hasText: "Question 12" }).first();
+    await q12.click();
+    const text = await budgetText(/^Q12 · 21 of 50–100 · 29 to go$/, '"Q12 · 21 of 50–100 · 29 to go"');
+    console.log(`  budget: "${text}"`);
+  });
+
+  await check("Next Failing Question (Ctrl+F8) jumps between the failing questions", async () => {
+    await glanceEditor().locator(".view-lines").click();
+    await goToLine(0);
+    await page.keyboard.press("Control+F8");
+    await budgetText(/^Q5 · 60 of 100–200 · 40 to go$/, "Question 5's budget");
+    await page.keyboard.press("Control+F8");
+    await budgetText(/^Q12 · /, "Question 12's budget");
+    await page.keyboard.press("Control+Shift+F8");
+    await budgetText(/^Q5 · /, "Question 5's budget again");
+  });
+
+  await check("the text the checker does not read is faded, and its hover says why", async () => {
+    await goToLine(glance.cutLine + 2);
+    const faded = glanceEditor().locator(".squiggly-inline-unnecessary").last(); // below the heading line
+    await faded.waitFor({ timeout: 20000 });
+    const opacity = await faded.evaluate((node) => getComputedStyle(node).opacity);
+    if (!(Number(opacity) < 1)) throw new Error(`the faded text has opacity ${opacity}`);
+    const hover = page.locator(".monaco-hover", { hasText: "stops reading an answer" }).first();
+    for (let attempt = 0; attempt < 3 && !(await hover.isVisible()); attempt++) {
+      await page.mouse.move(0, 0);
+      await faded.hover({ position: { x: 30 + 10 * attempt, y: 5 } });
+      await hover.waitFor({ state: "visible", timeout: 8000 }).catch(() => {});
+    }
+    await hover.waitFor({ state: "visible", timeout: 2000 });
+    await page.waitForTimeout(400);
+    await shot("faded-text"); // client-vscode/images/faded.png
+    await page.mouse.move(0, 0);
+  });
+
+  await check("pasting a PNG saves it as figures/q12-1.png and links it", async () => {
+    await page.keyboard.press("Escape");
+    await goToLine(glance.wombatLine);
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Enter");
+    const png = readFileSync(join(repoRoot, "client-vscode/images/icon.png"));
+    await page.evaluate((bytes) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(bytes)], "image.png", { type: "image/png" }));
+      const target = document.activeElement;
+      target.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    }, [...png]);
+    await glanceEditor().locator(".view-line", { hasText: /!\[q12-1\]\(figures\/q12-1\.png\)/ }).first().waitFor({ timeout: 20000 });
+    const saved = join(scenario.root, "glance/reports/figures/q12-1.png");
+    const deadline = Date.now() + 10000;
+    while (!existsSync(saved) && Date.now() < deadline) await page.waitForTimeout(200);
+    if (!existsSync(saved) || !readFileSync(saved).equals(png)) throw new Error(`${saved} is not the pasted image`);
+    await page.keyboard.press("Escape"); // the paste widget
   });
 
   const before = verdicts(real.file);

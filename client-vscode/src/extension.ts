@@ -8,10 +8,13 @@ import { HandinPreview } from "./handin";
 import { findInterpreter, NoInterpreterError, pythonExtensionApi } from "./interpreter";
 import { migrateToTemplate } from "./migrate";
 import { PushedCheck, pushedMessage, ReportStatus, STATUS_NOTIFICATION, StatusBar } from "./status";
+import { Outline, OUTLINE_METHOD, OutlineFeature, ReportOutline } from "./outline";
+import { FigurePipeline, registerFigurePipeline } from "./paste";
 
 let client: LanguageClient | undefined;
 let log: vscode.LogOutputChannel;
 let statusBar: StatusBar;
+let outline: ReportOutline;
 /** Start and stop requests run one after the other, never interleaved. */
 let queue: Promise<void> = Promise.resolve();
 
@@ -19,7 +22,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   log = vscode.window.createOutputChannel("MLOps Report", { log: true });
   statusBar = new StatusBar();
   const handin = new HandinPreview(() => client, log);
+  outline = new ReportOutline(() => client);
   context.subscriptions.push(
+    outline,
+    ...registerFigurePipeline(new FigurePipeline(() => client, (uri) => outline.isReport(uri), log)),
     handin,
     log,
     statusBar,
@@ -76,6 +82,8 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   }
   const next = createClient(context, interpreter, log);
   next.onNotification(STATUS_NOTIFICATION, (status: ReportStatus) => statusBar.update(status));
+  next.registerFeature(new OutlineFeature());
+  next.onNotification(OUTLINE_METHOD, (pushed: Outline) => outline.update(pushed));
   try {
     await next.start();
     client = next;
@@ -103,6 +111,7 @@ async function stop(): Promise<void> {
   const current = client;
   client = undefined;
   statusBar.clear();
+  outline.clear();
   if (!current) return;
   try {
     await current.stop(5000);

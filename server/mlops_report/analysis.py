@@ -21,11 +21,13 @@ from .disk import Disk
 from .editions import Detection, Judge, Limits, detect, judge
 from .editions import local as local_checker
 from .editions.fingerprint import fingerprint, normalise
+from . import evidence as repo_evidence
 from .findings import Edit, Finding, Fix
 from .parse import Question, Report, parse, reparse
 from .rules import RULES
 from .rules import handin
 from .rules.checker_differs import checker_differs
+from .rules.figures_files import figure_file_findings
 from .rules.template_outdated import template_outdated
 from .rules.questions import CHECKS, QuestionContext, quoted_label
 from .settings import Settings
@@ -70,6 +72,7 @@ class Analysis:
     judge: Judge | None = None  # the checker the report is judged by, and why that one
     local: local_checker.LocalChecker | None = None  # the report.py beside the report, if any
     repo: object = None  # the repository context the hand-in findings read (repo.handin.Handin), if any
+    evidence: repo_evidence.Evidence | None = None  # what the repository shows of the checklist
     # what the next analysis of the same document reuses after an edit
     _rows: list[_Row] = field(default_factory=list, repr=False, compare=False)
     _inputs: tuple = field(default=(), repr=False, compare=False)
@@ -167,8 +170,9 @@ class Analyzer:
         linked = _linked(report, disk)
         rows = [self._row(report, i, detection, view, disk, settings, linked, originals)
                 for i in range(len(report.questions))]
+        evidence = repo_evidence.for_report(path, disk) if path is not None and disk is not None else None
         return self._finish(report, detection, view, rows, settings, linked, path is not None, judged, local,
-                            disk, repo)
+                            disk, repo, evidence)
 
     def _after_edit(self, prev: Analysis, text: str, settings: Settings, disk: Disk | None,
                     originals: dict[int, str] | None, repo: object = None) -> Analysis | None:
@@ -214,7 +218,7 @@ class Analyzer:
                                None if row.label is None else row.label + d, row.weight)
                 rows.append(row)
         return self._finish(report, prev.detection, view, rows, settings, linked, prev.saved, prev.judge,
-                            prev.local, disk, repo)
+                            prev.local, disk, repo, prev.evidence)
 
     def _row(self, report: Report, i: int, detection: Detection, view: CheckerView, disk: Disk | None,
              settings: Settings, linked: frozenset[str], originals: dict[int, str] | None) -> _Row:
@@ -233,16 +237,19 @@ class Analyzer:
     def _finish(self, report: Report, detection: Detection, view: CheckerView, rows: list[_Row],
                 settings: Settings, linked: frozenset[str], saved: bool, judged: Judge | None,
                 local: local_checker.LocalChecker | None, disk: Disk | None = None,
-                repo: object = None) -> Analysis:
+                repo: object = None, evidence: repo_evidence.Evidence | None = None) -> Analysis:
         findings = [f for row in rows for f in row.findings]
         document = list(_apply_settings(_document_findings(report, detection, view), settings))
         document.extend(_apply_settings(checker_differs(report, detection, judged, local), settings))
         document.extend(_apply_settings(template_outdated(report, detection), settings))
         document.extend(_apply_settings(handin.findings(report, repo, disk, settings.deadline_at), settings))
+        # what the files around the report say: its figures' files, the repository's evidence
+        document.extend(_apply_settings(_guarded(FILE_CHECKS, (report, disk, settings, evidence), "the report's files"),
+                                        settings))
         findings = _one_per_cause(findings, document)
         findings.sort(key=_order)
         analysis = Analysis(report, detection, view, findings, [row.status for row in rows], saved=saved,
-                            judge=judged, local=local, repo=repo)
+                            judge=judged, local=local, repo=repo, evidence=evidence)
         analysis._rows = rows
         analysis._linked = linked
         analysis._weight = sum(row.weight for row in rows) + _weight(document) + OBJECT * len(view.answers)
@@ -620,6 +627,20 @@ def checkbox_marks(c: DocumentContext) -> Iterable[Finding]:
 DOCUMENT_CHECKS: list[Callable[[DocumentContext], Iterable[Finding]]] = [
     checker_crash, questions_missing, question_numbers, checkbox_marks,
 ]
+
+
+def figure_files(c: tuple) -> list[Finding]:
+    report, disk, settings, _ = c
+    return figure_file_findings(report, disk, settings)
+
+
+def checklist_evidence(c: tuple) -> list[Finding]:
+    report, _, _, evidence = c
+    return repo_evidence.findings(report, evidence)
+
+
+# the checks of what lies around the report: (report, disk, settings, evidence) -> findings
+FILE_CHECKS: list[Callable[[tuple], Iterable[Finding]]] = [figure_files, checklist_evidence]
 
 
 def _document_findings(report: Report, detection: Detection, view: CheckerView) -> list[Finding]:

@@ -141,6 +141,8 @@ def _limits(r: tuple[int, int] | None) -> str:
 
 
 def to_json(path: str, analysis) -> dict:
+    from .evidence import checklist_json
+
     lines = analysis.report.lines
     view = analysis.view
 
@@ -179,6 +181,7 @@ def to_json(path: str, analysis) -> dict:
             }
             for q in analysis.questions
         ],
+        "checklist": checklist_json(analysis.report, analysis.evidence),  # with what the repository shows
         "diagnostics": [
             {"code": f.code, "severity": f.severity, "question": f.question, "message": f.message,
              "range": {"start": pos(f.span.start), "end": pos(f.span.end)}}

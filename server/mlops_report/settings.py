@@ -19,11 +19,13 @@ class Settings:
     severity: dict[str, str] = field(default_factory=dict, hash=False)
     disable: frozenset[str] = frozenset()
     deadline: str = ""  # ISO date-time with an offset; "" for none
+    image_size_limit: int = 500  # KB: image-too-large above it (pre-commit's default)
 
     @property
     def key(self) -> tuple:
         return (self.edition, self.checker, self.template_path, self.figures_dir,
-                tuple(sorted(self.severity.items())), tuple(sorted(self.disable)), self.deadline)
+                tuple(sorted(self.severity.items())), tuple(sorted(self.disable)), self.deadline,
+                self.image_size_limit)
 
     @property
     def deadline_at(self) -> int | None:
@@ -91,6 +93,11 @@ def from_dict(raw: object) -> tuple[Settings, list[str]]:
             out[name] = value
         else:
             problems.append(f"mlopsReport.{key} must be a string")
+    limit = raw.get("imageSizeLimit")
+    if isinstance(limit, (int, float)) and not isinstance(limit, bool) and 0 < limit < 10**9:
+        out["image_size_limit"] = int(limit)
+    elif limit is not None:
+        problems.append("mlopsReport.imageSizeLimit must be a number of kilobytes above 0")
     severity = raw.get("severity") or {}
     if isinstance(severity, dict):
         ok = {}

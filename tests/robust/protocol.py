@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlops_report.analysis import Analyzer
+from mlops_report.ignored import ignored
 from tests.builder import ReportBuilder, words
 
 from .jsonrpc import Server
@@ -339,10 +340,13 @@ class Session:
             return []
         starts = line_starts(doc.text)
         out = []
-        for f in a.findings:
-            rng = {"start": position(doc.text, f.span.start, self.encoding, starts),
-                   "end": position(doc.text, f.span.end, self.encoding, starts)}
-            out.append((f.code, f.message, rng["start"]["line"], rng["start"]["character"],
+        # the findings, and the faded hints over the answer text the checker does not read
+        shown = [(f.code, f.message, f.span) for f in a.findings] + \
+            [("checker-ignores", x.why, x.span) for x in ignored(a)]
+        for code, message, span in shown:
+            rng = {"start": position(doc.text, span.start, self.encoding, starts),
+                   "end": position(doc.text, span.end, self.encoding, starts)}
+            out.append((code, message, rng["start"]["line"], rng["start"]["character"],
                         rng["end"]["line"], rng["end"]["character"]))
         return sorted(out)
 

@@ -118,7 +118,7 @@ def check_every_fix(text: str, disk: Disk | None) -> int:
                     allowed |= removed
                 elif fix.kind == "pathCase":
                     allowed |= removed
-                elif fix.kind in ("moveToFigures", "checkboxMark"):
+                elif fix.kind in ("moveToFigures", "checkboxMark", "renameFigure"):
                     allowed |= removed
                 elif fix.kind == "studyNumber":
                     # the entry is kept, written with its s (or a small s): nothing else goes

@@ -19,6 +19,7 @@ from ..disk import Disk
 from ..findings import Finding
 from ..text import Span
 from .documents import Document
+from .ignored import diagnostics as ignored_diagnostics
 from .reports import Analysed
 from .server import ReportServer
 
@@ -106,6 +107,7 @@ def diagnostics(server: ReportServer, doc: Document, analysis: Analysis,
     links = bool(server.capability("text_document.publish_diagnostics.code_description_support", True)) \
         or server.pull_diagnostics
     out = [to_diagnostic(doc, f, links) for f in analysis.findings]
+    out += ignored_diagnostics(doc, analysis)  # the text the checker does not read, faded
     note = unsaved_note(analysis)
     if note is not None:
         out.append(types.Diagnostic(range=doc.range(note), message=UNSAVED_MESSAGE,

@@ -18,6 +18,9 @@ from ..analysis import Analysis, QuestionStatus
 from ..disk import Disk
 from ..findings import Finding
 from ..parse import Figure, Question
+from ..evidence import item_hover
+from ..ignored import ignored_at
+from ..rules.figures_files import image_info
 from ..rules.questions import count_differences
 from .diagnostics import UNSAVED_MESSAGE
 from .documents import Document
@@ -125,6 +128,9 @@ def figure_hover(doc: Document, analysis: Analysis, fig: Figure, disk: Disk | No
     else:
         out.append(state[0].upper() + state[1:])
     if r.state in ("exists", "case") and r.relative is not None and disk.inside(r.relative):
+        info = image_info(disk.root / r.relative)  # a stat and the header bytes, never the whole file
+        if info is not None:
+            out.append(f"{info.kind or 'File'}: {info.described()}")
         out.append(f"![{literal(fig.alt or 'figure')}]({(disk.root / r.relative).as_uri()})")
     return "\n\n".join(out)
 
@@ -148,7 +154,8 @@ def checklist_hover(analysis: Analysis, offset: int) -> tuple[str, types.Range |
             out += f"\n\n**{literal(item.group)}**: {sum(i.checked for i in items)} of {len(items)} items ticked"
         ticked = sum(i.checked for i in report.checklist)
         out += f"\n\nThe whole checklist: {ticked} of {len(report.checklist)} items ticked"
-        return out, item.span
+        found = item_hover(item, analysis.evidence, literal, code)  # what the repository shows of it
+        return out + ("\n\n" + found if found else ""), item.span
     return None
 
 
@@ -198,7 +205,8 @@ def setup(server: ReportServer) -> None:
             elif at:
                 span = min((f.span for f in at), key=lambda s: s.end - s.start)
             else:
-                return None  # the answer's own prose: nothing asked
+                faded = ignored_at(analysis, offset)  # text the checker does not read says why
+                return answer(faded.why, faded.span) if faded is not None else None  # else nothing asked
             return answer(question_hover(server, doc, analysis, q, at), span)
         ticks = checklist_hover(analysis, offset)
         if ticks is not None:

@@ -259,12 +259,12 @@ class ReportServer(LanguageServer):
 
 
 def create_server() -> ReportServer:
-    from . import (actions, completion, config, course_view, diagnostics, figures, handin, hover, lens, migrate,
-                   status, sync)
+    from . import (actions, completion, config, course_view, diagnostics, figure_names, figures, handin, hover, lens,
+                   migrate, outline, status, symbols, sync)
 
     server = ReportServer()
-    for feature in (sync, config, diagnostics, hover, actions, completion, figures, lens, course_view, status, handin,
-                    migrate):
+    for feature in (sync, config, diagnostics, hover, actions, completion, figures, figure_names, lens, course_view,
+                    status, handin, migrate, outline, symbols):
         feature.setup(server)
     return server
 

@@ -196,6 +196,43 @@ _RULES = [
          "Keep it if the editor view is what matters; otherwise use a list, or indent code by four spaces."),
 ]
 
+# the files around the report (rules/figures_files.py, evidence.py)
+_RULES += [
+    Rule("image-too-large", "warning", "question",
+         "A figure's file is larger than the size limit: 500 KB by default, or the editor setting "
+         "`mlopsReport.imageSizeLimit` (in kilobytes).",
+         "pre-commit's `check-added-large-files` hook, which most project templates enable, refuses to commit a file "
+         "above 500 KB (its default `--maxkb`): the commit with the figure fails, or the hook gets switched off to "
+         "let it in. Large screenshots also make the repository slow to clone.",
+         "A 2.4 MB screenshot `figures/cloud_build.png` taken on a high-resolution screen.",
+         "Export the figure smaller: fewer pixels, or JPEG for photographs and screenshots with gradients. The hover "
+         "on the figure shows its size and dimensions."),
+    Rule("image-name-unsafe", "warning", "question",
+         "A figure's file name holds a space or another character that a link must encode (anything but letters, "
+         "digits, `.`, `-` and `_`).",
+         "`![x](figures/my shot.png)` is not an image to CommonMark (GitHub shows the text), and `%20` or `<...>` in "
+         "the link is easy to get wrong by hand; plain names work everywhere.",
+         "`figures/Screenshot 2026-01-12 at 10.41.png`",
+         "Rename the file inside `figures/` to a safe name and update the link (one click; it never overwrites a "
+         "file, and is offered when every link to the file is in that answer)."),
+    Rule("checklist-no-evidence", "hint", "document",
+         "A ticked checklist item of which the project's repository shows no sign (no file, import, dependency or "
+         "workflow line the item's check looks for; see docs/evidence.md).",
+         "The checklist is self-declared and the course says it will look at the repository; an item ticked "
+         "without a trace there may be a mistake, or live somewhere the repository does not show (a cloud console).",
+         "`Add a linting step to your continuous integration` ticked, and no workflow runs ruff, flake8, pylint, "
+         "black or mypy.",
+         "Nothing to change if the work is elsewhere; otherwise untick it or commit the work. Hover the item to see "
+         "what was looked for. Only a hint: a heuristic, never an error."),
+    Rule("checklist-unticked-evidence", "hint", "document",
+         "An unticked checklist item that the repository shows strong signs of (a Dockerfile for the container "
+         "item, `.dvc` files for data versioning...).",
+         "Work done but not ticked is work the checklist does not credit.",
+         "`Construct one or multiple docker files for your code` not ticked, and `dockerfiles/train.dockerfile` "
+         "exists.",
+         "Tick the item (one click) if the work is yours; hover it to see what was found."),
+]
+
 from .handin import RULES as _HANDIN  # noqa: E402  (declared beside their checks)
 
 _RULES += _HANDIN

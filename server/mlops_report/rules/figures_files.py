@@ -1,0 +1,224 @@
+"""Findings about the figure files a report links: their size (``image-too-large``) and their
+names (``image-name-unsafe``), and what a hover shows of an image (size and dimensions).
+
+These read the files themselves, so they run for the whole report after the per-question
+checks, with the walk of the report's folder: only files the walk listed inside the report's
+folder are looked at (a symbolic link out of it is not followed), with a ``stat`` each and, for
+the dimensions, a few header bytes (``image_info``), never a whole file.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections import OrderedDict
+from pathlib import Path
+from typing import Iterator, NamedTuple
+from urllib.parse import quote
+
+from ..disk import Disk
+from ..figure_names import described, is_safe, safe_name, unsafe_characters
+from ..findings import Edit, Finding, Fix, Move
+from ..parse import Figure, Question, Report
+from ..settings import Settings
+from ..text import Span
+
+PRE_COMMIT_KB = 500  # pre-commit's check-added-large-files refuses files above --maxkb=500 by default
+HEADER_BYTES = 64 * 1024  # what a JPEG's segment walk may read in all, headers only
+_SEGMENTS = 512  # JPEG segments looked at before giving up
+_KEPT = 4096  # image infos kept, by path
+
+
+class ImageInfo(NamedTuple):
+    size: int  # bytes
+    kind: str | None  # "PNG", "JPEG" or None when the header says neither
+    width: int | None
+    height: int | None
+
+    def described(self) -> str:
+        out = human_size(self.size)
+        if self.width and self.height:
+            out += f", {self.width} × {self.height} pixels"
+        return out
+
+
+def human_size(n: int) -> str:
+    if n < 1000:
+        return f"{n} bytes"
+    if n < 1000 * 1000:
+        return f"{n / 1000:.0f} KB"
+    return f"{n / 1e6:.1f} MB"
+
+
+_infos: OrderedDict[str, tuple[tuple[int, int], ImageInfo]] = OrderedDict()
+
+
+def image_info(path: Path) -> ImageInfo | None:
+    """Size and dimensions of the regular file ``path`` (None for anything else or an error).
+    The dimensions come from a PNG's first 24 bytes or a JPEG's segment headers; kept per file
+    until its size or modification time changes."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None  # a FIFO or a device would block or never end
+    key, stamp = str(path), (st.st_size, st.st_mtime_ns)
+    hit = _infos.get(key)
+    if hit is not None and hit[0] == stamp:
+        _infos.move_to_end(key)
+        return hit[1]
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return ImageInfo(st.st_size, None, None, None)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped since the stat
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            kind, width, height = _dimensions(f)
+    except OSError:
+        kind, width, height = None, None, None
+    finally:
+        os.close(fd)
+    info = ImageInfo(st.st_size, kind, width, height)
+    _infos[key] = (stamp, info)
+    while len(_infos) > _KEPT:
+        _infos.popitem(last=False)
+    return info
+
+
+def _dimensions(f) -> tuple[str | None, int | None, int | None]:
+    head = f.read(24)
+    if head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR" and len(head) == 24:
+        return "PNG", int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    if head[:2] != b"\xff\xd8":
+        return None, None, None
+    # JPEG: markers from offset 2; each segment says its length, so only headers are read
+    pos, read = 2, 24
+    for _ in range(_SEGMENTS):
+        f.seek(pos)
+        marker = f.read(9)
+        read += 9
+        if len(marker) < 4 or marker[0] != 0xFF or read > HEADER_BYTES:
+            break
+        code = marker[1]
+        if code == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if code in (0xD8, 0x01) or 0xD0 <= code <= 0xD7:  # no length
+            pos += 2
+            continue
+        length = int.from_bytes(marker[2:4], "big")
+        if 0xC0 <= code <= 0xCF and code not in (0xC4, 0xC8, 0xCC):  # a start of frame
+            if len(marker) < 9:
+                break
+            return "JPEG", int.from_bytes(marker[7:9], "big"), int.from_bytes(marker[5:7], "big")
+        if code in (0xD9, 0xDA) or length < 2:  # end of image or start of scan: no frame header seen
+            break
+        pos += 2 + length
+    return "JPEG", None, None
+
+
+# -- the findings -----------------------------------------------------------------------------
+
+
+def _target(report: Report, fig: Figure) -> str:
+    if fig.kind == "reference":
+        return report.references.get(fig.target.lower() or fig.alt.lower(), "")
+    return fig.target
+
+
+def figure_file_findings(report: Report, disk: Disk | None, settings: Settings) -> list[Finding]:
+    """image-too-large and image-name-unsafe for every figure linked in an answer."""
+    if disk is None:
+        return []
+    out: list[Finding] = []
+    limit_kb = settings.image_size_limit
+    for q in report.questions:
+        # the parse's own figures, relative to the question: reading q.answer would place every
+        # answer of the report after each keystroke
+        for fig in q.shape.answer.figures:
+            target = _target(report, fig)
+            if not target:
+                continue
+            r = disk.resolve(target)
+            if r.state not in ("exists", "case") or r.relative is None or not disk.inside(r.relative):
+                continue
+            fig = fig.shifted(q.span.start)
+            span = fig.target_span if fig.kind != "reference" else fig.span
+            info = image_info(disk.root / r.relative)
+            if info is not None and limit_kb > 0 and info.size > limit_kb * 1000:
+                out.append(Finding(
+                    "image-too-large", "", q.number, span,
+                    f"Question {q.number}: {r.relative} is {info.described()}, above {limit_kb} KB"
+                    + (f"; pre-commit's check-added-large-files (default limit {PRE_COMMIT_KB} KB) refuses to "
+                       "commit it" if limit_kb >= PRE_COMMIT_KB else "")
+                    + ": export it smaller (a PNG of fewer pixels, or a JPEG)",
+                    data={"bytes": info.size, "limit_kb": limit_kb}))
+            out.extend(_unsafe_name(report, disk, settings, q, fig, span, r.relative))
+    return out
+
+
+def _unsafe_name(report: Report, disk: Disk, settings: Settings, q: Question, fig: Figure, span: Span,
+                 rel: str) -> Iterator[Finding]:
+    parts = rel.split("/")
+    bad = [ch for part in parts for ch in unsafe_characters(part)]
+    if not bad:
+        return
+    chars = list(dict.fromkeys(bad))
+    message = (f"Question {q.number}: the path {rel} has {described(chars)}: a link to it must encode "
+               f"{'it' if len(chars) == 1 else 'them'}, and a plain one is neither rendered by CommonMark nor "
+               "reliably counted by the checker")
+    fix = _rename_fix(report, disk, settings, q, rel)
+    # a link that encodes the name renders and counts: the name is then a tidy-up, not at stake
+    level = "information" if "%" in report.text[span.start:span.end] else ""
+    yield Finding("image-name-unsafe", level, q.number, span, message, (fix,) if fix else ())
+
+
+def _rename_fix(report: Report, disk: Disk, settings: Settings, q: Question, rel: str) -> Fix | None:
+    """Rename the file inside its folder under figures/ to a safe name and rewrite every link
+    to it; only when every link to it is in this question's answer (a fix stays in its
+    question) and the folder's own path is safe."""
+    from ..moves import movable
+
+    folder, _, name = rel.rpartition("/")
+    prefix = settings.figures_dir.strip("/")
+    if not (folder == prefix or folder.startswith(prefix + "/")) or not all(is_safe(p) for p in folder.split("/")):
+        return None
+    edits = []
+    for fig in q.answer.figures:
+        if fig.kind == "reference":
+            if disk.resolve(_target(report, fig)).relative == rel:
+                return None  # its definition lies outside the question
+            continue
+        if disk.resolve(fig.target).relative == rel:
+            edits.append(fig)
+    if not edits or _named_elsewhere(report.text, q, name):
+        return None
+    siblings = [f.rsplit("/", 1)[-1] for f in disk.files if f.rpartition("/")[0] == folder]
+    new_name = safe_name(name, [s for s in siblings if s != name])
+    if new_name is None or new_name == name:
+        return None
+    new_rel = f"{folder}/{new_name}"
+    move = Move(str(disk.root / rel), str(disk.root / new_rel))
+    if new_rel.lower() in disk.by_lower or not movable(move.source, move.target, disk.root.parent):
+        return None
+    return Fix(f"Rename {rel} to {new_rel} and update the link{'s' if len(edits) > 1 else ''}", "renameFigure",
+               tuple(Edit(f.target_span, _same_style(f.target, new_rel)) for f in edits), (move,), safe=False)
+
+
+def _named_elsewhere(text: str, q: Question, name: str) -> bool:
+    """Whether the file's name (as written or percent-encoded) appears outside the question:
+    a link there would break with the rename."""
+    for written in dict.fromkeys((name, quote(name), name.replace(" ", "%20"))):
+        k = text.find(written)
+        while k >= 0:
+            if not (q.span.start <= k < q.span.end):
+                return True
+            k = text.find(written, k + 1)
+    return False
+
+
+def _same_style(written: str, new_rel: str) -> str:
+    return ("./" + new_rel) if written.lstrip("<").startswith("./") else new_rel
