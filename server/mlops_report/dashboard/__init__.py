@@ -14,23 +14,6 @@ from pathlib import Path
 EXIT_OK, EXIT_USAGE = 0, 2
 
 
-def parse_deadline(text: str) -> int:
-    """An ISO 8601 date-time with an offset (``2026-01-23T23:59:00+01:00``, ``...Z``) in seconds
-    since the epoch; ValueError, with a sentence, for anything else."""
-    from datetime import datetime
-
-    raw = text.strip()
-    if raw.endswith(("Z", "z")):
-        raw = raw[:-1] + "+00:00"
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        raise ValueError(f"{text[:80]!r} is not an ISO date-time such as 2026-01-23T23:59:00+01:00") from None
-    if moment.tzinfo is None:
-        raise ValueError(f"{text[:80]!r} has no offset: write it as 2026-01-23T23:59:00+01:00 or with Z for UTC")
-    return int(moment.timestamp())
-
-
 def main(args, settings) -> int:
     """Write the dashboard of ``args.paths`` (default: the current folder) to ``args.output``
     (default: standard output)."""
@@ -50,6 +33,8 @@ def main(args, settings) -> int:
     deadline = None
     if getattr(args, "deadline", None):
         try:
+            from ..settings import parse_deadline
+
             deadline = parse_deadline(args.deadline)
         except ValueError as exc:
             return fail(f"--deadline: {exc}")
