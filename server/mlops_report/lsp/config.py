@@ -48,7 +48,7 @@ SHOWN = 5  # problems a warning lists at most
 def warning(problems: list[str]) -> str:
     """The problems in one line: each value quoted by its first ``QUOTED`` characters, at
     most ``SHOWN`` problems (a settings object of megabytes gets a warning of a few lines)."""
-    out = [p if len(p) <= QUOTED + 60 else p[: QUOTED + 60] + "…" for p in problems[:SHOWN]]
+    out = [p if len(p) <= QUOTED + 120 else p[: QUOTED + 120] + "…" for p in problems[:SHOWN]]
     if len(problems) > SHOWN:
         out.append(f"and {len(problems) - SHOWN} more")
     return "; ".join(out)
@@ -106,12 +106,17 @@ class Layers:
         with self._lock:
             if folder in self._projects:
                 return self._projects[folder]
-        found = nearest(report)
+        found = nearest(report, self.shown_path)
         with self._lock:
             self._projects[folder] = found
         if found is not None:
             log.info("settings of %s: %s", report, found.path)
         return found
+
+    def shown_path(self, path: Path) -> str:
+        """A project file as a message names it: relative to its workspace folder."""
+        root = self.folders.get(self.folder_of(path))
+        return str(path.relative_to(root)) if root is not None else str(path)
 
     def forget_projects(self) -> None:
         with self._lock:
