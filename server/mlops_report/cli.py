@@ -445,7 +445,7 @@ def cmd_check(args) -> int:
             rows.append(Row(visible(shown), "-", "cannot be read", "unreadable"))
             continue
         settings, fail_on, project = resolver.resolve(path.resolve())
-        if resolver.fresh(project):  # a project file's problems: said once, and the run exits 2
+        if project is not None and resolver.fresh(project):  # its problems: said once, and the run exits 2
             for line in project.notes + project.problems:
                 print(f"mlops-report: {visible(line)}", file=sys.stderr)
             status = EXIT_USAGE if project.problems else status

@@ -48,7 +48,7 @@ class Key:
 
 LEVELS = (*SEVERITIES, "off")
 FAIL_ON = ("checker", "error", "warning", "never")
-_KINDS = {str: "a string", dict: "{} of code to level", list: "a list of codes"}
+_KINDS: dict[type, str] = {str: "a string", dict: "{} of code to level", list: "a list of codes"}
 
 
 def _edition(value: str) -> tuple[Any, str | None]:
@@ -153,7 +153,7 @@ def validate(raw: dict, source: str = "editor", where: str = "mlopsReport.") -> 
             continue
         if value is None:
             continue
-        if not isinstance(value, key.kind) or (key.kind is list and not all(isinstance(c, str) for c in value)):
+        if not isinstance(value, key.kind) or (isinstance(value, list) and not all(isinstance(c, str) for c in value)):
             kind = _KINDS[key.kind].format("a table" if source == "file" else "an object")
             problems.append(f"{where}{name} must be {kind}")
             continue

@@ -114,7 +114,7 @@ def test_config_flag_names_the_file(tmp_path):
 
 
 def test_every_problem_names_the_file_and_the_key(tmp_path):
-    path = short_q7(tmp_path)
+    short_q7(tmp_path)
     (tmp_path / "pyproject.toml").write_text(
         '[tool.mlops-report]\nfail-on = "sometimes"\nseverity = { word-count = "loud", nope = "error" }\n'
         'disable = "checkbox-mark"\nedition = "1999"\ncolour = "red"\n')

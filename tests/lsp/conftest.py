@@ -29,9 +29,9 @@ from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
-HERE = Path(__file__).resolve().parent
-
 from tests.builder import ReportBuilder  # noqa: F401  (re-exported for the test modules)
+
+HERE = Path(__file__).resolve().parent
 
 PROFILES = {"vscode": "visual-studio-code", "neovim": "neovim@v0.11.0", "emacs": "emacs"}
 ENCODING = {"vscode": "utf-16", "neovim": "utf-8", "emacs": "utf-32"}

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from lsprotocol import types
@@ -186,7 +187,7 @@ def setup(server: ReportServer) -> None:
         if got:
             apply(got)
 
-    def set_folders(folders: list[types.WorkspaceFolder] | None, root: str | None) -> None:
+    def set_folders(folders: Sequence[types.WorkspaceFolder] | None, root: str | None) -> None:
         layers.folders = {None: None}
         for f in folders or ([types.WorkspaceFolder(uri=root, name="root")] if root else []):
             layers.folders[f.uri] = path_of(f.uri)
