@@ -30,3 +30,17 @@ async def lsp_servers():
 
     for client in started.values():
         await stop(client)
+
+
+# The long runs, marked `slow` here in one place (`make test-fast` leaves them out; `make test`
+# and `.ci/run` run them): every Hypothesis property, the random server sessions, the editors
+# driven for real, and whatever a module marks itself (a build, an install).
+SLOW_MODULES = ("tests/robust/test_server.py", "tests/editors/", "tests/bench/")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        where = item.path.relative_to(ROOT).as_posix() if item.path.is_relative_to(ROOT) else ""
+        if (getattr(getattr(item, "obj", None), "is_hypothesis_test", False) or where.startswith(SLOW_MODULES)
+                or item.get_closest_marker("e2e")):
+            item.add_marker(pytest.mark.slow)
