@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "client-vscode"
 LOCKS = [EXTENSION / "python" / "requirements.txt", EXTENSION / "python" / "requirements-py310.txt"]
-CLASSIFIERS = ("License :: OSI Approved :: MIT License", "Programming Language :: Python :: 3.10")
+CLASSIFIERS = ("Programming Language :: Python :: 3.10", "Typing :: Typed")
 URLS = ("Homepage", "Repository", "Issues", "Changelog")
 PACKAGE_DATA = ("mlops_report/editions/data.json", "mlops_report/py.typed", "mlops_report/handin/page.css",
                 "mlops_report/handin/page.js")
@@ -59,6 +59,8 @@ def check_wheel(wheel: Path, want: str) -> list[str]:
     problems += [f"{wheel.name}: no classifier {c!r}" for c in CLASSIFIERS if c not in classifiers]
     urls = [u.split(",")[0] for u in meta.get_all("Project-URL") or []]
     problems += [f"{wheel.name}: no project URL {u}" for u in URLS if u not in urls]
+    if meta.get("License-Expression") != "MIT":
+        problems.append(f"{wheel.name}: license {meta.get('License-Expression')!r}, not MIT")
     if not meta.get("Keywords"):
         problems.append(f"{wheel.name}: no keywords")
     if not any(n.endswith("LICENSE") and ".dist-info/" in n for n in names):
