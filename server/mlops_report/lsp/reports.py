@@ -67,13 +67,6 @@ class Reports:
 
     # -- settings and files ---------------------------------------------------------------------
 
-    def use_settings(self, settings: Settings) -> bool:
-        if settings.key == self.settings.key:
-            return False
-        self.settings = settings
-        self.settings_changed()
-        return True
-
     def settings_changed(self) -> None:
         """The settings of some report changed (the editor's, a project file): every analysis is stale."""
         self._originals.clear()
