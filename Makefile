@@ -26,17 +26,19 @@ run: setup
 	$(VENV)/bin/mlops-report check --fail-on never examples/reports/README.md
 
 ## Every test: lint and types, the Python suite, then the extension's tests in a real VS Code.
-test: setup lint
-	$(PY) -m pytest -q -n $(JOBS) --dist loadfile
+test: setup lint test-py
 	bash client-vscode/scripts/test.sh
 
-## The Python suite alone; `make test-fast` leaves out the tests marked slow (long property runs,
-## builds, real editors).
+## The Python suite alone: on $(JOBS) workers, then the tests that measure time or memory
+## (marked serial) on their own. `make test-fast` leaves out the tests marked slow (long
+## property runs, builds, real editors).
 test-py: setup
-	$(PY) -m pytest -q -n $(JOBS) --dist loadfile
+	$(PY) -m pytest -q -n $(JOBS) --dist loadfile -m 'not serial'
+	$(PY) -m pytest -q -m serial
 
 test-fast: setup
-	$(PY) -m pytest -q -n $(JOBS) --dist loadfile -m 'not slow'
+	$(PY) -m pytest -q -n $(JOBS) --dist loadfile -m 'not slow and not serial'
+	$(PY) -m pytest -q -m 'serial and not slow'
 
 test-client: setup
 	bash client-vscode/scripts/test.sh
