@@ -64,7 +64,7 @@ class Layers:
         self.server = server
         self.editor: dict[str | None, dict] = {}  # folder URI (None: any document) -> its values
         self.folders: dict[str | None, Path | None] = {None: None}
-        self._projects: dict[Path, Project | None] = {}
+        self._projects: dict[Path, tuple[int, Project | None]] = {}  # report folder -> (generation, file)
         self._settings: dict[tuple, Settings] = {}
         self._lock = threading.Lock()
         self.shown: set[str] = set()
@@ -86,14 +86,16 @@ class Layers:
         found = self._settings.get(key)
         if found is not None:
             return found
-        project = self.project(path) if path is not None else None
+        project = self.project(path, generation) if path is not None else None
         values = merge(project.values if project else {}, explicit(self.editor.get(uri, self.editor.get(None, {}))))
         settings = build(values)
         problems: list[str] = []
         if not reports.trusted:
             settings, problems = confined(settings, self.folders.get(uri) or reports.workspace_root)
         if project is not None:
-            problems = project.notes + project.problems + problems
+            problems = project.problems + problems
+            if project.notes:
+                self.warn(project.notes, "")
         if problems:
             self.warn(problems)
         with self._lock:
@@ -102,14 +104,17 @@ class Layers:
             self._settings[key] = settings
         return settings
 
-    def project(self, report: Path) -> Project | None:
+    def project(self, report: Path, generation: int) -> Project | None:
+        """The project file of ``report``, read once per generation (a change of any file bumps
+        it: a read that started before cannot be kept after)."""
         folder = report.parent
         with self._lock:
-            if folder in self._projects:
-                return self._projects[folder]
+            hit = self._projects.get(folder)
+            if hit is not None and hit[0] == generation:
+                return hit[1]
         found = nearest(report, self.shown_path)
         with self._lock:
-            self._projects[folder] = found
+            self._projects[folder] = (generation, found)
         if found is not None:
             log.info("settings of %s: %s", report, found.path)
         return found
@@ -124,8 +129,8 @@ class Layers:
             self._projects.clear()
             self._settings.clear()
 
-    def warn(self, problems: list[str]) -> None:
-        """Show the problems not shown before in one warning; from any thread."""
+    def warn(self, problems: list[str], then: str = " Using the defaults for these.") -> None:
+        """Show the problems (or notes) not shown before in one warning; from any thread."""
         fresh = [p for p in dict.fromkeys(problems) if p not in self.shown]
         if not fresh:
             return
@@ -133,7 +138,7 @@ class Layers:
         message = warning(fresh)
         log.warning("settings: %s", message)
         show = types.ShowMessageParams(types.MessageType.Warning,
-                                       f"MLOps report settings: {message}. Using the defaults for these.")
+                                       f"MLOps report settings: {message}.{then}")
         try:
             asyncio.get_running_loop()
             self.server.window_show_message(show)
