@@ -188,7 +188,7 @@ def setup(server: ReportServer) -> None:
         except Exception as exc:
             log.info("workspace/configuration failed: %s", exc)
             return
-        got = {uri: value for uri, value in zip(scopes, answers or []) if value is not None}
+        got = {uri: value for uri, value in zip(scopes, answers or [], strict=False) if value is not None}
         if got:
             apply(got)
 
