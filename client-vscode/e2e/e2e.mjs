@@ -447,7 +447,7 @@ try {
 
   const glanceEditor = () => page.locator(".monaco-editor[data-uri$='glance/reports/README.md']").first();
   const budget = () => page.locator(".statusbar-item", { has: page.locator("[aria-label^='Question ']") }).first();
-  const questionsView = () => page.locator(".pane", { has: page.locator(".pane-header", { hasText: /Report Questions/i }) }).first();
+  const questionsView = () => page.locator(".pane", { has: page.locator(".pane-header", { hasText: /Report Questions/i }) }).last(); // the innermost pane holding the header
 
   async function budgetText(pattern, what) {
     const deadline = Date.now() + 20000;
@@ -475,7 +475,7 @@ try {
     await header.waitFor({ timeout: 20000 });
     // the other sections of the Explorer folded, so the view has the height for all its rows
     // (a tree renders only the rows in view)
-    const others = page.locator(".pane-header[aria-expanded='true']").filter({ hasNotText: /Report Questions/i });
+    const others = page.locator(".sidebar .pane-header[aria-expanded='true']:visible").filter({ hasNotText: /Report Questions/i });
     for (let i = await others.count(); i > 0; i--) await others.first().click();
     if ((await header.getAttribute("aria-expanded")) !== "true") await header.click();
     const rows = questionsView().locator(".monaco-list-row");
@@ -528,7 +528,7 @@ try {
     const hover = page.locator(".monaco-hover", { hasText: "stops reading an answer" }).first();
     for (let attempt = 0; attempt < 3 && !(await hover.isVisible()); attempt++) {
       await page.mouse.move(0, 0);
-      await faded.hover({ position: { x: 30 + 10 * attempt, y: 5 } });
+      await faded.hover({ position: { x: 2 + attempt, y: 5 }, force: true }); // the editor redraws its spans
       await hover.waitFor({ state: "visible", timeout: 8000 }).catch(() => {});
     }
     await hover.waitFor({ state: "visible", timeout: 2000 });
@@ -543,7 +543,7 @@ try {
     await page.keyboard.press("End");
     await page.keyboard.press("Enter");
     await page.keyboard.press("Enter");
-    const png = readFileSync(join(repoRoot, "client-vscode/images/icon.png"));
+    const png = readFileSync(join(repoRoot, "client-vscode/images/handin.png"));
     await page.evaluate((bytes) => {
       const data = new DataTransfer();
       data.items.add(new File([new Uint8Array(bytes)], "image.png", { type: "image/png" }));
@@ -619,12 +619,16 @@ try {
     mkdirSync(join(scenario.root, ".vscode"), { recursive: true });
     const deadline = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
     writeFileSync(join(scenario.root, ".vscode/settings.json"), JSON.stringify({ "mlopsReport.deadline": deadline }));
+    // the Problems panel lists every open report by now: filter it to the finding looked for
+    const filter = page.getByPlaceholder(/^Filter \(e\.g\./).first();
+    await filter.fill("ignored by git");
     const texts = await waitForProblems(
       (t) => t.some((x) => x.includes("image-uncommitted") && x.includes(`Question ${question}`) && x.includes(".gitignore")),
       `image-uncommitted for Question ${question} (reports/figures/${hidden} is git-ignored)`,
       60000,
     );
     console.log("  " + texts.find((x) => x.includes("image-uncommitted")).slice(0, 200));
+    await filter.fill("");
     const status = await waitForStatus((t) => /\d+h \d\dm left/.test(t), "the countdown", 60000);
     console.log(`  status bar: "${status}"`);
   });
