@@ -416,6 +416,9 @@ def cmd_check(args) -> int:
         if by_id(args.edition) is None:
             print(f"mlops-report: unknown edition {args.edition!r} (try 2023, 2024, 2025, 2026)", file=sys.stderr)
             return EXIT_USAGE
+    from .settings import Settings
+
+    # the dashboard's settings: the flags (each report's project file applies to check's other formats)
     settings = Settings(edition=args.edition or "auto", checker=args.checker or "course",
                         figures_dir=args.figures_dir, disable=frozenset(args.disable or ()),
                         deadline=args.deadline or "")
