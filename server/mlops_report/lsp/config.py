@@ -17,6 +17,7 @@ import logging
 from lsprotocol import types
 
 from ..settings import confined, from_dict
+from .params import member as _field
 from .server import ReportServer
 
 log = logging.getLogger(__name__)
@@ -110,8 +111,3 @@ def setup(server: ReportServer) -> None:
             server.refresh()
 
 
-def _field(params: object, name: str) -> object:
-    """A member of a custom notification's params (pygls hands them over as a named tuple)."""
-    if isinstance(params, dict):
-        return params.get(name)
-    return getattr(params, name, None)
