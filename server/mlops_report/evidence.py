@@ -27,10 +27,13 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .findings import Edit, Finding, Fix
 from .parse import ChecklistItem, Report
+
+if TYPE_CHECKING:
+    from .repo.ignore import Pattern
 
 log = logging.getLogger(__name__)
 
@@ -153,60 +156,30 @@ def check_for(item_text: str) -> Check | None:
 # -- .gitignore ----------------------------------------------------------------------------------
 
 
-class _Rule(NamedTuple):
-    base: str  # the folder of the .gitignore, from the root ("" for the root's)
-    regex: re.Pattern
-    negate: bool
-    dir_only: bool
-    anchored: bool  # matched against the path below ``base``, else against the name
+_Rule = tuple[str, "Pattern"]  # the folder of the .gitignore from the root ("" for the root's), a pattern
 
 
 def _gitignore(folder: Path, base: str) -> list[_Rule]:
-    """The rules of ``folder/.gitignore`` (a regular file, its first ``IGNORE_BYTES``)."""
+    """The patterns of ``folder/.gitignore`` (a regular file, its first ``IGNORE_BYTES``), read by
+    the hand-in's own ignore reader (``repo.ignore``: git's rules, matched in linear time)."""
+    from .repo.ignore import parse_lines
+
     path = folder / ".gitignore"
     try:
         if not stat.S_ISREG(os.lstat(path).st_mode):
             return []
         with open(path, "rb") as f:
-            text = f.read(IGNORE_BYTES).decode("utf-8", "replace")
+            data = f.read(IGNORE_BYTES)
     except OSError:
         return []
-    rules = []
-    for line in text.splitlines():
-        line = line.rstrip(" \t\r")
-        if not line or line.startswith("#"):
-            continue
-        negate = line.startswith("!")
-        if negate:
-            line = line[1:]
-        if line.startswith("\\"):
-            line = line[1:]
-        dir_only = line.endswith("/")
-        line = line.rstrip("/")
-        if line.startswith("**/"):
-            line = line[3:]
-        anchored = "/" in line
-        line = line.lstrip("/")
-        if not line:
-            continue
-        rules.append(_Rule(base, re.compile(fnmatch.translate(line)), negate, dir_only, anchored))
-        if len(rules) >= IGNORE_RULES:
-            break
-    return rules
+    return [(base, p) for p in parse_lines(".gitignore", data)[:IGNORE_RULES]]
 
 
 def _ignored(rules: list[_Rule], name: str, rel: str, is_dir: bool) -> bool:
     ignored = False
-    for r in rules:
-        if r.dir_only and not is_dir:
-            continue
-        if r.anchored:
-            sub = rel[len(r.base) + 1 :] if r.base else rel
-            hit = r.regex.fullmatch(sub) is not None
-        else:
-            hit = r.regex.fullmatch(name) is not None
-        if hit:
-            ignored = not r.negate
+    for base, pattern in rules:
+        if pattern.matches(rel[len(base) + 1 :] if base else rel, is_dir):
+            ignored = not pattern.rule.negated
     return ignored
 
 

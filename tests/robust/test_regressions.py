@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mlops_report.analysis import Analyzer
-from tests.builder import ReportBuilder
+from tests.builder import ReportBuilder, words
 
 
 def test_lone_surrogate_in_instructions_does_not_crash_detection():
@@ -150,3 +150,14 @@ def test_study_number_fixes_keep_the_entry_they_write():
     flagged = [text[f.span.start : f.span.end] for f in a.findings if f.code == "study-number"]
     assert flagged == ["345678", "S234567"]
     assert check_every_fix(text, None) >= 2
+
+
+def test_an_unrendered_figure_whose_path_is_right_gets_no_rewrite():
+    # a link inside the alt text hides the figure from CommonMark while its path is fine: the
+    # rewrite fix changed nothing, and the finding stayed (found by test_fixes_on_reports_with_traps)
+    text = ReportBuilder("2026").fill_all().answer(
+        4, words(120) + "\n\n![[plain](figures/q21_0.png)curve](figures/q21_0.png)").build()
+    found = [f for f in Analyzer().analyse(text).findings if f.code == "image-link-unrendered"]
+    for f in found:
+        for fix in f.fixes:
+            assert any(text[e.span.start : e.span.end] != e.new_text for e in fix.edits), fix.title

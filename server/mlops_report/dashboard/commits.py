@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from ..repo import Repository
+from ..repo.refs import resolve
 from ..repo.store import RepoError
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,6 @@ MAX_BYTES = 1024 * 1024  # a commit or a tree above this is not read
 MAX_COMMITS = 2000
 SECONDS = 0.5
 MAX_DEPTH = 2  # reports/README.md
-_HEX = frozenset("0123456789abcdef")
 
 
 def last_change(report: Path, ref: str | None = None, *, max_commits: int = MAX_COMMITS,
@@ -50,19 +50,13 @@ def last_change(report: Path, ref: str | None = None, *, max_commits: int = MAX_
 
 
 def _resolve(repo: Repository, ref: str | None) -> str | None:
+    """The commit ``ref`` names, read as ``check --ref`` reads it (``repo.refs.resolve``)."""
     if not ref or ref == "HEAD":
         return repo.head()
-    name = ref.lower()
-    if len(name) == 40 and set(name) <= _HEX:
-        return name
-    for full in (ref, f"refs/heads/{ref}", f"refs/remotes/{ref}", f"refs/tags/{ref}"):
-        try:
-            found = repo.ref(full)
-        except RepoError:
-            continue
-        if found is not None:
-            return found
-    raise RepoError(f"no ref {ref!r}")
+    found = resolve(repo, ref)
+    if found is None:
+        raise RepoError(f"no ref {ref!r}")
+    return found[0]
 
 
 def _walk(repo: Repository, sha: str, path: tuple[str, ...], max_commits: int) -> int | None:

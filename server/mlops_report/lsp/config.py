@@ -32,6 +32,7 @@ from lsprotocol import types
 from ..config import NAMES, Project, explicit, merge, nearest
 from ..settings import Settings, build, confined, from_dict, validate
 from .documents import path_of
+from .params import member as _field
 from .server import ReportServer
 
 log = logging.getLogger(__name__)
@@ -264,8 +265,3 @@ async def _watch_config(server: ReportServer) -> None:
         log.info("could not watch project files: %s", exc)
 
 
-def _field(params: object, name: str) -> object:
-    """A member of a custom notification's params (pygls hands them over as a named tuple)."""
-    if isinstance(params, dict):
-        return params.get(name)
-    return getattr(params, name, None)

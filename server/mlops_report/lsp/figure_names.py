@@ -22,6 +22,7 @@ from lsprotocol import types
 from ..figure_names import figure_name, link
 from ..moves import resolved_inside
 from .documents import path_of
+from .params import member as _field
 from .server import ReportServer
 
 log = logging.getLogger(__name__)
@@ -31,8 +32,6 @@ MAX_COUNT = 20  # images in one paste or drop
 MAX_LISTED = 20_000  # names of the figures folder read
 
 
-def _field(params: object, name: str) -> object:
-    return params.get(name) if isinstance(params, dict) else getattr(params, name, None)
 
 
 def _taken(folder: Path) -> list[str]:

@@ -12,6 +12,7 @@ import logging
 import posixpath
 
 from .. import links
+from .params import member as _field
 from .server import ReportServer
 
 log = logging.getLogger(__name__)
@@ -19,8 +20,6 @@ log = logging.getLogger(__name__)
 COMMAND = "mlopsReport.figureLink"
 
 
-def _field(params: object, name: str) -> object:
-    return params.get(name) if isinstance(params, dict) else getattr(params, name, None)
 
 
 def figure_link(*args: object) -> str | None:

@@ -19,6 +19,7 @@ import logging
 from pathlib import Path
 
 from ..handin import TooSlow, renderer
+from .params import member as _field
 from .reports import path_of
 from .server import ReportServer
 
@@ -38,12 +39,6 @@ def message_page(message: str) -> str:
             f"</head><body><p class=\"mr-message\">{html.escape(message)}</p></body></html>\n")
 
 
-def _field(params: object, *names: str) -> object:
-    for name in names:
-        value = params.get(name) if isinstance(params, dict) else getattr(params, name, None)
-        if value is not None:
-            return value
-    return None
 
 
 def setup(server: ReportServer) -> None:

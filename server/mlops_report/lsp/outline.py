@@ -21,6 +21,7 @@ from ..analysis import Analysis
 from ..evidence import check_for
 from .documents import Document, Earlier
 from .lens import title
+from .params import member as _field
 from .reports import Analysed
 from .server import ReportServer
 
@@ -141,9 +142,3 @@ def setup(server: ReportServer) -> None:
         return outline(server.view(found), found.analysis)
 
 
-def _field(params: object, *names: str) -> object:
-    for name in names:
-        value = params.get(name) if isinstance(params, dict) else getattr(params, name, None)
-        if value is not None:
-            return value
-    return None

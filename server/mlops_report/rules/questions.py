@@ -289,9 +289,12 @@ def image_link_unrendered(c: QuestionContext) -> Iterator[Finding]:
             continue
         written = links.rewritten(fig.target)
         span = Span(fig.target_span.start - 1, fig.target_span.end + 1) if angle else fig.target_span
+        # a path written right already (the cause lies elsewhere, e.g. a link inside the alt
+        # text) gets no rewrite: it would change nothing
+        fixes = () if text[span.start : span.end] == written else \
+            (Fix(f"Write the path as {written}", "rewriteImage", (Edit(span, written),)),)
         yield _f("image-link-unrendered", q, fig.target_span,
-                 f"Question {q.number}: the checker counts this figure, but {why}",
-                 Fix(f"Write the path as {written}", "rewriteImage", (Edit(span, written),)))
+                 f"Question {q.number}: the checker counts this figure, but {why}", *fixes)
 
 
 def image_files(c: QuestionContext) -> Iterator[Finding]:
