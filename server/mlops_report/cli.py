@@ -420,7 +420,7 @@ def cmd_check(args) -> int:
 
     # the dashboard's settings: the flags (each report's project file applies to check's other formats)
     settings = Settings(edition=args.edition or "auto", checker=args.checker or "course",
-                        figures_dir=args.figures_dir, disable=frozenset(args.disable or ()),
+                        figures_dir=args.figures_dir or "figures", disable=frozenset(args.disable or ()),
                         deadline=args.deadline or "")
     if args.deadline:
         from .settings import parse_deadline

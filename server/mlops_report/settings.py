@@ -77,7 +77,7 @@ class Key:
 
 LEVELS = (*SEVERITIES, "off")
 FAIL_ON = ("checker", "error", "warning", "never")
-_KINDS: dict[type, str] = {str: "a string", dict: "{} of code to level", list: "a list of codes", int: "a number"}
+_KINDS: dict[type, str] = {str: "a string", dict: "{} of code to level", list: "a list of codes", int: "a number of kilobytes above 0"}
 
 
 def _edition(value: str) -> tuple[Any, str | None]:
