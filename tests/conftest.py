@@ -1,10 +1,12 @@
-"""Shared test fixtures: where ../shared is, and the synthetic report builder."""
+"""Shared test fixtures: where ../shared is, the synthetic report builder, and the language
+servers a test module shares (started by ``tests/lsp/conftest.py``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -15,3 +17,37 @@ def builder():
     from tests.builder import ReportBuilder
 
     return ReportBuilder
+
+
+@pytest_asyncio.fixture(scope="module")
+async def lsp_servers():
+    """Client profile -> a started language server, shared by the tests of one module; each is
+    shut down when the module is done. Here, so that a module elsewhere importing the
+    ``client`` fixture of ``tests/lsp/conftest.py`` finds it too."""
+    started: dict = {}
+    yield started
+    from tests.lsp.conftest import stop
+
+    for client in started.values():
+        await stop(client)
+
+
+# The long runs, marked `slow` here in one place (`make test-fast` leaves them out; `make test`
+# and `.ci/run` run them): every Hypothesis property, the random server sessions, the editors
+# driven for real, and whatever a module marks itself (a build, an install).
+SLOW_MODULES = ("tests/robust/test_server.py", "tests/editors/", "tests/bench/")
+
+
+# The tests that measure this process's time or memory against itself: `make test` runs them
+# alone, after the parallel part, so that another worker's load cannot skew a ratio.
+SERIAL_MODULES = ("tests/security/test_linear.py", "tests/security/test_memory.py", "tests/bench/")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        where = item.path.relative_to(ROOT).as_posix() if item.path.is_relative_to(ROOT) else ""
+        if (getattr(getattr(item, "obj", None), "is_hypothesis_test", False) or where.startswith(SLOW_MODULES)
+                or item.get_closest_marker("e2e")):
+            item.add_marker(pytest.mark.slow)
+        if where.startswith(SERIAL_MODULES):
+            item.add_marker(pytest.mark.serial)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The extension's tests, run by `make test` after the Python suite:
-#   1. build the .vsix (scripts/build.sh);
+#   1. build the .vsix (scripts/build.sh), then eslint over src/;
 #   2. the protocol test: node:test drives the bundled server over stdio with the same
 #      protocol library the extension uses; the hand-in page and the dashboard opened in
 #      Chromium (Playwright);
@@ -32,6 +32,7 @@ export MLOPS_REPORT_TEST_PYTHON=${MLOPS_REPORT_TEST_PYTHON:-$(bare_python)}
 
 cd "$EXT"
 status=0
+node_modules/.bin/eslint src || status=1
 node --test --test-reporter=spec test/protocol.test.mjs test/handin-page.test.mjs test/dashboard-page.test.mjs || status=1
 
 if [ ! -x "$CHROMIUM_BIN" ] || [ ! -f "$CODE_SERVER_DIR/.installed" ]; then

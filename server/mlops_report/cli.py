@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import __version__
+from .settings import FAIL_ON  # one list: the flag and the project file's fail-on
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-FAIL_ON = ("checker", "error", "warning", "never")
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", "site-packages"}
 
 
@@ -381,23 +381,25 @@ def cmd_check(args) -> int:
     import gc
 
     from .analysis import Analyzer
-    from .settings import Settings
 
     gc.freeze()  # a short run: the collector need not walk every object the imports made (~5 ms)
-    settings = Settings(edition=args.edition or "auto", checker=args.checker or "course",
-                        figures_dir=args.figures_dir, disable=frozenset(args.disable or ()),
-                        deadline=args.deadline or "")
-    if args.deadline:
-        from .settings import parse_deadline
-
-        try:
-            parse_deadline(args.deadline)
-        except ValueError as exc:
-            print(f"mlops-report: --deadline: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+    from .config import ConfigError, Resolver, severity_flags
     from .rules import RULES
 
-    unknown = [c for c in settings.disable if c not in RULES]
+    severity, wrong = severity_flags(args.severity or [])
+    for problem in wrong:
+        print(f"mlops-report: {problem}", file=sys.stderr)
+    if wrong:
+        return EXIT_USAGE
+    flags = {k: v for k, v in (("edition", args.edition), ("checker", args.checker), ("figures_dir", args.figures_dir),
+                               ("disable", frozenset(args.disable or ())), ("severity", severity),
+                               ("fail_on", args.fail_on), ("deadline", args.deadline)) if v}
+    try:
+        resolver = Resolver(flags, Path(args.config) if args.config else None)
+    except ConfigError as exc:
+        print(f"mlops-report: {visible(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
+    unknown = [c for c in flags.get("disable", ()) if c not in RULES]
     if unknown:
         print(f"mlops-report: unknown rule code {', '.join(unknown)}", file=sys.stderr)
         return EXIT_USAGE
@@ -413,6 +415,20 @@ def cmd_check(args) -> int:
 
         if by_id(args.edition) is None:
             print(f"mlops-report: unknown edition {args.edition!r} (try 2023, 2024, 2025, 2026)", file=sys.stderr)
+            return EXIT_USAGE
+    from .settings import Settings
+
+    # the dashboard's settings: the flags (each report's project file applies to check's other formats)
+    settings = Settings(edition=args.edition or "auto", checker=args.checker or "course",
+                        figures_dir=args.figures_dir or "figures", disable=frozenset(args.disable or ()),
+                        deadline=args.deadline or "")
+    if args.deadline:
+        from .settings import parse_deadline
+
+        try:
+            parse_deadline(args.deadline)
+        except ValueError as exc:
+            print(f"mlops-report: --deadline: {exc}", file=sys.stderr)
             return EXIT_USAGE
     if args.format in ("csv", "html"):  # the teacher's dashboard: one row per report
         from .dashboard import main as dashboard
@@ -457,6 +473,11 @@ def cmd_check(args) -> int:
             status = EXIT_USAGE
             rows.append(Row(visible(shown), "-", "cannot be read", "unreadable"))
             continue
+        settings, fail_on, project = resolver.resolve(path.resolve())
+        if project is not None and resolver.fresh(project):  # its problems: said once, and the run exits 2
+            for line in project.notes + project.problems:
+                print(f"mlops-report: {visible(line)}", file=sys.stderr)
+            status = EXIT_USAGE if project.problems else status
         if committed is not None:  # the committed text and tree; the hand-in findings are the working copy's
             analysis = analyzer.analyse(text, path.resolve(), settings, committed.disk, repo=None)
         else:
@@ -472,7 +493,7 @@ def cmd_check(args) -> int:
             else:
                 print(f"{visible(shown)}: {said}", file=out)
             continue
-        failed = failed or gate(analysis, args.fail_on)
+        failed = failed or gate(analysis, fail_on or "checker")
         rows.append(row(visible(shown), analysis))
         if args.format == "json":
             results.append(to_json(shown, analysis))
@@ -698,7 +719,7 @@ def parser() -> argparse.ArgumentParser:
                    "default: ./README.md when it is a report, else reports/README.md of this repository")
     c.add_argument("--format", choices=("human", "json", "github", "csv", "html"), default="human",
                    help="csv, html: the teacher's dashboard, one row per report (docs/dashboard.md)")
-    c.add_argument("--fail-on", choices=FAIL_ON, default="checker",
+    c.add_argument("--fail-on", choices=FAIL_ON,
                    help="exit 1 when: checker (default) the course's checker would fail a question or crash, or a "
                    "finding is an error; error: a finding is an error; warning: a finding is a warning or an "
                    "error; never: exit 0 (2 still means a usage error or a file that cannot be read)")
@@ -707,7 +728,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--edition", help="the template edition (2023, 2024, 2025, 2026 or a full id); default: detected")
     c.add_argument("--checker", help="which checker judges: course (default: the final checker of the report's "
                    "course run, the one that grades), local (the report.py beside the report) or a checker id")
-    c.add_argument("--figures-dir", default="figures", help="the figures folder, relative to the report")
+    c.add_argument("--figures-dir", help="the figures folder, relative to the report (default: figures)")
     c.add_argument("--disable", action="append", metavar="CODE", help="switch a rule off (repeatable)")
     c.add_argument("--ref", metavar="REF", help="check the report and its figures as committed at REF (HEAD, "
                    "origin/main, a tag, a commit id): origin/main is what the course will scrape")
@@ -718,6 +739,11 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--roster", metavar="FILE.csv", help="csv, html: the groups and their study numbers")
     c.add_argument("--jobs", type=int, metavar="N", help="csv, html: worker processes (default: every core "
                    "for a large batch)")
+    c.add_argument("--severity", action="append", metavar="CODE=LEVEL", help="report a rule at this level: "
+                   "error, warning, information, hint or off (repeatable)")
+    c.add_argument("--config", metavar="FILE", help="the project file to use (a .mlops-report.toml, or a "
+                   "pyproject.toml with [tool.mlops-report]); default: the nearest to each report, from its "
+                   "folder up to the repository root. Flags override it")
     c.set_defaults(func=cmd_check)
     h = sub.add_parser("html", formatter_class=_Help,
                        help="the hand-in page: the report as the course's report.py html renders it")

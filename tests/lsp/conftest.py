@@ -3,6 +3,16 @@
 ``client`` runs every test three times: as VS Code 1.65 (utf-16, pushed diagnostics), as
 Neovim 0.11 (utf-8, pulled diagnostics) and as Emacs 29 eglot (utf-32, pushed diagnostics,
 no code description links).
+
+The tests of one module under ``tests/lsp/`` share one server per client profile (started at
+the module's first test, the pytest-lsp ``fixture-scope`` way; the workspace is the session's
+temporary folder, which holds every test's ``tmp_path``). Starting a server costs a second or
+two, a test tens of milliseconds. Each test gets a fresh ``Session``; the documents it opened are
+closed after it and what the client recorded is cleared before it. A test that changes what
+the server remembers (settings, trust, a shutdown), or needs its own initialize
+(``init_options``, ``capabilities``), is marked ``own_server`` (or has one of those markers) and
+gets a server of its own in ``tmp_path``, as do the tests of modules elsewhere that import
+this fixture.
 """
 
 from __future__ import annotations
@@ -13,13 +23,15 @@ import sys
 from pathlib import Path
 
 import pytest
-import pytest_lsp
+import pytest_asyncio
 from lsprotocol import types
 from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 from tests.builder import ReportBuilder  # noqa: F401  (re-exported for the test modules)
+
+HERE = Path(__file__).resolve().parent
 
 PROFILES = {"vscode": "visual-studio-code", "neovim": "neovim@v0.11.0", "emacs": "emacs"}
 ENCODING = {"vscode": "utf-16", "neovim": "utf-8", "emacs": "utf-32"}
@@ -200,28 +212,72 @@ def text_edits(edit: types.WorkspaceEdit, uri: str) -> list[types.TextEdit]:
     return list((edit.changes or {}).get(uri, []))
 
 
+OWN = ("own_server", "init_options", "capabilities", "folders")  # markers that need a server of the test's own
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "init_options(obj): initializationOptions for the client fixture")
     config.addinivalue_line("markers", "capabilities(fn): fn(profile, capabilities) adjusts a profile")
+    config.addinivalue_line("markers", "folders(*names): the workspace folders, tmp_path/NAME each, instead "
+                            "of tmp_path")
+    config.addinivalue_line("markers", "own_server: the test changes what the server remembers (settings, "
+                            "trust, shutdown): it gets a server of its own")
 
 
 # -- the fixture ------------------------------------------------------------------------------
 
 
-@pytest_lsp.fixture(config=CONFIG, params=list(PROFILES))
-async def client(lsp_client: LanguageClient, request, tmp_path):
-    name = request.param
+async def start(name: str, root: Path, node=None) -> LanguageClient:
+    """A server started and initialized as client profile ``name``, its workspace ``root``."""
+    client = await CONFIG.start()
+    folders = [types.WorkspaceFolder(uri=root.as_uri(), name="ws")]
+    if node is not None and (m := node.get_closest_marker("folders")) is not None:
+        folders = [types.WorkspaceFolder(uri=(root / n).as_uri(), name=n) for n in m.args]
     params = types.InitializeParams(capabilities=client_capabilities(PROFILES[name]),
-                                    root_uri=tmp_path.as_uri(),
-                                    workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="ws")])
-    if (m := request.node.get_closest_marker("init_options")) is not None:
+                                    root_uri=folders[0].uri, workspace_folders=folders)
+    if node is not None and (m := node.get_closest_marker("init_options")) is not None:
         params.initialization_options = m.args[0]
-    if (m := request.node.get_closest_marker("capabilities")) is not None:
+    if node is not None and (m := node.get_closest_marker("capabilities")) is not None:
         m.args[0](name, params.capabilities)
-    lsp_client.session = Session(lsp_client, name, tmp_path)
-    lsp_client.init_result = await lsp_client.initialize_session(params)
-    yield
-    await lsp_client.shutdown_session()
+    client.init_result = await client.initialize_session(params)
+    return client
+
+
+async def stop(client: LanguageClient) -> None:
+    await client.shutdown_session()  # nothing when the test shut it down already
+    await client.stop()
+
+
+def _forget(client: LanguageClient) -> None:
+    """What the client recorded during earlier tests."""
+    client.messages.clear()
+    client.published.clear()
+    client.diagnostics.clear()
+    client.statuses.clear()
+    client.lens_refreshes = 0
+    client.diagnostic_refresh_count = 0
+
+
+@pytest_asyncio.fixture(params=list(PROFILES))
+async def client(request, tmp_path, lsp_servers):
+    name = request.param
+    shared = HERE in request.node.path.parents and not any(request.node.get_closest_marker(m) for m in OWN)
+    if not shared:
+        lsp_client = await start(name, tmp_path, request.node)
+        lsp_client.session = Session(lsp_client, name, tmp_path)
+        try:
+            yield lsp_client
+        finally:
+            await stop(lsp_client)
+        return
+    if name not in lsp_servers:
+        lsp_servers[name] = await start(name, tmp_path.parent)  # the folder of every test's tmp_path
+    lsp_client = lsp_servers[name]
+    _forget(lsp_client)
+    lsp_client.session = session = Session(lsp_client, name, tmp_path)
+    yield lsp_client
+    for uri in session.versions:
+        session.close(uri)
 
 
 @pytest.fixture

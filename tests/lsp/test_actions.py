@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 
+import pytest
 from lsprotocol import types
 
 from tests.builder import ReportBuilder, words
@@ -184,6 +185,7 @@ async def restore_titles(client, session: Session, uri: str, seconds: float = 5)
     return titles
 
 
+@pytest.mark.own_server
 async def test_restore_instructions_from_template_setting(client, session: Session, tmp_path):
     b = ReportBuilder("2026").fill_all()
     path = b.write(tmp_path)

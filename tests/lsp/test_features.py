@@ -106,6 +106,7 @@ async def test_figure_snippet(client, session: Session, tmp_path):
         assert item.insert_text.startswith("![${1:alt}](figures/")
 
 
+@pytest.mark.own_server
 async def test_settings_change_and_invalid_settings(client, session: Session, tmp_path):
     uri = session.open_file(short(tmp_path))
     assert "word-count" in [d.code for d in await session.diagnostics(uri)]
@@ -198,6 +199,7 @@ async def test_incremental_edits_across_line_separator_and_form_feed(client, ses
     assert missing.range == session.range_of(uri, "figures/none.png")
 
 
+@pytest.mark.own_server
 async def test_shutdown_and_exit(client, session: Session, tmp_path):
     session.open_file(short(tmp_path))
     await session.status(session.open_file(short(tmp_path)))

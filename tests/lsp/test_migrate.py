@@ -55,6 +55,7 @@ async def test_migrate_returns_an_edit_that_puts_the_answers_on_the_template(cli
     assert text_edits(edit, uri) == [] and changes == ["the report is already written on this template"]
 
 
+@pytest.mark.own_server  # a path relative to the workspace: this test's folder is the workspace
 async def test_a_relative_path_and_text_the_editor_fetched(client, session: Session, tmp_path):
     uri = session.open((tmp_path / "reports" / "README.md").as_uri(), old_report())
     new_template(tmp_path)

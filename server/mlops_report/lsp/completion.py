@@ -44,7 +44,7 @@ def setup(server: ReportServer) -> None:
         markdown = types.MarkupKind.Markdown in (
             server.capability("text_document.completion.completion_item.documentation_format", None) or [])
         snippets = bool(server.capability("text_document.completion.completion_item.snippet_support", False))
-        figures_dir = server.reports.settings.figures_dir.strip("/") or "figures"
+        figures_dir = server.reports.settings_of(doc.path).figures_dir.strip("/") or "figures"
         typed = path_prefix(doc, offset)
         if typed is not None:
             disk = found.disk

@@ -53,7 +53,9 @@ class Analysed:
 class Reports:
     def __init__(self) -> None:
         self.analyzer = Analyzer()  # one per server: its per-question cache makes edits cheap
-        self.settings = Settings()
+        self.settings = Settings()  # the editor's, for what belongs to no report
+        # the settings of the report at a path (lsp/config: the editor's over its project file's)
+        self.settings_of: Callable[[Path | None], Settings] = lambda path: self.settings
         self.workspace_root: Path | None = None
         self.trusted = True  # the editor trusts the workspace (editors that do not say: yes)
         self.generation = 0  # bumped when the settings change: every analysis is stale
@@ -70,13 +72,10 @@ class Reports:
 
     # -- settings and files ---------------------------------------------------------------------
 
-    def use_settings(self, settings: Settings) -> bool:
-        if settings.key == self.settings.key:
-            return False
-        self.settings = settings
+    def settings_changed(self) -> None:
+        """The settings of some report changed (the editor's, a project file): every analysis is stale."""
         self._originals.clear()
         self.generation += 1
-        return True
 
     def trust(self, trusted: bool) -> None:
         """The editor trusts the workspace now, or no longer: every lookup is done again."""
@@ -169,12 +168,13 @@ class Reports:
             # else: not a report when last seen, so not walked; should it have become one, the
             # analysis walks the folder itself (and the next one uses the cache)
         originals = self._originals.get(self._originals_key(path)) if path is not None else None
+        settings = self.settings_of(path)
         repo = self.repo_context(path, stamp) if disk is not None else None
-        result = self.analyzer.analyse(doc.text, path, self.settings, disk, originals, repo)
+        result = self.analyzer.analyse(doc.text, path, settings, disk, originals, repo)
         if path is not None and originals is None and any(f.code == "instructions-edited" for f in result.findings):
             originals = self.originals(path)
             if originals:
-                result = self.analyzer.analyse(doc.text, path, self.settings, disk, originals, repo)
+                result = self.analyzer.analyse(doc.text, path, settings, disk, originals, repo)
         return Analysed(doc, result, disk, stamp)
 
     def analysis(self, doc: Document) -> Analysis:
@@ -194,7 +194,7 @@ class Reports:
     # -- the original instructions --------------------------------------------------------------
 
     def _originals_key(self, path: Path | None) -> tuple:
-        return (str(path), self.settings.template_path, self.trusted)
+        return (str(path), self.settings_of(path).template_path, self.trusted)
 
     def originals(self, report: Path) -> dict[int, str] | None:
         """Question number -> instruction text of the original report, looked up once per file:
@@ -209,12 +209,11 @@ class Reports:
         except RuntimeError:
             loop = self.loop  # called from the analysis thread: start the lookup on the loop
         if loop is None:
-            self._originals[key] = self._look_up(report, self.settings.template_path, self.trusted)
+            self._originals[key] = self._look_up(report, key[1], self.trusted)
             return self._originals[key]
         if key not in self._looking:
             self._looking.add(key)
-            loop.call_soon_threadsafe(self._start_lookup, loop, key, report, self.settings.template_path,
-                                      self.trusted)
+            loop.call_soon_threadsafe(self._start_lookup, loop, key, report, key[1], self.trusted)
         return None
 
     def _start_lookup(self, loop: asyncio.AbstractEventLoop, key: tuple, report: Path, template_path: str,
@@ -240,7 +239,7 @@ class Reports:
         except Exception:  # a lookup must never take the server down
             log.exception("looking up the original instructions failed")
             found = None
-        if key[1:] != (self.settings.template_path, self.trusted):
+        if key != self._originals_key(Path(key[0])):
             return  # settings or trust changed during the lookup: the next analysis asks again
         self._originals[key] = found
         if found and self.on_originals is not None:

@@ -115,9 +115,9 @@ class ReportProtocol(LanguageServerProtocol):
 # Events a feature can listen to (``server.on(event, fn)``), all on the event loop:
 #   "initialize" (InitializeParams), "initialized" (), "analysed" (Analysed: the analysis of the
 #   current text, in order), "closed" (Document), "refreshed" () once per burst of settings or
-#   file changes. ``server.prepare(fn)`` adds fn(Analysed), run in the analysis thread after each
+#   file changes, "files" (list of Path: files changed on disk, saved or watched). ``server.prepare(fn)`` adds fn(Analysed), run in the analysis thread after each
 #   analysis (to convert what will be sent, off the loop).
-EVENTS = ("initialize", "initialized", "analysed", "closed", "refreshed")
+EVENTS = ("initialize", "initialized", "analysed", "closed", "refreshed", "files")
 
 
 class ReportServer(LanguageServer):
@@ -238,6 +238,7 @@ class ReportServer(LanguageServer):
     def files_changed(self, paths: list) -> None:
         """Files changed on disk: analyse again, in one pass per burst, the open reports whose
         folder holds one of them."""
+        self.emit("files", paths)
         folders: dict = {}
         for doc in self.documents:
             if doc.path is not None:
