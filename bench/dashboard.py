@@ -27,8 +27,13 @@ def build(folder: Path, count: int, repositories: int) -> None:
     from tests.builder import ReportBuilder, words
 
     git = shutil.which("git")
-    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
-           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.org",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.org",
+    }
     for k in range(count):
         b = ReportBuilder("2026").fill_all().answer(1, str(k + 1)).answer(2, f"s{100000 + k} s{500000 + k}")
         if k % 10 == 3:

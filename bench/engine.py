@@ -6,12 +6,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
-
 from corpus import TYPED, Doc
+from markdown_it import MarkdownIt
+from stats import Sample
+
 from mlops_report import parse as parse_module
 from mlops_report.analysis import Analyzer
-from stats import Sample
 
 
 @dataclass

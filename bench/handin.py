@@ -21,14 +21,48 @@ from stats import Sample
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-_ENV = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.org",
-        "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@example.org"}
-GITIGNORE = "\n".join(["__pycache__/", "*.py[cod]", "*.so", ".venv/", "venv/", "build/", "dist/", "*.egg-info/",
-                       ".pytest_cache/", ".mypy_cache/", ".coverage", "htmlcov/", ".ipynb_checkpoints",
-                       "data/raw/**", "data/processed/", "models/*.pt", "!models/keep.pt", "wandb/", "outputs/",
-                       "multirun/", ".env", "*.log", "lightning_logs/", ".DS_Store", "*.ckpt",
-                       "reports/figures/*.tmp.png"]) + "\n"
+_ENV = {
+    **os.environ,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_AUTHOR_NAME": "b",
+    "GIT_AUTHOR_EMAIL": "b@example.org",
+    "GIT_COMMITTER_NAME": "b",
+    "GIT_COMMITTER_EMAIL": "b@example.org",
+}
+GITIGNORE = (
+    "\n".join(
+        [
+            "__pycache__/",
+            "*.py[cod]",
+            "*.so",
+            ".venv/",
+            "venv/",
+            "build/",
+            "dist/",
+            "*.egg-info/",
+            ".pytest_cache/",
+            ".mypy_cache/",
+            ".coverage",
+            "htmlcov/",
+            ".ipynb_checkpoints",
+            "data/raw/**",
+            "data/processed/",
+            "models/*.pt",
+            "!models/keep.pt",
+            "wandb/",
+            "outputs/",
+            "multirun/",
+            ".env",
+            "*.log",
+            "lightning_logs/",
+            ".DS_Store",
+            "*.ckpt",
+            "reports/figures/*.tmp.png",
+        ]
+    )
+    + "\n"
+)
 
 _CHILD = r"""
 import json, sys, time
@@ -101,8 +135,9 @@ def measure(root: Path, files: int, repeats: int) -> tuple[dict[str, Sample], li
     env = {**os.environ, "PYTHONPATH": str(ROOT / "server")}
     runs = []
     for _ in range(repeats + 1):  # the first run writes the bytecode caches
-        out = subprocess.run([sys.executable, "-c", _CHILD, str(path)], env=env, check=True, capture_output=True,
-                             text=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", _CHILD, str(path)], env=env, check=True, capture_output=True, text=True
+        ).stdout
         runs.append(json.loads(out))
     runs = runs[1:]
     stages = ("open", "states", "unpushed", "others", "findings", "total")

@@ -32,6 +32,7 @@ if __name__ == "__main__":  # the engine's child process
     sys.path[:0] = [str(HERE), str(HERE.parent / "server")]
 
 from corpus import EXAMPLE, TYPED, read  # noqa: E402
+
 from mlops_report.parse import parse  # noqa: E402
 from mlops_report.text import LineIndex  # noqa: E402
 
@@ -58,7 +59,8 @@ PAYLOADS = {
     "reference definition, then `[` × n": lambda size: "[a]: figures/a.png\n\n" + "[" * (size - 20),
     "`![` × n": lambda size: _repeat("![", size),
     "`### Question`, 20,000 spaces (fewer in a smaller payload), `x`; repeated": lambda size: _repeat(
-        "### Question" + " " * min(20_000, size - 13) + "x", size, "\n"),
+        "### Question" + " " * min(20_000, size - 13) + "x", size, "\n"
+    ),
     "a figure link, then unclosed backtick runs of lengths 1, 2, 3, …": _backticks,
     "figure links on one line (8,000 ≈ 88 KB)": lambda size: _repeat("![a](f.png)", size),
 }
@@ -100,8 +102,13 @@ def _engine_child(family: int, size: int) -> None:
 def engine(family: int, size: int, limit: float) -> float | None:
     """Median seconds of the engine's analysis after the paste; None past ``limit`` seconds."""
     try:
-        run = subprocess.run([sys.executable, str(Path(__file__)), "engine", str(family), str(size)],
-                             capture_output=True, text=True, timeout=limit + 5, cwd=HERE)
+        run = subprocess.run(
+            [sys.executable, str(Path(__file__)), "engine", str(family), str(size)],
+            capture_output=True,
+            text=True,
+            timeout=limit + 5,
+            cwd=HERE,
+        )
     except subprocess.TimeoutExpired:
         return None
     if run.returncode != 0:
@@ -134,18 +141,25 @@ async def _paste(client, root: Path, name: str, payload: str, limit: float) -> P
     pos = {"line": line, "character": col16}
     heading = {"line": lines.position(q.heading.span.start)[0], "character": 4}
     t = time.perf_counter()
-    client.notify("textDocument/didChange", {
-        "textDocument": {"uri": uri, "version": 2},
-        "contentChanges": [{"range": {"start": pos, "end": pos}, "text": "\n\n" + payload + "\n\n"}],
-    })
+    client.notify(
+        "textDocument/didChange",
+        {
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"range": {"start": pos, "end": pos}, "text": "\n\n" + payload + "\n\n"}],
+        },
+    )
     try:
-        hovered, _ = await client.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": heading},
-                                          timeout=limit)
+        hovered, _ = await client.request(
+            "textDocument/hover", {"textDocument": {"uri": uri}, "position": heading}, timeout=limit
+        )
     except asyncio.TimeoutError:
         return Paste(None, None)
     try:
-        pulled, _ = await client.request("textDocument/diagnostic", {"textDocument": {"uri": uri}},
-                                         timeout=max(0.1, limit - (time.perf_counter() - t)))
+        pulled, _ = await client.request(
+            "textDocument/diagnostic",
+            {"textDocument": {"uri": uri}},
+            timeout=max(0.1, limit - (time.perf_counter() - t)),
+        )
     except asyncio.TimeoutError:
         return Paste(hovered - t, None)
     client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
@@ -225,18 +239,23 @@ async def _typing(size: int, keystrokes: int, root: Path, limit: float) -> Typin
             if time.perf_counter() - start > limit:
                 break
             pos = {"line": line, "character": col16 + i}
-            client.notify("textDocument/didChange", {
-                "textDocument": {"uri": uri, "version": i + 2},
-                "contentChanges": [{"range": {"start": pos, "end": pos}, "text": TYPED[i % len(TYPED)]}],
-            })
+            client.notify(
+                "textDocument/didChange",
+                {
+                    "textDocument": {"uri": uri, "version": i + 2},
+                    "contentChanges": [{"range": {"start": pos, "end": pos}, "text": TYPED[i % len(TYPED)]}],
+                },
+            )
             try:
-                await client.request("textDocument/diagnostic", {"textDocument": {"uri": uri}},
-                                     timeout=max(0.1, limit - (time.perf_counter() - start)))
+                await client.request(
+                    "textDocument/diagnostic",
+                    {"textDocument": {"uri": uri}},
+                    timeout=max(0.1, limit - (time.perf_counter() - start)),
+                )
             except asyncio.TimeoutError:
                 break
             typed += 1
-        return Typing(size, typed, keystrokes, time.perf_counter() - start, before, client.rss_mib(),
-                      client.peak_mib())
+        return Typing(size, typed, keystrokes, time.perf_counter() - start, before, client.rss_mib(), client.peak_mib())
     finally:
         await client.kill()
 

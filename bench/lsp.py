@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus import TYPED, Doc
-from mlops_report.text import LineIndex
 from stats import Sample
+
+from mlops_report.text import LineIndex
 
 
 class Client:
@@ -33,12 +34,18 @@ class Client:
         self._reader = asyncio.ensure_future(self._read())
 
     @classmethod
-    async def start(cls, env: dict[str, str]) -> "Client":
+    async def start(cls, env: dict[str, str]) -> Client:
         started = time.perf_counter()
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "mlops_report", "serve",
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL, env=env, limit=2**26,
+            sys.executable,
+            "-m",
+            "mlops_report",
+            "serve",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+            env=env,
+            limit=2**26,
         )
         return cls(proc, started)
 
@@ -112,16 +119,22 @@ class Client:
         }
         if pull:
             caps["textDocument"]["diagnostic"] = {"dynamicRegistration": False}
-        _, result = await self.request("initialize", {
-            "processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": caps,
-            "clientInfo": {"name": "mlops-report-bench"},
-        })
+        _, result = await self.request(
+            "initialize",
+            {
+                "processId": os.getpid(),
+                "rootUri": root.as_uri(),
+                "capabilities": caps,
+                "clientInfo": {"name": "mlops-report-bench"},
+            },
+        )
         self.notify("initialized", {})
         return result  # type: ignore[return-value]
 
     def open(self, uri: str, text: str) -> None:
-        self.notify("textDocument/didOpen", {"textDocument": {
-            "uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+        self.notify(
+            "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}
+        )
 
     async def diagnostics(self, uri: str, pull: bool, version: int) -> float:
         """Seconds until the diagnostics of ``version`` are in (a pull, or a push awaited)."""
@@ -200,10 +213,13 @@ async def _typing(d: Doc, edits: int, pull: bool, root: Path) -> TypingResult:
             pos = {"line": line, "character": col16 + i}
             waiter = None if pull else client.published(uri, version)
             t = time.perf_counter()
-            client.notify("textDocument/didChange", {
-                "textDocument": {"uri": uri, "version": version},
-                "contentChanges": [{"range": {"start": pos, "end": pos}, "text": ch}],
-            })
+            client.notify(
+                "textDocument/didChange",
+                {
+                    "textDocument": {"uri": uri, "version": version},
+                    "contentChanges": [{"range": {"start": pos, "end": pos}, "text": ch}],
+                },
+            )
             if pull:
                 at = await client.diagnostics(uri, True, version)
             else:
@@ -247,7 +263,7 @@ def server_available() -> str | None:
     """None when ``python -m mlops_report serve`` exists, else why not."""
     try:
         import mlops_report.lsp.server  # noqa: F401
-    except Exception as exc:  # noqa: BLE001 - any failure means: not measurable yet
+    except Exception as exc:
         return f"the server does not import: {exc}"
     return None
 
@@ -257,8 +273,10 @@ def typing(d: Doc, edits: int, pull: bool, root: Path) -> TypingResult:
 
 
 def cold_start(d: Doc, repeats: int, root: Path) -> dict[str, Sample]:
-    return {mode: Sample([asyncio.run(_cold_start(d, mode == "pull", root)) for _ in range(repeats)])
-            for mode in ("pull", "push")}
+    return {
+        mode: Sample([asyncio.run(_cold_start(d, mode == "pull", root)) for _ in range(repeats)])
+        for mode in ("pull", "push")
+    }
 
 
 def memory(texts: list[str], root: Path) -> tuple[float, float]:

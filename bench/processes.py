@@ -64,11 +64,15 @@ def cli() -> list[str]:
 
 def measure(report: Path, text: str, many: int, repeats: int) -> list[ProcessResult]:
     env = environment()
-    one = interleaved({
-        "python": [sys.executable, "-c", "pass"],
-        "check": cli() + ["check", str(report)],
-        "baseline": [sys.executable, "-c", BASELINE, str(report)],
-    }, repeats, env)
+    one = interleaved(
+        {
+            "python": [sys.executable, "-c", "pass"],
+            "check": cli() + ["check", str(report)],
+            "baseline": [sys.executable, "-c", BASELINE, str(report)],
+        },
+        repeats,
+        env,
+    )
     results = [ProcessResult("one report", one["check"], one["baseline"], one["python"])]
     with tempfile.TemporaryDirectory(prefix="mlops-report-bench-") as tmp:
         paths = []
@@ -77,12 +81,17 @@ def measure(report: Path, text: str, many: int, repeats: int) -> list[ProcessRes
             p.parent.mkdir(parents=True)
             p.write_text(variant(text, k), encoding="utf-8")
             paths.append(str(p))
-        several = interleaved({
-            "check": cli() + ["check", tmp],
-            "baseline": [sys.executable, "-c", BASELINE, *paths],
-        }, max(3, repeats // 4), env)
-        results.append(ProcessResult(f"{many} reports (one process)", several["check"], several["baseline"],
-                                     one["python"]))
+        several = interleaved(
+            {
+                "check": cli() + ["check", tmp],
+                "baseline": [sys.executable, "-c", BASELINE, *paths],
+            },
+            max(3, repeats // 4),
+            env,
+        )
+        results.append(
+            ProcessResult(f"{many} reports (one process)", several["check"], several["baseline"], one["python"])
+        )
     return results
 
 
@@ -92,7 +101,7 @@ def _import_times(argv: list[str], env: dict[str, str]) -> dict[str, int]:
     out = {}
     for line in run.stderr.splitlines():
         if line.startswith("import time:") and "self [us]" not in line:
-            own, _cumulative, name = line[len("import time:"):].split("|")
+            own, _cumulative, name = line[len("import time:") :].split("|")
             out[name.strip()] = int(own)
     return out
 

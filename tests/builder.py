@@ -22,15 +22,59 @@ if str(ROOT / "server") not in sys.path:
 
 from mlops_report.editions import by_id  # noqa: E402
 
-_VOCAB = (
-    "we trained a small model on the data and logged every run so that the team could compare "
-    "results across machines while the pipeline kept images tests and configs in one place"
-).split()
+_VOCAB = [
+    "we",
+    "trained",
+    "a",
+    "small",
+    "model",
+    "on",
+    "the",
+    "data",
+    "and",
+    "logged",
+    "every",
+    "run",
+    "so",
+    "that",
+    "the",
+    "team",
+    "could",
+    "compare",
+    "results",
+    "across",
+    "machines",
+    "while",
+    "the",
+    "pipeline",
+    "kept",
+    "images",
+    "tests",
+    "and",
+    "configs",
+    "in",
+    "one",
+    "place",
+]
 
-SECTIONS_31 = [(1, "Group details"), (4, "Local setup"), (7, "Versioning"), (12, "Experiments"),
-               (17, "Cloud"), (23, "Serving"), (27, "Looking back")]
-SECTIONS_27 = [(1, "Group details"), (3, "Local setup"), (7, "Versioning"), (12, "Experiments"),
-               (17, "Cloud"), (22, "Serving"), (24, "Looking back")]
+SECTIONS_31 = [
+    (1, "Group details"),
+    (4, "Local setup"),
+    (7, "Versioning"),
+    (12, "Experiments"),
+    (17, "Cloud"),
+    (23, "Serving"),
+    (27, "Looking back"),
+]
+SECTIONS_27 = [
+    (1, "Group details"),
+    (3, "Local setup"),
+    (7, "Versioning"),
+    (12, "Experiments"),
+    (17, "Cloud"),
+    (22, "Serving"),
+    (24, "Looking back"),
+]
 
 PNG_1PX = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -64,38 +108,38 @@ class ReportBuilder:
 
     # -- answers ---------------------------------------------------------------------------------
 
-    def answer(self, n: int, text: str) -> "ReportBuilder":
+    def answer(self, n: int, text: str) -> ReportBuilder:
         """Replace question ``n``'s placeholder with ``text``."""
         self.answers[n] = text
         return self
 
-    def figures(self, n: int, *paths: str, words_before: int | None = None) -> "ReportBuilder":
+    def figures(self, n: int, *paths: str, words_before: int | None = None) -> ReportBuilder:
         """An answer with enough words for its limits and these inline figures."""
         body = words(words_before) if words_before is not None else self.passing_text(n, with_figures=False)
         links = "\n\n".join(f"![{Path(p).stem}]({p})" for p in paths)
         return self.answer(n, f"{body}\n\n{links}" if body else links)
 
-    def on_label_line(self, n: int, text: str) -> "ReportBuilder":
+    def on_label_line(self, n: int, text: str) -> ReportBuilder:
         """Text typed right after ``Answer:``, on the label line."""
         self.after_label[n] = text
         return self
 
-    def heading(self, n: int, line: str | None) -> "ReportBuilder":
+    def heading(self, n: int, line: str | None) -> ReportBuilder:
         """Replace question ``n``'s heading line (None deletes it)."""
         self.headings[n] = line
         return self
 
-    def instructions(self, n: int, block: str) -> "ReportBuilder":
+    def instructions(self, n: int, block: str) -> ReportBuilder:
         """Replace question ``n``'s whole instruction block (without the heading)."""
         self.instruction_blocks[n] = block
         return self
 
-    def mark(self, item: int, mark: str) -> "ReportBuilder":
+    def mark(self, item: int, mark: str) -> ReportBuilder:
         """Put ``mark`` between the brackets of checklist item ``item`` (0-based)."""
         self.marks[item] = mark
         return self
 
-    def trailing(self, text: str) -> "ReportBuilder":
+    def trailing(self, text: str) -> ReportBuilder:
         self.trailer = text
         return self
 
@@ -114,7 +158,7 @@ class ReportBuilder:
             body += "\n\n" + "\n\n".join(f"![figure {i}](figures/q{n}_{i}.png)" for i in range(lim.images[0]))
         return body
 
-    def fill_all(self) -> "ReportBuilder":
+    def fill_all(self) -> ReportBuilder:
         for n in range(1, self.count + 1):
             self.answers.setdefault(n, self.passing_text(n))
         return self
@@ -156,8 +200,7 @@ class ReportBuilder:
 
     def build(self) -> str:
         nl = "\n"
-        out = [self.prefix + "# Synthetic exam report", "",
-               "A report written by the mlops-report test builder.", ""]
+        out = [self.prefix + "# Synthetic exam report", "", "A report written by the mlops-report test builder.", ""]
         if self.checklist:
             out += ["## Project checklist", ""]
             item = 0

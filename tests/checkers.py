@@ -106,8 +106,15 @@ def _list_entry(lim: Limits) -> str:
     return f"        {words or images or 'no_constraint'},"
 
 
-def checker_source(limits: dict[int, Limits], expected: int, *, shape: str = "dict", cut: int | None = None,
-                   zero_based: bool = False, questions: int | None = None) -> str:
+def checker_source(
+    limits: dict[int, Limits],
+    expected: int,
+    *,
+    shape: str = "dict",
+    cut: int | None = None,
+    zero_based: bool = False,
+    questions: int | None = None,
+) -> str:
     """A report.py whose check insists on ``expected`` answers and judges question n by ``limits[n]``."""
     count = questions or expected
     table = [limits.get(n, Limits()) for n in range(1, count + 1)]

@@ -46,8 +46,11 @@ SERIAL_MODULES = ("tests/security/test_linear.py", "tests/security/test_memory.p
 def pytest_collection_modifyitems(config, items):
     for item in items:
         where = item.path.relative_to(ROOT).as_posix() if item.path.is_relative_to(ROOT) else ""
-        if (getattr(getattr(item, "obj", None), "is_hypothesis_test", False) or where.startswith(SLOW_MODULES)
-                or item.get_closest_marker("e2e")):
+        if (
+            getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+            or where.startswith(SLOW_MODULES)
+            or item.get_closest_marker("e2e")
+        ):
             item.add_marker(pytest.mark.slow)
         if where.startswith(SERIAL_MODULES):
             item.add_marker(pytest.mark.serial)

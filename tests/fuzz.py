@@ -28,12 +28,15 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "server"))
 
 
-
 def property_tests() -> list[str]:
     """The modules holding Hypothesis properties, found rather than listed, so that a new one
     (such as the hostile payloads' properties) joins the long run by itself."""
-    found = [p for folder in ("robust", "security") for p in sorted((ROOT / "tests" / folder).glob("test_*.py"))
-             if "@given" in p.read_text(encoding="utf-8")]
+    found = [
+        p
+        for folder in ("robust", "security")
+        for p in sorted((ROOT / "tests" / folder).glob("test_*.py"))
+        if "@given" in p.read_text(encoding="utf-8")
+    ]
     return [p.relative_to(ROOT).as_posix() for p in found]
 
 
@@ -44,8 +47,17 @@ def engine_round(seed: int, examples: int, cases: Counter) -> str | None:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
         counts = fh.name
     env = dict(os.environ, ROBUST_PROFILE="fuzz", ROBUST_EXAMPLES=str(examples), ROBUST_CASES_FILE=counts)
-    cmd = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *ENGINE_TESTS,
-           f"--hypothesis-seed={seed}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-x",
+        "-p",
+        "no:cacheprovider",
+        *ENGINE_TESTS,
+        f"--hypothesis-seed={seed}",
+    ]
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     try:
         cases.update(json.loads(Path(counts).read_text() or "{}"))
@@ -55,8 +67,10 @@ def engine_round(seed: int, examples: int, cases: Counter) -> str | None:
         Path(counts).unlink(missing_ok=True)
     if proc.returncode != 0:
         tail = "\n".join(proc.stdout.splitlines()[-60:])
-        return (f"{tail}\n\nreproduce: ROBUST_PROFILE=fuzz ROBUST_EXAMPLES={examples} "
-                f"{sys.executable} -m pytest -x {' '.join(ENGINE_TESTS)} --hypothesis-seed={seed}")
+        return (
+            f"{tail}\n\nreproduce: ROBUST_PROFILE=fuzz ROBUST_EXAMPLES={examples} "
+            f"{sys.executable} -m pytest -x {' '.join(ENGINE_TESTS)} --hypothesis-seed={seed}"
+        )
     return None
 
 
@@ -68,10 +82,12 @@ def server_round(seed: int, sessions: int, steps: int, cases: Counter) -> str | 
         with tempfile.TemporaryDirectory(prefix="mlops-report-fuzz-") as d:
             try:
                 stats = run_session(Path(d), s, steps, Path(d) / "server.log")
-            except Exception as exc:  # noqa: BLE001 - report every way a session can fail
+            except Exception as exc:
                 log = (Path(d) / "server.log").read_text(errors="replace")[-4000:]
-                return (f"{exc!r}\n--- server log (end) ---\n{log}\n\nreproduce: {sys.executable} "
-                        f"tests/fuzz.py --session {s} --steps {steps}")
+                return (
+                    f"{exc!r}\n--- server log (end) ---\n{log}\n\nreproduce: {sys.executable} "
+                    f"tests/fuzz.py --session {s} --steps {steps}"
+                )
         cases["server.sessions"] += 1
         cases["server.steps"] += steps
         cases.update({f"server.{k}": v for k, v in stats.items() if not k.startswith("exit")})
@@ -107,9 +123,12 @@ def main(argv: list[str] | None = None) -> int:
         else:
             failure = server_round(seed + rnd, args.sessions, args.steps, cases)
         rnd += 1
-        print(f"fuzz: round {rnd} done at {(time.monotonic() - start) / 60:.1f} min; "
-              f"{sum(v for k, v in cases.items() if k.startswith('engine') or k.startswith('fixes'))} engine cases, "
-              f"{cases['server.sessions']} sessions", flush=True)
+        print(
+            f"fuzz: round {rnd} done at {(time.monotonic() - start) / 60:.1f} min; "
+            f"{sum(v for k, v in cases.items() if k.startswith('engine') or k.startswith('fixes'))} engine cases, "
+            f"{cases['server.sessions']} sessions",
+            flush=True,
+        )
     took = (time.monotonic() - start) / 60
     print(f"fuzz: {'FAILED' if failure else 'passed'} after {took:.1f} min, {rnd} rounds, seed {seed}")
     print("fuzz: cases " + json.dumps(dict(sorted(cases.items())), indent=None))

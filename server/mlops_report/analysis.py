@@ -10,26 +10,26 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import NamedTuple
 
-from . import checker, members, scan
+from . import checker, members
+from . import evidence as repo_evidence
 from .cache import DOCUMENTS, FINDINGS, OBJECT, ByteCache, size_of
 from .checker import CheckerAnswer, CheckerView
 from .disk import Disk
 from .editions import Detection, Judge, Limits, detect, judge
 from .editions import local as local_checker
 from .editions.fingerprint import fingerprint, normalise
-from . import evidence as repo_evidence
 from .findings import Edit, Finding, Fix
 from .parse import Question, Report, parse, reparse
-from .rules import RULES
-from .rules import handin
+from .rules import RULES, handin
 from .rules.checker_differs import checker_differs
 from .rules.figures_files import figure_file_findings
-from .rules.template_outdated import template_outdated
 from .rules.questions import CHECKS, QuestionContext, quoted_label
+from .rules.template_outdated import template_outdated
 from .settings import Settings
 from .text import Span, changed_range
 
@@ -156,8 +156,15 @@ class Analyzer:
         self._last.put(path, result, _analysis_weight(result))  # too large to keep: not kept
         return result
 
-    def _whole(self, text: str, path: Path | None, settings: Settings, disk: Disk | None,
-               originals: dict[int, str] | None, repo: object = None) -> Analysis:
+    def _whole(
+        self,
+        text: str,
+        path: Path | None,
+        settings: Settings,
+        disk: Disk | None,
+        originals: dict[int, str] | None,
+        repo: object = None,
+    ) -> Analysis:
         report = parse(text)
         if not report.is_report:
             return Analysis(report, None, None, saved=path is not None)
@@ -168,14 +175,24 @@ class Analyzer:
         if disk is None and path is not None:
             disk = Disk.scan(path)
         linked = _linked(report, disk)
-        rows = [self._row(report, i, detection, view, disk, settings, linked, originals)
-                for i in range(len(report.questions))]
+        rows = [
+            self._row(report, i, detection, view, disk, settings, linked, originals)
+            for i in range(len(report.questions))
+        ]
         evidence = repo_evidence.for_report(path, disk) if path is not None and disk is not None else None
-        return self._finish(report, detection, view, rows, settings, linked, path is not None, judged, local,
-                            disk, repo, evidence)
+        return self._finish(
+            report, detection, view, rows, settings, linked, path is not None, judged, local, disk, repo, evidence
+        )
 
-    def _after_edit(self, prev: Analysis, text: str, settings: Settings, disk: Disk | None,
-                    originals: dict[int, str] | None, repo: object = None) -> Analysis | None:
+    def _after_edit(
+        self,
+        prev: Analysis,
+        text: str,
+        settings: Settings,
+        disk: Disk | None,
+        originals: dict[int, str] | None,
+        repo: object = None,
+    ) -> Analysis | None:
         """The analysis of ``text`` from ``prev``'s, when ``text`` is ``prev``'s text after an edit
         inside one question that leaves its instructions, every heading and every ``Answer:``
         label as they were (typing in an answer); None for any other change."""
@@ -199,12 +216,15 @@ class Analyzer:
         linked = prev._linked
         before = prev.report.questions[i].shape.answer.figures
         references_changed = report.references != prev.report.references
-        if references_changed or [(f.kind, f.target, f.alt) for f in edited.shape.answer.figures] != \
-                [(f.kind, f.target, f.alt) for f in before]:
+        if references_changed or [(f.kind, f.target, f.alt) for f in edited.shape.answer.figures] != [
+            (f.kind, f.target, f.alt) for f in before
+        ]:
             linked = _linked(report, disk)
         if linked != prev._linked or references_changed:
-            rows = [self._row(report, j, prev.detection, view, disk, settings, linked, originals)
-                    for j in range(len(report.questions))]
+            rows = [
+                self._row(report, j, prev.detection, view, disk, settings, linked, originals)
+                for j in range(len(report.questions))
+            ]
         else:
             d = new_end - old_end
             lines = report.lines.line_count - prev.report.lines.line_count
@@ -214,42 +234,104 @@ class Analyzer:
                     row = self._row(report, j, prev.detection, view, disk, settings, linked, originals)
                 elif j > i and (d or lines):
                     status = row.status if not lines else row.status._replace(line=row.status.line + lines)
-                    row = _Row(tuple([f.shifted(d) for f in row.findings]), status,
-                               None if row.label is None else row.label + d, row.weight)
+                    row = _Row(
+                        tuple([f.shifted(d) for f in row.findings]),
+                        status,
+                        None if row.label is None else row.label + d,
+                        row.weight,
+                    )
                 rows.append(row)
-        return self._finish(report, prev.detection, view, rows, settings, linked, prev.saved, prev.judge,
-                            prev.local, disk, repo, prev.evidence)
+        return self._finish(
+            report,
+            prev.detection,
+            view,
+            rows,
+            settings,
+            linked,
+            prev.saved,
+            prev.judge,
+            prev.local,
+            disk,
+            repo,
+            prev.evidence,
+        )
 
-    def _row(self, report: Report, i: int, detection: Detection, view: CheckerView, disk: Disk | None,
-             settings: Settings, linked: frozenset[str], originals: dict[int, str] | None) -> _Row:
+    def _row(
+        self,
+        report: Report,
+        i: int,
+        detection: Detection,
+        view: CheckerView,
+        disk: Disk | None,
+        settings: Settings,
+        linked: frozenset[str],
+        originals: dict[int, str] | None,
+    ) -> _Row:
         q = report.questions[i]
         counted = _counted_answer(view, q)
         limits = _limits_for(view, counted, q)
         last = i == len(report.questions) - 1
         edited = _edited(q, detection)
         restore = originals.get(q.number) if originals and edited else None
-        qc = QuestionContext(q, report.text, counted, limits, last, disk, settings.figures_dir, linked,
-                             report.references, edited, restore)
+        qc = QuestionContext(
+            q,
+            report.text,
+            counted,
+            limits,
+            last,
+            disk,
+            settings.figures_dir,
+            linked,
+            report.references,
+            edited,
+            restore,
+        )
         findings = tuple(_apply_settings(self._question_findings(qc), settings))
-        return _Row(findings, _status(q, counted, limits, view), None if counted is None else counted.label,
-                    _weight(findings) + q.shape.weight)
+        return _Row(
+            findings,
+            _status(q, counted, limits, view),
+            None if counted is None else counted.label,
+            _weight(findings) + q.shape.weight,
+        )
 
-    def _finish(self, report: Report, detection: Detection, view: CheckerView, rows: list[_Row],
-                settings: Settings, linked: frozenset[str], saved: bool, judged: Judge | None,
-                local: local_checker.LocalChecker | None, disk: Disk | None = None,
-                repo: object = None, evidence: repo_evidence.Evidence | None = None) -> Analysis:
+    def _finish(
+        self,
+        report: Report,
+        detection: Detection,
+        view: CheckerView,
+        rows: list[_Row],
+        settings: Settings,
+        linked: frozenset[str],
+        saved: bool,
+        judged: Judge | None,
+        local: local_checker.LocalChecker | None,
+        disk: Disk | None = None,
+        repo: object = None,
+        evidence: repo_evidence.Evidence | None = None,
+    ) -> Analysis:
         findings = [f for row in rows for f in row.findings]
         document = list(_apply_settings(_document_findings(report, detection, view), settings))
         document.extend(_apply_settings(checker_differs(report, detection, judged, local), settings))
         document.extend(_apply_settings(template_outdated(report, detection), settings))
         document.extend(_apply_settings(handin.findings(report, repo, disk, settings.deadline_at), settings))
         # what the files around the report say: its figures' files, the repository's evidence
-        document.extend(_apply_settings(_guarded(FILE_CHECKS, (report, disk, settings, evidence), "the report's files"),
-                                        settings))
+        document.extend(
+            _apply_settings(_guarded(FILE_CHECKS, (report, disk, settings, evidence), "the report's files"), settings)
+        )
         findings = _one_per_cause(findings, document)
         findings.sort(key=_order)
-        analysis = Analysis(report, detection, view, findings, [row.status for row in rows], saved=saved,
-                            judge=judged, local=local, repo=repo, evidence=evidence)
+        analysis = Analysis(
+            report,
+            detection,
+            view,
+            findings,
+            [row.status for row in rows],
+            saved=saved,
+            judge=judged,
+            local=local,
+            repo=repo,
+            evidence=evidence,
+        )
         analysis._rows = rows
         analysis._linked = linked
         analysis._weight = sum(row.weight for row in rows) + _weight(document) + OBJECT * len(view.answers)
@@ -261,15 +343,33 @@ class Analyzer:
         counted = qc.counted
         ckey = None
         if counted is not None:
-            ckey = (counted.words, counted.images,
-                    None if counted.cut is None else counted.cut - base,
-                    counted.counted.start - base, counted.counted.end - base)
+            ckey = (
+                counted.words,
+                counted.images,
+                None if counted.cut is None else counted.cut - base,
+                counted.counted.start - base,
+                counted.counted.end - base,
+            )
         linked = qc.linked if _wants_linked(qc) else None
-        refs = tuple(sorted(qc.references.items())) if any(f.kind == "reference" for f in q.shape.answer.figures) \
-            else None
+        refs = (
+            tuple(sorted(qc.references.items())) if any(f.kind == "reference" for f in q.shape.answer.figures) else None
+        )
         trailing = qc.text[q.span.end :] if qc.last else None  # trailing-content reads to the end of the file
-        key = (id(q.shape), q.number, q.section, ckey, qc.limits, qc.last, qc.disk, qc.figures_dir, linked, refs,
-               qc.edited, qc.restore, trailing)
+        key = (
+            id(q.shape),
+            q.number,
+            q.section,
+            ckey,
+            qc.limits,
+            qc.last,
+            qc.disk,
+            qc.figures_dir,
+            linked,
+            refs,
+            qc.edited,
+            qc.restore,
+            trailing,
+        )
         hit = self._cache.get(key)
         if hit is not None and hit[0] is q.shape:  # the shape is kept: its id names it
             return [f.shifted(base) for f in hit[1]]
@@ -295,15 +395,24 @@ def _one_per_cause(questions: list[Finding], document: list[Finding]) -> list[Fi
         # (the checker counts the orphan's answer there) are all the missing heading
         said = {f.data["label"] for f in orphans} | {f.span.start for f in orphans}
         holders = {f.data["holder"] for f in orphans}
-        out = [f for f in questions if f.span.start not in said
-               and not (f.question in holders and f.code in ("word-count", "image-count"))]
+        out = [
+            f
+            for f in questions
+            if f.span.start not in said and not (f.question in holders and f.code in ("word-count", "image-count"))
+        ]
     for f in document:
         if f.code == "checker-crash" and f.span in missing:
             i = missing[f.span]
             was = document[i]
-            document[i] = Finding(was.code, "error", was.question, was.span,
-                                  f"{was.message}, so report.py check will crash ({f.data.get('crash')})",
-                                  was.fixes, was.data)
+            document[i] = Finding(
+                was.code,
+                "error",
+                was.question,
+                was.span,
+                f"{was.message}, so report.py check will crash ({f.data.get('crash')})",
+                was.fixes,
+                was.data,
+            )
     out.extend(f for f in document if not (f.code == "checker-crash" and f.span in missing))
     return out
 
@@ -315,9 +424,8 @@ def _guarded(checks: Iterable[Callable], arg, where: str) -> list[Finding]:
     for check in checks:
         try:
             found.extend(list(check(arg)))
-        except Exception:  # noqa: BLE001 - a broken check must not blind the others
-            log.exception("check %s failed on %s; its findings are left out",
-                          getattr(check, "__name__", check), where)
+        except Exception:
+            log.exception("check %s failed on %s; its findings are left out", getattr(check, "__name__", check), where)
     return found
 
 
@@ -363,8 +471,13 @@ def _open_repo(path: Path | None) -> object:
 _DEFAULT = Analyzer()
 
 
-def analyse(text: str, path: Path | None = None, settings: Settings | None = None,
-            disk: Disk | None = None, originals: dict[int, str] | None = None) -> Analysis:
+def analyse(
+    text: str,
+    path: Path | None = None,
+    settings: Settings | None = None,
+    disk: Disk | None = None,
+    originals: dict[int, str] | None = None,
+) -> Analysis:
     """Analyse one document (a module-level analyzer keeps the per-question cache)."""
     return _DEFAULT.analyse(text, path, settings, disk, originals)
 
@@ -445,8 +558,10 @@ def _edited(q: Question, detection: Detection) -> str | None:
             changes.append("the length line was removed")
             limit_told = True
         elif (ins.stated_words, ins.stated_images) != (stated.words, stated.images):
-            changes.append(f"the length line says {_said(ins.stated_words, ins.stated_images)} where the "
-                           f"template says {_said(stated.words, stated.images)}")
+            changes.append(
+                f"the length line says {_said(ins.stated_words, ins.stated_images)} where the "
+                f"template says {_said(stated.words, stated.images)}"
+            )
             limit_told = True
     known = detection.how in ("fingerprint", "setting") and q.number in e.fingerprints
     if known and q.number not in detection.matched:
@@ -490,10 +605,22 @@ def checker_crash(c: DocumentContext) -> Iterable[Finding]:
         q = next((q for q in c.report.questions if q.heading.span == span), None)
         fixes: tuple[Fix, ...] = ()
         if q is not None and not c.report.text.startswith("###", span.start):
-            fixes = (Fix(f"Write the heading as `### Question {q.number}`", "insertHeading",
-                         (Edit(span, f"### Question {q.number}"),)),)
-        yield Finding("checker-crash", "", 0, span, f"report.py check will crash: {c.view.crash}; {why}",
-                      fixes, {"crash": c.view.crash})
+            fixes = (
+                Fix(
+                    f"Write the heading as `### Question {q.number}`",
+                    "insertHeading",
+                    (Edit(span, f"### Question {q.number}"),),
+                ),
+            )
+        yield Finding(
+            "checker-crash",
+            "",
+            0,
+            span,
+            f"report.py check will crash: {c.view.crash}; {why}",
+            fixes,
+            {"crash": c.view.crash},
+        )
 
 
 class Orphan(NamedTuple):
@@ -581,18 +708,30 @@ def questions_missing(c: DocumentContext) -> Iterable[Finding]:
         message = f"Question {n} is missing: the {e.label} template has questions 1-{e.questions}"
         orphan = found.get(n)
         if orphan is not None:
-            yield Finding("question-missing", "", n, orphan.broken or orphan.first,
-                          f"Question {n} is missing its heading: its instructions are here, inside question "
-                          f"{orphan.holder}'s answer", _heading_fix(c.report, orphan),
-                          {"label": orphan.label.start, "holder": orphan.holder})
+            yield Finding(
+                "question-missing",
+                "",
+                n,
+                orphan.broken or orphan.first,
+                f"Question {n} is missing its heading: its instructions are here, inside question "
+                f"{orphan.holder}'s answer",
+                _heading_fix(c.report, orphan),
+                {"label": orphan.label.start, "holder": orphan.holder},
+            )
             continue
         i = bisect.bisect_right(highest, n)
         at = questions[i].heading.span if i < len(questions) else Span(end, end)
         fixes: tuple[Fix, ...] = ()
         if i < len(questions) and questions[i].number > n:
             nl = "\r\n" if "\r\n" in c.report.text[at.start : at.end + 2] else "\n"
-            fixes = (Fix(f"Insert `### Question {n}` with an `Answer:` label", "insertHeading",
-                         (Edit(Span(at.start, at.start), f"### Question {n}{nl}{nl}> Answer:{nl}{nl}"),), safe=False),)
+            fixes = (
+                Fix(
+                    f"Insert `### Question {n}` with an `Answer:` label",
+                    "insertHeading",
+                    (Edit(Span(at.start, at.start), f"### Question {n}{nl}{nl}> Answer:{nl}{nl}"),),
+                    safe=False,
+                ),
+            )
         yield Finding("question-missing", "", n, at, message, fixes)
 
 
@@ -602,12 +741,22 @@ def question_numbers(c: DocumentContext) -> Iterable[Finding]:
     highest = 0
     for q in c.report.questions:
         if q.number in seen:
-            yield Finding("question-duplicate", "", q.number, q.heading.span,
-                          f"Question {q.number} appears twice (first on line {seen[q.number] + 1}); the "
-                          "checker judges answers by position, so the later ones get other questions' limits")
+            yield Finding(
+                "question-duplicate",
+                "",
+                q.number,
+                q.heading.span,
+                f"Question {q.number} appears twice (first on line {seen[q.number] + 1}); the "
+                "checker judges answers by position, so the later ones get other questions' limits",
+            )
         elif q.number < highest:
-            yield Finding("question-order", "", q.number, q.heading.span,
-                          f"Question {q.number} comes after question {highest}; the checker judges answers by position")
+            yield Finding(
+                "question-order",
+                "",
+                q.number,
+                q.heading.span,
+                f"Question {q.number} comes after question {highest}; the checker judges answers by position",
+            )
         seen.setdefault(q.number, q.heading.line)
         highest = max(highest, q.number)
 
@@ -616,16 +765,24 @@ def checkbox_marks(c: DocumentContext) -> Iterable[Finding]:
     for item in c.report.checklist:
         if not item.standard:
             mark = "[x]" if item.checked else "[ ]"
-            yield Finding("checkbox-mark", "", 0, item.mark_span,
-                          f"Checklist item '{item.text[:50]}': the mark [{item.mark}] is not [ ] or [x], so it "
-                          "does not render as a check box",
-                          (Fix(f"Use {mark}", "checkboxMark", (Edit(item.mark_span, mark),)),))
+            yield Finding(
+                "checkbox-mark",
+                "",
+                0,
+                item.mark_span,
+                f"Checklist item '{item.text[:50]}': the mark [{item.mark}] is not [ ] or [x], so it "
+                "does not render as a check box",
+                (Fix(f"Use {mark}", "checkboxMark", (Edit(item.mark_span, mark),)),),
+            )
 
 
 # the checks of the whole document, in the order their findings were always reported; like
 # rules.questions.CHECKS a list others may add to
 DOCUMENT_CHECKS: list[Callable[[DocumentContext], Iterable[Finding]]] = [
-    checker_crash, questions_missing, question_numbers, checkbox_marks,
+    checker_crash,
+    questions_missing,
+    question_numbers,
+    checkbox_marks,
 ]
 
 
@@ -666,24 +823,31 @@ def crash_cause(report: Report, view: CheckerView) -> tuple[Span, str]:
             k = text.find("###", last.chunk.start, last.chunk.end)
             q = report.question_at(k)
             who = f"question {q.number}" if q else "the last answer"
-            return line_from(k), (f"the last answer ({who}) contains '###', so the checker counts it twice "
-                                  f"and finds {found} answers instead of {expected}")
+            return line_from(k), (
+                f"the last answer ({who}) contains '###', so the checker counts it twice "
+                f"and finds {found} answers instead of {expected}"
+            )
         for a in view.answers:
             if a.label >= 0 and a.label not in by_label:
                 q = report.question_at(a.label)
                 who = f"question {q.number}'s answer" if q else "the text"
                 return line_from(a.label, len(checker.LABEL)), (
                     f"this 'Answer:' inside {who} starts an extra answer, so the checker finds {found} "
-                    f"answers instead of {expected}")
+                    f"answers instead of {expected}"
+                )
         if len(questions) > expected:
             q = questions[expected]
-            return q.heading.span, (f"the report has {len(questions)} questions and this checker expects "
-                                    f"{expected}; it finds {found} answers")
+            return q.heading.span, (
+                f"the report has {len(questions)} questions and this checker expects "
+                f"{expected}; it finds {found} answers"
+            )
     else:
         for q in questions:
             if q.label is None:
-                return q.heading.span, (f"question {q.number} has no 'Answer:' label, so its answer merges into "
-                                        f"another; the checker finds {found} answers instead of {expected}")
+                return q.heading.span, (
+                    f"question {q.number} has no 'Answer:' label, so its answer merges into "
+                    f"another; the checker finds {found} answers instead of {expected}"
+                )
         for d in view.dropped:
             if d.label not in by_label or d.chunk.end >= len(text):  # the last chunk is appended anyway
                 continue
@@ -692,14 +856,17 @@ def crash_cause(report: Report, view: CheckerView) -> tuple[Span, str]:
             if orphan is not None:
                 return orphan.broken or orphan.first, (
                     f"question {orphan.number}'s heading is missing, so the checker drops question "
-                    f"{by_label[d.label].number}'s answer and finds {found} answers instead of {expected}")
+                    f"{by_label[d.label].number}'s answer and finds {found} answers instead of {expected}"
+                )
             if nxt is not None:
                 return nxt.heading.span, (
                     f"question {nxt.number}'s heading does not start with '###', so the checker drops question "
-                    f"{by_label[d.label].number}'s answer and finds {found} answers instead of {expected}")
+                    f"{by_label[d.label].number}'s answer and finds {found} answers instead of {expected}"
+                )
             return line_from(d.chunk.end, len(checker.LABEL)), (
                 f"no '###' heading stands between question {by_label[d.label].number}'s label and this "
-                f"'Answer:', so the checker drops that answer and finds {found} answers instead of {expected}")
+                f"'Answer:', so the checker drops that answer and finds {found} answers instead of {expected}"
+            )
         present = {q.number for q in questions}
         for n in range(1, expected + 1):
             if n not in present:

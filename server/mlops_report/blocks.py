@@ -33,8 +33,10 @@ _BLANK = re.compile(r"[ \t]*")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
 # a blank line, then a line at the margin that is neither blank, nor a quote, nor a list item
 _MARGIN = r"(?=[^ \t\r\n>])(?![-+*](?:[ \t\r\n]|\Z))(?!\d{1,9}[.)](?:[ \t\r\n]|\Z))"
-_BEYOND_CONTAINERS = {"\n": re.compile(r"\n[ \t]*\n" + _MARGIN),
-                      "\r": re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r(?!\n)|\n)" + _MARGIN)}
+_BEYOND_CONTAINERS = {
+    "\n": re.compile(r"\n[ \t]*\n" + _MARGIN),
+    "\r": re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r(?!\n)|\n)" + _MARGIN),
+}
 
 
 class Scan(NamedTuple):
@@ -139,8 +141,9 @@ def _last_of_open_fence(text: str, lines: LineIndex, start: int, end: int, count
     return last
 
 
-def _containers(text: str, lines: LineIndex, kind: str, start: int, stop: int, headings: list[int],
-                fences: list[tuple[int, int]]) -> tuple[bool, tuple[str, int] | None]:
+def _containers(
+    text: str, lines: LineIndex, kind: str, start: int, stop: int, headings: list[int], fences: list[tuple[int, int]]
+) -> tuple[bool, tuple[str, int] | None]:
     """Lines ``start`` to ``stop`` (exclusive): their fences as markdown-it reads them, and the
     heading-like lines outside those fences. Returns whether a fence mark is in them, and the
     fence of the last one when it is at the top level and still open at the end of the stretch."""
@@ -165,8 +168,11 @@ def _containers(text: str, lines: LineIndex, kind: str, start: int, stop: int, h
         hashes = _HASH_LINE[kind]
         candidates = [start] if _HEADING.match(text, begin, lines.line_end(start)) else []
         candidates += [lines.line_of(m.start(1)) for m in hashes.finditer(text, begin, finish)]
-        headings.extend(n for n in candidates if n < stop and n not in inside
-                        and _HEADING.match(text, lines.starts[n], lines.line_end(n)))
+        headings.extend(
+            n
+            for n in candidates
+            if n < stop and n not in inside and _HEADING.match(text, lines.starts[n], lines.line_end(n))
+        )
     return marked, still_open
 
 

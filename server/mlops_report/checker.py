@@ -206,8 +206,7 @@ def check(text: str, spec: CheckerSpec) -> CheckerView:
     expected = spec.expected
     if expected is not None and len(view.answers) != expected:
         view.crash = (
-            f"ValueError: Number of answers are different from the expected {expected}"
-            f" (it finds {len(view.answers)})"
+            f"ValueError: Number of answers are different from the expected {expected} (it finds {len(view.answers)})"
         )
         view.crash_at = _crash_cause(text, view)
     return view
@@ -228,8 +227,9 @@ def _crash_cause(text: str, view: CheckerView) -> int:
     return first if first >= 0 else 0
 
 
-def recheck(prev: CheckerView, old: str, text: str, start: int, old_end: int,
-            new_end: int) -> tuple[CheckerView, frozenset[int]] | None:
+def recheck(
+    prev: CheckerView, old: str, text: str, start: int, old_end: int, new_end: int
+) -> tuple[CheckerView, frozenset[int]] | None:
     """``check(text, prev.spec)`` for a ``text`` that is ``old`` (checked as ``prev``) with
     ``[start, old_end)`` replaced by ``text[start:new_end]``, when the edit stays inside one
     chunk: it makes or breaks no ``Answer:``, and the chunk keeps or lacks its ``###`` as before.
@@ -255,11 +255,20 @@ def recheck(prev: CheckerView, old: str, text: str, start: int, old_end: int,
             return _answer(text, a.position, a.label, grown, truncate=not a.appended_again)
         if a.chunk.start < start or d == 0:
             return a
-        return CheckerAnswer(a.position, a.label + d, a.chunk.shifted(d), a.counted.shifted(d),
-                             None if a.cut is None else a.cut + d, a.words, a.images, a.appended_again)
+        return CheckerAnswer(
+            a.position,
+            a.label + d,
+            a.chunk.shifted(d),
+            a.counted.shifted(d),
+            None if a.cut is None else a.cut + d,
+            a.words,
+            a.images,
+            a.appended_again,
+        )
 
-    view = CheckerView(prev.spec, [after_edit(a) for a in prev.answers], [after_edit(a) for a in prev.dropped],
-                       prev.crash)
+    view = CheckerView(
+        prev.spec, [after_edit(a) for a in prev.answers], [after_edit(a) for a in prev.dropped], prev.crash
+    )
     if view.crash is not None:
         view.crash_at = _crash_cause(text, view)
     return view, frozenset(changed)

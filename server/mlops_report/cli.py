@@ -69,8 +69,10 @@ def default_report(cwd: Path) -> Path:
         if _exists(candidate):
             return Path(os.path.relpath(candidate, cwd))
     where = "here" if root is None else f"in {folders[root]} (the repository root)"
-    raise Unreadable(f"no report found: {'./README.md is not an exam report and ' if _exists(here) else ''}"
-                     f"there is no reports/README.md {where}")
+    raise Unreadable(
+        f"no report found: {'./README.md is not an exam report and ' if _exists(here) else ''}"
+        f"there is no reports/README.md {where}"
+    )
 
 
 def _exists(path: Path) -> bool:
@@ -170,11 +172,15 @@ def to_json(path: str, analysis) -> dict:
         },
         "questions": [
             {
-                "number": q.number, "section": q.section, "line": q.line, "words": q.words,
+                "number": q.number,
+                "section": q.section,
+                "line": q.line,
+                "words": q.words,
                 "checker_words": q.checker_words,
                 "min_words": q.limits.words[0] if q.limits.words else None,
                 "max_words": q.limits.words[1] if q.limits.words else None,
-                "images": q.images, "checker_images": q.checker_images,
+                "images": q.images,
+                "checker_images": q.checker_images,
                 "min_images": q.limits.images[0] if q.limits.images else None,
                 "max_images": q.limits.images[1] if q.limits.images else None,
                 "status": q.status,
@@ -183,8 +189,13 @@ def to_json(path: str, analysis) -> dict:
         ],
         "checklist": checklist_json(analysis.report, analysis.evidence),  # with what the repository shows
         "diagnostics": [
-            {"code": f.code, "severity": f.severity, "question": f.question, "message": f.message,
-             "range": {"start": pos(f.span.start), "end": pos(f.span.end)}}
+            {
+                "code": f.code,
+                "severity": f.severity,
+                "question": f.question,
+                "message": f.message,
+                "range": {"start": pos(f.span.start), "end": pos(f.span.end)},
+            }
             for f in analysis.findings
         ],
     }
@@ -236,8 +247,18 @@ def problems(analysis) -> str:
     return f"{plural(analysis.count('error'), 'error')}, {plural(analysis.count('warning'), 'warning')}"
 
 
-_STYLES = {"error": "1;31", "warning": "1;33", "information": "36", "hint": "2", "pass": "32", "fail": "31",
-           "unanswered": "33", "crash": "1;31", "bold": "1", "dim": "2"}
+_STYLES = {
+    "error": "1;31",
+    "warning": "1;33",
+    "information": "36",
+    "hint": "2",
+    "pass": "32",
+    "fail": "31",
+    "unanswered": "33",
+    "crash": "1;31",
+    "bold": "1",
+    "dim": "2",
+}
 
 
 class Paint:
@@ -272,15 +293,19 @@ def print_human(path: str, analysis, out, paint: Paint = Paint(False)) -> None:
     path = visible(path)
     for f in analysis.findings:
         line, col = lines.position(f.span.start)
-        out.write(f"{paint(f'{path}:{line + 1}:{col + 1}:', 'bold')} {paint(f.severity, f.severity)} "
-                  f"{f.code} {visible(f.message)}\n")
+        out.write(
+            f"{paint(f'{path}:{line + 1}:{col + 1}:', 'bold')} {paint(f.severity, f.severity)} "
+            f"{f.code} {visible(f.message)}\n"
+        )
     out.write("\n" + "".join(visible(line) + "\n" for line in header(path, analysis).splitlines()))
     out.write(f"{'Q':>3}  {'words':>5}  {'checker':>7}  {'limit':>9}  {'figures':>7}  {'limit':>5}  status\n")
     for q in analysis.questions:
         cw = "-" if q.checker_words is None else str(q.checker_words)
         ci = "-" if q.checker_images is None else str(q.checker_images)
-        out.write(f"{q.number:>3}  {q.words:>5}  {cw:>7}  {_limits(q.limits.words):>9}  "
-                  f"{ci:>7}  {_limits(q.limits.images):>5}  {paint(q.status, q.status)}\n")
+        out.write(
+            f"{q.number:>3}  {q.words:>5}  {cw:>7}  {_limits(q.limits.words):>9}  "
+            f"{ci:>7}  {_limits(q.limits.images):>5}  {paint(q.status, q.status)}\n"
+        )
     said = visible(verdict(analysis))
     out.write(f"{paint(said, 'fail' if checker_fails(analysis) else 'pass')}; {problems(analysis)}\n")
 
@@ -311,11 +336,14 @@ def github_annotations(path: str, analysis) -> tuple[list[str], list[str], list[
         (l1, c1), (l2, c2) = lines.position(f.span.start), lines.position(f.span.end)
         (errors if f.severity == "error" else rest).append(
             f"::{level.get(f.severity, 'notice')} file={path},line={l1 + 1},col={c1 + 1},endLine={l2 + 1},"
-            f"endColumn={c2 + 1},title={github_property(f.code)}::{github_data(f.message)}\n")
+            f"endColumn={c2 + 1},title={github_property(f.code)}::{github_data(f.message)}\n"
+        )
     summary = []
     if analysis.view:
-        summary.append(f"::{'error' if checker_fails(analysis) else 'notice'} file={path},title=mlops-report::"
-                       f"{github_data(verdict(analysis))}; {problems(analysis)}\n")
+        summary.append(
+            f"::{'error' if checker_fails(analysis) else 'notice'} file={path},title=mlops-report::"
+            f"{github_data(verdict(analysis))}; {problems(analysis)}\n"
+        )
     return summary, errors, rest
 
 
@@ -351,29 +379,39 @@ def summary_table(rows: list[Row], paint: Paint) -> str:
         style = {"pass": "pass", "fail": "fail", "crash": "fail"}.get(r.kind, "dim")
         e = "-" if r.errors is None else str(r.errors)
         w = "-" if r.warnings is None else str(r.warnings)
-        out.append(f"{r.path:<{wide[0]}}  {r.edition:<{wide[1]}}  {paint(f'{r.verdict:<{wide[2]}}', style)}  "
-                   f"{paint(f'{e:>6}', 'error' if r.errors else '')}  "
-                   f"{paint(f'{w:>8}', 'warning' if r.warnings else '')}")
+        out.append(
+            f"{r.path:<{wide[0]}}  {r.edition:<{wide[1]}}  {paint(f'{r.verdict:<{wide[2]}}', style)}  "
+            f"{paint(f'{e:>6}', 'error' if r.errors else '')}  "
+            f"{paint(f'{w:>8}', 'warning' if r.warnings else '')}"
+        )
     return "\n".join(out) + "\n"
 
 
-_TALLY = (("pass", "passes report.py check", "pass report.py check"), ("fail", "fails", "fail"),
-          ("crash", "crashes", "crash"), ("unchecked", "is not checked", "are not checked"),
-          ("not-a-report", "is not a report", "are not reports"), ("unreadable", "cannot be read", "cannot be read"))
+_TALLY = (
+    ("pass", "passes report.py check", "pass report.py check"),
+    ("fail", "fails", "fail"),
+    ("crash", "crashes", "crash"),
+    ("unchecked", "is not checked", "are not checked"),
+    ("not-a-report", "is not a report", "are not reports"),
+    ("unreadable", "cannot be read", "cannot be read"),
+)
 
 
 def totals(rows: list[Row]) -> str:
     """``5 reports: 2 pass report.py check, 1 fails, ...`` and the problems found."""
     kinds = [r.kind for r in rows]
-    parts = [f"{n} {one if n == 1 else many}" for kind, one, many in _TALLY
-             if (n := kinds.count(kind)) or kind == "pass"]
+    parts = [
+        f"{n} {one if n == 1 else many}" for kind, one, many in _TALLY if (n := kinds.count(kind)) or kind == "pass"
+    ]
     errors = sum(r.errors or 0 for r in rows)
     warnings = sum(r.warnings or 0 for r in rows)
     with_problems = sum(1 for r in rows if (r.errors or 0) + (r.warnings or 0))
     out = f"{plural(len(rows), 'report')}: {', '.join(parts)}\n"
     if errors + warnings:
-        return out + (f"Found {plural(errors + warnings, 'problem')} ({plural(errors, 'error')}, "
-                      f"{plural(warnings, 'warning')}) in {plural(with_problems, 'file')}\n")
+        return out + (
+            f"Found {plural(errors + warnings, 'problem')} ({plural(errors, 'error')}, "
+            f"{plural(warnings, 'warning')}) in {plural(with_problems, 'file')}\n"
+        )
     return out + f"Found no errors or warnings in {plural(len(rows), 'file')}\n"
 
 
@@ -391,9 +429,19 @@ def cmd_check(args) -> int:
         print(f"mlops-report: {problem}", file=sys.stderr)
     if wrong:
         return EXIT_USAGE
-    flags = {k: v for k, v in (("edition", args.edition), ("checker", args.checker), ("figures_dir", args.figures_dir),
-                               ("disable", frozenset(args.disable or ())), ("severity", severity),
-                               ("fail_on", args.fail_on), ("deadline", args.deadline)) if v}
+    flags = {
+        k: v
+        for k, v in (
+            ("edition", args.edition),
+            ("checker", args.checker),
+            ("figures_dir", args.figures_dir),
+            ("disable", frozenset(args.disable or ())),
+            ("severity", severity),
+            ("fail_on", args.fail_on),
+            ("deadline", args.deadline),
+        )
+        if v
+    }
     try:
         resolver = Resolver(flags, Path(args.config) if args.config else None)
     except ConfigError as exc:
@@ -419,9 +467,13 @@ def cmd_check(args) -> int:
     from .settings import Settings
 
     # the dashboard's settings: the flags (each report's project file applies to check's other formats)
-    settings = Settings(edition=args.edition or "auto", checker=args.checker or "course",
-                        figures_dir=args.figures_dir or "figures", disable=frozenset(args.disable or ()),
-                        deadline=args.deadline or "")
+    settings = Settings(
+        edition=args.edition or "auto",
+        checker=args.checker or "course",
+        figures_dir=args.figures_dir or "figures",
+        disable=frozenset(args.disable or ()),
+        deadline=args.deadline or "",
+    )
     if args.deadline:
         from .settings import parse_deadline
 
@@ -486,8 +538,16 @@ def cmd_check(args) -> int:
             rows.append(Row(visible(shown), "-", "not a report", "not-a-report"))
             said = "not an exam report (no '### Question N' headings with 'Answer:' labels); nothing to check"
             if args.format == "json":
-                results.append({"path": shown, "edition": None, "checker": None, "questions": [],
-                                "diagnostics": [], "report": False})
+                results.append(
+                    {
+                        "path": shown,
+                        "edition": None,
+                        "checker": None,
+                        "questions": [],
+                        "diagnostics": [],
+                        "report": False,
+                    }
+                )
             elif args.format == "github":
                 annotations[2].append(f"::notice file={github_property(shown)},title=mlops-report::{said}\n")
             else:
@@ -504,8 +564,10 @@ def cmd_check(args) -> int:
                 bucket.extend(lines)
         else:
             if committed is not None:
-                out.write(f"{visible(shown)}: as committed at {visible(args.ref)} ({committed.commit[:7]}, "
-                          f"{visible(committed.summary[:60])!r}, {_when(committed.time)})\n")
+                out.write(
+                    f"{visible(shown)}: as committed at {visible(args.ref)} ({committed.commit[:7]}, "
+                    f"{visible(committed.summary[:60])!r}, {_when(committed.time)})\n"
+                )
             print_human(shown, analysis, out, paint)
             if len(paths) > 1:
                 out.write("\n")
@@ -577,8 +639,11 @@ def cmd_html(args) -> int:
     out = args.output or str(path.parent / "report.html")
     target = None if out == "-" else Path(out)
     if target is not None and (target.exists() or target.is_symlink()) and not args.force:
-        print(f"mlops-report: {target} exists; --force replaces it (groups commit report.html), "
-              "-o FILE writes elsewhere, -o - to standard output", file=sys.stderr)
+        print(
+            f"mlops-report: {target} exists; --force replaces it (groups commit report.html), "
+            "-o FILE writes elsewhere, -o - to standard output",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     if args.fragment:
         from .handin import fragment
@@ -606,8 +671,8 @@ def cmd_html(args) -> int:
 def _handin_page(path: Path, data: bytes, args, target: Path | None) -> str:
     from .analysis import Analyzer
     from .disk import Disk
-    from .handin.page import page
     from .handin import fragment, read
+    from .handin.page import page
     from .settings import Settings
 
     text = data.decode("utf-8")  # read() has seen that it is UTF-8
@@ -626,8 +691,11 @@ def _note_renderer() -> None:
 
     version = renderer()
     if not version.startswith("3.11."):
-        print(f"mlops-report: rendered with Python-Markdown {version}; the course's pages come from 3.11, "
-              "and emphasis can differ (Python 3.11 or newer gets 3.11)", file=sys.stderr)
+        print(
+            f"mlops-report: rendered with Python-Markdown {version}; the course's pages come from 3.11, "
+            "and emphasis can differ (Python 3.11 or newer gets 3.11)",
+            file=sys.stderr,
+        )
 
 
 def cmd_migrate(args) -> int:
@@ -650,8 +718,9 @@ def cmd_migrate(args) -> int:
             template = read_report(Path(args.to))
         result = m.migrate(text, template)
     except (Unreadable, m.MigrationError) as exc:
-        print(f"mlops-report: {exc}" if isinstance(exc, Unreadable) else f"mlops-report: {report}: {exc}",
-              file=sys.stderr)
+        print(
+            f"mlops-report: {exc}" if isinstance(exc, Unreadable) else f"mlops-report: {report}: {exc}", file=sys.stderr
+        )
         return EXIT_USAGE
     if target is not None and not args.in_place and target.exists() and not args.force:
         print(f"mlops-report: {target} exists; choose another file, or add --force to replace it", file=sys.stderr)
@@ -672,8 +741,10 @@ def cmd_migrate(args) -> int:
             backup = None
         if backup is not None:
             if backup.exists() and not args.force:
-                print(f"mlops-report: {backup} exists (a copy from before?); move it away, or add --force to "
-                      "replace it", file=sys.stderr)
+                print(
+                    f"mlops-report: {backup} exists (a copy from before?); move it away, or add --force to replace it",
+                    file=sys.stderr,
+                )
                 return EXIT_USAGE
             m.write_atomically(backup, text, bom=bom, like=report)
         m.write_atomically(target, result.text, bom=bom, like=report if args.in_place else None)
@@ -709,68 +780,133 @@ class _Help(argparse.HelpFormatter):
 
 
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="mlops-report", description="Check a DTU 02476 MLOps exam report.",
-                                 formatter_class=_Help)
+    ap = argparse.ArgumentParser(
+        prog="mlops-report", description="Check a DTU 02476 MLOps exam report.", formatter_class=_Help
+    )
     ap.add_argument("--version", action="version", version=f"mlops-report {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("check", formatter_class=_Help, help="check reports and print findings, a table and the official verdict",
-                       conflict_handler="resolve")
-    c.add_argument("paths", nargs="*", help="report files, or directories searched for reports/README.md; "
-                   "default: ./README.md when it is a report, else reports/README.md of this repository")
-    c.add_argument("--format", choices=("human", "json", "github", "csv", "html"), default="human",
-                   help="csv, html: the teacher's dashboard, one row per report (docs/dashboard.md)")
-    c.add_argument("--fail-on", choices=FAIL_ON,
-                   help="exit 1 when: checker (default) the course's checker would fail a question or crash, or a "
-                   "finding is an error; error: a finding is an error; warning: a finding is a warning or an "
-                   "error; never: exit 0 (2 still means a usage error or a file that cannot be read)")
-    c.add_argument("--color", "--colour", dest="color", choices=("auto", "always", "never"), default="auto",
-                   help="colour the human output (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)")
+    c = sub.add_parser(
+        "check",
+        formatter_class=_Help,
+        help="check reports and print findings, a table and the official verdict",
+        conflict_handler="resolve",
+    )
+    c.add_argument(
+        "paths",
+        nargs="*",
+        help="report files, or directories searched for reports/README.md; "
+        "default: ./README.md when it is a report, else reports/README.md of this repository",
+    )
+    c.add_argument(
+        "--format",
+        choices=("human", "json", "github", "csv", "html"),
+        default="human",
+        help="csv, html: the teacher's dashboard, one row per report (docs/dashboard.md)",
+    )
+    c.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        help="exit 1 when: checker (default) the course's checker would fail a question or crash, or a "
+        "finding is an error; error: a finding is an error; warning: a finding is a warning or an "
+        "error; never: exit 0 (2 still means a usage error or a file that cannot be read)",
+    )
+    c.add_argument(
+        "--color",
+        "--colour",
+        dest="color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the human output (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)",
+    )
     c.add_argument("--edition", help="the template edition (2023, 2024, 2025, 2026 or a full id); default: detected")
-    c.add_argument("--checker", help="which checker judges: course (default: the final checker of the report's "
-                   "course run, the one that grades), local (the report.py beside the report) or a checker id")
+    c.add_argument(
+        "--checker",
+        help="which checker judges: course (default: the final checker of the report's "
+        "course run, the one that grades), local (the report.py beside the report) or a checker id",
+    )
     c.add_argument("--figures-dir", help="the figures folder, relative to the report (default: figures)")
     c.add_argument("--disable", action="append", metavar="CODE", help="switch a rule off (repeatable)")
-    c.add_argument("--ref", metavar="REF", help="check the report and its figures as committed at REF (HEAD, "
-                   "origin/main, a tag, a commit id): origin/main is what the course will scrape")
-    c.add_argument("--deadline", metavar="WHEN", help="the hand-in deadline, an ISO date-time with an offset "
-                   "(2026-01-23T23:59:00+01:00): unpushed work becomes a warning in the last 48 hours, an error after")
+    c.add_argument(
+        "--ref",
+        metavar="REF",
+        help="check the report and its figures as committed at REF (HEAD, "
+        "origin/main, a tag, a commit id): origin/main is what the course will scrape",
+    )
+    c.add_argument(
+        "--deadline",
+        metavar="WHEN",
+        help="the hand-in deadline, an ISO date-time with an offset "
+        "(2026-01-23T23:59:00+01:00): unpushed work becomes a warning in the last 48 hours, an error after",
+    )
     # the dashboard (--format csv|html)
     c.add_argument("-o", "--output", metavar="FILE", help="csv, html: write here (default: standard output)")
     c.add_argument("--roster", metavar="FILE.csv", help="csv, html: the groups and their study numbers")
-    c.add_argument("--jobs", type=int, metavar="N", help="csv, html: worker processes (default: every core "
-                   "for a large batch)")
-    c.add_argument("--severity", action="append", metavar="CODE=LEVEL", help="report a rule at this level: "
-                   "error, warning, information, hint or off (repeatable)")
-    c.add_argument("--config", metavar="FILE", help="the project file to use (a .mlops-report.toml, or a "
-                   "pyproject.toml with [tool.mlops-report]); default: the nearest to each report, from its "
-                   "folder up to the repository root. Flags override it")
+    c.add_argument(
+        "--jobs", type=int, metavar="N", help="csv, html: worker processes (default: every core for a large batch)"
+    )
+    c.add_argument(
+        "--severity",
+        action="append",
+        metavar="CODE=LEVEL",
+        help="report a rule at this level: error, warning, information, hint or off (repeatable)",
+    )
+    c.add_argument(
+        "--config",
+        metavar="FILE",
+        help="the project file to use (a .mlops-report.toml, or a "
+        "pyproject.toml with [tool.mlops-report]); default: the nearest to each report, from its "
+        "folder up to the repository root. Flags override it",
+    )
     c.set_defaults(func=cmd_check)
-    h = sub.add_parser("html", formatter_class=_Help,
-                       help="the hand-in page: the report as the course's report.py html renders it")
-    h.add_argument("report", nargs="?", help="the report, or a directory holding reports/README.md "
-                   "(default reports/README.md)")
-    h.add_argument("-o", "--output", metavar="FILE", help="where to write it (default: report.html beside the "
-                   "report, the course's file name; - for standard output)")
-    h.add_argument("--fragment", action="store_true", help="write exactly what report.py html writes, "
-                   "without the page and its margin of differences")
+    h = sub.add_parser(
+        "html", formatter_class=_Help, help="the hand-in page: the report as the course's report.py html renders it"
+    )
+    h.add_argument(
+        "report", nargs="?", help="the report, or a directory holding reports/README.md (default reports/README.md)"
+    )
+    h.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="where to write it (default: report.html beside the "
+        "report, the course's file name; - for standard output)",
+    )
+    h.add_argument(
+        "--fragment",
+        action="store_true",
+        help="write exactly what report.py html writes, without the page and its margin of differences",
+    )
     h.add_argument("--force", action="store_true", help="replace an existing output file")
-    h.add_argument("--checker", help="which checker's html: course (default), local or a checker id; "
-                   "every version of report.py renders the same way")
+    h.add_argument(
+        "--checker",
+        help="which checker's html: course (default), local or a checker id; "
+        "every version of report.py renders the same way",
+    )
     h.set_defaults(func=cmd_html)
     s = sub.add_parser("serve", formatter_class=_Help, help="run the language server over stdio")
     s.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio (for debugging)")
     s.add_argument("--log-file", help="write the log here instead of stderr")
     s.add_argument("-v", "--verbose", action="store_true")
     s.set_defaults(func=cmd_serve)
-    m = sub.add_parser("migrate", formatter_class=_Help,
-                       help="write a report on a newer template, keeping every answer, figure and tick")
+    m = sub.add_parser(
+        "migrate",
+        formatter_class=_Help,
+        help="write a report on a newer template, keeping every answer, figure and tick",
+    )
     m.add_argument("report", help="the report (reports/README.md)")
-    m.add_argument("--to", required=True, metavar="TEMPLATE",
-                   help="the newer template: a file, or the URL of the course repository or of its reports/README.md")
+    m.add_argument(
+        "--to",
+        required=True,
+        metavar="TEMPLATE",
+        help="the newer template: a file, or the URL of the course repository or of its reports/README.md",
+    )
     where = m.add_mutually_exclusive_group(required=True)
     where.add_argument("-o", "--output", metavar="FILE", help="write the result to FILE ('-': standard output)")
-    where.add_argument("--in-place", action="store_true",
-                       help="rewrite the report; a copy REPORT.orig is kept unless git holds the report as it is")
+    where.add_argument(
+        "--in-place",
+        action="store_true",
+        help="rewrite the report; a copy REPORT.orig is kept unless git holds the report as it is",
+    )
     m.add_argument("--force", action="store_true", help="replace FILE, or an old REPORT.orig, when it exists")
     m.set_defaults(func=cmd_migrate)
     r = sub.add_parser("rule", formatter_class=_Help, help="explain a rule code")

@@ -202,8 +202,9 @@ class Resolver:
             except ConfigError as exc:  # the caller's usage error
                 raise ConfigError(f"{config}: {exc}") from None
             if found is None:
-                raise ConfigError(f"{config}: no such file" if not config.is_file()
-                                  else f"{config}: no [tool.{TABLE}] table")
+                raise ConfigError(
+                    f"{config}: no such file" if not config.is_file() else f"{config}: no [tool.{TABLE}] table"
+                )
             self.fixed = found
 
     def project(self, report: Path) -> Project | None:

@@ -38,7 +38,7 @@ class Disk:
     entries: int = field(default=0, compare=False, hash=False)  # directory entries looked at
 
     @classmethod
-    def scan(cls, report_path: Path) -> "Disk":
+    def scan(cls, report_path: Path) -> Disk:
         root = report_path.parent
         started = time.monotonic()
         files: list[str] = []
@@ -81,8 +81,14 @@ class Disk:
         for f in files:
             lower.setdefault(f.lower(), f)
         size = sum(2 * len(f) + 160 for f in files)
-        log.info("walked %s: %d entries, %d files in %.3f s%s", root, min(seen, MAX_ENTRIES), len(files),
-                 time.monotonic() - started, " (stopped: too many entries or too slow)" if truncated else "")
+        log.info(
+            "walked %s: %d entries, %d files in %.3f s%s",
+            root,
+            min(seen, MAX_ENTRIES),
+            len(files),
+            time.monotonic() - started,
+            " (stopped: too many entries or too slow)" if truncated else "",
+        )
         return cls(root, frozenset(files), truncated, lower, frozenset(links), size, min(seen, MAX_ENTRIES))
 
     def images(self, figures_dir: str = "figures") -> list[str]:
@@ -90,7 +96,7 @@ class Disk:
         prefix = figures_dir.strip("/") + "/"
         return sorted(f for f in self.files if f.startswith(prefix) and f.lower().endswith(IMAGE_SUFFIXES))
 
-    def resolve(self, target: str) -> "Resolved":
+    def resolve(self, target: str) -> Resolved:
         """Where a link target points, relative to the report's folder."""
         t = target.strip()
         if t.startswith("<") and t.endswith(">"):
@@ -133,7 +139,6 @@ class Disk:
             return real.is_relative_to(Path(os.path.realpath(self.root))) and real.is_file()
         except (OSError, ValueError):
             return False
-
 
     def outside_state(self, target: str) -> str:
         """Whether a target outside the report's folder names a file: "exists", "missing", or

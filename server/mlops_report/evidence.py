@@ -49,12 +49,37 @@ ALL_RULES = 1000  # patterns in force at once, from a folder's .gitignore and it
 KEPT = 8  # repositories whose evidence is kept
 # never walked: tools' caches, environments and run outputs (git would list them only when a
 # project forgot its .gitignore)
-SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".mypy_cache", ".pytest_cache",
-                       ".ruff_cache", ".tox", ".nox", "site-packages", ".ipynb_checkpoints", "wandb", "mlruns",
-                       "outputs", "multirun", ".hg", ".svn"})
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        "node_modules",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".tox",
+        ".nox",
+        "site-packages",
+        ".ipynb_checkpoints",
+        "wandb",
+        "mlruns",
+        "outputs",
+        "multirun",
+        ".hg",
+        ".svn",
+    }
+)
 SKIP_PATHS = frozenset({".dvc/cache", ".dvc/tmp"})
-_DEPENDENCY_FILES = ["requirements*.txt", "pyproject.toml", "environment.yml", "environment.yaml", "setup.cfg",
-                     "setup.py"]
+_DEPENDENCY_FILES = [
+    "requirements*.txt",
+    "pyproject.toml",
+    "environment.yml",
+    "environment.yaml",
+    "setup.cfg",
+    "setup.py",
+]
 
 
 class Hit(NamedTuple):
@@ -135,8 +160,12 @@ def imported(text: str) -> frozenset[str]:
 def checks() -> tuple[Check, ...]:
     """The checks of ``evidence.json``, in order."""
     data = json.loads((Path(__file__).with_name("evidence.json")).read_text(encoding="utf-8"))
-    return tuple(Check(c["id"], c.get("module"), tuple(tuple(alt) for alt in c["items"]),
-                       tuple(_signal(s) for s in c["signals"])) for c in data["checks"])
+    return tuple(
+        Check(
+            c["id"], c.get("module"), tuple(tuple(alt) for alt in c["items"]), tuple(_signal(s) for s in c["signals"])
+        )
+        for c in data["checks"]
+    )
 
 
 def _normal(text: str) -> str:
@@ -268,8 +297,11 @@ def scan(root: Path, skip: frozenset[str] = frozenset()) -> Evidence:
                         found.setdefault((cid, i), []).append(rel)
                 if not is_file or rel in skip:
                     continue
-                wanted = [(cid, i, s) for cid, i, s in by_text
-                          if len(found.get((cid, i), ())) < PATHS_PER_SIGNAL and any(p.matches(name, rel) for p in s.reads)]
+                wanted = [
+                    (cid, i, s)
+                    for cid, i, s in by_text
+                    if len(found.get((cid, i), ())) < PATHS_PER_SIGNAL and any(p.matches(name, rel) for p in s.reads)
+                ]
                 if not wanted or read >= READ_BUDGET:
                     continue
                 text = _head(Path(entry.path), min(HEAD_BYTES, READ_BUDGET - read))
@@ -286,8 +318,14 @@ def scan(root: Path, skip: frozenset[str] = frozenset()) -> Evidence:
         for rel in sorted(found.get((c.id, i), ()))[:PATHS_PER_SIGNAL]:
             hits.setdefault(c.id, []).append(Hit(s.what, rel, s.strong))
     seconds = time.monotonic() - started
-    log.info("evidence of %s: %d entries, %d bytes read in %.3f s%s", root, min(entries, MAX_ENTRIES), read,
-             seconds, "" if complete else " (stopped: too many entries or too slow)")
+    log.info(
+        "evidence of %s: %d entries, %d bytes read in %.3f s%s",
+        root,
+        min(entries, MAX_ENTRIES),
+        read,
+        seconds,
+        "" if complete else " (stopped: too many entries or too slow)",
+    )
     return Evidence(root, {k: tuple(v) for k, v in hits.items()}, complete, min(entries, MAX_ENTRIES), read, seconds)
 
 
@@ -370,17 +408,36 @@ def _findings(report: Report, evidence: Evidence) -> list[Finding]:
         hits = evidence.of(check)
         if item.checked:
             if not hits and evidence.complete:
-                out.append(Finding("checklist-no-evidence", "", 0, item.span,
-                                   f"Checklist: '{_short(item.text)}' is ticked, and the repository shows no sign "
-                                   f"of it (looked for {check.looked_for})", data={"check": check.id}))
+                out.append(
+                    Finding(
+                        "checklist-no-evidence",
+                        "",
+                        0,
+                        item.span,
+                        f"Checklist: '{_short(item.text)}' is ticked, and the repository shows no sign "
+                        f"of it (looked for {check.looked_for})",
+                        data={"check": check.id},
+                    )
+                )
             continue
         strong = [h for h in hits if h.strong]
         if strong:
-            fixes = (Fix("Tick this item", "tickItem", (Edit(item.mark_span, "[x]"),), safe=False),) \
-                if item.standard else ()
-            out.append(Finding("checklist-unticked-evidence", "", 0, item.span,
-                               f"Checklist: '{_short(item.text)}' is not ticked, and the repository has "
-                               f"{_shown(strong)}", fixes, data={"check": check.id}))
+            fixes = (
+                (Fix("Tick this item", "tickItem", (Edit(item.mark_span, "[x]"),), safe=False),)
+                if item.standard
+                else ()
+            )
+            out.append(
+                Finding(
+                    "checklist-unticked-evidence",
+                    "",
+                    0,
+                    item.span,
+                    f"Checklist: '{_short(item.text)}' is not ticked, and the repository has {_shown(strong)}",
+                    fixes,
+                    data={"check": check.id},
+                )
+            )
     return out
 
 
@@ -396,8 +453,10 @@ def item_hover(item: ChecklistItem, evidence: Evidence | None, literal, code) ->
     if hits:
         out += [f"- {literal(h.what)}: {code(h.path)}" + ("" if h.strong else " (a weak sign)") for h in hits]
     else:
-        out.append(f"nothing found; looked for {literal(check.looked_for)}"
-                   + ("" if evidence.complete else " (the scan stopped early: the repository is large)"))
+        out.append(
+            f"nothing found; looked for {literal(check.looked_for)}"
+            + ("" if evidence.complete else " (the scan stopped early: the repository is large)")
+        )
     return "\n".join(out)
 
 
@@ -409,22 +468,39 @@ def checklist_json(report: Report, evidence: Evidence | None) -> dict:
     for item in report.checklist:
         check = check_for(item.text)
         hits = evidence.of(check) if (check is not None and evidence is not None) else ()
-        out.append({"item": item.text, "group": item.group, "ticked": item.checked,
-                    "line": lines.position(item.span.start)[0], "check": check.id if check else None,
-                    "found": [{"what": h.what, "path": h.path, "strong": h.strong} for h in hits]})
-    return {"ticked": sum(i.checked for i in report.checklist), "items": len(report.checklist),
-            "evidence": out, "scanned": None if evidence is None else
-            {"root": str(evidence.root), "complete": evidence.complete, "entries": evidence.entries}}
+        out.append(
+            {
+                "item": item.text,
+                "group": item.group,
+                "ticked": item.checked,
+                "line": lines.position(item.span.start)[0],
+                "check": check.id if check else None,
+                "found": [{"what": h.what, "path": h.path, "strong": h.strong} for h in hits],
+            }
+        )
+    return {
+        "ticked": sum(i.checked for i in report.checklist),
+        "items": len(report.checklist),
+        "evidence": out,
+        "scanned": None
+        if evidence is None
+        else {"root": str(evidence.root), "complete": evidence.complete, "entries": evidence.entries},
+    }
 
 
 def render_docs() -> str:
     """docs/evidence.md, from evidence.json."""
-    out = ["# Checklist evidence", "",
-           "What `checklist-no-evidence` and `checklist-unticked-evidence` look for in a project's repository. "
-           "This page is generated by `make docs` from `server/mlops_report/evidence.json`; a check judges the "
-           "checklist items whose text holds all the fragments of one of its alternatives (the first check that "
-           "matches wins). Weak signals show in the hover but never make an unticked item a finding.", "",
-           "| check | module | items holding | signals |", "|---|---|---|---|"]
+    out = [
+        "# Checklist evidence",
+        "",
+        "What `checklist-no-evidence` and `checklist-unticked-evidence` look for in a project's repository. "
+        "This page is generated by `make docs` from `server/mlops_report/evidence.json`; a check judges the "
+        "checklist items whose text holds all the fragments of one of its alternatives (the first check that "
+        "matches wins). Weak signals show in the hover but never make an unticked item a finding.",
+        "",
+        "| check | module | items holding | signals |",
+        "|---|---|---|---|",
+    ]
     data = json.loads((Path(__file__).with_name("evidence.json")).read_text(encoding="utf-8"))
     for c in data["checks"]:
         items = " or ".join(" + ".join(f"`{f}`" for f in alt) for alt in c["items"])
@@ -437,7 +513,12 @@ def render_docs() -> str:
             elif "package" in s:
                 how = f"the package `{s['package']}` in a dependency file"
             else:
-                how = ("any of " + ", ".join(f"`{n}`" for n in s["contains"]) + " in " + ", ".join(f"`{g}`" for g in s["in"]))
+                how = (
+                    "any of "
+                    + ", ".join(f"`{n}`" for n in s["contains"])
+                    + " in "
+                    + ", ".join(f"`{g}`" for g in s["in"])
+                )
             signals.append(f"{s['what']}: {how}" + ("" if s.get("strong", True) else " (weak)"))
         out.append(f"| `{c['id']}` | {c.get('module') or ''} | {items} | {'<br>'.join(signals)} |")
     return "\n".join(out) + "\n"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable
+from collections.abc import Iterable
 
 SAFE_CHARS = re.compile(r"[A-Za-z0-9._-]+")
 _UNSAFE_RUN = re.compile(r"[^A-Za-z0-9._-]+")

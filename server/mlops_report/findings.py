@@ -16,7 +16,7 @@ class Edit(NamedTuple):
     span: Span
     new_text: str
 
-    def shifted(self, d: int) -> "Edit":
+    def shifted(self, d: int) -> Edit:
         return Edit(self.span.shifted(d), self.new_text)
 
 
@@ -34,7 +34,7 @@ class Fix(NamedTuple):
     moves: tuple[Move, ...] = ()
     safe: bool = True  # may run unattended in "fix all"
 
-    def shifted(self, d: int) -> "Fix":
+    def shifted(self, d: int) -> Fix:
         return Fix(self.title, self.kind, tuple([e.shifted(d) for e in self.edits]), self.moves, self.safe)
 
 
@@ -48,7 +48,7 @@ class Finding:
     fixes: tuple[Fix, ...] = ()
     data: dict = field(default_factory=dict, compare=False, hash=False)
 
-    def shifted(self, d: int) -> "Finding":
+    def shifted(self, d: int) -> Finding:
         if d == 0:
             return self
         if not self.fixes:

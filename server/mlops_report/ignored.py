@@ -41,18 +41,32 @@ def ignored(analysis: Analysis) -> list[Ignored]:
             span = _trimmed(text, start, counted.chunk.start)
             if span is not None:
                 line = analysis.report.lines.line_of(counted.chunk.start) + 1
-                out.append(Ignored(q.number, span, (
-                    f"Question {q.number}: report.py check does not count this text. It splits the report at every "
-                    f"'Answer:', and the piece that ends at the 'Answer:' on line {line} holds no '###', so it is "
-                    "dropped; the answer is counted from there.")))
+                out.append(
+                    Ignored(
+                        q.number,
+                        span,
+                        (
+                            f"Question {q.number}: report.py check does not count this text. It splits the report at every "
+                            f"'Answer:', and the piece that ends at the 'Answer:' on line {line} holds no '###', so it is "
+                            "dropped; the answer is counted from there."
+                        ),
+                    )
+                )
         cut = counted.cut
         if cut is not None and i < len(questions) - 1 and max(start, counted.chunk.start) <= cut < end:
             span = _trimmed(text, cut, end)
             if span is not None:
-                out.append(Ignored(q.number, span, (
-                    f"Question {q.number}: report.py check does not count this text. It stops reading an answer "
-                    "at its first '##' (a heading, a '## comment', '##' in a link), so nothing from there to the "
-                    "next question is counted.")))
+                out.append(
+                    Ignored(
+                        q.number,
+                        span,
+                        (
+                            f"Question {q.number}: report.py check does not count this text. It stops reading an answer "
+                            "at its first '##' (a heading, a '## comment', '##' in a link), so nothing from there to the "
+                            "next question is counted."
+                        ),
+                    )
+                )
     return out
 
 

@@ -88,7 +88,7 @@ def split_destination(inside: str, base: int = 0) -> Destination:
     lead = len(inside) - len(inside.lstrip())
     body = inside.strip()
     end = lead + len(body)
-    if body[-1:] in ("\"", "'") and len(body) >= 2:
+    if body[-1:] in ('"', "'") and len(body) >= 2:
         opening = body.rfind(body[-1], 0, len(body) - 1)
         if opening > 0 and body[opening - 1].isspace():
             body = body[:opening].rstrip()

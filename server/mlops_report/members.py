@@ -7,7 +7,7 @@ analysis's ``group`` and ``study_numbers`` read the answers through these functi
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from .parse import Answer
 from .text import Span

@@ -56,7 +56,7 @@ class Heading(NamedTuple):
     span: Span  # the whole heading line, without its line break
     line: int
 
-    def shifted(self, d: int, lines: int) -> "Heading":
+    def shifted(self, d: int, lines: int) -> Heading:
         return Heading(self.level, self.title, self.span.shifted(d), self.line + lines)
 
 
@@ -70,7 +70,7 @@ class Figure(NamedTuple):
     target_span: Span  # just the path
     counted: bool  # the official checker's regex sees it
 
-    def shifted(self, d: int) -> "Figure":
+    def shifted(self, d: int) -> Figure:
         return Figure(self.kind, self.target, self.alt, self.span.shifted(d), self.target_span.shifted(d), self.counted)
 
 
@@ -81,7 +81,7 @@ class Block(NamedTuple):
     span: Span
     info: str = ""  # fence info string, heading marks
 
-    def shifted(self, d: int) -> "Block":
+    def shifted(self, d: int) -> Block:
         return Block(self.kind, self.span.shifted(d), self.info)
 
 
@@ -102,9 +102,12 @@ class Instructions(NamedTuple):
     # no quote, and instructions cannot be told from an answer.
     block: Span | None = None
 
-    def shifted(self, d: int) -> "Instructions":
-        return self._replace(span=self.span.shifted(d), label=self.label.shifted(d) if self.label else None,
-                             block=self.block.shifted(d) if self.block else None)
+    def shifted(self, d: int) -> Instructions:
+        return self._replace(
+            span=self.span.shifted(d),
+            label=self.label.shifted(d) if self.label else None,
+            block=self.block.shifted(d) if self.block else None,
+        )
 
 
 class Answer(NamedTuple):
@@ -122,7 +125,7 @@ class Answer(NamedTuple):
     def is_empty(self) -> bool:
         return self.words == 0 and not self.figures
 
-    def shifted(self, d: int) -> "Answer":
+    def shifted(self, d: int) -> Answer:
         return Answer(
             self.span.shifted(d),
             self.text,
@@ -146,7 +149,7 @@ class Question:
     heading: Heading
     section: str
     span: Span  # the whole segment: heading to the next question or section heading
-    shape: "_Shape" = field(repr=False)
+    shape: _Shape = field(repr=False)
 
     @cached_property
     def instructions(self) -> Instructions:
@@ -162,10 +165,15 @@ class Question:
         label = self.shape.instructions.label
         return None if label is None else label.start + self.span.start
 
-    def shifted(self, d: int, lines: int) -> "Question":
+    def shifted(self, d: int, lines: int) -> Question:
         new = object.__new__(Question)
-        new.__dict__.update(number=self.number, heading=self.heading.shifted(d, lines), section=self.section,
-                            span=self.span.shifted(d), shape=self.shape)
+        new.__dict__.update(
+            number=self.number,
+            heading=self.heading.shifted(d, lines),
+            section=self.section,
+            span=self.span.shifted(d),
+            shape=self.shape,
+        )
         return new
 
 
@@ -176,7 +184,7 @@ class ChecklistItem(NamedTuple):
     mark_span: Span  # the brackets and the mark
     span: Span
 
-    def shifted(self, d: int) -> "ChecklistItem":
+    def shifted(self, d: int) -> ChecklistItem:
         return ChecklistItem(self.group, self.text, self.mark, self.mark_span.shifted(d), self.span.shifted(d))
 
     @property
@@ -221,7 +229,7 @@ class Report:
         return None
 
 
-def looks_like_report(report: "Report") -> bool:
+def looks_like_report(report: Report) -> bool:
     """An exam report has several ``Question N`` headings with ``Answer:`` labels."""
     labelled = sum(1 for q in report.questions if q.shape.instructions.label is not None)
     return len(report.questions) >= 3 and labelled >= 2
@@ -280,8 +288,9 @@ def parse(text: str) -> Report:
     _parse_checklist(text, headings, title, checklist, groups)
     references = _references(text)
     intro = _introduction(text, fm, title, sections, questions)
-    return Report(text, lines, fm, title, sections, questions, checklist, groups, references, intro,
-                  tuple(found.containers))
+    return Report(
+        text, lines, fm, title, sections, questions, checklist, groups, references, intro, tuple(found.containers)
+    )
 
 
 _OPENS_LINE = re.compile(r" {0,3}[#`~]")
@@ -330,10 +339,19 @@ def reparse(prev: Report, text: str, start: int, old_end: int, new_end: int) -> 
     intro = prev.introduction
     if intro is not None and intro.start > start:
         intro = intro.shifted(d)
-    report = Report(text, lines, fm, moved_heading(prev.title) if prev.title else None,
-                    [moved_heading(h) for h in prev.sections], questions, checklist,
-                    [moved_heading(h) for h in prev.checklist_groups], references, intro,
-                    containers)
+    report = Report(
+        text,
+        lines,
+        fm,
+        moved_heading(prev.title) if prev.title else None,
+        [moved_heading(h) for h in prev.sections],
+        questions,
+        checklist,
+        [moved_heading(h) for h in prev.checklist_groups],
+        references,
+        intro,
+        containers,
+    )
     return report, i
 
 
@@ -341,8 +359,10 @@ def _references(text: str) -> dict[str, str]:
     """Reference-style link definitions: label (lower case) -> destination."""
     if "]:" not in text:
         return {}
-    return {text[label[0] : label[1]].strip().lower(): text[dest[0] : dest[1]].strip("<>")
-            for label, dest in (hit.groups for hit in scan.reference_definitions(text))}
+    return {
+        text[label[0] : label[1]].strip().lower(): text[dest[0] : dest[1]].strip("<>")
+        for label, dest in (hit.groups for hit in scan.reference_definitions(text))
+    }
 
 
 def _segment_start(q: Question) -> int:
@@ -357,8 +377,9 @@ def _opens_a_line(text: str, lines: LineIndex, start: int, end: int) -> bool:
     return _OPENS_LINE.match(region) is not None or _LINE_OPENER.search(region) is not None
 
 
-def _containers_after(prev: Report, text: str, lines: LineIndex, start: int, old_end: int,
-                      new_end: int) -> tuple[tuple[int, int, bool], ...] | None:
+def _containers_after(
+    prev: Report, text: str, lines: LineIndex, start: int, old_end: int, new_end: int
+) -> tuple[tuple[int, int, bool], ...] | None:
     """The container stretches (``blocks.scan``) after an edit that the heading scan would read
     the same: None when it might not. An edit may not touch a fence mark, nor a stretch with one
     (nor the line before it or the one that ends it: a blank line or an indent moves its ends);
@@ -373,14 +394,19 @@ def _containers_after(prev: Report, text: str, lines: LineIndex, start: int, old
     if any(marked for _, _, marked in touched):
         return None
     kept = [c if c[0] <= last else (c[0] + dl, c[1] + dl, c[2]) for c in prev.containers if c not in touched]
-    if not touched and not _opens_a_container(old, prev.lines, start, old_end) \
-            and not _opens_a_container(text, lines, start, new_end):
+    if (
+        not touched
+        and not _opens_a_container(old, prev.lines, start, old_end)
+        and not _opens_a_container(text, lines, start, new_end)
+    ):
         return tuple(kept)
     a = min([c[0] for c in touched] + [first])
     beyond = blocks.beyond_containers(text, lines, lines.starts[lines.line_of(new_end)])
     b = lines.line_of(beyond) if beyond is not None else lines.line_count
-    if text.find("```", lines.starts[a], lines.starts[b] if b < lines.line_count else len(text)) >= 0 or \
-            text.find("~~~", lines.starts[a], lines.starts[b] if b < lines.line_count else len(text)) >= 0:
+    if (
+        text.find("```", lines.starts[a], lines.starts[b] if b < lines.line_count else len(text)) >= 0
+        or text.find("~~~", lines.starts[a], lines.starts[b] if b < lines.line_count else len(text)) >= 0
+    ):
         return None
     # no fence from a to b: the stretches there can only be read as they were; one record covers them
     out = [c for c in kept if c[1] <= a or c[0] >= b] + [(a, b, False)]
@@ -406,8 +432,9 @@ def _opens_a_container(text: str, lines: LineIndex, start: int, end: int) -> boo
     return _CONTAINER_LINE.search(region) is not None
 
 
-def _introduction(text: str, fm: Span | None, title: Heading | None, sections: list[Heading],
-                  questions: list[Question]) -> Span | None:
+def _introduction(
+    text: str, fm: Span | None, title: Heading | None, sections: list[Heading], questions: list[Question]
+) -> Span | None:
     start = title.span.end if title is not None else (fm.end if fm is not None else 0)
     ends = [h.span.start for h in sections if h.span.start >= start]
     ends += [q.heading.span.start for q in questions if q.heading.span.start >= start]
@@ -493,8 +520,7 @@ def _instructions(text: str, span: Span, label: Span | None, quoted: bool) -> In
     if marker is not None:
         body = text[marker.end() :]
         example = body[: -len(LABEL)] if label is not None and body.endswith(LABEL) else body
-    return Instructions(span, text, prompt, limit_line, words, images, marker is not None, label, quoted,
-                        example)
+    return Instructions(span, text, prompt, limit_line, words, images, marker is not None, label, quoted, example)
 
 
 def _answer(seg: str, start: int, label: Span | None) -> Answer:
@@ -620,8 +646,9 @@ def _figures(text: str, base: int, blocks: tuple[Block, ...]) -> tuple[Figure, .
             raw = plain[ts:te]
             if raw[:1] in "\"'<" and len(raw) >= 2:
                 raw, ts, te = raw[1:-1], ts + 1, te - 1
-            found.append(Figure(kind, raw, alt, Span(base + hit.start, base + hit.end),
-                                Span(base + ts, base + te), counted))
+            found.append(
+                Figure(kind, raw, alt, Span(base + hit.start, base + hit.end), Span(base + ts, base + te), counted)
+            )
     found.sort(key=lambda f: f.span.start)
     return tuple(found)
 
@@ -629,17 +656,26 @@ def _figures(text: str, base: int, blocks: tuple[Block, ...]) -> tuple[Figure, .
 # -- the checklist ------------------------------------------------------------------------------
 
 
-def _parse_checklist(text: str, headings: list[Heading], title: Heading | None,
-                     items: list[ChecklistItem], groups: list[Heading]) -> None:
+def _parse_checklist(
+    text: str, headings: list[Heading], title: Heading | None, items: list[ChecklistItem], groups: list[Heading]
+) -> None:
     """The checklist: under the first heading that names it (at any level before the questions,
     a section heading after them), up to the first
     question or the first section (a heading of level 1 or 2) without a checklist item, so that
     groups promoted to ``## Week 1``, or a ``#`` heading after the checklist's own, keep their
     items. Every heading inside is a group."""
     first_question = next((h.span.start for h in headings if _is_question(h)), len(text))
-    at = next((k for k, h in enumerate(headings)
-               if h is not title and "checklist" in h.title.lower() and not _is_question(h)
-               and (h.span.start < first_question or h.level <= 2)), None)
+    at = next(
+        (
+            k
+            for k, h in enumerate(headings)
+            if h is not title
+            and "checklist" in h.title.lower()
+            and not _is_question(h)
+            and (h.span.start < first_question or h.level <= 2)
+        ),
+        None,
+    )
     if at is None:
         return
     start = headings[at].span.end
@@ -668,5 +704,8 @@ def _parse_checklist(text: str, headings: list[Heading], title: Heading | None,
         if c:
             ms = line_start + c.start(2) - 1
             me = line_start + c.end(2) + 1
-            items.append(ChecklistItem(group, line[c.end():].strip(), c.group(2), Span(ms, me),
-                                       Span(line_start, line_start + len(line))))
+            items.append(
+                ChecklistItem(
+                    group, line[c.end() :].strip(), c.group(2), Span(ms, me), Span(line_start, line_start + len(line))
+                )
+            )

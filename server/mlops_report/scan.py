@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Iterator, NamedTuple
+from collections.abc import Iterator
+from typing import NamedTuple
 
 _NOT_SPACE = re.compile(r"\S")
 _SPACE = re.compile(r"\s")
@@ -38,9 +39,9 @@ class Seeker:
     so a later question inside that range costs nothing. Asked with positions that never
     decrease, it reads each character once."""
 
-    __slots__ = ("text", "pattern", "lo", "hi")
+    __slots__ = ("hi", "lo", "pattern", "text")
 
-    def __init__(self, text: str, pattern: "re.Pattern[str] | str") -> None:
+    def __init__(self, text: str, pattern: re.Pattern[str] | str) -> None:
         self.text = text
         self.pattern = re.compile(re.escape(pattern)) if isinstance(pattern, str) else pattern
         self.lo, self.hi = 1, 0  # nothing remembered

@@ -28,9 +28,16 @@ class Settings:
 
     @property
     def key(self) -> tuple:
-        return (self.edition, self.checker, self.template_path, self.figures_dir,
-                tuple(sorted(self.severity.items())), tuple(sorted(self.disable)), self.deadline,
-                self.image_size_limit)
+        return (
+            self.edition,
+            self.checker,
+            self.template_path,
+            self.figures_dir,
+            tuple(sorted(self.severity.items())),
+            tuple(sorted(self.disable)),
+            self.deadline,
+            self.image_size_limit,
+        )
 
     @property
     def deadline_at(self) -> int | None:
@@ -77,7 +84,12 @@ class Key:
 
 LEVELS = (*SEVERITIES, "off")
 FAIL_ON = ("checker", "error", "warning", "never")
-_KINDS: dict[type, str] = {str: "a string", dict: "{} of code to level", list: "a list of codes", int: "a number of kilobytes above 0"}
+_KINDS: dict[type, str] = {
+    str: "a string",
+    dict: "{} of code to level",
+    list: "a list of codes",
+    int: "a number of kilobytes above 0",
+}
 
 
 def _edition(value: str) -> tuple[Any, str | None]:
@@ -236,12 +248,15 @@ def confined(settings: Settings, workspace: Path | None) -> tuple[Settings, list
     problems: list[str] = []
     out = settings
     if settings.template_path and not _template_inside(settings.template_path, workspace):
-        problems.append(f"mlopsReport.templatePath {settings.template_path!r} is outside the workspace, "
-                        "which is not trusted")
+        problems.append(
+            f"mlopsReport.templatePath {settings.template_path!r} is outside the workspace, which is not trusted"
+        )
         out = replace(out, template_path="")
     if not _under_report(settings.figures_dir):
-        problems.append(f"mlopsReport.figuresDir {settings.figures_dir!r} leaves the report's folder, "
-                        "which an untrusted workspace may not")
+        problems.append(
+            f"mlopsReport.figuresDir {settings.figures_dir!r} leaves the report's folder, "
+            "which an untrusted workspace may not"
+        )
         out = replace(out, figures_dir=Settings.figures_dir)
     return out, problems
 

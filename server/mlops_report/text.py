@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 
 _BREAK = re.compile(r"\r\n|\r|\n")
 BOM = "\ufeff"
@@ -27,7 +27,7 @@ class Span:
         if self.start > self.end:
             raise ValueError(f"span end {self.end} before start {self.start}")
 
-    def shifted(self, delta: int) -> "Span":
+    def shifted(self, delta: int) -> Span:
         # the hottest constructor after an edit: skip __init__'s frozen setattr and the check
         # (shifting keeps start <= end)
         span = object.__new__(Span)
@@ -50,7 +50,7 @@ def moved(obj, **changes):
 class LineIndex:
     """Maps code-point offsets to (line, column) and back, breaking lines the LSP way."""
 
-    __slots__ = ("text", "starts")
+    __slots__ = ("starts", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -85,7 +85,7 @@ class LineIndex:
     def line_text(self, line: int) -> str:
         return self.text[self.starts[line] : self.line_end(line)]
 
-    def after_edit(self, text: str, start: int, old_end: int, new_end: int) -> "LineIndex":
+    def after_edit(self, text: str, start: int, old_end: int, new_end: int) -> LineIndex:
         """The index of ``text``, which is this index's text with ``[start, old_end)`` replaced by
         ``text[start:new_end]``. The caller makes sure no ``\\r`` is in or next to either side
         of the edit, so only ``\\n`` breaks come and go; lines before the edit keep their
@@ -172,7 +172,7 @@ class LineUnits:
     converting every diagnostic of a 50 MB line costs one scan, not one per diagnostic, and the
     table takes one number per block."""
 
-    __slots__ = ("text", "start", "length", "encoding", "marks")
+    __slots__ = ("encoding", "length", "marks", "start", "text")
 
     def __init__(self, text: str, start: int, end: int, encoding: str) -> None:
         self.text, self.start, self.length, self.encoding = text, start, end - start, encoding
@@ -240,6 +240,5 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise UnreadableText(
-            f"not UTF-8: byte 0x{data[exc.start]:02x} on line {line} cannot be decoded; "
-            "save the file as UTF-8"
+            f"not UTF-8: byte 0x{data[exc.start]:02x} on line {line} cannot be decoded; save the file as UTF-8"
         ) from None

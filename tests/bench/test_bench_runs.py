@@ -12,13 +12,26 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_quick_bench_writes_its_tables(tmp_path):
     out = tmp_path / "results.md"
-    run = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--out", str(out)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     written = out.read_text(encoding="utf-8")
-    for heading in ("## (a) analysis after a one-character edit", "## (b) didChange to diagnostics",
-                    "## (c) cold start", "## (d) the command line as a process", "## (e) memory",
-                    "## (f) growth", "## (g) hostile payloads", "## (h) memory in a", "## Targets"):
+    for heading in (
+        "## (a) analysis after a one-character edit",
+        "## (b) didChange to diagnostics",
+        "## (c) cold start",
+        "## (d) the command line as a process",
+        "## (e) memory",
+        "## (f) growth",
+        "## (g) hostile payloads",
+        "## (h) memory in a",
+        "## Targets",
+    ):
         assert heading in written
     assert "| example (bundled) | 31 |" in written
     assert "| reference definition, then `[` × n | 3 KB |" in written
@@ -26,8 +39,13 @@ def test_quick_bench_writes_its_tables(tmp_path):
 
 
 def test_only_hostile_runs_its_parts():
-    run = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "hostile"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "hostile"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     assert "## (g) hostile payloads" in run.stdout and "## (h) memory in a" in run.stdout
     assert "## (a)" not in run.stdout and "## (d)" not in run.stdout

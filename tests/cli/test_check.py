@@ -15,13 +15,22 @@ from tests.builder import ReportBuilder, words
 from tests.conftest import ROOT, SHARED
 
 # colour is decided by the tests that test it
-ENV = {**{k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")},
-       "PYTHONPATH": str(ROOT / "server"), "PYTHONIOENCODING": "utf-8"}
+ENV = {
+    **{k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")},
+    "PYTHONPATH": str(ROOT / "server"),
+    "PYTHONIOENCODING": "utf-8",
+}
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mlops_report", "check", *map(str, args)],
-                          cwd=cwd or ROOT, env=ENV, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "mlops_report", "check", *map(str, args)],
+        cwd=cwd or ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def report(tmp_path: Path, builder: ReportBuilder | None = None, name: str = "group") -> Path:
@@ -99,14 +108,34 @@ def test_json_schema(tmp_path):
     (entry,) = json.loads(r.stdout)
     assert set(entry) >= {"path", "edition", "checker", "questions", "diagnostics"}
     assert entry["edition"] == "2026-01-09_eb7305c5"
-    assert entry["checker"] == {"crashes": False, "reason": None, "passed": 30, "failing": [7], "total": 31,
-                                "id": "2026-01-09_e3622b47", "source": "course",
-                                "label": "the January 2026 course checker", "note": None}
+    assert entry["checker"] == {
+        "crashes": False,
+        "reason": None,
+        "passed": 30,
+        "failing": [7],
+        "total": 31,
+        "id": "2026-01-09_e3622b47",
+        "source": "course",
+        "label": "the January 2026 course checker",
+        "note": None,
+    }
     assert entry["run"] == "January 2026" and entry["ties"] == []
     q = {x["number"]: x for x in entry["questions"]}
     assert len(q) == 31
-    assert set(q[7]) == {"number", "section", "line", "words", "checker_words", "min_words", "max_words", "images",
-                         "checker_images", "min_images", "max_images", "status"}
+    assert set(q[7]) == {
+        "number",
+        "section",
+        "line",
+        "words",
+        "checker_words",
+        "min_words",
+        "max_words",
+        "images",
+        "checker_images",
+        "min_images",
+        "max_images",
+        "status",
+    }
     assert (q[7]["checker_words"], q[7]["min_words"], q[7]["max_words"], q[7]["status"]) == (30, 50, 100, "fail")
     assert (q[1]["min_words"], q[1]["max_words"], q[1]["min_images"]) == (None, None, None)
     assert (q[19]["min_images"], q[19]["max_images"], q[19]["min_words"]) == (1, 2, None)
@@ -149,12 +178,18 @@ def test_github_annotations(tmp_path):
     path = report(tmp_path, ReportBuilder("2026").fill_all().answer(7, words(30)).figures(19, "figures/x.png"))
     r = run(path, "--format", "github")
     assert r.returncode == 1
-    assert re.search(rf"^::warning file={re.escape(str(path))},line=\d+,col=1,endLine=\d+,endColumn=\d+,"
-                     r"title=word-count::Question 7: 30 words", r.stdout, re.M)
+    assert re.search(
+        rf"^::warning file={re.escape(str(path))},line=\d+,col=1,endLine=\d+,endColumn=\d+,"
+        r"title=word-count::Question 7: 30 words",
+        r.stdout,
+        re.M,
+    )
     assert "::error file=" in r.stdout and "title=image-missing-file" in r.stdout
     lines = r.stdout.splitlines()
-    assert lines[0] == f"::error file={path},title=mlops-report::report.py check will pass 30/31: Q7 fails; " \
-                       "1 error, 1 warning"
+    assert (
+        lines[0] == f"::error file={path},title=mlops-report::report.py check will pass 30/31: Q7 fails; "
+        "1 error, 1 warning"
+    )
     assert lines[1].startswith("::error file=") and "title=image-missing-file" in lines[1]
 
 
@@ -170,8 +205,12 @@ def test_crlf_and_bom_change_nothing(tmp_path):
     outs = []
     for p in (plain, crlf, bom):
         (entry,) = json.loads(run(p, "--format", "json").stdout)
-        outs.append(([(q["words"], q["checker_words"], q["status"]) for q in entry["questions"]],
-                     [(d["code"], d["range"]) for d in entry["diagnostics"]]))
+        outs.append(
+            (
+                [(q["words"], q["checker_words"], q["status"]) for q in entry["questions"]],
+                [(d["code"], d["range"]) for d in entry["diagnostics"]],
+            )
+        )
     assert outs[0] == outs[1] == outs[2]
 
 
@@ -183,10 +222,13 @@ def test_not_a_report(tmp_path):
     assert r.stdout.strip().count("\n") == 0 and "not an exam report" in r.stdout
 
 
-@pytest.mark.parametrize("content, reason", [
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
-    ("Answer: caf\xe9".encode("latin-1"), "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+        ("Answer: caf\xe9".encode("latin-1"), "not UTF-8"),
+    ],
+)
 def test_unreadable_content(tmp_path, content, reason):
     p = tmp_path / "README.md"
     p.write_bytes(content)
@@ -265,23 +307,32 @@ def test_real_reports_verdicts():
 
 def test_pre_commit_hook_definition():
     text = (ROOT / ".pre-commit-hooks.yaml").read_text()
-    for line in ("- id: mlops-report", "entry: mlops-report check", "language: python",
-                 "files: (^|/)reports/README\\.md$", "pass_filenames: true", "args: []"):
+    for line in (
+        "- id: mlops-report",
+        "entry: mlops-report check",
+        "language: python",
+        "files: (^|/)reports/README\\.md$",
+        "pass_filenames: true",
+        "args: []",
+    ):
         assert line in text
 
 
 def test_check_imports_no_language_server(tmp_path):
     path = report(tmp_path)
-    code = ("import sys\nfrom mlops_report.cli import main\n"
-            f"rc = main(['check', {str(path)!r}, '--format', 'json'])\n"
-            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol', 'cattrs')"
-            " or m.startswith('mlops_report.lsp'))\n"
-            "print('LOADED', bad, file=sys.stderr)\n")
+    code = (
+        "import sys\nfrom mlops_report.cli import main\n"
+        f"rc = main(['check', {str(path)!r}, '--format', 'json'])\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol', 'cattrs')"
+        " or m.startswith('mlops_report.lsp'))\n"
+        "print('LOADED', bad, file=sys.stderr)\n"
+    )
     r = subprocess.run([sys.executable, "-c", code], env=ENV, capture_output=True, text=True, timeout=120)
     assert "LOADED []" in r.stderr, r.stderr
 
 
 def test_rule_command():
-    r = subprocess.run([sys.executable, "-m", "mlops_report", "rule", "answer-truncated"], env=ENV,
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "mlops_report", "rule", "answer-truncated"], env=ENV, capture_output=True, text=True
+    )
     assert r.returncode == 0 and r.stdout.startswith("answer-truncated (warning)")

@@ -31,8 +31,10 @@ def test_the_course_checker_by_default(tmp_path):
     path = group(tmp_path, checker_source(OLD_Q3, 31))
     r = run(path)
     assert r.returncode == 0, r.stderr
-    assert f"{path}: edition January 2026 (2026-01-09_eb7305c5); judged by the January 2026 course checker " \
-           "(report.py e3622b47)\n" in r.stdout
+    assert (
+        f"{path}: edition January 2026 (2026-01-09_eb7305c5); judged by the January 2026 course checker "
+        "(report.py e3622b47)\n" in r.stdout
+    )
     assert q3(r.stdout)[3:] == ["0-200", "0", "-", "pass"]
     assert "report.py check will pass 31/31; 0 errors, 0 warnings" in r.stdout
     assert "information checker-differs your reports/report.py: Q3 100-200 words;" in r.stdout
@@ -46,8 +48,11 @@ def test_local_uses_the_groups_copy(tmp_path):
     assert "report.py check will pass 30/31" in r.stdout
     (entry,) = json.loads(run(path, "--checker", "local", "--format", "json").stdout)
     assert {k: entry["checker"][k] for k in ("id", "source", "label", "note")} == {
-        "id": "local", "source": "local", "note": None,
-        "label": "your reports/report.py (the same as the January 2025 course checker)"}
+        "id": "local",
+        "source": "local",
+        "note": None,
+        "label": "your reports/report.py (the same as the January 2025 course checker)",
+    }
 
 
 def test_local_without_a_copy_says_so(tmp_path):
@@ -75,15 +80,18 @@ def test_a_checker_id(tmp_path):
 def test_an_unknown_checker_is_a_usage_error(tmp_path):
     r = run(group(tmp_path), "--checker", "1999")
     assert r.returncode == 2
-    assert one_line(r.stderr) == ("mlops-report: unknown checker '1999' (course, local or a checker id such as "
-                                  "2026-01-09_e3622b47)")
+    assert one_line(r.stderr) == (
+        "mlops-report: unknown checker '1999' (course, local or a checker id such as 2026-01-09_e3622b47)"
+    )
 
 
 def test_a_tie_is_named_in_the_header(tmp_path):
     path = ReportBuilder("2025").fill_all().write(tmp_path / "g")
     r = run(path)
-    assert (f"{path}: the report fits 2026-01-04 (January 2026) (2026-01-04_1fa25710) as well; the evidence "
-            "does not decide\n") in r.stdout
+    assert (
+        f"{path}: the report fits 2026-01-04 (January 2026) (2026-01-04_1fa25710) as well; the evidence "
+        "does not decide\n"
+    ) in r.stdout
     (entry,) = json.loads(run(path, "--format", "json").stdout)
     assert entry["edition"] == "2025-01-24_9c3875c2" and entry["run"] == "January 2025"
     assert entry["ties"] == ["2026-01-04_1fa25710"]

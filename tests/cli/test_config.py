@@ -21,8 +21,7 @@ def git_init(folder: Path) -> None:
     ident = ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
     subprocess.run(["git", "init", "-q", str(folder)], check=True, capture_output=True)
     subprocess.run(["git", "-C", str(folder), "add", "-A"], check=True, capture_output=True)
-    subprocess.run(["git", "-C", str(folder), *ident, "commit", "-q", "-m", "report"], check=True,
-                   capture_output=True)
+    subprocess.run(["git", "-C", str(folder), *ident, "commit", "-q", "-m", "report"], check=True, capture_output=True)
 
 
 def short_q7(folder: Path) -> Path:
@@ -47,7 +46,8 @@ def test_pyproject_at_the_repository_root_sets_the_gate_and_the_rules(tmp_path):
     assert run(path).returncode == 1
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname = "ours"\n\n[tool.mlops-report]\nfail-on = "never"\ndisable = ["checkbox-mark"]\n'
-        'severity = { word-count = "error" }\n')
+        'severity = { word-count = "error" }\n'
+    )
     r = run(cwd=tmp_path)  # no path: reports/README.md of this repository, as the hook and CI call it
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
@@ -84,7 +84,8 @@ def test_nothing_above_the_repository_root_is_read(tmp_path):
 def test_flags_override_the_file(tmp_path):
     path = short_q7(tmp_path)
     (tmp_path / ".mlops-report.toml").write_text(
-        'fail-on = "never"\nseverity = { word-count = "error", checkbox-mark = "hint" }\n')
+        'fail-on = "never"\nseverity = { word-count = "error", checkbox-mark = "hint" }\n'
+    )
     assert run(path).returncode == 0
     assert run(path, "--fail-on", "checker").returncode == 1
     # severity merges code by code: the flag's word-count, the file's checkbox-mark
@@ -99,8 +100,9 @@ def test_severity_flag_is_checked(tmp_path):
     path = short_q7(tmp_path)
     r = run(path, "--severity", "word-count=fatal")
     assert r.returncode == 2
-    assert one_line(r.stderr) == ("mlops-report: --severity word-count: 'fatal' is not one of error, warning, "
-                                  "information, hint, off")
+    assert one_line(r.stderr) == (
+        "mlops-report: --severity word-count: 'fatal' is not one of error, warning, information, hint, off"
+    )
     r = run(path, "--severity", "no-such-code=error")
     assert r.returncode == 2 and one_line(r.stderr) == "mlops-report: --severity unknown code 'no-such-code'"
     r = run(path, "--severity", "word-count")
@@ -126,17 +128,19 @@ def test_every_problem_names_the_file_and_the_key(tmp_path):
     short_q7(tmp_path)
     (tmp_path / "pyproject.toml").write_text(
         '[tool.mlops-report]\nfail-on = "sometimes"\nseverity = { word-count = "loud", nope = "error" }\n'
-        'disable = "checkbox-mark"\nedition = "1999"\ncolour = "red"\n')
+        'disable = "checkbox-mark"\nedition = "1999"\ncolour = "red"\n'
+    )
     r = run(cwd=tmp_path)
     assert r.returncode == 2  # a usage error, like a bad flag: CI must not pass on a typo
     where = "mlops-report: pyproject.toml [tool.mlops-report]: "
     assert r.stderr.splitlines() == [
         where + "fail-on: 'sometimes' is not one of checker, error, warning, never",
         where + "severity: word-count: 'loud' is not one of error, warning, information, hint, off; "
-                "unknown code 'nope'",
+        "unknown code 'nope'",
         where + "disable must be a list of codes",
         where + "edition: unknown edition '1999'; using auto",
-        where + "unknown key 'colour' (known: edition, checker, figures-dir, severity, disable, fail-on, deadline, image-size-limit)",
+        where
+        + "unknown key 'colour' (known: edition, checker, figures-dir, severity, disable, fail-on, deadline, image-size-limit)",
     ]
     assert "report.py check will pass 30/31: Q7 fails" in r.stdout  # the report is still checked
 
@@ -160,8 +164,9 @@ def test_the_editors_spelling_is_read_with_a_note(tmp_path):
     (tmp_path / ".mlops-report.toml").write_text('figuresDir = "pics"\n')
     r = run(path)
     assert r.returncode == 0 and "image-outside-figures" not in r.stdout
-    assert one_line(r.stderr) == (f"mlops-report: {tmp_path / '.mlops-report.toml'}: figuresDir: read as "
-                                  "figures-dir, the spelling of this file")
+    assert one_line(r.stderr) == (
+        f"mlops-report: {tmp_path / '.mlops-report.toml'}: figuresDir: read as figures-dir, the spelling of this file"
+    )
     (tmp_path / ".mlops-report.toml").write_text('figures-dir = "pics"\n')
     assert run(path).stderr == ""
 
@@ -169,7 +174,7 @@ def test_the_editors_spelling_is_read_with_a_note(tmp_path):
 def test_the_deadline_key_is_accepted_as_text_or_a_toml_date(tmp_path):
     path = short_q7(tmp_path)
     for value in ('"2026-01-23T23:59:00+01:00"', "2026-01-23T23:59:00+01:00"):
-        (tmp_path / ".mlops-report.toml").write_text(f"fail-on = \"never\"\ndeadline = {value}\n")
+        (tmp_path / ".mlops-report.toml").write_text(f'fail-on = "never"\ndeadline = {value}\n')
         r = run(path)
         assert r.returncode == 0 and r.stderr == "", r.stderr
 
@@ -180,7 +185,13 @@ def test_the_pre_commit_hook_follows_the_project_file(tmp_path):
     assert "--fail-on" not in args
     path = short_q7(tmp_path)
     (tmp_path / "pyproject.toml").write_text('[tool.mlops-report]\nfail-on = "never"\n')
-    r = subprocess.run([sys.executable, "-m", "mlops_report", "check", *args, "reports/README.md"], cwd=tmp_path,
-                       env=ENV, capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "mlops_report", "check", *args, "reports/README.md"],
+        cwd=tmp_path,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     assert path.exists()

@@ -24,13 +24,23 @@ from tests.conftest import ROOT
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "server"), "PYTHONIOENCODING": "utf-8"}
 # what a question's dashboard status may be for each status of the JSON output
-REFINES = {"pass": {"pass"}, "unanswered": {"unanswered"}, "crash": {"crash"},
-           "fail": {"under", "over", "truncated", "figures", "uncounted", "fail"}}
+REFINES = {
+    "pass": {"pass"},
+    "unanswered": {"unanswered"},
+    "crash": {"crash"},
+    "fail": {"under", "over", "truncated", "figures", "uncounted", "fail"},
+}
 
 
 def run(*args: str, cwd: Path | None = None, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mlops_report", "check", *map(str, args)],
-                          cwd=cwd or ROOT, env={**ENV, **kw.pop("env", {})}, capture_output=True, timeout=300, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "mlops_report", "check", *map(str, args)],
+        cwd=cwd or ROOT,
+        env={**ENV, **kw.pop("env", {})},
+        capture_output=True,
+        timeout=300,
+        **kw,
+    )
 
 
 def rows(stdout: bytes) -> list[dict[str, str]]:
@@ -101,8 +111,17 @@ def test_csv_agrees_with_json(both):
 def test_statuses_say_why_a_question_fails(both, folder):
     table, _ = both
     r = next(r for r in table if r["path"] == str(folder / "mixed" / "reports" / "README.md"))
-    assert [r[f"q{n}"] for n in (3, 4, 5, 6, 7, 8, 14, 19, 20)] == \
-        ["pass", "unanswered", "under", "over", "pass", "truncated", "figures", "pass", "figures"]
+    assert [r[f"q{n}"] for n in (3, 4, 5, 6, 7, 8, 14, 19, 20)] == [
+        "pass",
+        "unanswered",
+        "under",
+        "over",
+        "pass",
+        "truncated",
+        "figures",
+        "pass",
+        "figures",
+    ]
     assert (r["group"], r["study_numbers"]) == ("17", "s111111 s333333")
     assert (r["figures_missing"], r["figures_uncounted"]) == ("1", "1")
     assert (r["ticked"], r["items"]) == ("0", "12")
@@ -115,10 +134,12 @@ def test_what_cannot_be_analysed_is_a_row_with_its_reason(both, folder):
     reasons = {r["path"]: r["reason"] for r in table if r["reason"]}
     assert reasons == {
         str(folder / "empty"): "no reports/README.md in this directory",
-        str(folder / "latin1" / "reports" / "README.md"):
-            "not UTF-8: byte 0xe9 on line 3 cannot be decoded; save the file as UTF-8",
-        str(folder / "notreport" / "reports" / "README.md"):
-            "not an exam report (no '### Question N' headings with 'Answer:' labels)",
+        str(
+            folder / "latin1" / "reports" / "README.md"
+        ): "not UTF-8: byte 0xe9 on line 3 cannot be decoded; save the file as UTF-8",
+        str(
+            folder / "notreport" / "reports" / "README.md"
+        ): "not an exam report (no '### Question N' headings with 'Answer:' labels)",
     }
     assert [r["path"] for r in table] == sorted(r["path"] for r in table)  # the order they were found in
 
@@ -155,14 +176,21 @@ def test_roster(tmp_path):
     ReportBuilder("2026").fill_all().answer(1, "12").answer(2, "s200001").write(groups / "b")
     ReportBuilder("2026").fill_all().answer(1, "12").answer(2, "s200002").write(groups / "c")
     roster = tmp_path / "roster.csv"
-    roster.write_text("group,study number\n07,s100001\n7,S100002\n7,s100003\n12,s200001 s200002\n30,s300001\n",
-                      encoding="utf-8")
+    roster.write_text(
+        "group,study number\n07,s100001\n7,S100002\n7,s100003\n12,s200001 s200002\n30,s300001\n", encoding="utf-8"
+    )
     r = run(groups, "--format", "csv", "--roster", roster)
     assert r.returncode == 0, r.stderr
     table = rows(r.stdout)
-    got = {(row["path"].removeprefix(str(groups)), row["group"]): (row["roster"], row["roster_missing"],
-                                                                  row["roster_unknown"], row["same_group"])
-           for row in table}
+    got = {
+        (row["path"].removeprefix(str(groups)), row["group"]): (
+            row["roster"],
+            row["roster_missing"],
+            row["roster_unknown"],
+            row["same_group"],
+        )
+        for row in table
+    }
     assert got == {
         ("/a/reports/README.md", "7"): ("listed", "s100003", "s999999", ""),
         ("/b/reports/README.md", "12"): ("listed", "s200002", "", str(groups / "c/reports/README.md")),
@@ -173,7 +201,10 @@ def test_roster(tmp_path):
     bad = run(groups, "--format", "csv", "--roster", tmp_path / "nowhere.csv")
     assert bad.returncode == 2 and b"nowhere.csv: cannot be read" in bad.stderr
     elsewhere = run(groups, "--format", "json", "--roster", roster)
-    assert elsewhere.returncode == 2 and elsewhere.stderr == b"mlops-report: -o and --roster go with --format csv or html\n"
+    assert (
+        elsewhere.returncode == 2
+        and elsewhere.stderr == b"mlops-report: -o and --roster go with --format csv or html\n"
+    )
 
 
 def test_many_reports_on_every_core_come_back_in_order(tmp_path):
@@ -194,8 +225,15 @@ def test_many_reports_on_every_core_come_back_in_order(tmp_path):
 
 
 def _git(cwd: Path, *args: str, when: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": "t",
-           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
 
 
@@ -234,10 +272,14 @@ def test_html_page_rows_escaping_and_policy(folder, tmp_path):
     assert r.stdout == b"" and b"dash.html: 2 rows, 2 reports analysed" in r.stderr
     page = out.read_text(encoding="utf-8")
     assert len(re.findall(r"<tr [^>]*data-report=", page)) == 2
-    assert "<script>alert" not in page and "onerror=\"alert" not in page and "<img" not in page
+    assert "<script>alert" not in page and 'onerror="alert' not in page and "<img" not in page
     assert "&lt;script&gt;alert(&#x27;hi&#x27;)&lt;/script&gt;" in page  # the group-number finding quotes it
-    assert 'data-report="' + str(odd).replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;") \
-        + '/reports/README.md"' in page
+    assert (
+        'data-report="'
+        + str(odd).replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+        + '/reports/README.md"'
+        in page
+    )
     # only the page's own style and script, by hash; nothing from the network
     policy = html.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1))
     assert "default-src 'none'" in policy and "unsafe" not in policy
@@ -256,9 +298,26 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
     assert piped.stderr.decode().strip() == f"{tmp_path / 'out.csv'}: 25 rows, 25 reports analysed"
     leader, follower = pty.openpty()
     try:
-        p = subprocess.run([sys.executable, "-m", "mlops_report", "check", str(tmp_path), "--format", "csv",
-                            "-o", str(tmp_path / "out.csv"), "--jobs", "1"], cwd=ROOT, env=ENV,
-                           stdout=subprocess.PIPE, stderr=follower, timeout=300)
+        p = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mlops_report",
+                "check",
+                str(tmp_path),
+                "--format",
+                "csv",
+                "-o",
+                str(tmp_path / "out.csv"),
+                "--jobs",
+                "1",
+            ],
+            cwd=ROOT,
+            env=ENV,
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            timeout=300,
+        )
         os.close(follower)
         seen = b""
         while True:

@@ -40,19 +40,27 @@ def crashing(tmp_path: Path, name: str = "crash") -> Path:
 
 
 def git(*args: str, cwd: Path) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                   env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"})
+    subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"},
+    )
 
 
 # -- --fail-on ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("maker, expected", [
-    (failing, {"checker": 1, "error": 0, "warning": 1, "never": 0}),
-    (odd_mark, {"checker": 0, "error": 0, "warning": 1, "never": 0}),
-    (missing_figure, {"checker": 1, "error": 1, "warning": 1, "never": 0}),
-    (crashing, {"checker": 1, "error": 1, "warning": 1, "never": 0}),
-])
+@pytest.mark.parametrize(
+    "maker, expected",
+    [
+        (failing, {"checker": 1, "error": 0, "warning": 1, "never": 0}),
+        (odd_mark, {"checker": 0, "error": 0, "warning": 1, "never": 0}),
+        (missing_figure, {"checker": 1, "error": 1, "warning": 1, "never": 0}),
+        (crashing, {"checker": 1, "error": 1, "warning": 1, "never": 0}),
+    ],
+)
 def test_fail_on(tmp_path, maker, expected):
     path = maker(tmp_path)
     codes = {level: run(path, "--fail-on", level).returncode for level in expected}
@@ -106,8 +114,10 @@ def test_the_search_stops_at_the_repository_root(tmp_path):
     (repo / "README.md").write_text("# Not a report\n")
     r = run(cwd=repo)
     assert r.returncode == 2
-    assert one_line(r.stderr) == (f"mlops-report: no report found: ./README.md is not an exam report and there "
-                                  f"is no reports/README.md in {repo} (the repository root)")
+    assert one_line(r.stderr) == (
+        f"mlops-report: no report found: ./README.md is not an exam report and there "
+        f"is no reports/README.md in {repo} (the repository root)"
+    )
 
 
 def test_outside_a_repository_only_the_working_directory_is_searched(tmp_path):
@@ -124,16 +134,19 @@ def test_outside_a_repository_only_the_working_directory_is_searched(tmp_path):
 
 def test_github_summaries_first_then_errors_then_the_rest(tmp_path):
     a, b = failing(tmp_path, "a"), missing_figure(tmp_path, "b")
-    c = report(tmp_path, ReportBuilder("2026").fill_all().answer(12, words(20) + "\n\n#### Results\n\n" + words(40)),
-               "c")
+    c = report(
+        tmp_path, ReportBuilder("2026").fill_all().answer(12, words(20) + "\n\n#### Results\n\n" + words(40)), "c"
+    )
     r = run(a, b, c, "--format", "github")
     assert r.returncode == 1
     lines = r.stdout.splitlines()
     kinds = [line.split(" ", 1)[0] for line in lines]
     titles = [re.search(r"title=([^:]+)::", line).group(1) for line in lines]
     assert titles[:3] == ["mlops-report"] * 3 and "mlops-report" not in titles[3:]
-    assert lines[0] == f"::error file={a},title=mlops-report::report.py check will pass 30/31: Q7 fails; " \
-                       "0 errors, 1 warning"
+    assert (
+        lines[0] == f"::error file={a},title=mlops-report::report.py check will pass 30/31: Q7 fails; "
+        "0 errors, 1 warning"
+    )
     assert lines[1] == f"::notice file={b},title=mlops-report::report.py check will pass 31/31; 1 error, 0 warnings"
     assert lines[2].startswith(f"::error file={c},title=mlops-report::report.py check will pass 30/31: Q12 fails; ")
     rest = kinds[3:]
@@ -149,8 +162,9 @@ def test_github_fifteen_failing_questions_named_in_one_annotation(tmp_path):
     r = run(report(tmp_path, b), "--format", "github")
     first = r.stdout.splitlines()[0]
     assert first.startswith("::error ")
-    assert ("::report.py check will pass 16/31: " + ", ".join(f"Q{n}" for n in range(4, 19)) + " fail; 0 errors, ") \
-        in first
+    assert (
+        "::report.py check will pass 16/31: " + ", ".join(f"Q{n}" for n in range(4, 19)) + " fail; 0 errors, "
+    ) in first
 
 
 # -- many reports: the summary ------------------------------------------------------------------
@@ -162,7 +176,7 @@ def test_many_reports_end_with_a_table_and_totals(tmp_path):
     notes.write_text("# Notes\n")
     r = run(*paths, notes)
     assert r.returncode == 1
-    table = r.stdout[r.stdout.index("\nreport "):].strip().splitlines()
+    table = r.stdout[r.stdout.index("\nreport ") :].strip().splitlines()
     assert table[0].split() == ["report", "edition", "verdict", "errors", "warnings"]
     rows = {line.split()[0]: line for line in table[1:6]}
     assert re.search(r"January 2026\s+pass 31/31\s+0\s+0$", rows[str(paths[0])])
@@ -173,14 +187,17 @@ def test_many_reports_end_with_a_table_and_totals(tmp_path):
     errors = int(rows[str(paths[3])].split()[-2]) + 1
     warnings = 1 + int(rows[str(paths[3])].split()[-1])
     assert table[-2] == "5 reports: 2 pass report.py check, 1 fails, 1 crashes, 1 is not a report"
-    assert table[-1] == (f"Found {errors + warnings} problems ({errors} errors, {warnings} "
-                         f"warning{'s' if warnings != 1 else ''}) in 3 files")
+    assert table[-1] == (
+        f"Found {errors + warnings} problems ({errors} errors, {warnings} "
+        f"warning{'s' if warnings != 1 else ''}) in 3 files"
+    )
 
 
 def test_totals_in_the_singular(tmp_path):
     r = run(failing(tmp_path), report(tmp_path, name="clean"))
-    assert r.stdout.endswith("2 reports: 1 passes report.py check, 1 fails\n"
-                             "Found 1 problem (0 errors, 1 warning) in 1 file\n")
+    assert r.stdout.endswith(
+        "2 reports: 1 passes report.py check, 1 fails\nFound 1 problem (0 errors, 1 warning) in 1 file\n"
+    )
     r = run(report(tmp_path, name="x"), report(tmp_path, name="y"))
     assert r.stdout.endswith("2 reports: 2 pass report.py check\nFound no errors or warnings in 2 files\n")
 
@@ -196,8 +213,14 @@ SGR = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def coloured(path: Path, *args: str, **env: str) -> str:
-    r = subprocess.run([sys.executable, "-m", "mlops_report", "check", str(path), *args], cwd=ROOT,
-                       env={**ENV, **env}, capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "mlops_report", "check", str(path), *args],
+        cwd=ROOT,
+        env={**ENV, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return r.stdout
 
 
@@ -256,8 +279,14 @@ def test_the_pre_commit_hook_fails_a_commit_whose_report_fails(tmp_path):
     assert staged == ["reports/README.md"]
 
     def commit_hook() -> subprocess.CompletedProcess:  # what pre-commit runs, from the repository's root
-        return subprocess.run([sys.executable, "-m", "mlops_report", *entry[1:], *args, *staged], cwd=repo, env=ENV,
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "mlops_report", *entry[1:], *args, *staged],
+            cwd=repo,
+            env=ENV,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     r = commit_hook()
     assert r.returncode == 1, r.stdout

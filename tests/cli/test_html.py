@@ -17,8 +17,13 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT / "server"), "PYTHONIOENCODING": "ut
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mlops_report", "html", *map(str, args)],
-                          cwd=cwd or ROOT, env=ENV, capture_output=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "mlops_report", "html", *map(str, args)],
+        cwd=cwd or ROOT,
+        env=ENV,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def expected(readme: Path) -> bytes:
@@ -111,8 +116,9 @@ def test_checker_option_is_checked_like_checks(tmp_path):
 
 def test_check_never_imports_python_markdown(tmp_path):
     readme = group(tmp_path)
-    probe = ("import sys; from mlops_report.cli import main; code = main(['check', sys.argv[1]]); "
-             "print('markdown' in sys.modules, file=sys.stderr)")
-    r = subprocess.run([sys.executable, "-c", probe, str(readme)], env=ENV, capture_output=True, text=True,
-                       timeout=120)
+    probe = (
+        "import sys; from mlops_report.cli import main; code = main(['check', sys.argv[1]]); "
+        "print('markdown' in sys.modules, file=sys.stderr)"
+    )
+    r = subprocess.run([sys.executable, "-c", probe, str(readme)], env=ENV, capture_output=True, text=True, timeout=120)
     assert r.stderr.strip().splitlines()[-1] == "False"

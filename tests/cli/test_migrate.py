@@ -21,8 +21,14 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT / "server"), "PYTHONIOENCODING": "ut
 
 
 def run(*args, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mlops_report", "migrate", *map(str, args)],
-                          cwd=cwd or ROOT, env=ENV, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "mlops_report", "migrate", *map(str, args)],
+        cwd=cwd or ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def one_line(stderr: str) -> str:
@@ -59,8 +65,10 @@ def test_writes_the_migrated_report_and_prints_what_changed(old, template, tmp_p
     text = out.read_text(encoding="utf-8")
     assert "Recommended answer length: 0-200 words" in text
     assert words(120) in text
-    assert old.read_text(encoding="utf-8") == ReportBuilder("2026-01-04_1fa25710").fill_all().answer(
-        3, words(120)).mark(0, "x").build()  # the report itself is untouched
+    assert (
+        old.read_text(encoding="utf-8")
+        == ReportBuilder("2026-01-04_1fa25710").fill_all().answer(3, words(120)).mark(0, "x").build()
+    )  # the report itself is untouched
 
 
 def test_never_replaces_a_file_without_force(old, template, tmp_path):
@@ -99,8 +107,13 @@ def test_in_place_keeps_a_copy_of_a_report_git_does_not_hold(old, template):
 
 
 def git(*args: str, cwd: Path) -> None:
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@e", "-c", "commit.gpgsign=false", *args],
-                   cwd=cwd, check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@e", "-c", "commit.gpgsign=false", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -131,11 +144,14 @@ def test_a_windows_report_with_a_bom_stays_so(tmp_path, template):
     assert data.count(b"\n") == data.count(b"\r\n")
 
 
-@pytest.mark.parametrize("what, expect", [
-    ("report", "mlops-report: {report}: the report has no '### Question N' headings with 'Answer:' labels"),
-    ("template", "mlops-report: {report}: the template has no '### Question N' headings with 'Answer:' labels"),
-    ("missing", "mlops-report: {missing}: no such file or directory"),
-])
+@pytest.mark.parametrize(
+    "what, expect",
+    [
+        ("report", "mlops-report: {report}: the report has no '### Question N' headings with 'Answer:' labels"),
+        ("template", "mlops-report: {report}: the template has no '### Question N' headings with 'Answer:' labels"),
+        ("missing", "mlops-report: {missing}: no such file or directory"),
+    ],
+)
 def test_refusals_are_one_line(what, expect, old, template, tmp_path):
     notes = tmp_path / "notes.md"
     notes.write_text("# notes\n\nnothing to see\n", encoding="utf-8")

@@ -15,8 +15,14 @@ from tests.unit.test_repo_handin import T0, commit, git, iso, project, report_of
 
 
 def run(*args, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mlops_report", "check", *map(str, args)],
-                          cwd=cwd or ROOT, env=ENV, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "mlops_report", "check", *map(str, args)],
+        cwd=cwd or ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def questions(result: subprocess.CompletedProcess) -> list[dict]:
@@ -45,8 +51,9 @@ def test_ref_counts_equal_the_committed_texts(tmp_path):
         assert questions(at_ref) == questions(plain)
         (one,) = json.loads(at_ref.stdout)
         assert one["ref"]["ref"] == ref and len(one["ref"]["commit"]) == 40
-    words_at = {q["number"]: q["words"] for q in questions(run("--format", "json", "--ref", "origin/main",
-                                                              report_of(work)))}
+    words_at = {
+        q["number"]: q["words"] for q in questions(run("--format", "json", "--ref", "origin/main", report_of(work)))
+    }
     assert words_at[4] == 101 and words_at[7] == 30
 
 

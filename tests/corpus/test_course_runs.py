@@ -29,14 +29,19 @@ T_2024_12_22 = TEMPLATES / "2024-12-22_4eb18892_README.md"
 T_2024 = TEMPLATES / "2023-09-27_64ea22b7_README.md"
 T_2026 = TEMPLATES / "2026-01-09_eb7305c5_README.md"
 
-pytestmark = [pytest.mark.corpus,
-              pytest.mark.skipif(not T_2026.is_file(), reason=f"no templates at {TEMPLATES}")]
+pytestmark = [pytest.mark.corpus, pytest.mark.skipif(not T_2026.is_file(), reason=f"no templates at {TEMPLATES}")]
 
 
 def run(*args, pythonpath: Path = ROOT / "server") -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(pythonpath), "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "mlops_report", "check", *map(str, args)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "mlops_report", "check", *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def answer(text: str, n: int, body: str) -> str:
@@ -80,11 +85,15 @@ def test_2026_01_04_is_judged_by_the_january_2026_course_checker(tmp_path):
     path = save(tmp_path, text, own_copy)
 
     r = run(path)
-    assert f"{path}: edition 2026-01-04 (January 2026) (2026-01-04_1fa25710); judged by the January 2026 " \
-           "course checker (report.py e3622b47)" in r.stdout
+    assert (
+        f"{path}: edition 2026-01-04 (January 2026) (2026-01-04_1fa25710); judged by the January 2026 "
+        "course checker (report.py e3622b47)" in r.stdout
+    )
     assert row(r.stdout, 3)[3:] == ["0-200", "0", "-", "pass"]
-    assert ("information checker-differs your reports/report.py: Q3 100-200 words; the January 2026 course "
-            "checker: Q3 0-200 words") in r.stdout
+    assert (
+        "information checker-differs your reports/report.py: Q3 100-200 words; the January 2026 course "
+        "checker: Q3 0-200 words"
+    ) in r.stdout
 
     local = run(path, "--checker", "local")
     assert "judged by your reports/report.py (the same as the January 2025 course checker)" in local.stdout
@@ -129,8 +138,11 @@ def test_every_instruction_block_rewritten_still_has_the_limits(tmp_path):
     assert a.judge.label == "the January 2024 course checker"
     # nothing is answered: every question the course checker limits fails, as it would warn
     course = CHECKERS["2023-09-27_64ea22b7"]
-    failing = {n for n, lim in course.limits.items()
-               if (lim.words and not lim.words[0] <= 6 <= lim.words[1]) or (lim.images and lim.images[0] > 0)}
+    failing = {
+        n
+        for n, lim in course.limits.items()
+        if (lim.words and not lim.words[0] <= 6 <= lim.words[1]) or (lim.images and lim.images[0] > 0)
+    }
     assert {q.number for q in a.questions if q.status != "pass"} == failing
     assert len([f for f in a.findings if f.code == "unanswered" and f.data["fails"]]) >= 25
 
@@ -168,13 +180,19 @@ def test_make_editions_refuses_a_newer_template_without_its_checker(tmp_path):
     shutil.copytree(TEMPLATES, folder)
     (folder / f"{NEW_ID}_README.md").write_text(template_2027(), encoding="utf-8")
     out = tmp_path / "data.json"
-    r = subprocess.run([sys.executable, "-m", "mlops_report.editions.generate", str(folder), "--out", str(out)],
-                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "mlops_report.editions.generate", str(folder), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 1 and not out.exists()
     assert r.stderr.strip() == (
         f"editions: template {NEW_ID} is newer than the last hand-in we know (January 2026, 2026-01-19) and no "
         f"checker of its time is known: save that run's reports/report.py beside it as {NEW_ID}_report.py (it is "
-        "read as data, never run), or add the run's hand-in to editions/runs.py")
+        "read as data, never run), or add the run's hand-in to editions/runs.py"
+    )
 
 
 def test_make_editions_pairs_a_newer_template_with_the_report_py_beside_it(tmp_path):
@@ -186,12 +204,23 @@ def test_make_editions_pairs_a_newer_template_with_the_report_py_beside_it(tmp_p
     (folder / f"{NEW_ID}_report.py").write_text(checker_source(NEW_LIMITS, 31), encoding="utf-8")
     data = package / "mlops_report" / "editions" / "data.json"
     env = {**os.environ, "PYTHONPATH": str(package)}
-    r = subprocess.run([sys.executable, "-m", "mlops_report.editions.generate", str(folder), "--out", str(data)],
-                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "mlops_report.editions.generate", str(folder), "--out", str(data)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     generated = json.loads(data.read_text(encoding="utf-8"))
-    assert generated["runs"]["January 2027"] == {"alias": "2027", "checker": NEW_ID, "handin": None, "tag": None,
-                                                 "template": NEW_ID}
+    assert generated["runs"]["January 2027"] == {
+        "alias": "2027",
+        "checker": NEW_ID,
+        "handin": None,
+        "tag": None,
+        "template": NEW_ID,
+    }
     assert generated["checkers"][NEW_ID]["limits"]["3"] == [[50, 150], None]
     assert generated["editions"][NEW_ID]["run"] == "January 2027"
     assert "import" not in data.read_text(encoding="utf-8")  # numbers, not code
@@ -199,8 +228,9 @@ def test_make_editions_pairs_a_newer_template_with_the_report_py_beside_it(tmp_p
     path = save(tmp_path / "group", filled_2027())  # no report.py beside the report now
     r = run(path, "--fail-on", "error", pythonpath=package)
     assert r.returncode == 0, r.stderr
-    assert f"edition January 2027 ({NEW_ID}); judged by the January 2027 course checker (report.py 0123abcd)" \
-        in r.stdout
+    assert (
+        f"edition January 2027 ({NEW_ID}); judged by the January 2027 course checker (report.py 0123abcd)" in r.stdout
+    )
     assert row(r.stdout, 3)[3:] == ["50-150", "0", "-", "pass"]
     assert "instructions-edited" not in r.stdout
     # the 2026 template is still judged as before

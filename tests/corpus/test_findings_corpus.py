@@ -48,8 +48,11 @@ def test_no_range_is_longer_than_the_line_that_causes_it():
 def test_every_failing_question_is_named_once():
     a = _analysis()
     failing = {q.number for q in a.questions if q.status in ("fail", "unanswered")}
-    said = [f.question for f in a.findings if f.code in ("word-count", "image-count")
-            or (f.code == "unanswered" and f.data["fails"])]
+    said = [
+        f.question
+        for f in a.findings
+        if f.code in ("word-count", "image-count") or (f.code == "unanswered" and f.data["fails"])
+    ]
     assert sorted(said) == sorted(failing)
 
 

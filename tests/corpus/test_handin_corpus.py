@@ -17,8 +17,11 @@ from mlops_report.cli import read_report
 from mlops_report.disk import Disk
 from tests.conftest import ROOT, SHARED
 
-REPORTS = sorted(p for p in (SHARED / "reports").glob("*") if (p / "official.html").is_file()) \
-    if (SHARED / "reports").is_dir() else []
+REPORTS = (
+    sorted(p for p in (SHARED / "reports").glob("*") if (p / "official.html").is_file())
+    if (SHARED / "reports").is_dir()
+    else []
+)
 
 pytestmark = [
     pytest.mark.corpus,
@@ -35,8 +38,13 @@ def folder(request):
 def test_fragment_is_byte_identical_to_the_courses(folder, tmp_path):
     readme = folder / "reports" / "README.md"
     out = tmp_path / "report.html"
-    r = subprocess.run([sys.executable, "-m", "mlops_report", "html", str(readme), "--fragment", "-o", str(out)],
-                       env=ENV, capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "mlops_report", "html", str(readme), "--fragment", "-o", str(out)],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     assert out.read_bytes() == (folder / "official.html").read_bytes()
     with open(readme, encoding="utf-8") as file:  # the rules of report.py html, run here

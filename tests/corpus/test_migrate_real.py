@@ -15,11 +15,16 @@ from mlops_report.settings import Settings
 from tests.conftest import SHARED
 
 TEMPLATES = SHARED / "templates"
-REPORTS = sorted(p for p in (SHARED / "reports").glob("*") if (p / "reports" / "README.md").is_file()) \
-    if (SHARED / "reports").is_dir() else []
+REPORTS = (
+    sorted(p for p in (SHARED / "reports").glob("*") if (p / "reports" / "README.md").is_file())
+    if (SHARED / "reports").is_dir()
+    else []
+)
 
-pytestmark = [pytest.mark.corpus,
-              pytest.mark.skipif(not (TEMPLATES / "INDEX.md").is_file(), reason=f"no templates at {TEMPLATES}")]
+pytestmark = [
+    pytest.mark.corpus,
+    pytest.mark.skipif(not (TEMPLATES / "INDEX.md").is_file(), reason=f"no templates at {TEMPLATES}"),
+]
 
 
 def template(eid: str) -> str:
@@ -32,16 +37,21 @@ def outdated(text: str, settings: Settings | None = None) -> list[str]:
 
 def test_a_report_on_an_older_template_of_its_run_is_told_so():
     (message,) = outdated(template("2026-01-04_1fa25710"))
-    assert message == ("written on the 2026-01-04 template (1fa25710), older than the January 2026 run's newest, "
-                       "2026-01-09 (eb7305c5): question 3 states 0-200 words, 2 checklist items are new or reworded; "
-                       "`mlops-report migrate` moves the answers and ticks onto it")
+    assert message == (
+        "written on the 2026-01-04 template (1fa25710), older than the January 2026 run's newest, "
+        "2026-01-09 (eb7305c5): question 3 states 0-200 words, 2 checklist items are new or reworded; "
+        "`mlops-report migrate` moves the answers and ticks onto it"
+    )
     (message,) = outdated(template("2024-11-09_92b03d41"))
-    assert "older than the January 2025 run's newest, 2025-01-24 (9c3875c2): it has 31 questions where yours " \
-           "has 27" in message
+    assert (
+        "older than the January 2025 run's newest, 2025-01-24 (9c3875c2): it has 31 questions where yours "
+        "has 27" in message
+    )
 
 
-@pytest.mark.parametrize("eid", ["2026-01-09_eb7305c5", "2025-01-24_9c3875c2", "2023-09-27_64ea22b7",
-                                 "2023-01-06_1477d9cd"])
+@pytest.mark.parametrize(
+    "eid", ["2026-01-09_eb7305c5", "2025-01-24_9c3875c2", "2023-09-27_64ea22b7", "2023-01-06_1477d9cd"]
+)
 def test_a_runs_newest_template_is_not_outdated(eid):
     assert outdated(template(eid)) == []
 
@@ -49,7 +59,8 @@ def test_a_runs_newest_template_is_not_outdated(eid):
 def test_the_setting_names_the_template_too():
     text = template("2026-01-09_eb7305c5")
     assert outdated(text, Settings(edition="2026-01-09_e3622b47"))[0].startswith(
-        "written on the 2026-01-09 template (e3622b47), older than the January 2026 run's newest")
+        "written on the 2026-01-09 template (e3622b47), older than the January 2026 run's newest"
+    )
 
 
 @pytest.mark.skipif(not REPORTS, reason="no real reports in ../shared/reports")
@@ -71,6 +82,7 @@ def test_a_real_report_onto_its_runs_newest_template(folder):
     after = Analyzer().analyse(result.text)
     assert after.edition.id == newest.id and not [f for f in after.findings if f.code == "template-outdated"]
     # the checker counts every answer as before (the run's checker judges both)
-    assert [(q.number, q.checker_words, q.checker_images) for q in after.questions] == \
-           [(q.number, q.checker_words, q.checker_images) for q in before.questions]
+    assert [(q.number, q.checker_words, q.checker_images) for q in after.questions] == [
+        (q.number, q.checker_words, q.checker_images) for q in before.questions
+    ]
     assert CARRIED_HEADING not in result.text or re.search(r"\S", result.carried)

@@ -11,11 +11,14 @@ import pytest
 from mlops_report.analysis import Analyzer
 from mlops_report.cli import read_report
 from mlops_report.editions.checkers import CHECKERS
-from tests.conftest import SHARED
 from tests import reference
+from tests.conftest import SHARED
 
-REPORTS = sorted(p for p in (SHARED / "reports").glob("*") if (p / "official.json").is_file()) \
-    if (SHARED / "reports").is_dir() else []
+REPORTS = (
+    sorted(p for p in (SHARED / "reports").glob("*") if (p / "official.json").is_file())
+    if (SHARED / "reports").is_dir()
+    else []
+)
 
 pytestmark = [
     pytest.mark.corpus,
@@ -80,10 +83,17 @@ def test_failures_and_verdict_match_the_warnings(case):
         for m in [re.match(r"Question (\d+) failed check\. Expected number of (words|screenshots) .* got (\d+)", w)]
     )
     ours_findings = sorted(
-        [(f.question, f.code, f.data["words"] if f.code == "word-count" else f.data["images"])
-         for f in analysis.findings if f.code in ("word-count", "image-count")]
-        + [(f.question, "word-count" if part == "words" else "image-count", f.data[part])
-           for f in analysis.findings if f.code == "unanswered" for part in f.data["fails"]]
+        [
+            (f.question, f.code, f.data["words"] if f.code == "word-count" else f.data["images"])
+            for f in analysis.findings
+            if f.code in ("word-count", "image-count")
+        ]
+        + [
+            (f.question, "word-count" if part == "words" else "image-count", f.data[part])
+            for f in analysis.findings
+            if f.code == "unanswered"
+            for part in f.data["fails"]
+        ]
     )
     assert ours_findings == expected_findings
 
@@ -101,6 +111,7 @@ def test_crlf_and_bom_change_nothing(case):
     plain = Analyzer().analyse(text, path)
     for variant in (text.replace("\n", "\r\n"), "\ufeff" + text):
         other = Analyzer().analyse(variant, path)
-        assert [(q.checker_words, q.checker_images, q.words, q.status) for q in other.questions] == \
-            [(q.checker_words, q.checker_images, q.words, q.status) for q in plain.questions]
+        assert [(q.checker_words, q.checker_images, q.words, q.status) for q in other.questions] == [
+            (q.checker_words, q.checker_images, q.words, q.status) for q in plain.questions
+        ]
         assert [(f.code, f.question) for f in other.findings] == [(f.code, f.question) for f in plain.findings]

@@ -12,8 +12,10 @@ from tests.conftest import SHARED
 TEMPLATES = sorted((SHARED / "templates").glob("*_README.md")) if (SHARED / "templates").is_dir() else []
 NEWEST = SHARED / "templates" / "2026-01-09_eb7305c5_README.md"
 
-pytestmark = [pytest.mark.corpus,
-              pytest.mark.skipif(not NEWEST.is_file(), reason=f"no templates at {SHARED / 'templates'}")]
+pytestmark = [
+    pytest.mark.corpus,
+    pytest.mark.skipif(not NEWEST.is_file(), reason=f"no templates at {SHARED / 'templates'}"),
+]
 
 
 def edited(text: str) -> dict[int, str]:
@@ -42,9 +44,11 @@ def test_what_changed_is_named():
     s, e = segment(text, 8)
     example = re.search(r"> Example:\n(.*?)>\n> Answer:", text[s:e], re.S).group(1)
     cases = {
-        4: (change(text, 4, "100-200 words", "50-200 words"),
+        4: (
+            change(text, 4, "100-200 words", "50-200 words"),
             "the length line says 50-200 words where the template says 100-200 words; "
-            "the official limits still apply (100-200 words)"),
+            "the official limits still apply (100-200 words)",
+        ),
         5: (change(text, 5, "> Recommended answer length: 100-200 words\n", ""), "the length line was removed"),
         8: (change(text, 8, example, ""), "the example was removed"),
         9: (change(text, 9, "**Did", "**Does"), "the question's prompt was changed"),

@@ -53,7 +53,11 @@ def test_neovim_shows_the_findings(report: Path, tmp_path: Path) -> None:
     env["MLOPS_REPORT_HOVER_LINE"] = str(lines_of(report, f"### Question {SHORT}"))
     run = subprocess.run(
         ["nvim", "--headless", "--clean", "-u", str(HERE / "nvim_check.lua"), str(report)],
-        env=env, cwd=report.parent.parent, capture_output=True, text=True, timeout=60,
+        env=env,
+        cwd=report.parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     result = json.loads(Path(env["MLOPS_REPORT_OUT"]).read_text())
     assert run.returncode == 0, (result, run.stderr)
@@ -73,13 +77,23 @@ def test_emacs_eglot_shows_the_findings(report: Path, tmp_path: Path) -> None:
         pytest.skip("eglot is not available to emacs (apt install elpa-eglot, or Emacs 29+)")
     run = subprocess.run(
         ["emacs", "--batch", "-l", str(HERE / "eglot_check.el"), str(report)],
-        env=env, cwd=report.parent.parent, capture_output=True, text=True, timeout=90,
+        env=env,
+        cwd=report.parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=90,
     )
     out = Path(env["MLOPS_REPORT_OUT"]).read_text() if Path(env["MLOPS_REPORT_OUT"]).exists() else ""
     assert run.returncode == 0, (out, run.stderr[-3000:])
     published = [line for line in out.splitlines() if line.startswith("code: ")]
-    assert any(line.startswith(f"code: word-count line {lines_of(report, f'### Question {SHORT}')}:") for line in published), out
-    assert any(line.startswith(f"code: image-count line {lines_of(report, f'### Question {FIGURE}')}:") for line in published), out
+    assert any(
+        line.startswith(f"code: word-count line {lines_of(report, f'### Question {SHORT}')}:") for line in published
+    ), out
+    assert any(
+        line.startswith(f"code: image-count line {lines_of(report, f'### Question {FIGURE}')}:") for line in published
+    ), out
     shown = [line for line in out.splitlines() if line.startswith("flymake: ")]
     assert len(shown) == len(published), out
-    assert any(f"line {lines_of(report, f'### Question {SHORT}') + 1}: mlops-report [word-count]" in line for line in shown), out
+    assert any(
+        f"line {lines_of(report, f'### Question {SHORT}') + 1}: mlops-report [word-count]" in line for line in shown
+    ), out

@@ -77,8 +77,7 @@ def _plain(obj):
     return obj
 
 
-CONFIG = ClientServerConfig(server_command=[sys.executable, "-m", "mlops_report", "serve"],
-                            client_factory=make_client)
+CONFIG = ClientServerConfig(server_command=[sys.executable, "-m", "mlops_report", "serve"], client_factory=make_client)
 
 
 class Session:
@@ -98,8 +97,9 @@ class Session:
     def open(self, uri: str, text: str, language: str = "markdown") -> str:
         self.versions[uri] = 1
         self.texts[uri] = text
-        self.client.text_document_did_open(types.DidOpenTextDocumentParams(
-            types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)))
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text))
+        )
         return uri
 
     def open_file(self, path: Path) -> str:
@@ -115,13 +115,15 @@ class Session:
             changes = [types.TextDocumentContentChangePartial(range=e.range, text=e.new_text) for e in edits]
             for e in edits:
                 self.texts[uri] = apply_edits(self.texts[uri], [e], self.encoding)
-        self.client.text_document_did_change(types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
-            content_changes=changes))
+        self.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
+                content_changes=changes,
+            )
+        )
 
     def close(self, uri: str) -> None:
-        self.client.text_document_did_close(types.DidCloseTextDocumentParams(
-            types.TextDocumentIdentifier(uri=uri)))
+        self.client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri=uri)))
 
     # -- what the server says -------------------------------------------------------------------
 
@@ -129,17 +131,28 @@ class Session:
         """The current diagnostics of ``uri``: pulled, or the pushed set for the latest version."""
         if self.pull:
             report = await self.client.text_document_diagnostic_async(
-                types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+                types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+            )
             return list(report.items)
         want = self.versions.get(uri)
-        await until(lambda: (p := self.client.published.get(uri)) is not None and p.version == want, timeout,
-                    f"diagnostics for version {want} of {uri}")
+        await until(
+            lambda: (p := self.client.published.get(uri)) is not None and p.version == want,
+            timeout,
+            f"diagnostics for version {want} of {uri}",
+        )
         return list(self.client.published[uri].diagnostics)
 
     async def status(self, uri: str, **expect) -> dict:
         def match():
-            return next((s for s in reversed(self.client.statuses) if s["uri"] == uri
-                         and all(s.get(k) == v for k, v in expect.items())), None)
+            return next(
+                (
+                    s
+                    for s in reversed(self.client.statuses)
+                    if s["uri"] == uri and all(s.get(k) == v for k, v in expect.items())
+                ),
+                None,
+            )
+
         await until(lambda: match() is not None, 10, f"a status for {uri} with {expect}")
         return match()
 
@@ -198,8 +211,9 @@ def offset_of(text: str, pos: types.Position, encoding: str) -> int:
 
 
 def apply_edits(text: str, edits, encoding: str) -> str:
-    spans = [(offset_of(text, e.range.start, encoding), offset_of(text, e.range.end, encoding), e.new_text)
-             for e in edits]
+    spans = [
+        (offset_of(text, e.range.start, encoding), offset_of(text, e.range.end, encoding), e.new_text) for e in edits
+    ]
     for s, e, new in sorted(spans, reverse=True):
         text = text[:s] + new + text[e:]
     return text
@@ -207,8 +221,12 @@ def apply_edits(text: str, edits, encoding: str) -> str:
 
 def text_edits(edit: types.WorkspaceEdit, uri: str) -> list[types.TextEdit]:
     if edit.document_changes:
-        return [e for c in edit.document_changes if isinstance(c, types.TextDocumentEdit)
-                and c.text_document.uri == uri for e in c.edits]
+        return [
+            e
+            for c in edit.document_changes
+            if isinstance(c, types.TextDocumentEdit) and c.text_document.uri == uri
+            for e in c.edits
+        ]
     return list((edit.changes or {}).get(uri, []))
 
 
@@ -218,10 +236,14 @@ OWN = ("own_server", "init_options", "capabilities", "folders")  # markers that 
 def pytest_configure(config):
     config.addinivalue_line("markers", "init_options(obj): initializationOptions for the client fixture")
     config.addinivalue_line("markers", "capabilities(fn): fn(profile, capabilities) adjusts a profile")
-    config.addinivalue_line("markers", "folders(*names): the workspace folders, tmp_path/NAME each, instead "
-                            "of tmp_path")
-    config.addinivalue_line("markers", "own_server: the test changes what the server remembers (settings, "
-                            "trust, shutdown): it gets a server of its own")
+    config.addinivalue_line(
+        "markers", "folders(*names): the workspace folders, tmp_path/NAME each, instead of tmp_path"
+    )
+    config.addinivalue_line(
+        "markers",
+        "own_server: the test changes what the server remembers (settings, "
+        "trust, shutdown): it gets a server of its own",
+    )
 
 
 # -- the fixture ------------------------------------------------------------------------------
@@ -233,8 +255,9 @@ async def start(name: str, root: Path, node=None) -> LanguageClient:
     folders = [types.WorkspaceFolder(uri=root.as_uri(), name="ws")]
     if node is not None and (m := node.get_closest_marker("folders")) is not None:
         folders = [types.WorkspaceFolder(uri=(root / n).as_uri(), name=n) for n in m.args]
-    params = types.InitializeParams(capabilities=client_capabilities(PROFILES[name]),
-                                    root_uri=folders[0].uri, workspace_folders=folders)
+    params = types.InitializeParams(
+        capabilities=client_capabilities(PROFILES[name]), root_uri=folders[0].uri, workspace_folders=folders
+    )
     if node is not None and (m := node.get_closest_marker("init_options")) is not None:
         params.initialization_options = m.args[0]
     if node is not None and (m := node.get_closest_marker("capabilities")) is not None:

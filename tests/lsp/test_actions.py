@@ -14,9 +14,13 @@ from .conftest import Session, apply_edits, text_edits
 
 
 async def actions_for(client, session: Session, uri: str, d: types.Diagnostic, only=None):
-    return await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), range=d.range,
-        context=types.CodeActionContext(diagnostics=[d], only=only)))
+    return await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=d.range,
+            context=types.CodeActionContext(diagnostics=[d], only=only),
+        )
+    )
 
 
 async def fix(client, session: Session, uri: str, code: str, title: str, question: int | None = None):
@@ -39,8 +43,7 @@ async def fix(client, session: Session, uri: str, code: str, title: str, questio
 
 
 async def codes(session: Session, uri: str, question: int | None = None) -> list[str]:
-    return [d.code for d in await session.diagnostics(uri)
-            if question is None or f"Question {question}" in d.message]
+    return [d.code for d in await session.diagnostics(uri) if question is None or f"Question {question}" in d.message]
 
 
 async def test_insert_figure_per_unlinked_image(client, session: Session, tmp_path):
@@ -150,8 +153,12 @@ async def test_checkbox_mark_after_emoji(client, session: Session, tmp_path):
 
 
 def _git(folder, *args):
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-                   cwd=folder, check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+    )
 
 
 async def test_restore_instructions_from_git(client, session: Session, tmp_path):
@@ -161,7 +168,9 @@ async def test_restore_instructions_from_git(client, session: Session, tmp_path)
     _git(tmp_path, "add", "reports/README.md")
     _git(tmp_path, "commit", "-q", "-m", "template")
     original = path.read_text()
-    edited = original.replace("Recommended answer length: 100-200 words.", "Recommended answer length: 50-200 words.", 1)
+    edited = original.replace(
+        "Recommended answer length: 100-200 words.", "Recommended answer length: 50-200 words.", 1
+    )
     assert edited != original
     path.write_text(edited)
     uri = session.open_file(path)
@@ -194,7 +203,9 @@ async def test_restore_instructions_from_template_setting(client, session: Sessi
     client.set_configuration({"templatePath": str(template)}, section="mlopsReport")
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
     original = path.read_text()
-    edited = original.replace("Recommended answer length: 100-200 words.", "Recommended answer length: 50-200 words.", 1)
+    edited = original.replace(
+        "Recommended answer length: 100-200 words.", "Recommended answer length: 50-200 words.", 1
+    )
     path.write_text(edited)
     uri = session.open_file(path)
     assert "Restore the original instructions" in await restore_titles(client, session, uri)
@@ -211,8 +222,9 @@ async def test_no_original_hover_explains(client, session: Session, tmp_path):
     d = next(d for d in found if d.code == "instructions-edited")
     assert not [a for a in await actions_for(client, session, uri, d) if a.kind.startswith("quickfix")]
     for _ in range(50):  # while git runs in the background the hover says it is looking
-        hover = await client.text_document_hover_async(types.HoverParams(
-            types.TextDocumentIdentifier(uri=uri), d.range.start))
+        hover = await client.text_document_hover_async(
+            types.HoverParams(types.TextDocumentIdentifier(uri=uri), d.range.start)
+        )
         if "being looked up" not in hover.contents.value:
             break
         await asyncio.sleep(0.1)
@@ -227,10 +239,13 @@ async def test_fix_all_applies_every_safe_fix(client, session: Session, tmp_path
     b.answer(7, "--- " + body + " ---")
     b.answer(8, words(30) + "\n\n#### Results\n\n" + words(80))
     uri = session.open_file(b.write(tmp_path))
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri),
-        range=types.Range(types.Position(0, 0), types.Position(0, 0)),
-        context=types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.SourceFixAll])))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+            context=types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.SourceFixAll]),
+        )
+    )
     (action,) = actions
     assert action.kind == "source.fixAll.mlopsReport"
     after = apply_edits(session.texts[uri], text_edits(action.edit, uri), session.encoding)
@@ -253,14 +268,17 @@ async def test_only_filters_kinds(client, session: Session, tmp_path):
 
 async def test_figure_link_command_writes_what_the_checker_and_commonmark_read(client, session: Session):
     assert "mlopsReport.figureLink" in client.init_result.capabilities.execute_command_provider.commands
-    link = await client.workspace_execute_command_async(types.ExecuteCommandParams(
-        "mlopsReport.figureLink", [{"path": "figures/Screenshot 2026-01-10 at 12.00.png"}]))
+    link = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams("mlopsReport.figureLink", [{"path": "figures/Screenshot 2026-01-10 at 12.00.png"}])
+    )
     assert link == "![Screenshot 2026-01-10 at 12.00](figures/Screenshot%202026-01-10%20at%2012.00.png)"
-    link = await client.workspace_execute_command_async(types.ExecuteCommandParams(
-        "mlopsReport.figureLink", ["./figures/", "runs\\loss curve.png"]))
+    link = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams("mlopsReport.figureLink", ["./figures/", "runs\\loss curve.png"])
+    )
     assert link == "![loss curve](figures/runs/loss%20curve.png)"
-    assert await client.workspace_execute_command_async(types.ExecuteCommandParams(
-        "mlopsReport.figureLink", [42])) is None
+    assert (
+        await client.workspace_execute_command_async(types.ExecuteCommandParams("mlopsReport.figureLink", [42])) is None
+    )
 
 
 async def test_completion_and_insert_figure_write_the_path_encoded(client, session: Session, tmp_path):
@@ -275,8 +293,9 @@ async def test_completion_and_insert_figure_write_the_path_encoded(client, sessi
     pos = session.position(text, anchor)
     session.change(uri, [types.TextEdit(types.Range(pos, pos), typed)])
     cursor = session.position(session.texts[uri], anchor + len(typed))
-    result = await client.text_document_completion_async(types.CompletionParams(
-        types.TextDocumentIdentifier(uri=uri), cursor))
+    result = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri=uri), cursor)
+    )
     item = next(i for i in result.items if i.label == "figures/my bucket.png")
     assert item.text_edit.new_text == "figures/my%20bucket.png"
 
@@ -293,10 +312,13 @@ async def test_unrendered_figure_rewritten(client, session: Session, tmp_path):
 
 
 async def fix_all_action(client, session: Session, uri: str):
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri),
-        range=types.Range(types.Position(0, 0), types.Position(0, 0)),
-        context=types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.SourceFixAll])))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+            context=types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.SourceFixAll]),
+        )
+    )
     return actions[0] if actions else None
 
 

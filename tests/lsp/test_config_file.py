@@ -16,8 +16,12 @@ from tests.builder import ReportBuilder, words
 
 from .conftest import Session, until
 
-SEVERITY = {types.DiagnosticSeverity.Error: "error", types.DiagnosticSeverity.Warning: "warning",
-            types.DiagnosticSeverity.Information: "information", types.DiagnosticSeverity.Hint: "hint"}
+SEVERITY = {
+    types.DiagnosticSeverity.Error: "error",
+    types.DiagnosticSeverity.Warning: "warning",
+    types.DiagnosticSeverity.Information: "information",
+    types.DiagnosticSeverity.Hint: "hint",
+}
 
 
 def repository(folder: Path) -> Path:
@@ -43,8 +47,9 @@ async def levels(session: Session, uri: str, expect: dict[str, str | None], time
 
 async def test_the_project_file_sets_the_levels(client, session: Session, tmp_path):
     path = repository(tmp_path)
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "g"\n\n[tool.mlops-report]\n'
-                                             'severity = { word-count = "error" }\n')
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "g"\n\n[tool.mlops-report]\nseverity = { word-count = "error" }\n'
+    )
     uri = session.open_file(path)
     assert await levels(session, uri, {"word-count": "error"}) == {"word-count": "error"}
 
@@ -60,11 +65,15 @@ async def test_a_changed_file_is_applied(client, session: Session, tmp_path):
         await until(lambda: any(r.id == "mlops-report-config" for r in client.registrations), 5, "a registration")
         (watch,) = [r for r in client.registrations if r.id == "mlops-report-config"]
         assert watch.register_options["watchers"][0]["globPattern"] == "**/{pyproject.toml,.mlops-report.toml}"
-        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
-            types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Changed)]))
+        client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Changed)]
+            )
+        )
     else:  # Neovim watches nothing for the server: the file saved in the editor
-        client.text_document_did_save(types.DidSaveTextDocumentParams(
-            text_document=types.TextDocumentIdentifier(uri=config.as_uri())))
+        client.text_document_did_save(
+            types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=config.as_uri()))
+        )
     assert await levels(session, uri, {"word-count": None}) == {"word-count": None}
 
 
@@ -75,13 +84,23 @@ async def test_the_editor_overrides_the_file_where_it_sets_something(client, ses
     path.write_text(path.read_text().replace("](figures/", "](pics/"))
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, capture_output=True)
     (tmp_path / ".mlops-report.toml").write_text(
-        'figures-dir = "pics"\nseverity = { word-count = "error", checkbox-mark = "hint" }\n')
+        'figures-dir = "pics"\nseverity = { word-count = "error", checkbox-mark = "hint" }\n'
+    )
     uri = session.open_file(path)
     expect = {"word-count": "error", "image-outside-figures": None}
     assert await levels(session, uri, expect) == expect
     # what VS Code sends: every setting, the defaults included; only word-count differs from them
-    client.set_configuration({"edition": "auto", "checker": "course", "templatePath": "", "figuresDir": "figures",
-                              "severity": {"word-count": "information"}, "disable": []}, section="mlopsReport")
+    client.set_configuration(
+        {
+            "edition": "auto",
+            "checker": "course",
+            "templatePath": "",
+            "figuresDir": "figures",
+            "severity": {"word-count": "information"},
+            "disable": [],
+        },
+        section="mlopsReport",
+    )
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
     expect = {"word-count": "information", "image-outside-figures": None}
     assert await levels(session, uri, expect) == expect
@@ -91,8 +110,9 @@ async def test_the_editor_overrides_the_file_where_it_sets_something(client, ses
 async def test_each_workspace_folder_has_its_own_settings(client, session: Session, tmp_path):
     a, b = repository(tmp_path / "a"), repository(tmp_path / "b")
     client.set_configuration({"disable": ["word-count"]}, section="mlopsReport", scope_uri=(tmp_path / "a").as_uri())
-    client.set_configuration({"severity": {"word-count": "error"}}, section="mlopsReport",
-                             scope_uri=(tmp_path / "b").as_uri())
+    client.set_configuration(
+        {"severity": {"word-count": "error"}}, section="mlopsReport", scope_uri=(tmp_path / "b").as_uri()
+    )
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
     uri_a, uri_b = session.open_file(a), session.open_file(b)
     assert await levels(session, uri_a, {"word-count": None}) == {"word-count": None}
@@ -108,6 +128,8 @@ async def test_a_problem_in_the_file_is_shown_with_the_file_and_the_key(client, 
     (shown,) = [m for m in client.messages if "loud" in m.message]
     assert shown.type == types.MessageType.Warning
     # named relative to the workspace folder
-    assert f"{tmp_path.name}/pyproject.toml [tool.mlops-report]: severity: word-count: 'loud' is not one of " \
-           "error, warning, information, hint, off" in shown.message
+    assert (
+        f"{tmp_path.name}/pyproject.toml [tool.mlops-report]: severity: word-count: 'loud' is not one of "
+        "error, warning, information, hint, off" in shown.message
+    )
     assert await levels(session, uri, {"word-count": "warning"}) == {"word-count": "warning"}

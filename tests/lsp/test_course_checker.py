@@ -33,7 +33,9 @@ async def test_hover_names_the_course_run_and_the_copy_that_differs(client, sess
     diagnostics = await session.diagnostics(uri)
     (differs,) = [d for d in diagnostics if d.code == "checker-differs"]
     assert differs.severity == types.DiagnosticSeverity.Information
-    assert differs.message == "your reports/report.py: Q3 100-200 words; the January 2026 course checker: Q3 0-200 words"
+    assert (
+        differs.message == "your reports/report.py: Q3 100-200 words; the January 2026 course checker: Q3 0-200 words"
+    )
     value = await hover_at(client, session, uri, "### Question 3", 4)
     assert "0–200 words" in value
     assert "(edition January 2026, judged by the January 2026 course checker)" in value
@@ -54,12 +56,14 @@ async def test_the_checker_setting_chooses_the_groups_copy(client, session: Sess
 
 async def test_a_newer_template_with_its_report_py_works_without_a_release(client, session: Session, tmp_path):
     b = ReportBuilder("2026").fill_all().answer(3, words(120))
-    b.instructions(3, "> **Tell us, in a new way, about part 3 of the project.**\n>\n"
-                      "> Recommended answer length: 50-150 words.\n>\n> Answer:")
+    b.instructions(
+        3,
+        "> **Tell us, in a new way, about part 3 of the project.**\n>\n"
+        "> Recommended answer length: 50-150 words.\n>\n> Answer:",
+    )
     uri = session.open_file(with_copy(tmp_path, b, {**COURSE, 3: Limits(words=(50, 150))}))
     diagnostics = await session.diagnostics(uri)
     assert not [c for c in codes(diagnostics) if c in ("instructions-edited", "word-count", "checker-crash")]
     value = await hover_at(client, session, uri, "### Question 3", 4)
     assert "50–150 words" in value
-    assert "(edition newer than January 2026, judged by your reports/report.py, for a run newer than our data)" \
-        in value
+    assert "(edition newer than January 2026, judged by your reports/report.py, for a run newer than our data)" in value

@@ -68,7 +68,8 @@ async def test_pull_result_id_unchanged(client, session: Session, tmp_path):
     ident = types.TextDocumentIdentifier(uri=uri)
     first = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(text_document=ident))
     again = await client.text_document_diagnostic_async(
-        types.DocumentDiagnosticParams(text_document=ident, previous_result_id=first.result_id))
+        types.DocumentDiagnosticParams(text_document=ident, previous_result_id=first.result_id)
+    )
     assert isinstance(again, types.RelatedUnchangedDocumentDiagnosticReport)
     assert again.result_id == first.result_id
 
@@ -112,8 +113,9 @@ async def test_not_a_report_is_silent(client, session: Session, tmp_path):
     await __import__("asyncio").sleep(0.3)
     assert uri not in client.published
     assert not [s for s in client.statuses if s["uri"] == uri]
-    hover = await client.text_document_hover_async(types.HoverParams(
-        types.TextDocumentIdentifier(uri=uri), types.Position(4, 5)))
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri=uri), types.Position(4, 5))
+    )
     assert hover is None
     lenses = await client.text_document_code_lens_async(types.CodeLensParams(types.TextDocumentIdentifier(uri=uri)))
     assert not lenses

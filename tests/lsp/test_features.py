@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from lsprotocol import types
 
 from tests.builder import ReportBuilder, words
@@ -75,8 +74,9 @@ async def test_completion_of_figure_paths(client, session: Session, tmp_path):
     session.change(uri, [types.TextEdit(types.Range(pos, pos), typed)])
     text = session.texts[uri]
     cursor = session.position(text, anchor + len(typed))
-    result = await client.text_document_completion_async(types.CompletionParams(
-        types.TextDocumentIdentifier(uri=uri), cursor))
+    result = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri=uri), cursor)
+    )
     labels = [i.label for i in result.items]
     assert "figures/loss.png" in labels and "figures/q14_0.png" in labels
     item = next(i for i in result.items if i.label == "figures/loss.png")
@@ -88,15 +88,17 @@ async def test_completion_of_figure_paths(client, session: Session, tmp_path):
     session.change(uri, text=text.replace(typed, '<img src="fig'))
     text = session.texts[uri]
     cursor = session.position(text, anchor + len('<img src="fig'))
-    result = await client.text_document_completion_async(types.CompletionParams(
-        types.TextDocumentIdentifier(uri=uri), cursor))
+    result = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri=uri), cursor)
+    )
     assert "figures/loss.png" in [i.label for i in result.items]
 
 
 async def test_figure_snippet(client, session: Session, tmp_path):
     uri = session.open_file(short(tmp_path))
-    result = await client.text_document_completion_async(types.CompletionParams(
-        types.TextDocumentIdentifier(uri=uri), types.Position(2, 0)))
+    result = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri=uri), types.Position(2, 0))
+    )
     (item,) = result.items
     assert item.label == "figure"
     if session.name == "emacs":  # no snippet support
@@ -117,6 +119,7 @@ async def test_settings_change_and_invalid_settings(client, session: Session, tm
     async def settled():
         found = await session.diagnostics(uri)
         return "word-count" not in [d.code for d in found]
+
     for _ in range(100):
         if await settled():
             break
@@ -125,8 +128,11 @@ async def test_settings_change_and_invalid_settings(client, session: Session, tm
     assert "word-count" not in [d.code for d in found]
     assert next(d for d in found if d.code == "image-count").severity == types.DiagnosticSeverity.Error
     # invalid: a warning, the defaults, and the server keeps serving
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"mlopsReport": {"severity": {"no-such-code": "error"}, "disable": "word-count"}}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(
+            settings={"mlopsReport": {"severity": {"no-such-code": "error"}, "disable": "word-count"}}
+        )
+    )
     await until(lambda: client.messages, 5, "a showMessage warning")
     assert client.messages[0].type == types.MessageType.Warning
     assert "no-such-code" in client.messages[0].message
@@ -149,8 +155,11 @@ async def test_watched_image_refreshes(client, session: Session, tmp_path):
         assert client.registrations[0].method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
     (path.parent / "figures/new.png").write_bytes(b"png")
     client.published.clear()
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
-        types.FileEvent(uri=(path.parent / "figures/new.png").as_uri(), type=types.FileChangeType.Created)]))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=(path.parent / "figures/new.png").as_uri(), type=types.FileChangeType.Created)]
+        )
+    )
     await asyncio.sleep(0.1)
     assert "image-missing-file" not in [d.code for d in await session.diagnostics(uri)]
 
@@ -168,7 +177,9 @@ async def test_untitled_document(client, session: Session, tmp_path):
     note = next(d for d in found if d.code == "figures-unsaved")
     assert note.severity == types.DiagnosticSeverity.Information
     assert "Save the report to check its figures" in note.message
-    h = await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(uri=uri), note.range.start))
+    h = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri=uri), note.range.start)
+    )
     assert "Save the report to check its figures" in h.contents.value
     status = await session.status(uri)
     assert status["total"] == 31
@@ -217,8 +228,9 @@ async def test_pull_clients_are_asked_to_refresh(client, session: Session, tmp_p
     uri = session.open_file(short(tmp_path))
     await session.diagnostics(uri)
     client.set_configuration({"disable": ["word-count"]}, section="mlopsReport")
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"mlopsReport": {"disable": ["word-count"]}}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"mlopsReport": {"disable": ["word-count"]}})
+    )
     if session.pull:
         await until(lambda: client.diagnostic_refresh_count > 0, 5, "workspace/diagnostic/refresh")
         assert "word-count" not in [d.code for d in await session.diagnostics(uri)]

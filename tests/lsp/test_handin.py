@@ -48,8 +48,11 @@ async def test_page_request_follows_the_text(client, session: Session, tmp_path)
     pos = session.position(text, at)
     session.change(uri, [types.TextEdit(types.Range(pos, pos), "```py\nzebra = 1\n```\n\n")])
     await session.diagnostics(uri)
-    got = plain(await client.protocol.send_request_async(
-        METHOD, {"textDocument": {"uri": uri}, "cspSource": "vscode-resource:", "base": "vscode-resource:/r/"}))
+    got = plain(
+        await client.protocol.send_request_async(
+            METHOD, {"textDocument": {"uri": uri}, "cspSource": "vscode-resource:", "base": "vscode-resource:/r/"}
+        )
+    )
     assert expected(session.texts[uri]) in got["html"] and "zebra = 1" in got["html"]
     assert "fence" in [plain(d)["kind"] for d in got["differences"]]
     assert "img-src vscode-resource: https: data:" in got["html"]
@@ -64,14 +67,19 @@ async def test_command_returns_the_page(client, session: Session, tmp_path):
 
 
 async def test_a_document_python_markdown_chokes_on_gets_a_message_and_the_server_answers(
-        client, session: Session, tmp_path):
+    client, session: Session, tmp_path
+):
     # 12 000 [ in one paragraph: about 25 s of Python-Markdown; the server gives it 3
     uri = session.open(tmp_path.joinpath("notes.md").as_uri(), "# notes\n\n" + "[" * 12000)
     page = asyncio.ensure_future(client.protocol.send_request_async(METHOD, {"textDocument": {"uri": uri}}))
     await asyncio.sleep(0.5)
     # meanwhile the server answers other requests: the page is made in a worker thread
-    await asyncio.wait_for(client.text_document_hover_async(types.HoverParams(
-        types.TextDocumentIdentifier(uri=uri), types.Position(0, 0))), 2)
+    await asyncio.wait_for(
+        client.text_document_hover_async(
+            types.HoverParams(types.TextDocumentIdentifier(uri=uri), types.Position(0, 0))
+        ),
+        2,
+    )
     assert not page.done()
     got = plain(await asyncio.wait_for(page, 60))
     assert "more than 3 s" in got["error"] and "more than 3 s" in got["html"]

@@ -34,8 +34,11 @@ async def settled(session: Session, uri: str, predicate, what: str, timeout: flo
 
 
 def changed(client, *paths) -> None:
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
-        types.FileEvent(uri=p.as_uri(), type=types.FileChangeType.Changed) for p in paths]))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=p.as_uri(), type=types.FileChangeType.Changed) for p in paths]
+        )
+    )
 
 
 def git_codes(found) -> list[str]:
@@ -58,8 +61,14 @@ async def test_an_ignored_figure_then_committed(client, session: Session, tmp_pa
 
     (work / ".gitignore").write_text("# local files\n")
     changed(client, work / ".gitignore")
-    await settled(session, uri, lambda f: any("is not committed (git does not track it)" in d.message
-                                               for d in f if d.code == "image-uncommitted"), "untracked")
+    await settled(
+        session,
+        uri,
+        lambda f: any(
+            "is not committed (git does not track it)" in d.message for d in f if d.code == "image-uncommitted"
+        ),
+        "untracked",
+    )
     commit(work, "the figure", T0 + 120)
     changed(client, work / ".git/index", work / ".git/refs/heads/main")
     found = await settled(session, uri, lambda f: "image-uncommitted" not in git_codes(f), "committed")
@@ -110,8 +119,9 @@ async def test_check_the_pushed_version(client, session: Session, tmp_path):
     report_of(work).write_text(ReportBuilder("2026").fill_all().build())  # fixed here, not yet pushed
     uri = session.open_file(report_of(work))
     assert "mlopsReport.checkPushed" in client.init_result.capabilities.execute_command_provider.commands
-    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(
-        command="mlopsReport.checkPushed", arguments=[uri]))
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="mlopsReport.checkPushed", arguments=[uri])
+    )
     assert result["working"]["summary"] == "pass 31/31, 0 errors"
     pushed = result["pushed"]
     assert pushed["ref"] == "origin/main" and pushed["summary"] == "pass 30/31, 0 errors"
@@ -123,8 +133,9 @@ async def test_check_the_pushed_version_without_a_remote(client, session: Sessio
     git(tmp_path, "init", "-q", "-b", "main")
     commit(tmp_path, "local")
     uri = session.open_file(path)
-    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(
-        command="mlopsReport.checkPushed", arguments=[uri]))
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="mlopsReport.checkPushed", arguments=[uri])
+    )
     assert result["pushed"] is None and result["reason"] == "no remote"
     assert result["working"]["passing"] == 31
 
@@ -137,8 +148,9 @@ async def test_untrusted_no_git_data_is_read(client, session: Session, tmp_path)
     report_of(work).write_text(ReportBuilder("2026").fill_all().answer(4, words(150, start=2)).build())
     uri = session.open_file(report_of(work))
     assert git_codes(await session.diagnostics(uri)) == []
-    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(
-        command="mlopsReport.checkPushed", arguments=[uri]))
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="mlopsReport.checkPushed", arguments=[uri])
+    )
     assert result["pushed"] is None and "not trusted" in result["reason"]
     client.protocol.notify("mlopsReport/workspaceTrust", {"trusted": True})
     found = await settled(session, uri, lambda f: "image-uncommitted" in git_codes(f), "trusted")

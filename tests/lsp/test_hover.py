@@ -16,8 +16,9 @@ async def hover_at(client, session: Session, uri: str, needle: str, shift: int =
     start = -1
     for _ in range(nth + 1):
         start = text.index(needle, start + 1)
-    h = await client.text_document_hover_async(types.HoverParams(
-        types.TextDocumentIdentifier(uri=uri), session.position(text, start + shift)))
+    h = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri=uri), session.position(text, start + shift))
+    )
     return None if h is None else h.contents.value
 
 
@@ -46,8 +47,9 @@ async def test_hover_ranges_say_where_it_applies(client, session: Session, tmp_p
     text = session.texts[uri]
 
     async def hover_range(needle: str, shift: int) -> types.Range:
-        h = await client.text_document_hover_async(types.HoverParams(
-            types.TextDocumentIdentifier(uri=uri), session.position(text, text.index(needle) + shift)))
+        h = await client.text_document_hover_async(
+            types.HoverParams(types.TextDocumentIdentifier(uri=uri), session.position(text, text.index(needle) + shift))
+        )
         return h.range
 
     assert await hover_range("### Question 5", 4) == session.range_of(uri, "### Question 5")
@@ -57,8 +59,9 @@ async def test_hover_ranges_say_where_it_applies(client, session: Session, tmp_p
     instructions = await hover_range("Tell us about part 5", 3)
     assert instructions.end == session.position(text, label)
     # the first character of the next heading belongs to that heading, not to the answer above
-    h = await client.text_document_hover_async(types.HoverParams(
-        types.TextDocumentIdentifier(uri=uri), session.position(text, text.index("### Question 6"))))
+    h = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri=uri), session.position(text, text.index("### Question 6")))
+    )
     assert "**Question 6**" in h.contents.value
 
 

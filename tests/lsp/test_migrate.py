@@ -30,7 +30,8 @@ def new_template(tmp_path) -> str:
 
 async def run(client, *arguments):
     result = await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command=COMMAND, arguments=list(arguments)))
+        types.ExecuteCommandParams(command=COMMAND, arguments=list(arguments))
+    )
     result = _plain(result)
     return default_converter().structure(result["edit"], types.WorkspaceEdit), result["changes"]
 
@@ -60,18 +61,22 @@ async def test_a_relative_path_and_text_the_editor_fetched(client, session: Sess
     uri = session.open((tmp_path / "reports" / "README.md").as_uri(), old_report())
     new_template(tmp_path)
     by_path, _ = await run(client, uri, "template/README.md")  # relative to the workspace
-    by_text, changes = await run(client, uri, {"text": ReportBuilder("2026").build(),
-                                               "source": "https://example.org/README.md"})
+    by_text, changes = await run(
+        client, uri, {"text": ReportBuilder("2026").build(), "source": "https://example.org/README.md"}
+    )
     assert text_edits(by_path, uri) == text_edits(by_text, uri) != []
     assert "Question 3: 100-200 words -> 0-200 words" in changes
 
 
-@pytest.mark.parametrize("arguments, reason", [
-    (("https://github.com/SkafteNicki/dtu_mlops",), "the server does not fetch templates"),
-    (("absent/README.md",), "absent/README.md: no such file"),
-    (({"text": "# a readme\n"},), "the template has no '### Question N' headings"),
-    ((), "takes the report's URI and a template"),
-])
+@pytest.mark.parametrize(
+    "arguments, reason",
+    [
+        (("https://github.com/SkafteNicki/dtu_mlops",), "the server does not fetch templates"),
+        (("absent/README.md",), "absent/README.md: no such file"),
+        (({"text": "# a readme\n"},), "the template has no '### Question N' headings"),
+        ((), "takes the report's URI and a template"),
+    ],
+)
 async def test_refusals_say_why(client, session: Session, tmp_path, arguments, reason):
     uri = session.open((tmp_path / "reports" / "README.md").as_uri(), old_report())
     with pytest.raises(JsonRpcException) as caught:

@@ -88,8 +88,11 @@ async def test_outline_notification_follows_the_typing(client, session: Session,
     text = session.texts[uri]
     at = session.position(text, text.index("Wombat") + len("Wombat"))
     session.change(uri, [types.TextEdit(types.Range(at, at), " " + words(30))])
-    await until(lambda: {q["number"]: q["checkerWords"] for q in seen[-1]["questions"]}[12] == 60, 10,
-                "an outline with 60 words in question 12")
+    await until(
+        lambda: {q["number"]: q["checkerWords"] for q in seen[-1]["questions"]}[12] == 60,
+        10,
+        "an outline with 60 words in question 12",
+    )
     assert {q["number"]: q["status"] for q in seen[-1]["questions"]}[12] == "pass"
     # an analysis that changes nothing sends nothing
     count = len(seen)
@@ -110,7 +113,8 @@ async def test_outline_is_not_pushed_unasked(client, session: Session, tmp_path)
 async def test_document_symbols(client, session: Session, tmp_path):
     uri = session.open_file(glance_report(tmp_path))
     result = await client.text_document_document_symbol_async(
-        types.DocumentSymbolParams(types.TextDocumentIdentifier(uri=uri)))
+        types.DocumentSymbolParams(types.TextDocumentIdentifier(uri=uri))
+    )
     assert isinstance(result[0], types.DocumentSymbol)  # every profile declares hierarchical symbols
     by_name = {s.name: s for s in result}
     assert list(by_name)[:2] == ["Project checklist", "Group details"]
@@ -127,11 +131,16 @@ async def test_document_symbols(client, session: Session, tmp_path):
     week1 = checklist.children[0]
     assert (week1.name, week1.detail) == ("Week 1", "1 / 3 ticked")
     assert [(c.name, c.detail) for c in week1.children][:2] == [
-        ("Write Docker files for the training", "not ticked"), ("Add a linting step to the CI", "ticked")]
+        ("Write Docker files for the training", "not ticked"),
+        ("Add a linting step to the CI", "ticked"),
+    ]
+
     # every child lies inside its parent
     def inside(outer: types.Range, inner: types.Range) -> bool:
-        return (outer.start.line, outer.start.character) <= (inner.start.line, inner.start.character) and \
-            (inner.end.line, inner.end.character) <= (outer.end.line, outer.end.character)
+        return (outer.start.line, outer.start.character) <= (inner.start.line, inner.start.character) and (
+            inner.end.line,
+            inner.end.character,
+        ) <= (outer.end.line, outer.end.character)
 
     for s in result:
         for c in s.children or ():
@@ -140,14 +149,16 @@ async def test_document_symbols(client, session: Session, tmp_path):
 
 def _flat_symbols(profile, capabilities) -> None:
     capabilities.text_document.document_symbol = types.DocumentSymbolClientCapabilities(
-        hierarchical_document_symbol_support=False)
+        hierarchical_document_symbol_support=False
+    )
 
 
 @pytest.mark.capabilities.with_args(_flat_symbols)
 async def test_document_symbols_for_a_client_without_hierarchy(client, session: Session, tmp_path):
     uri = session.open_file(glance_report(tmp_path))
     result = await client.text_document_document_symbol_async(
-        types.DocumentSymbolParams(types.TextDocumentIdentifier(uri=uri)))
+        types.DocumentSymbolParams(types.TextDocumentIdentifier(uri=uri))
+    )
     assert all(isinstance(s, types.SymbolInformation) for s in result)
     q12 = next(s for s in result if s.name == "Question 12")
     assert q12.container_name == "Experiments" and q12.location.uri == uri
@@ -156,7 +167,8 @@ async def test_document_symbols_for_a_client_without_hierarchy(client, session: 
 async def test_no_symbols_for_markdown_that_is_not_a_report(client, session: Session, tmp_path):
     uri = session.open(tmp_path.joinpath("notes.md").as_uri(), "# Notes\n\n## A part\n\nText.\n")
     result = await client.text_document_document_symbol_async(
-        types.DocumentSymbolParams(types.TextDocumentIdentifier(uri=uri)))
+        types.DocumentSymbolParams(types.TextDocumentIdentifier(uri=uri))
+    )
     assert not result
 
 
@@ -175,18 +187,25 @@ async def test_text_the_checker_does_not_read_is_faded(client, session: Session,
     assert cut.range == types.Range(session.position(text, start), session.position(text, end))
     # question 7: the text before the stray 'Answer:', the label with it
     start = text.index("Quokka")
-    assert dropped.range == types.Range(session.position(text, start),
-                                        session.position(text, text.index("\nAnswer: ", start) + len("\nAnswer:")))
+    assert dropped.range == types.Range(
+        session.position(text, start), session.position(text, text.index("\nAnswer: ", start) + len("\nAnswer:"))
+    )
     # the hover on the faded text says why; plain prose still gets none
-    h = await client.text_document_hover_async(types.HoverParams(
-        types.TextDocumentIdentifier(uri=uri), session.position(text, text.index(words(40), text.index("Zebra")) + 3)))
+    h = await client.text_document_hover_async(
+        types.HoverParams(
+            types.TextDocumentIdentifier(uri=uri),
+            session.position(text, text.index(words(40), text.index("Zebra")) + 3),
+        )
+    )
     assert h is not None and "stops reading an answer at its first '##'" in h.contents.value
     assert h.range == cut.range
-    h = await client.text_document_hover_async(types.HoverParams(
-        types.TextDocumentIdentifier(uri=uri), session.position(text, text.index("Quokka") + 2)))
+    h = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri=uri), session.position(text, text.index("Quokka") + 2))
+    )
     assert "holds no '###', so it is dropped" in h.contents.value
-    h = await client.text_document_hover_async(types.HoverParams(
-        types.TextDocumentIdentifier(uri=uri), session.position(text, text.index("Wombat") + 3)))
+    h = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri=uri), session.position(text, text.index("Wombat") + 3))
+    )
     assert h is None
     # fixed: no longer faded
     session.change(uri, text=text.replace("#### Zebra details", "**Zebra details**"))
@@ -196,15 +215,19 @@ async def test_text_the_checker_does_not_read_is_faded(client, session: Session,
 
 async def test_hover_on_a_figure_gives_its_size_and_dimensions(client, session: Session, tmp_path):
     path = glance_report(tmp_path)
-    (path.parent / "figures/q14_0.png").write_bytes(PNG_1PX[:16] + (640).to_bytes(4, "big") + (480).to_bytes(4, "big")
-                                                     + PNG_1PX[24:] + bytes(700_000))
+    (path.parent / "figures/q14_0.png").write_bytes(
+        PNG_1PX[:16] + (640).to_bytes(4, "big") + (480).to_bytes(4, "big") + PNG_1PX[24:] + bytes(700_000)
+    )
     uri = session.open_file(path)
     diagnostics = await session.diagnostics(uri)
     large = [d for d in diagnostics if d.code == "image-too-large"]
     assert len(large) == 1 and "check-added-large-files" in large[0].message
     text = session.texts[uri]
-    h = await client.text_document_hover_async(types.HoverParams(
-        types.TextDocumentIdentifier(uri=uri), session.position(text, text.index("figures/q14_0.png") + 3)))
+    h = await client.text_document_hover_async(
+        types.HoverParams(
+            types.TextDocumentIdentifier(uri=uri), session.position(text, text.index("figures/q14_0.png") + 3)
+        )
+    )
     assert "PNG: 700 KB, 640 × 480 pixels" in h.contents.value
 
 
@@ -214,8 +237,9 @@ async def test_hover_on_a_checklist_item_shows_the_evidence(client, session: Ses
     text = session.texts[uri]
 
     async def hover(needle: str) -> str:
-        h = await client.text_document_hover_async(types.HoverParams(
-            types.TextDocumentIdentifier(uri=uri), session.position(text, text.index(needle) + 4)))
+        h = await client.text_document_hover_async(
+            types.HoverParams(types.TextDocumentIdentifier(uri=uri), session.position(text, text.index(needle) + 4))
+        )
         return h.contents.value
 
     docker = await hover("Write Docker files")
@@ -229,8 +253,11 @@ async def test_hover_on_a_checklist_item_shows_the_evidence(client, session: Ses
 
 
 async def figure_name(client, params):
-    return plain(await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="mlopsReport.figureName", arguments=[params])))
+    return plain(
+        await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="mlopsReport.figureName", arguments=[params])
+        )
+    )
 
 
 async def test_figure_name_for_a_paste(client, session: Session, tmp_path):
@@ -239,8 +266,10 @@ async def test_figure_name_for_a_paste(client, session: Session, tmp_path):
     await session.diagnostics(uri)
     text = session.texts[uri]
     cursor = session.position(text, text.index("Wombat") + 5)  # inside question 12's answer
-    named = await figure_name(client, {"uri": uri, "position": {"line": cursor.line, "character": cursor.character},
-                                       "extension": "png", "count": 2})
+    named = await figure_name(
+        client,
+        {"uri": uri, "position": {"line": cursor.line, "character": cursor.character}, "extension": "png", "count": 2},
+    )
     # Q12-1.png is there: on Windows and macOS q12-1.png is the same file
     assert named["question"] == 12 and named["names"] == ["q12-2.png", "q12-3.png"]
     assert named["relative"] == ["figures/q12-2.png", "figures/q12-3.png"]

@@ -38,9 +38,16 @@ def test_a_failing_listener_does_not_stop_the_others():
 def test_every_feature_registers():
     server = create_server()
     features = set(server.protocol.fm.features)
-    for method in (types.TEXT_DOCUMENT_HOVER, types.TEXT_DOCUMENT_CODE_ACTION, types.TEXT_DOCUMENT_CODE_LENS,
-                   types.TEXT_DOCUMENT_COMPLETION, types.TEXT_DOCUMENT_DIAGNOSTIC, types.TEXT_DOCUMENT_DID_CHANGE,
-                   types.WORKSPACE_DID_CHANGE_WATCHED_FILES, types.WORKSPACE_DID_CHANGE_CONFIGURATION):
+    for method in (
+        types.TEXT_DOCUMENT_HOVER,
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.TEXT_DOCUMENT_CODE_LENS,
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.TEXT_DOCUMENT_DID_CHANGE,
+        types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        types.WORKSPACE_DID_CHANGE_CONFIGURATION,
+    ):
         assert method in features
 
 
@@ -48,7 +55,8 @@ def test_line_separator_is_not_a_line_break():
     doc = Document("untitled:x", 1, "a\u2028b\x0cc\nd😀e\r\nf", encoding="utf-16")
     assert doc.lines.line_count == 3
     change = types.TextDocumentContentChangePartial(
-        range=types.Range(types.Position(1, 3), types.Position(1, 3)), text="X")  # after the emoji (2 units)
+        range=types.Range(types.Position(1, 3), types.Position(1, 3)), text="X"
+    )  # after the emoji (2 units)
     doc.apply(change)
     assert doc.text == "a\u2028b\x0cc\nd😀Xe\r\nf"
     doc.encoding = "utf-8"
@@ -64,6 +72,7 @@ def test_an_edit_reanalyses_one_question(tmp_path, monkeypatch):
         def run(qc):
             seen.append(qc.question.number)
             return check(qc)
+
         return run
 
     monkeypatch.setattr(analysis, "CHECKS", tuple(counting(c) for c in analysis.CHECKS))

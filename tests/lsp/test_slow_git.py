@@ -30,15 +30,18 @@ MARKER = _SHIM / "git-was-started"
 (_SHIM / "git").chmod((_SHIM / "git").stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
 SHIM_ENV = {**os.environ, "PATH": f"{_SHIM}{os.pathsep}{os.environ.get('PATH', '')}"}
 
-SHIMMED = ClientServerConfig(server_command=[sys.executable, "-m", "mlops_report", "serve"],
-                             client_factory=make_client, server_env=SHIM_ENV)
+SHIMMED = ClientServerConfig(
+    server_command=[sys.executable, "-m", "mlops_report", "serve"], client_factory=make_client, server_env=SHIM_ENV
+)
 
 
 @pytest_lsp.fixture(config=SHIMMED, params=["vscode", "neovim"])
 async def client(lsp_client: LanguageClient, request, tmp_path):
-    params = types.InitializeParams(capabilities=client_capabilities(PROFILES[request.param]),
-                                    root_uri=tmp_path.as_uri(),
-                                    workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="ws")])
+    params = types.InitializeParams(
+        capabilities=client_capabilities(PROFILES[request.param]),
+        root_uri=tmp_path.as_uri(),
+        workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="ws")],
+    )
     lsp_client.session = Session(lsp_client, request.param, tmp_path)
     await lsp_client.initialize_session(params)
     yield
@@ -46,8 +49,12 @@ async def client(lsp_client: LanguageClient, request, tmp_path):
 
 
 def _git(folder: Path, *args: str) -> None:
-    subprocess.run([_REAL_GIT, "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-                   cwd=folder, check=True, capture_output=True)
+    subprocess.run(
+        [_REAL_GIT, "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+    )
 
 
 def _edited_report(folder: Path) -> tuple[Path, str]:
@@ -57,8 +64,9 @@ def _edited_report(folder: Path) -> tuple[Path, str]:
     _git(folder, "add", "reports/README.md")
     _git(folder, "commit", "-q", "-m", "template")
     original = path.read_text()
-    path.write_text(original.replace("Recommended answer length: 100-200 words.",
-                                     "Recommended answer length: 50-200 words.", 1))
+    path.write_text(
+        original.replace("Recommended answer length: 100-200 words.", "Recommended answer length: 50-200 words.", 1)
+    )
     return path, original
 
 
@@ -77,8 +85,13 @@ async def test_the_server_never_starts_git_and_restores_from_history(client, tmp
 def test_the_cli_never_starts_git(tmp_path):
     MARKER.unlink(missing_ok=True)
     path, _ = _edited_report(tmp_path)
-    done = subprocess.run([sys.executable, "-m", "mlops_report", "check", "--format", "json", str(path)],
-                          env=SHIM_ENV, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "mlops_report", "check", "--format", "json", str(path)],
+        env=SHIM_ENV,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode in (0, 1), done.stderr
     assert "instructions-edited" in done.stdout
     assert not MARKER.exists(), MARKER.read_text()

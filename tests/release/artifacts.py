@@ -22,8 +22,12 @@ EXTENSION = ROOT / "client-vscode"
 LOCKS = [EXTENSION / "python" / "requirements.txt", EXTENSION / "python" / "requirements-py310.txt"]
 CLASSIFIERS = ("Programming Language :: Python :: 3.10", "Typing :: Typed")
 URLS = ("Homepage", "Repository", "Issues", "Changelog")
-PACKAGE_DATA = ("mlops_report/editions/data.json", "mlops_report/py.typed", "mlops_report/handin/page.css",
-                "mlops_report/handin/page.js")
+PACKAGE_DATA = (
+    "mlops_report/editions/data.json",
+    "mlops_report/py.typed",
+    "mlops_report/handin/page.css",
+    "mlops_report/handin/page.js",
+)
 
 
 def version() -> str:
@@ -78,8 +82,11 @@ def check_sdist(sdist: Path, want: str) -> list[str]:
         names = {n.split("/", 1)[1] for n in t.getnames() if "/" in n}
     top = f"mlops_report-{want}"
     problems = [] if sdist.name == f"{top}.tar.gz" else [f"{sdist.name}: not {top}.tar.gz"]
-    return problems + [f"{sdist.name}: {n} missing" for n in
-                       ("LICENSE", "README.md", "pyproject.toml", "server/mlops_report/cli.py") if n not in names]
+    return problems + [
+        f"{sdist.name}: {n} missing"
+        for n in ("LICENSE", "README.md", "pyproject.toml", "server/mlops_report/cli.py")
+        if n not in names
+    ]
 
 
 def check_manifest(package: dict, want: str, where: str) -> list[str]:
@@ -87,15 +94,27 @@ def check_manifest(package: dict, want: str, where: str) -> list[str]:
     problems = []
     if package.get("version") != want:
         problems.append(f"{where}: version {package.get('version')}, not {want}")
-    for key in ("publisher", "repository", "license", "icon", "categories", "keywords", "homepage", "bugs",
-                "galleryBanner", "engines"):
+    for key in (
+        "publisher",
+        "repository",
+        "license",
+        "icon",
+        "categories",
+        "keywords",
+        "homepage",
+        "bugs",
+        "galleryBanner",
+        "engines",
+    ):
         if not package.get(key):
             problems.append(f"{where}: no {key}")
     if "vscode:prepublish" not in package.get("scripts", {}):
         problems.append(f"{where}: no vscode:prepublish script")
     if package.get("activationEvents") != ["workspaceContains:**/reports/README.md"]:
-        problems.append(f"{where}: activationEvents {package.get('activationEvents')}: it must start only "
-                        "in a workspace holding a report")
+        problems.append(
+            f"{where}: activationEvents {package.get('activationEvents')}: it must start only "
+            "in a workspace holding a report"
+        )
     return problems
 
 
@@ -112,16 +131,23 @@ def check_vsix(vsix: Path, want: str) -> list[str]:
         package = json.loads(z.read("extension/package.json"))
         manifest = z.read("extension.vsixmanifest").decode("utf-8")
         icon = z.read(f"extension/{package.get('icon')}") if f"extension/{package.get('icon')}" in names else b""
-        bundled = {name: z.read(f"extension/bundled/{d}/BUNDLED.txt").decode().split()
-                   for name, d in (("requirements.txt", "libs"), ("requirements-py310.txt", "libs-py310"))}
+        bundled = {
+            name: z.read(f"extension/bundled/{d}/BUNDLED.txt").decode().split()
+            for name, d in (("requirements.txt", "libs"), ("requirements-py310.txt", "libs-py310"))
+        }
     if vsix.name != f"mlops-report-{want}.vsix":
         problems.append(f"{vsix.name}: not mlops-report-{want}.vsix")
     problems += check_manifest(package, want, vsix.name)
     if png_size(icon) != (128, 128):
         problems.append(f"{vsix.name}: the icon is not a 128x128 PNG")
-    for needed in ("extension/LICENSE.txt", "extension/changelog.md", "extension/readme.md",
-                   "extension/dist/extension.js", "extension/bundled/tool/start.py",
-                   "extension/bundled/libs/mlops_report/cli.py"):
+    for needed in (
+        "extension/LICENSE.txt",
+        "extension/changelog.md",
+        "extension/readme.md",
+        "extension/dist/extension.js",
+        "extension/bundled/tool/start.py",
+        "extension/bundled/libs/mlops_report/cli.py",
+    ):
         if needed not in names:
             problems.append(f"{vsix.name}: {needed} missing")
     if f'Version="{want}"' not in manifest:

@@ -21,8 +21,13 @@ from tests.release.artifacts import EXTENSION, LOCKS, ROOT, check, check_manifes
 
 def copy_of_the_tree(into: Path) -> Path:
     """The project's files as a fresh clone has them (tracked or new, never ignored ones)."""
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, check=True,
-                            capture_output=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, check=True, capture_output=True
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = ROOT / name
         if source.is_file():
@@ -60,8 +65,11 @@ def test_the_extension_meets_the_marketplace():
 def test_the_lock_covers_every_library_with_a_hash():
     from importlib.metadata import requires
 
-    names = {re.match(r"[A-Za-z0-9._-]+", r).group(0).lower().replace("_", "-")
-             for r in requires("mlops-report") or [] if "extra" not in r}
+    names = {
+        re.match(r"[A-Za-z0-9._-]+", r).group(0).lower().replace("_", "-")
+        for r in requires("mlops-report") or []
+        if "extra" not in r
+    }
     pins = {}
     for lock in LOCKS:
         text = lock.read_text(encoding="utf-8")
@@ -92,8 +100,12 @@ def test_the_release_workflow_builds_with_make_release():
 @pytest.mark.slow
 def test_the_wheel_and_the_sdist_carry_the_metadata(tmp_path):
     tree = copy_of_the_tree(tmp_path / "tree")
-    subprocess.run([sys.executable, "-m", "build", "--outdir", str(tmp_path / "dist"), str(tree)], check=True,
-                   capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(tmp_path / "dist"), str(tree)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     assert check(tmp_path / "dist", vsix=False) == []
 
 
@@ -104,20 +116,31 @@ def run_action(tree: Path, runner: Path, workspace: Path, inputs: dict[str, str]
     defaults = {name: spec.get("default", "") for name, spec in action["inputs"].items()}
     values = {**defaults, **inputs}
     bin_dir = Path(sys.executable).parent
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))},
-           "GITHUB_ACTION_PATH": str(tree), "RUNNER_TEMP": str(runner), "PATH": f"{bin_dir}{os.pathsep}"
-           + os.environ.get("PATH", "")}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))},
+        "GITHUB_ACTION_PATH": str(tree),
+        "RUNNER_TEMP": str(runner),
+        "PATH": f"{bin_dir}{os.pathsep}" + os.environ.get("PATH", ""),
+    }
     result = None
     for step in action["runs"]["steps"]:
         if "run" not in step:
             assert step["uses"].startswith("actions/setup-python@")
             continue
         assert step["shell"] == "bash"
-        step_env = {k: re.sub(r"\$\{\{ inputs\.([\w-]+) \}\}", lambda m: values[m.group(1)], v)
-                    for k, v in step.get("env", {}).items()}
+        step_env = {
+            k: re.sub(r"\$\{\{ inputs\.([\w-]+) \}\}", lambda m: values[m.group(1)], v)
+            for k, v in step.get("env", {}).items()
+        }
         assert "${{" not in step["run"]  # inputs reach the script through env only, never pasted into it
-        result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=workspace, env={**env, **step_env},
-                                capture_output=True, text=True, timeout=600)
+        result = subprocess.run(
+            ["bash", "-e", "-c", step["run"]],
+            cwd=workspace,
+            env={**env, **step_env},
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         if step is not action["runs"]["steps"][-1]:
             assert result.returncode == 0, result.stderr
     assert result is not None

@@ -14,10 +14,16 @@ from hypothesis import HealthCheck, settings
 
 _SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 
-settings.register_profile("default", max_examples=int(os.environ.get("ROBUST_EXAMPLES", 40)),
-                          deadline=None, suppress_health_check=_SLOW_OK)
-settings.register_profile("fuzz", max_examples=int(os.environ.get("ROBUST_EXAMPLES", 2000)),
-                          deadline=None, suppress_health_check=_SLOW_OK, print_blob=True)
+settings.register_profile(
+    "default", max_examples=int(os.environ.get("ROBUST_EXAMPLES", 40)), deadline=None, suppress_health_check=_SLOW_OK
+)
+settings.register_profile(
+    "fuzz",
+    max_examples=int(os.environ.get("ROBUST_EXAMPLES", 2000)),
+    deadline=None,
+    suppress_health_check=_SLOW_OK,
+    print_blob=True,
+)
 settings.load_profile(os.environ.get("ROBUST_PROFILE", "default"))
 
 CASES: Counter[str] = Counter()

@@ -20,8 +20,14 @@ class Server:
     def __init__(self, cwd: Path, log: Path) -> None:
         env = dict(os.environ, PYTHONPATH=str(ROOT / "server"))
         self.log = open(log, "wb")
-        self.proc = subprocess.Popen([sys.executable, "-m", "mlops_report", "serve"], cwd=cwd, env=env,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "mlops_report", "serve"],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+        )
         self.inbox: queue.Queue = queue.Queue()
         self.notifications: list[dict] = []
         self.next_id = 0

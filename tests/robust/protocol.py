@@ -40,7 +40,7 @@ def line_starts(text: str) -> list[int]:
 def position(text: str, offset: int, enc: str, starts: list[int] | None = None) -> dict:
     starts = starts or line_starts(text)
     line = max(i for i, s in enumerate(starts) if s <= offset) if len(starts) < 64 else _bisect(starts, offset)
-    return {"line": line, "character": _width(text[starts[line]:offset], enc)}
+    return {"line": line, "character": _width(text[starts[line] : offset], enc)}
 
 
 def _bisect(starts: list[int], offset: int) -> int:
@@ -90,21 +90,29 @@ class Session:
                 "synchronization": {"didSave": True},
                 "publishDiagnostics": {"versionSupport": True, "codeDescriptionSupport": True},
                 "hover": {"contentFormat": ["markdown", "plaintext"]},
-                "completion": {"completionItem": {"snippetSupport": self.rnd.random() < 0.5,
-                                                  "documentationFormat": ["markdown"]}},
+                "completion": {
+                    "completionItem": {"snippetSupport": self.rnd.random() < 0.5, "documentationFormat": ["markdown"]}
+                },
                 "codeAction": {"codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix", "source"]}}},
             },
-            "workspace": {"configuration": True, "workspaceEdit": {"documentChanges": True,
-                                                                   "resourceOperations": ["rename"]},
-                          "didChangeWatchedFiles": {"dynamicRegistration": True}},
+            "workspace": {
+                "configuration": True,
+                "workspaceEdit": {"documentChanges": True, "resourceOperations": ["rename"]},
+                "didChangeWatchedFiles": {"dynamicRegistration": True},
+            },
         }
         if self.pull:
             caps["textDocument"]["diagnostic"] = {"dynamicRegistration": False}
-        r = self.server.request("initialize", {
-            "processId": None, "rootUri": self.workspace.as_uri(), "capabilities": caps,
-            "clientInfo": {"name": "robust-fuzz"},
-            "workspaceFolders": [{"uri": self.workspace.as_uri(), "name": "ws"}],
-        })
+        r = self.server.request(
+            "initialize",
+            {
+                "processId": None,
+                "rootUri": self.workspace.as_uri(),
+                "capabilities": caps,
+                "clientInfo": {"name": "robust-fuzz"},
+                "workspaceFolders": [{"uri": self.workspace.as_uri(), "name": "ws"}],
+            },
+        )
         assert "result" in r, r
         negotiated = r["result"]["capabilities"].get("positionEncoding", "utf-16")
         assert negotiated == self.encoding, (negotiated, self.encoding)
@@ -124,8 +132,9 @@ class Session:
     def initial_text(self) -> str:
         r = self.rnd.random()
         if r < 0.6:
-            b = ReportBuilder(self.rnd.choice(["2023", "2024", "2026"]),
-                              newline=self.rnd.choice(["\n", "\r\n", "\n", "\r"]))
+            b = ReportBuilder(
+                self.rnd.choice(["2023", "2024", "2026"]), newline=self.rnd.choice(["\n", "\r\n", "\n", "\r"])
+            )
             if self.rnd.random() < 0.5:
                 b.fill_all()
             return b.build()
@@ -144,8 +153,24 @@ class Session:
     # -- operations -------------------------------------------------------------------------------
 
     def step(self) -> None:
-        ops = ["open", "change", "change", "change", "change", "save", "close", "hover", "completion",
-               "action", "diagnostic", "bad-position", "unknown", "malformed", "check", "paste-hostile"]
+        ops = [
+            "open",
+            "change",
+            "change",
+            "change",
+            "change",
+            "save",
+            "close",
+            "hover",
+            "completion",
+            "action",
+            "diagnostic",
+            "bad-position",
+            "unknown",
+            "malformed",
+            "check",
+            "paste-hostile",
+        ]
         op = self.rnd.choice(ops)
         self.stats[op] += 1
         getattr(self, "op_" + op.replace("-", "_"))()
@@ -156,8 +181,10 @@ class Session:
             self.stats["reopen"] += 1
         doc = Doc(uri, path, self.initial_text(), self.rnd.randint(0, 5), lang)
         self.docs[uri] = doc
-        self.server.notify("textDocument/didOpen", {"textDocument": {
-            "uri": uri, "languageId": lang, "version": doc.version, "text": doc.text}})
+        self.server.notify(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": uri, "languageId": lang, "version": doc.version, "text": doc.text}},
+        )
 
     def _some_doc(self) -> Doc | None:
         return self.rnd.choice(list(self.docs.values())) if self.docs else None
@@ -180,11 +207,20 @@ class Session:
                 b = a
             starts = line_starts(doc.text)
             new = self.random_text()
-            changes.append({"range": {"start": position(doc.text, a, self.encoding, starts),
-                                      "end": position(doc.text, b, self.encoding, starts)}, "text": new})
+            changes.append(
+                {
+                    "range": {
+                        "start": position(doc.text, a, self.encoding, starts),
+                        "end": position(doc.text, b, self.encoding, starts),
+                    },
+                    "text": new,
+                }
+            )
             doc.text = doc.text[:a] + new + doc.text[b:]
-        self.server.notify("textDocument/didChange", {
-            "textDocument": {"uri": doc.uri, "version": doc.version}, "contentChanges": changes})
+        self.server.notify(
+            "textDocument/didChange",
+            {"textDocument": {"uri": doc.uri, "version": doc.version}, "contentChanges": changes},
+        )
 
     def op_paste_hostile(self) -> None:
         """A paste that costs a markdown tool more than its length, a few keystrokes into it, a
@@ -200,9 +236,13 @@ class Session:
         at = position(before, a, self.encoding)
         doc.version += 1
         doc.text = before[:a] + payload + before[a:]
-        self.server.notify("textDocument/didChange", {"textDocument": {"uri": doc.uri, "version": doc.version},
-                                                      "contentChanges": [{"range": {"start": at, "end": at},
-                                                                          "text": payload}]})
+        self.server.notify(
+            "textDocument/didChange",
+            {
+                "textDocument": {"uri": doc.uri, "version": doc.version},
+                "contentChanges": [{"range": {"start": at, "end": at}, "text": payload}],
+            },
+        )
         for _ in range(self.rnd.randint(0, 3)):  # typing inside the pasted text
             k = a + self.rnd.randint(0, len(payload))
             if 0 < k < len(doc.text) and doc.text[k - 1] == "\r" and doc.text[k] == "\n":
@@ -211,16 +251,23 @@ class Session:
             pos = position(doc.text, k, self.encoding)
             doc.version += 1
             doc.text = doc.text[:k] + new + doc.text[k:]
-            self.server.notify("textDocument/didChange", {
-                "textDocument": {"uri": doc.uri, "version": doc.version},
-                "contentChanges": [{"range": {"start": pos, "end": pos}, "text": new}]})
-        self._ask("textDocument/hover", {"textDocument": {"uri": doc.uri},
-                                         "position": position(doc.text, a, self.encoding)})
+            self.server.notify(
+                "textDocument/didChange",
+                {
+                    "textDocument": {"uri": doc.uri, "version": doc.version},
+                    "contentChanges": [{"range": {"start": pos, "end": pos}, "text": new}],
+                },
+            )
+        self._ask(
+            "textDocument/hover", {"textDocument": {"uri": doc.uri}, "position": position(doc.text, a, self.encoding)}
+        )
         self.op_check()
         doc.version += 1
         doc.text = before
-        self.server.notify("textDocument/didChange", {"textDocument": {"uri": doc.uri, "version": doc.version},
-                                                      "contentChanges": [{"text": before}]})
+        self.server.notify(
+            "textDocument/didChange",
+            {"textDocument": {"uri": doc.uri, "version": doc.version}, "contentChanges": [{"text": before}]},
+        )
 
     def op_save(self) -> None:
         doc = self._some_doc()
@@ -239,8 +286,10 @@ class Session:
 
     def _position(self, doc: Doc | None) -> dict:
         if doc is None or self.rnd.random() < 0.2:
-            return {"line": self.rnd.choice([0, 5, 10**6, 2**31 - 1]),
-                    "character": self.rnd.choice([0, 3, 10**6, 2**31 - 1])}
+            return {
+                "line": self.rnd.choice([0, 5, 10**6, 2**31 - 1]),
+                "character": self.rnd.choice([0, 3, 10**6, 2**31 - 1]),
+            }
         return position(doc.text, valid_offset(doc.text, self.rnd), self.encoding)
 
     def _uri(self) -> str:
@@ -264,8 +313,9 @@ class Session:
 
     def op_completion(self) -> None:
         uri = self._uri()
-        self._ask("textDocument/completion", {"textDocument": {"uri": uri},
-                                              "position": self._position(self.docs.get(uri))})
+        self._ask(
+            "textDocument/completion", {"textDocument": {"uri": uri}, "position": self._position(self.docs.get(uri))}
+        )
 
     def op_action(self) -> None:
         uri = self._uri()
@@ -277,9 +327,10 @@ class Session:
         ctx: dict = {"diagnostics": []}
         if only:
             ctx["only"] = only
-        r = self._ask("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": {"start": a, "end": b},
-                                                  "context": ctx})
-        for action in (r.get("result") or []):
+        r = self._ask(
+            "textDocument/codeAction", {"textDocument": {"uri": uri}, "range": {"start": a, "end": b}, "context": ctx}
+        )
+        for action in r.get("result") or []:
             for change in (action.get("edit") or {}).get("documentChanges") or []:
                 if change.get("kind") == "rename":
                     assert change["options"]["overwrite"] is False, change
@@ -307,8 +358,17 @@ class Session:
         """Positions no client may send: negative, not numbers, missing."""
         doc = self._some_doc()
         uri = doc.uri if doc else "untitled:Untitled-1"
-        bad = self.rnd.choice([{"line": -1, "character": 0}, {"line": 0, "character": -5},
-                               {"line": "x", "character": 0}, {"line": 0}, None, [1, 2], 2**40])
+        bad = self.rnd.choice(
+            [
+                {"line": -1, "character": 0},
+                {"line": 0, "character": -5},
+                {"line": "x", "character": 0},
+                {"line": 0},
+                None,
+                [1, 2],
+                2**40,
+            ]
+        )
         method = self.rnd.choice(["textDocument/hover", "textDocument/completion"])
         r = self._ask(method, {"textDocument": {"uri": uri}, "position": bad})
         assert "error" in r and r["error"]["code"] == INVALID_PARAMS, (method, bad, r)
@@ -322,13 +382,19 @@ class Session:
             self.server.notify("$/cancelRequest", {"id": self.rnd.randint(-5, 500)})
 
     def op_malformed(self) -> None:
-        bodies = [b"{not json", b"[1, 2, 3]", b'"a string"', b"{}", b'{"jsonrpc": "2.0"}',
-                  b'{"jsonrpc": "2.0", "id": 99999, "result": 1}',
-                  b'{"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"bad": true}}',
-                  b'{"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": null}',
-                  b'{"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": 5}}}',
-                  "{\"jsonrpc\": \"2.0\", \"method\": \"x\", \"params\": \"\udcff\"}".encode("utf-8", "surrogateescape"),
-                  b"\xff\xfe\x00garbage"]
+        bodies = [
+            b"{not json",
+            b"[1, 2, 3]",
+            b'"a string"',
+            b"{}",
+            b'{"jsonrpc": "2.0"}',
+            b'{"jsonrpc": "2.0", "id": 99999, "result": 1}',
+            b'{"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"bad": true}}',
+            b'{"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": null}',
+            b'{"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": 5}}}',
+            '{"jsonrpc": "2.0", "method": "x", "params": "\udcff"}'.encode("utf-8", "surrogateescape"),
+            b"\xff\xfe\x00garbage",
+        ]
         body = self.rnd.choice(bodies)
         self.server.send_raw(b"Content-Length: %d\r\n\r\n" % len(body) + body)
 
@@ -336,25 +402,45 @@ class Session:
 
     def expected(self, doc: Doc) -> list[tuple]:
         a = Analyzer().analyse(doc.text, doc.path.resolve() if doc.path else None)
-        if not a.is_report or doc.language != "markdown" and not doc.uri.endswith(".md"):
+        if not a.is_report or (doc.language != "markdown" and not doc.uri.endswith(".md")):
             return []
         starts = line_starts(doc.text)
         out = []
         # the findings, and the faded hints over the answer text the checker does not read
-        shown = [(f.code, f.message, f.span) for f in a.findings] + \
-            [("checker-ignores", x.why, x.span) for x in ignored(a)]
+        shown = [(f.code, f.message, f.span) for f in a.findings] + [
+            ("checker-ignores", x.why, x.span) for x in ignored(a)
+        ]
         for code, message, span in shown:
-            rng = {"start": position(doc.text, span.start, self.encoding, starts),
-                   "end": position(doc.text, span.end, self.encoding, starts)}
-            out.append((code, message, rng["start"]["line"], rng["start"]["character"],
-                        rng["end"]["line"], rng["end"]["character"]))
+            rng = {
+                "start": position(doc.text, span.start, self.encoding, starts),
+                "end": position(doc.text, span.end, self.encoding, starts),
+            }
+            out.append(
+                (
+                    code,
+                    message,
+                    rng["start"]["line"],
+                    rng["start"]["character"],
+                    rng["end"]["line"],
+                    rng["end"]["character"],
+                )
+            )
         return sorted(out)
 
     @staticmethod
     def got(items: list[dict]) -> list[tuple]:
-        return sorted((d.get("code"), d["message"], d["range"]["start"]["line"], d["range"]["start"]["character"],
-                       d["range"]["end"]["line"], d["range"]["end"]["character"])
-                      for d in items if d.get("code") != "figures-unsaved")
+        return sorted(
+            (
+                d.get("code"),
+                d["message"],
+                d["range"]["start"]["line"],
+                d["range"]["start"]["character"],
+                d["range"]["end"]["line"],
+                d["range"]["end"]["character"],
+            )
+            for d in items
+            if d.get("code") != "figures-unsaved"
+        )
 
     def op_check(self) -> None:
         """Every open document's diagnostics describe its latest text."""
@@ -372,8 +458,11 @@ class Session:
         for doc in self.docs.values():
             if doc.language != "markdown":
                 continue
-            sent = [n["params"] for n in self.server.notifications
-                    if n["method"] == "textDocument/publishDiagnostics" and n["params"]["uri"] == doc.uri]
+            sent = [
+                n["params"]
+                for n in self.server.notifications
+                if n["method"] == "textDocument/publishDiagnostics" and n["params"]["uri"] == doc.uri
+            ]
             want = self.expected(doc)
             last = sent[-1] if sent else None
             if last is None or (last.get("version") is None and not last["diagnostics"]):
@@ -384,8 +473,10 @@ class Session:
             _same(self.got(last["diagnostics"]), want, doc)
 
     def alive(self) -> None:
-        r = self.server.request("textDocument/hover", {"textDocument": {"uri": "untitled:Untitled-1"},
-                                                       "position": {"line": 0, "character": 0}})
+        r = self.server.request(
+            "textDocument/hover",
+            {"textDocument": {"uri": "untitled:Untitled-1"}, "position": {"line": 0, "character": 0}},
+        )
         assert "result" in r or r.get("error", {}).get("code") in ALLOWED_ERRORS, r
 
 
@@ -393,8 +484,10 @@ def _same(got: list[tuple], want: list[tuple], doc: Doc) -> None:
     if got != want:
         only_got = sorted(set(got) - set(want))[:5]
         only_want = sorted(set(want) - set(got))[:5]
-        raise AssertionError(f"{doc.uri} v{doc.version}: the server says {only_got}, a fresh analysis "
-                             f"{only_want}; text {doc.text[:300]!r}")
+        raise AssertionError(
+            f"{doc.uri} v{doc.version}: the server says {only_got}, a fresh analysis "
+            f"{only_want}; text {doc.text[:300]!r}"
+        )
 
 
 def hostile_payload(rnd: random.Random) -> str:
@@ -436,8 +529,9 @@ def run_session(folder: Path, seed: int, steps: int, log: Path) -> Counter:
             try:
                 session.step()
             except (AssertionError, TimeoutError, ConnectionError) as exc:
-                raise AssertionError(f"seed {seed}, step {i} ({session.encoding}, "
-                                     f"{'pull' if session.pull else 'push'}): {exc!r}") from exc
+                raise AssertionError(
+                    f"seed {seed}, step {i} ({session.encoding}, {'pull' if session.pull else 'push'}): {exc!r}"
+                ) from exc
         session.op_check()
         session.alive()
         # the client goes away: the server must exit and leave nothing running

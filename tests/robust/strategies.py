@@ -16,16 +16,66 @@ NEWLINES = ("\n", "\r\n", "\r")
 
 # pieces a group types or pastes; each one has tripped a markdown tool somewhere
 SNIPPETS = (
-    "Answer:", "> Answer:", "##", "###", "## Heading", "### Question 7", "#### Notes", "#",
-    "\n### Question 40\n", "\n## Section\n", "\n---\n", "--- question 5 fill here ---",
-    "--- our answer ---", "---", "```", "```python\n## comment\n", "~~~", "\n```\n", "`", "``x``",
-    "![loss](figures/loss.png)", "![a\nb](figures/q14_0.png)", "![x](figures/Q14_0.PNG)",
-    "<img src=\"figures/q19_0.png\">", "<img src='../../etc/passwd'>", "![r][ref]",
-    "\n[ref]: figures/q20_0.png\n", "[plain](figures/q21_0.png)", "![abs](/etc/passwd)",
-    "![up](../../etc/passwd)", "![url](file:///etc/passwd)", "![w](C:\\x.png)", "![d](docs/x.png)",
-    "| a | b |\n|---|---|\n| 1 | 2 |\n", "<div>", "* [?] odd", "* [x] done", "s12345", "s1234567",
-    "😀", "👩‍👩‍👧", "\u2028", "\u2029", "\x0c", "\x0b", "\x1c", "\x85", "\r", "\n", "\r\n", "\t", "\x00",
-    "\ufeff", "\u200b", "\ud800", "\U0001f600" * 3, "é", "e\u0301", "Answer", "Answer:Answer:",
+    "Answer:",
+    "> Answer:",
+    "##",
+    "###",
+    "## Heading",
+    "### Question 7",
+    "#### Notes",
+    "#",
+    "\n### Question 40\n",
+    "\n## Section\n",
+    "\n---\n",
+    "--- question 5 fill here ---",
+    "--- our answer ---",
+    "---",
+    "```",
+    "```python\n## comment\n",
+    "~~~",
+    "\n```\n",
+    "`",
+    "``x``",
+    "![loss](figures/loss.png)",
+    "![a\nb](figures/q14_0.png)",
+    "![x](figures/Q14_0.PNG)",
+    '<img src="figures/q19_0.png">',
+    "<img src='../../etc/passwd'>",
+    "![r][ref]",
+    "\n[ref]: figures/q20_0.png\n",
+    "[plain](figures/q21_0.png)",
+    "![abs](/etc/passwd)",
+    "![up](../../etc/passwd)",
+    "![url](file:///etc/passwd)",
+    "![w](C:\\x.png)",
+    "![d](docs/x.png)",
+    "| a | b |\n|---|---|\n| 1 | 2 |\n",
+    "<div>",
+    "* [?] odd",
+    "* [x] done",
+    "s12345",
+    "s1234567",
+    "😀",
+    "👩‍👩‍👧",
+    "\u2028",
+    "\u2029",
+    "\x0c",
+    "\x0b",
+    "\x1c",
+    "\x85",
+    "\r",
+    "\n",
+    "\r\n",
+    "\t",
+    "\x00",
+    "\ufeff",
+    "\u200b",
+    "\ud800",
+    "\U0001f600" * 3,
+    "é",
+    "e\u0301",
+    "Answer",
+    "Answer:Answer:",
 )
 
 _alphabet = st.one_of(
@@ -69,8 +119,7 @@ HOSTILE = {
 
 def hostile_text(max_size: int = 2000):
     """One hostile paste of at most ``max_size`` characters."""
-    return st.builds(lambda make, n: make(n), st.sampled_from(list(HOSTILE.values())),
-                     st.integers(1, max_size))
+    return st.builds(lambda make, n: make(n), st.sampled_from(list(HOSTILE.values())), st.integers(1, max_size))
 
 
 @st.composite
@@ -79,12 +128,14 @@ def edit(draw, length: int):
     start = draw(st.integers(0, length))
     span = draw(st.one_of(st.just(0), st.integers(0, 40), st.integers(0, 2000)))
     end = min(length, start + span)
-    piece = draw(st.one_of(
-        st.sampled_from(SNIPPETS),
-        st.lists(st.sampled_from(SNIPPETS), min_size=1, max_size=4).map("".join),
-        st.text(alphabet=_alphabet, max_size=30),
-        st.just(""),
-    ))
+    piece = draw(
+        st.one_of(
+            st.sampled_from(SNIPPETS),
+            st.lists(st.sampled_from(SNIPPETS), min_size=1, max_size=4).map("".join),
+            st.text(alphabet=_alphabet, max_size=30),
+            st.just(""),
+        )
+    )
     return start, end, piece
 
 
@@ -96,8 +147,9 @@ def apply(text: str, e: tuple[int, int, str]) -> str:
 
 @st.composite
 def base_report(draw) -> str:
-    b = ReportBuilder(draw(st.sampled_from(EDITIONS)), checklist=draw(st.booleans()),
-                      newline=draw(st.sampled_from(NEWLINES)))
+    b = ReportBuilder(
+        draw(st.sampled_from(EDITIONS)), checklist=draw(st.booleans()), newline=draw(st.sampled_from(NEWLINES))
+    )
     if draw(st.booleans()):
         b.fill_all()
     for n in draw(st.lists(st.integers(1, b.count), max_size=4)):
@@ -119,7 +171,7 @@ def _structural(text: str, rnd: int, kind: str) -> str:
             del lines[idx[rnd % len(idx)]]
     elif kind == "long-line":
         at = rnd % (len(lines) + 1)
-        lines.insert(at, ("word " * 20000)[: 100_000] + "\n")
+        lines.insert(at, ("word " * 20000)[:100_000] + "\n")
     elif kind == "long-token":
         at = rnd % (len(lines) + 1)
         lines.insert(at, "x" * 100_000)
@@ -140,8 +192,20 @@ def mutated_report(draw, max_edits: int = 6, hostile: int = 2000) -> tuple[str, 
     text = base
     for _ in range(draw(st.integers(1, max_edits))):
         if draw(st.integers(0, 4)) == 0:
-            kind = draw(st.sampled_from(("drop-heading", "drop-heading", "duplicate", "line-endings",
-                                         "long-line", "long-token", "hostile", "hostile")))
+            kind = draw(
+                st.sampled_from(
+                    (
+                        "drop-heading",
+                        "drop-heading",
+                        "duplicate",
+                        "line-endings",
+                        "long-line",
+                        "long-token",
+                        "hostile",
+                        "hostile",
+                    )
+                )
+            )
             if kind.startswith("long") and draw(st.integers(0, 5)):
                 kind = "drop-heading"  # keep the 100 000-character lines rare: they are slow
             if kind == "hostile":

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import time
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mlops_report import checker, parse
 from mlops_report.analysis import Analyzer
 from mlops_report.editions.checkers import CHECKERS
 from mlops_report.text import LineIndex
-
 from tests import reference
+
 from .conftest import CASES
 from .strategies import any_text, base_report, disks, hostile_text, mutated_report
 
@@ -27,8 +28,15 @@ def assert_spans_inside(text: str, analysis) -> None:
     for h in r.sections:
         _inside(h.span, n, h)
     for q in r.questions:
-        for s in (q.span, q.heading.span, q.instructions.span, q.answer.span, *q.answer.placeholders,
-                  *q.answer.labels, *(q.answer.wrapper or ())):
+        for s in (
+            q.span,
+            q.heading.span,
+            q.instructions.span,
+            q.answer.span,
+            *q.answer.placeholders,
+            *q.answer.labels,
+            *(q.answer.wrapper or ()),
+        ):
             _inside(s, n, f"question {q.number}")
         for f in q.answer.figures:
             _inside(f.span, n, f)
@@ -54,8 +62,10 @@ def assert_spans_inside(text: str, analysis) -> None:
 def snapshot(analysis) -> tuple:
     """Everything a client sees of an analysis, comparable with ==."""
     return (
-        [(f.code, f.severity, f.question, f.span, f.message, f.fixes, sorted(f.data.items()))
-         for f in analysis.findings],
+        [
+            (f.code, f.severity, f.question, f.span, f.message, f.fixes, sorted(f.data.items()))
+            for f in analysis.findings
+        ],
         analysis.questions,
         analysis.edition.id if analysis.edition else None,
         (analysis.view.crash, analysis.passing) if analysis.view else None,

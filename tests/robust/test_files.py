@@ -25,8 +25,9 @@ def cli(*args: str, cwd: Path, user: str | None = None) -> subprocess.CompletedP
     if user is not None:
         cmd = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", "--", *cmd]
     env = dict(os.environ, PYTHONPATH=str(ROOT / "server"))
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, env=env,
-                          stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        cmd, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, env=env, stdin=subprocess.DEVNULL
+    )
 
 
 def one_message(proc: subprocess.CompletedProcess, *needles: str) -> str:
@@ -136,8 +137,12 @@ def test_figures_folder_with_symlink_loop(repo):
     (figures / "a").symlink_to(figures / "b")
     (figures / "b").symlink_to(figures / "a")
     (repo / "outside").symlink_to(repo / "outside")
-    text = ReportBuilder("2026").fill_all().answer(
-        19, "![a](figures/a) ![l](figures/loop/loop/loop/q19_0.png) ![o](../outside/x.png)").build()
+    text = (
+        ReportBuilder("2026")
+        .fill_all()
+        .answer(19, "![a](figures/a) ![l](figures/loop/loop/loop/q19_0.png) ![o](../outside/x.png)")
+        .build()
+    )
     (repo / "reports/README.md").write_text(text, encoding="utf-8")
     p = cli("reports/README.md", cwd=repo)
     assert "Traceback" not in p.stderr, p.stderr
@@ -150,9 +155,19 @@ def test_paths_outside_the_workspace_are_never_opened(repo, monkeypatch):
     """Figure paths out of the workspace: findings with a reason, and not one open() outside."""
     secret = repo.parent / "secret.png"
     secret.write_bytes(PNG_1PX)
-    targets = ["../../etc/passwd", "/etc/passwd", "file:///etc/passwd", "../../secret.png",
-               str(secret), secret.as_uri(), "..%2F..%2Fsecret.png", "figures/../../../secret.png",
-               "C:\\Windows\\win.ini", "\\\\server\\share\\x.png", "//server/share/x.png"]
+    targets = [
+        "../../etc/passwd",
+        "/etc/passwd",
+        "file:///etc/passwd",
+        "../../secret.png",
+        str(secret),
+        secret.as_uri(),
+        "..%2F..%2Fsecret.png",
+        "figures/../../../secret.png",
+        "C:\\Windows\\win.ini",
+        "\\\\server\\share\\x.png",
+        "//server/share/x.png",
+    ]
     body = words(250) + "\n\n" + "\n\n".join(f"![t{i}]({t})" for i, t in enumerate(targets))
     text = ReportBuilder("2026").fill_all().answer(14, body).build()
     path = repo / "reports/README.md"
@@ -175,8 +190,9 @@ def test_paths_outside_the_workspace_are_never_opened(repo, monkeypatch):
     for f in a.findings:
         if f.question == 14:
             assert f.message
-    outside = [p for p in opened if not p.startswith(str(inside)) and "site-packages" not in p
-               and not p.startswith(str(ROOT))]
+    outside = [
+        p for p in opened if not p.startswith(str(inside)) and "site-packages" not in p and not p.startswith(str(ROOT))
+    ]
     assert not outside, outside
     codes = {f.code for f in a.findings if f.question == 14}
     assert "image-outside-figures" in codes
@@ -197,7 +213,13 @@ def test_a_symbolic_link_inside_the_project_is_not_followed(repo):
     text = ReportBuilder("2026").fill_all().answer(14, body).build()
     path = repo / "reports/README.md"
     path.write_text(text, encoding="utf-8")
-    said = {t: [f.message for f in Analyzer().analyse(text, path).findings
-                if f.code == "image-outside-figures" and t in f.message] for t in targets}
+    said = {
+        t: [
+            f.message
+            for f in Analyzer().analyse(text, path).findings
+            if f.code == "image-outside-figures" and t in f.message
+        ]
+        for t in targets
+    }
     assert said["../docs/none.png"] and not any("no file is there" in m for m in said["../docs/none.png"])
     assert any("no file is there" in m for m in said["../real/none.png"])

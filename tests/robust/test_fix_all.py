@@ -5,7 +5,8 @@ random edits, and on built reports with traps and mutations."""
 
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mlops_report import checker
 from mlops_report.analysis import Analyzer
@@ -34,7 +35,9 @@ def check_fix_all(text: str, disk) -> int:
     if not before.crashes:
         assert not after.crashes, ([f.title for f in chosen], after.crash)
         assert after.passed >= before.passed, [f.title for f in chosen]
-        lost = [a.position for a, v, w in zip(before.answers, before.verdicts, after.verdicts) if v.passed and not w.passed]
+        lost = [
+            a.position for a, v, w in zip(before.answers, before.verdicts, after.verdicts) if v.passed and not w.passed
+        ]
         assert not lost, (lost, [f.title for f in chosen])
     return len(chosen)
 
@@ -48,6 +51,7 @@ def real_report(draw) -> str:
 
 
 if REAL:
+
     @given(real_report(), disks)
     def test_fix_all_on_the_real_reports(text, disk):
         CASES["fix-all.real"] += check_fix_all(text, disk)

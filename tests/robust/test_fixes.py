@@ -7,7 +7,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mlops_report.analysis import Analyzer
 from mlops_report.disk import Disk
@@ -16,7 +17,7 @@ from mlops_report.parse import parse
 from tests.builder import ReportBuilder, words
 
 from .conftest import CASES
-from .strategies import EDITIONS, NEWLINES, SNIPPETS, apply, disks, edit, fake_disk, mutated_report
+from .strategies import EDITIONS, NEWLINES, apply, disks, edit, fake_disk, mutated_report
 
 _WORD = re.compile(r"\w+")
 
@@ -96,8 +97,12 @@ def check_every_fix(text: str, disk: Disk | None) -> int:
             owner = _question_of(report, finding.span.start) if finding.question else None
             region = owner.span if owner is not None else finding.span
             for e in edits:
-                assert region.start <= e.span.start <= e.span.end <= region.end, \
-                    (finding.code, fix.title, e.span, region)
+                assert region.start <= e.span.start <= e.span.end <= region.end, (
+                    finding.code,
+                    fix.title,
+                    e.span,
+                    region,
+                )
             after = apply_edits(text, fix.edits)
             # 2. the result is still a report with the same questions
             again = parse(after)
@@ -114,11 +119,11 @@ def check_every_fix(text: str, disk: Disk | None) -> int:
                     # the alt text and the path are in the new text; what goes is markup
                     # (<img> attributes, a reference label)
                     allowed |= removed
-                elif fix.kind == "restoreInstructions":
-                    allowed |= removed
-                elif fix.kind == "pathCase":
-                    allowed |= removed
-                elif fix.kind in ("moveToFigures", "checkboxMark", "renameFigure"):
+                elif (
+                    fix.kind == "restoreInstructions"
+                    or fix.kind == "pathCase"
+                    or fix.kind in ("moveToFigures", "checkboxMark", "renameFigure")
+                ):
                     allowed |= removed
                 elif fix.kind == "studyNumber":
                     # the entry is kept, written with its s (or a small s): nothing else goes
@@ -144,8 +149,13 @@ def check_every_fix(text: str, disk: Disk | None) -> int:
             def mapped(off: int) -> int:
                 return off if off <= first else off + delta
 
-            same = [f for f in later.findings if f.code == finding.code and f.question == finding.question
-                    and (f.span.start, f.span.end) == (mapped(finding.span.start), mapped(finding.span.end))]
+            same = [
+                f
+                for f in later.findings
+                if f.code == finding.code
+                and f.question == finding.question
+                and (f.span.start, f.span.end) == (mapped(finding.span.start), mapped(finding.span.end))
+            ]
             assert not same, (finding.code, fix.title, same)
     return n
 
@@ -165,6 +175,10 @@ def test_move_fix_never_overwrites_on_case_insensitive_disks():
     # Windows and macOS
     b = ReportBuilder("2026").fill_all().answer(14, words(250) + "\n\n![l](loss.png)")
     disk = fake_disk(("figures/LOSS.png",))
-    disk = Disk(disk.root, disk.files - {"figures/loss.png"}, False,
-                {k: v for k, v in disk.by_lower.items() if v != "figures/loss.png"} | {"figures/loss.png": "figures/LOSS.png"})
+    disk = Disk(
+        disk.root,
+        disk.files - {"figures/loss.png"},
+        False,
+        {k: v for k, v in disk.by_lower.items() if v != "figures/loss.png"} | {"figures/loss.png": "figures/LOSS.png"},
+    )
     check_every_fix(b.build(), disk)

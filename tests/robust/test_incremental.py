@@ -5,23 +5,58 @@ can make, including the ones that do break structure (those must fall back, not 
 
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mlops_report import checker, parse
 from mlops_report.analysis import Analyzer
 from mlops_report.editions.checkers import CHECKERS
 from mlops_report.text import LineIndex, changed_range
-
 from tests.builder import ReportBuilder, words
+
 from .conftest import CASES
 from .strategies import SNIPPETS, base_report, disks, mutated_report
 from .test_engine import fresh, snapshot
 
 # what typing puts into an answer: mostly letters and spaces, sometimes a piece that matters to
 # markdown or to the checker
-KEYS = ["a", "e", " ", " ", "word", ".", ",", "\n", "\n\n", "#", "##", "###", "`", "```", "~~~",
-        "Answer:", ":", "|", "[", "]", "]: figures/x.png", "!", "![x](figures/q14_0.png)", "\r", "\r\n",
-        "<img src=\"figures/q19_0.png\">", "-", "---", "*", ">", "    ", "\t", "é", "😀", "\u2028"]
+KEYS = [
+    "a",
+    "e",
+    " ",
+    " ",
+    "word",
+    ".",
+    ",",
+    "\n",
+    "\n\n",
+    "#",
+    "##",
+    "###",
+    "`",
+    "```",
+    "~~~",
+    "Answer:",
+    ":",
+    "|",
+    "[",
+    "]",
+    "]: figures/x.png",
+    "!",
+    "![x](figures/q14_0.png)",
+    "\r",
+    "\r\n",
+    '<img src="figures/q19_0.png">',
+    "-",
+    "---",
+    "*",
+    ">",
+    "    ",
+    "\t",
+    "é",
+    "😀",
+    "\u2028",
+]
 
 
 @st.composite
@@ -39,16 +74,25 @@ def typing(draw, max_steps: int = 12) -> list[str]:
             at = draw(st.integers(0, len(text)))
         cut = draw(st.one_of(st.just(0), st.just(0), st.integers(0, 3), st.integers(0, 60)))
         key = draw(st.one_of(st.sampled_from(KEYS), st.sampled_from(SNIPPETS), st.just("")))
-        text = text[:at] + key + text[min(len(text), at + cut):]
+        text = text[:at] + key + text[min(len(text), at + cut) :]
         texts.append(text)
     return texts
 
 
 def report_snapshot(r: parse.Report) -> tuple:
     """Everything the parse says, with every question's instructions and answer placed."""
-    return (r.text, r.lines.starts, r.front_matter, r.title, r.sections, r.checklist, r.checklist_groups,
-            r.references, r.introduction,
-            [(q.number, q.heading, q.section, q.span, q.instructions, q.answer) for q in r.questions])
+    return (
+        r.text,
+        r.lines.starts,
+        r.front_matter,
+        r.title,
+        r.sections,
+        r.checklist,
+        r.checklist_groups,
+        r.references,
+        r.introduction,
+        [(q.number, q.heading, q.section, q.span, q.instructions, q.answer) for q in r.questions],
+    )
 
 
 @given(typing())
@@ -79,10 +123,17 @@ def test_recheck_equals_check(texts):
                 if got is not None:
                     CASES["incremental.recheck"] += 1
                     new, recounted = got
-                    assert (new.answers, new.dropped, new.crash, new.crash_at) == \
-                        (whole.answers, whole.dropped, whole.crash, whole.crash_at)
-                    assert all(a.label in recounted for a, b in zip(view.answers, new.answers)
-                               if (a.words, a.images) != (b.words, b.images))
+                    assert (new.answers, new.dropped, new.crash, new.crash_at) == (
+                        whole.answers,
+                        whole.dropped,
+                        whole.crash,
+                        whole.crash_at,
+                    )
+                    assert all(
+                        a.label in recounted
+                        for a, b in zip(view.answers, new.answers)
+                        if (a.words, a.images) != (b.words, b.images)
+                    )
             old, view = text, whole
 
 

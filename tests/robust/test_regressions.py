@@ -100,7 +100,7 @@ def test_insert_figure_fix_counts_when_a_second_label_and_a_cut_follow_the_label
     n = next(k for k, lim in sorted(b.edition.limits.items()) if lim.images and lim.images[0] > 0)
     text = b.build()
     at = text.index("> Answer:", text.index(f"### Question {n}\n"))
-    text = text[:at] + "> Answer:Answer:##" + text[at + len("> Answer:"):]
+    text = text[:at] + "> Answer:Answer:##" + text[at + len("> Answer:") :]
     check_every_fix(text, None)
     (finding,) = [f for f in Analyzer().analyse(text).findings if f.code == "image-count" and f.question == n]
     (fix,) = finding.fixes
@@ -155,8 +155,12 @@ def test_study_number_fixes_keep_the_entry_they_write():
 def test_an_unrendered_figure_whose_path_is_right_gets_no_rewrite():
     # a link inside the alt text hides the figure from CommonMark while its path is fine: the
     # rewrite fix changed nothing, and the finding stayed (found by test_fixes_on_reports_with_traps)
-    text = ReportBuilder("2026").fill_all().answer(
-        4, words(120) + "\n\n![[plain](figures/q21_0.png)curve](figures/q21_0.png)").build()
+    text = (
+        ReportBuilder("2026")
+        .fill_all()
+        .answer(4, words(120) + "\n\n![[plain](figures/q21_0.png)curve](figures/q21_0.png)")
+        .build()
+    )
     found = [f for f in Analyzer().analyse(text).findings if f.code == "image-link-unrendered"]
     for f in found:
         for fix in f.fixes:

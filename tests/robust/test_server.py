@@ -4,13 +4,11 @@ action, completion, diagnostics; odd positions, stale versions, malformed messag
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import pytest
 
 from .conftest import CASES
-from .jsonrpc import ROOT, Server
+from .jsonrpc import Server
 from .protocol import prepare_workspace, run_session
 
 SEED = int(os.environ.get("ROBUST_SEED", "6"))
@@ -41,7 +39,7 @@ def test_survives_a_broken_frame_then_answers(tmp_path):
     server = Server(tmp_path, tmp_path / "server.log")
     try:
         server.send_raw(b"X-Nonsense: 1\r\n\r\n")  # a header block without Content-Length
-        server.send_raw(b"Content-Length: 9\r\n\r\n{\"a\": [1,")
+        server.send_raw(b'Content-Length: 9\r\n\r\n{"a": [1,')
         # JSON-RPC 2.0: a body that is not JSON gets Parse error, with a null id
         r = server.wait_for(lambda m: "error" in m, 10)
         assert r == {"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": "Parse Error"}}
@@ -67,11 +65,11 @@ def test_survives_a_broken_frame_then_answers(tmp_path):
 def test_pulled_diagnostics_follow_a_change_that_reuses_a_version(tmp_path):
     """A client that resends a version (or goes back) with a same-length edit still gets the
     new diagnostics, not 'unchanged'."""
+    import random
+
     from tests.builder import ReportBuilder
 
     from .protocol import Doc, Session
-
-    import random
 
     prepare_workspace(tmp_path)
     server = Server(tmp_path, tmp_path / "server.log")
@@ -81,18 +79,24 @@ def test_pulled_diagnostics_follow_a_change_that_reuses_a_version(tmp_path):
         text = ReportBuilder("2026").fill_all().build()
         uri = "untitled:Untitled-1"
         doc = s.docs[uri] = Doc(uri, None, text, 1)
-        server.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown",
-                                                                "version": 1, "text": text}})
+        server.notify(
+            "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}
+        )
         first = server.request("textDocument/diagnostic", {"textDocument": {"uri": uri}})["result"]
         at = text.index("42")
         start = {"line": text.count("\n", 0, at), "character": at - text.rfind("\n", 0, at) - 1}
         end = dict(start, character=start["character"] + 2)
-        server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 1},
-                                                 "contentChanges": [{"range": {"start": start, "end": end},
-                                                                     "text": "ab"}]})
-        doc.text = text[:at] + "ab" + text[at + 2:]
-        second = server.request("textDocument/diagnostic", {"textDocument": {"uri": uri},
-                                                            "previousResultId": first.get("resultId")})["result"]
+        server.notify(
+            "textDocument/didChange",
+            {
+                "textDocument": {"uri": uri, "version": 1},
+                "contentChanges": [{"range": {"start": start, "end": end}, "text": "ab"}],
+            },
+        )
+        doc.text = text[:at] + "ab" + text[at + 2 :]
+        second = server.request(
+            "textDocument/diagnostic", {"textDocument": {"uri": uri}, "previousResultId": first.get("resultId")}
+        )["result"]
         assert second["kind"] == "full", second
         assert s.got(second["items"]) == s.expected(doc)
         assert any(d.get("code") == "group-number" for d in second["items"])

@@ -60,24 +60,33 @@ AUDITED = [sys.executable, "-c", _AUDITED]
 
 atexit.register(shutil.rmtree, _WORK, True)
 
-GIT_ENV = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+GIT_ENV = {
+    **os.environ,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.org",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.org",
+}
 EDIT = ("Recommended answer length: 100-200 words.", "Recommended answer length: 50-200 words.")
 
 
 def git(folder: Path, *args: str, stdin: str | None = None) -> str:
-    return subprocess.run(["git", *args], cwd=folder, env=GIT_ENV, input=stdin, check=True,
-                          capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        ["git", *args], cwd=folder, env=GIT_ENV, input=stdin, check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 def forged_commit(folder: Path, message: str) -> None:
     """Commit the index as the branch's first commit, with a signature header nobody made."""
     tree = git(folder, "write-tree")
-    body = (f"tree {tree}\nauthor t <t@example.org> 1700000000 +0000\n"
-            "committer t <t@example.org> 1700000000 +0000\n"
-            "gpgsig -----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEEforgedforgedforged\n"
-            " -----END PGP SIGNATURE-----\n\n" + message + "\n")
+    body = (
+        f"tree {tree}\nauthor t <t@example.org> 1700000000 +0000\n"
+        "committer t <t@example.org> 1700000000 +0000\n"
+        "gpgsig -----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEEforgedforgedforged\n"
+        " -----END PGP SIGNATURE-----\n\n" + message + "\n"
+    )
     sha = git(folder, "hash-object", "-t", "commit", "-w", "--stdin", stdin=body)
     git(folder, "update-ref", "HEAD", sha)
 
@@ -85,14 +94,26 @@ def forged_commit(folder: Path, message: str) -> None:
 def arm(git_dir: Path, config: Path | None = None) -> None:
     """Everything in a git folder's configuration that makes git start a program of its own."""
     config = config or git_dir / "config"
-    for key, value in (("log.showSignature", "true"), ("gpg.program", str(EVIL)),
-                       ("gpg.ssh.program", str(EVIL)), ("core.fsmonitor", str(EVIL)),
-                       ("core.pager", str(EVIL)), ("diff.external", str(EVIL)),
-                       ("core.hooksPath", str(git_dir / "hooks"))):
+    for key, value in (
+        ("log.showSignature", "true"),
+        ("gpg.program", str(EVIL)),
+        ("gpg.ssh.program", str(EVIL)),
+        ("core.fsmonitor", str(EVIL)),
+        ("core.pager", str(EVIL)),
+        ("diff.external", str(EVIL)),
+        ("core.hooksPath", str(git_dir / "hooks")),
+    ):
         subprocess.run(["git", "config", "--file", str(config), key, value], env=GIT_ENV, check=True)
     (git_dir / "hooks").mkdir(exist_ok=True)
-    for hook in ("post-checkout", "post-index-change", "reference-transaction", "pre-auto-gc",
-                 "post-rewrite", "pre-commit", "post-merge"):
+    for hook in (
+        "post-checkout",
+        "post-index-change",
+        "reference-transaction",
+        "pre-auto-gc",
+        "post-rewrite",
+        "pre-commit",
+        "post-merge",
+    ):
         shutil.copy(EVIL, git_dir / "hooks" / hook)
 
 
@@ -122,8 +143,7 @@ def embedded_bare_clone(tmp: Path) -> tuple[Path, str, str]:
 
     inner = tmp / "inner"
     inner.mkdir()
-    decoy = original.replace("Recommended answer length: 100-200 words.",
-                             "Recommended answer length: 1-2000 words.", 1)
+    decoy = original.replace("Recommended answer length: 100-200 words.", "Recommended answer length: 1-2000 words.", 1)
     (inner / "README.md").write_text(decoy)
     git(inner, "init", "-q", "-b", "main")
     git(inner, "add", "-A")
@@ -158,9 +178,11 @@ AUDITED_SERVER = ClientServerConfig(server_command=[*AUDITED, "serve"], client_f
 
 def options(**init):
     """The initializationOptions the ``client`` fixture sends for this test."""
+
     def mark(fn):
         fn.init_options = init
         return fn
+
     return mark
 
 
@@ -168,13 +190,16 @@ def options(**init):
 async def client(lsp_client: LanguageClient, request, tmp_path):
     workspace = tmp_path / "ws"
     workspace.mkdir()
-    params = types.InitializeParams(capabilities=client_capabilities(PROFILES[request.param]),
-                                    root_uri=workspace.as_uri(),
-                                    workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="ws")])
+    params = types.InitializeParams(
+        capabilities=client_capabilities(PROFILES[request.param]),
+        root_uri=workspace.as_uri(),
+        workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="ws")],
+    )
     init = getattr(request.function, "init_options", None)
     if init is not None:
-        params.initialization_options = {k: v.format(tmp=tmp_path) if isinstance(v, str) else v
-                                         for k, v in init.items()}
+        params.initialization_options = {
+            k: v.format(tmp=tmp_path) if isinstance(v, str) else v for k, v in init.items()
+        }
     lsp_client.session = Session(lsp_client, request.param, workspace)
     MARKER.unlink(missing_ok=True)
     await lsp_client.initialize_session(params)
@@ -187,8 +212,9 @@ async def settled_titles(client, session: Session, uri: str) -> list[str]:
     for _ in range(100):
         found = await session.diagnostics(uri)
         d = next(d for d in found if d.code == "instructions-edited")
-        hover = await client.text_document_hover_async(types.HoverParams(
-            types.TextDocumentIdentifier(uri=uri), d.range.start))
+        hover = await client.text_document_hover_async(
+            types.HoverParams(types.TextDocumentIdentifier(uri=uri), d.range.start)
+        )
         if "being looked up" not in hover.contents.value:
             return [a.title for a in await actions_for(client, session, uri, d)]
         await asyncio.sleep(0.1)
@@ -265,8 +291,9 @@ async def test_untrusted_template_outside_the_workspace_is_ignored(client, tmp_p
     setting = str(outside) if where == "absolute" else "template.md"
     client.protocol.notify("mlopsReport/workspaceTrust", {"trusted": False})
     client.set_configuration({"templatePath": setting}, section="mlopsReport")
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"mlopsReport": {"templatePath": setting}}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"mlopsReport": {"templatePath": setting}})
+    )
     path = ReportBuilder("2026").fill_all().write(session.root)
     path.write_text(path.read_text().replace(*EDIT, 1))
     uri = session.open_file(path)
@@ -321,8 +348,14 @@ _NAMES = {"Popen", "create_subprocess_exec", "create_subprocess_shell", "run_in_
 # the one module that starts processes: the dashboard's workers, this interpreter forked (on
 # Linux; elsewhere started again) to analyse reports with our own code, never a program a
 # repository or its configuration names
-_WORKERS = {"dashboard/batch.py": ["from concurrent.futures.process import", "ProcessPoolExecutor",
-                                   "ProcessPoolExecutor", "import multiprocessing"]}
+_WORKERS = {
+    "dashboard/batch.py": [
+        "from concurrent.futures.process import",
+        "ProcessPoolExecutor",
+        "ProcessPoolExecutor",
+        "import multiprocessing",
+    ]
+}
 
 
 def program_starts(source: str) -> list[str]:
@@ -350,16 +383,27 @@ def program_starts(source: str) -> list[str]:
 def test_no_module_of_the_package_starts_a_program():
     sources = sorted(PACKAGE.rglob("*.py"))
     assert len(sources) > 10 and PACKAGE / "repo" / "store.py" in sources
-    offenders = {str(p.relative_to(PACKAGE)): hits for p in sources
-                 if (hits := program_starts(p.read_text(encoding="utf-8")))}
+    offenders = {
+        str(p.relative_to(PACKAGE)): hits for p in sources if (hits := program_starts(p.read_text(encoding="utf-8")))
+    }
     assert {k: sorted(v) for k, v in offenders.items()} == {k: sorted(v) for k, v in _WORKERS.items()}
 
 
 def test_the_scan_sees_every_way_of_starting_a_program():
-    for line in ("import subprocess", "from subprocess import run", "import multiprocessing",
-                 "os.system('x')", "os.execvp('x', [])", "os.spawnl(0, 'x')", "os.posix_spawn('x', [], {})",
-                 "os.popen('x')", "from os import execv", "asyncio.create_subprocess_exec('x')",
-                 "import pty", "concurrent.futures.ProcessPoolExecutor(2)"):
+    for line in (
+        "import subprocess",
+        "from subprocess import run",
+        "import multiprocessing",
+        "os.system('x')",
+        "os.execvp('x', [])",
+        "os.spawnl(0, 'x')",
+        "os.posix_spawn('x', [], {})",
+        "os.popen('x')",
+        "from os import execv",
+        "asyncio.create_subprocess_exec('x')",
+        "import pty",
+        "concurrent.futures.ProcessPoolExecutor(2)",
+    ):
         assert program_starts(line), line
     assert program_starts("server.spawn(coro)\nos.path.join('a')\nimport os") == []
 
@@ -367,10 +411,12 @@ def test_the_scan_sees_every_way_of_starting_a_program():
 def test_the_dulwich_modules_the_reader_loads_start_no_program(tmp_path):
     path, _ = _committed_then_edited(tmp_path)
     git(tmp_path, "gc", "-q")  # packed objects, so the pack code is loaded too
-    probe = ("import sys; from pathlib import Path; from mlops_report.repo import first_version;"
-             f"assert first_version(Path({str(path)!r})) is not None;"
-             "print('\\n'.join(m.__file__ for n, m in sys.modules.items()"
-             " if n.split('.')[0] == 'dulwich' and getattr(m, '__file__', '').endswith('.py')))")
+    probe = (
+        "import sys; from pathlib import Path; from mlops_report.repo import first_version;"
+        f"assert first_version(Path({str(path)!r})) is not None;"
+        "print('\\n'.join(m.__file__ for n, m in sys.modules.items()"
+        " if n.split('.')[0] == 'dulwich' and getattr(m, '__file__', '').endswith('.py')))"
+    )
     MARKER.unlink(missing_ok=True)
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
     assert any(f.endswith("pack.py") for f in loaded) and any(f.endswith("objects.py") for f in loaded)

@@ -13,7 +13,7 @@ import gc
 import subprocess
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 
@@ -22,7 +22,7 @@ from mlops_report.analysis import Analyzer
 from mlops_report.editions import by_id
 from mlops_report.editions.fingerprint import fingerprint
 from mlops_report.text import LineIndex
-from tests.builder import ReportBuilder, words
+from tests.builder import ReportBuilder
 
 N = 10_000  # characters of the smaller input; the larger has 8 times as many
 FACTOR = 30
@@ -90,8 +90,10 @@ def checker_view(text: str):
 
 def tiny_report(answer: str) -> str:
     """The smallest report: three questions, the payload as the second one's answer."""
-    return ("# R\n\n## S\n\n### Question 1\n\n> Answer:\n\nx\n\n### Question 2\n\n> Answer:\n\n"
-            f"{answer}\n\n### Question 3\n\n> Answer:\n\ny\n")
+    return (
+        "# R\n\n## S\n\n### Question 1\n\n> Answer:\n\nx\n\n### Question 2\n\n> Answer:\n\n"
+        f"{answer}\n\n### Question 3\n\n> Answer:\n\ny\n"
+    )
 
 
 def analysed(answer: str):
@@ -216,8 +218,12 @@ def test_cli_checks_hostile_payloads_within_seconds(tmp_path):
         path.write_text(ReportBuilder("2026").fill_all().answer(14, payload).build(), encoding="utf-8")
         paths.append(str(path))
     t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "mlops_report", "check", "--format", "json", *paths],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mlops_report", "check", "--format", "json", *paths],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     took = time.perf_counter() - t
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr

@@ -44,8 +44,7 @@ json.dump({
 
 
 def test_400_keystrokes_in_a_1_mb_answer_stay_within_budget():
-    proc = subprocess.run([sys.executable, "-c", SCENARIO], cwd=ROOT, capture_output=True, text=True,
-                          timeout=600)
+    proc = subprocess.run([sys.executable, "-c", SCENARIO], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout)
     assert out["peak_mb"] < 300, out

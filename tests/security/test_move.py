@@ -1,4 +1,4 @@
-""""Move ... to figures/" never puts a file outside the project or the workspace, and never
+""" "Move ... to figures/" never puts a file outside the project or the workspace, and never
 takes one from there: not through a symbolic ``figures/`` leading out, a ``figuresDir`` of
 ``../..``, a linked source file, or a link loop. In the engine (the fix is not offered) and in
 the server over stdio (no RenameFile is sent, also when a link appears after the analysis)."""
@@ -91,11 +91,14 @@ def test_a_link_loop_on_the_way(tmp_path):
 async def move_actions(client, session: Session, uri: str) -> list[types.CodeAction]:
     found = await session.diagnostics(uri)
     d = next(d for d in found if d.code == "image-outside-figures" and "img/arch.png" in d.message)
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), range=d.range,
-        context=types.CodeActionContext(diagnostics=[d])))
-    return [a for a in actions or [] if any(isinstance(c, types.RenameFile)
-                                            for c in (a.edit.document_changes or []))]
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=d.range,
+            context=types.CodeActionContext(diagnostics=[d]),
+        )
+    )
+    return [a for a in actions or [] if any(isinstance(c, types.RenameFile) for c in (a.edit.document_changes or []))]
 
 
 async def test_server_no_move_through_a_figures_link_out_of_the_project(client, session: Session, tmp_path):

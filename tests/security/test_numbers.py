@@ -38,8 +38,9 @@ def test_six_digits_are_still_a_number():
 
 def test_cli_prints_findings_for_huge_numbers(tmp_path):
     path = _report().write(tmp_path)
-    proc = subprocess.run([sys.executable, "-m", "mlops_report", "check", str(path)],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mlops_report", "check", str(path)], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
     assert "question-missing Question 5 is missing" in proc.stdout

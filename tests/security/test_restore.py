@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlops_report.analysis import Analyzer
 from mlops_report.findings import apply_edits
@@ -32,8 +33,7 @@ def _restores(text: str, originals: dict[int, str]):
 
 
 def _originals(builder: ReportBuilder) -> dict[int, str]:
-    return {q.number: q.instructions.text for q in parse(builder.build()).questions
-            if q.instructions.label is not None}
+    return {q.number: q.instructions.text for q in parse(builder.build()).questions if q.instructions.label is not None}
 
 
 def test_label_removed_and_answer_with_answer_keeps_every_answer_word():
@@ -66,8 +66,14 @@ def edited_reports(draw):
     answers = {}
     for n in draw(st.lists(st.integers(1, b.count), min_size=1, max_size=4, unique=True)):
         block = b._instruction_block(n)
-        for edit in draw(st.lists(st.sampled_from(["length", "label", "label-text", "unquote", "example"]),
-                                  min_size=1, max_size=3, unique=True)):
+        for edit in draw(
+            st.lists(
+                st.sampled_from(["length", "label", "label-text", "unquote", "example"]),
+                min_size=1,
+                max_size=3,
+                unique=True,
+            )
+        ):
             if edit == "length":
                 block = re.sub(r"\d+-\d+ words", "10-20 words", block)
             elif edit == "label":
@@ -79,9 +85,13 @@ def edited_reports(draw):
             else:
                 block = re.sub(r"\n> Example:\n[^\n]*", "", block)
         b.instructions(n, block)
-        parts = draw(st.lists(st.one_of(st.sampled_from(_PIECES),
-                                        st.integers(0, 999).map(lambda k, n=n: f"q{n}word{k}")),
-                              min_size=1, max_size=12))
+        parts = draw(
+            st.lists(
+                st.one_of(st.sampled_from(_PIECES), st.integers(0, 999).map(lambda k, n=n: f"q{n}word{k}")),
+                min_size=1,
+                max_size=12,
+            )
+        )
         answer = " ".join(parts)
         b.answer(n, answer)
         answers[n] = answer.replace("\n", b.newline)  # as build() writes it
@@ -101,8 +111,11 @@ def test_restore_never_touches_an_answer(case):
         for e in fix.edits:
             for start, end in places:
                 # an insertion right before an answer is fine; a replacement must not reach into one
-                assert e.span.end <= start or e.span.start >= end or e.span.start == e.span.end == start, \
-                    (finding.message, e.span, (start, end))
+                assert e.span.end <= start or e.span.start >= end or e.span.start == e.span.end == start, (
+                    finding.message,
+                    e.span,
+                    (start, end),
+                )
         after = apply_edits(text, fix.edits)
         lost = _words(" ".join(answers.values())) - _words(after)
         assert not lost, (finding.message, lost)

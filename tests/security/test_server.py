@@ -39,8 +39,9 @@ class Client(Server):
         self.log = open(log, "wb")
         self.log_path = log
         args = [sys.executable, "-m", "mlops_report", "serve"] + (["--verbose"] if verbose else [])
-        self.proc = subprocess.Popen(args, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self.log)
+        self.proc = subprocess.Popen(
+            args, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log
+        )
         self.inbox: queue.Queue = queue.Queue()
         self.notifications: list[dict] = []
         self.next_id = 0
@@ -55,39 +56,51 @@ class Client(Server):
     def initialize(self, root: Path, pull: bool = False, options: dict | None = None) -> dict:
         caps = {
             "general": {"positionEncodings": ["utf-16"]},
-            "textDocument": {"hover": {"contentFormat": ["markdown"]},
-                             "completion": {"completionItem": {"documentationFormat": ["markdown"]}},
-                             "publishDiagnostics": {"versionSupport": True}},
+            "textDocument": {
+                "hover": {"contentFormat": ["markdown"]},
+                "completion": {"completionItem": {"documentationFormat": ["markdown"]}},
+                "publishDiagnostics": {"versionSupport": True},
+            },
             "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": False}},
         }
         if pull:
             caps["textDocument"]["diagnostic"] = {}
             caps["workspace"]["diagnostics"] = {"refreshSupport": True}
-        r = self.request("initialize", {"processId": None, "rootUri": root.as_uri(), "capabilities": caps,
-                                        "initializationOptions": options}, timeout=30)
+        r = self.request(
+            "initialize",
+            {"processId": None, "rootUri": root.as_uri(), "capabilities": caps, "initializationOptions": options},
+            timeout=30,
+        )
         assert "result" in r, r
         self.notify("initialized", {})
         return r["result"]
 
     def open(self, uri: str, text: str, version: int = 1) -> None:
-        self.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown",
-                                                              "version": version, "text": text}})
+        self.notify(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": uri, "languageId": "markdown", "version": version, "text": text}},
+        )
 
     def published(self, uri: str, version: int, timeout: float) -> dict:
         """The pushed diagnostics of ``version`` (waiting for them)."""
-        return self.wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics"
-                             and m["params"]["uri"] == uri and m["params"].get("version") == version,
-                             timeout)["params"]
+        return self.wait_for(
+            lambda m: (
+                m.get("method") == "textDocument/publishDiagnostics"
+                and m["params"]["uri"] == uri
+                and m["params"].get("version") == version
+            ),
+            timeout,
+        )["params"]
 
     def pull(self, uri: str, previous: str | None = None, timeout: float = 60) -> dict:
-        r = self.request("textDocument/diagnostic", {"textDocument": {"uri": uri}, "previousResultId": previous},
-                         timeout=timeout)
+        r = self.request(
+            "textDocument/diagnostic", {"textDocument": {"uri": uri}, "previousResultId": previous}, timeout=timeout
+        )
         assert "result" in r, r
         return r["result"]
 
     def hover(self, uri: str, position: dict, timeout: float = 60) -> dict:
-        return self.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": position},
-                            timeout=timeout)
+        return self.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": position}, timeout=timeout)
 
     def stop(self) -> int:
         self.request("shutdown", None, timeout=BOUND)
@@ -141,16 +154,25 @@ def test_hover_completion_and_shutdown_answered_while_a_slow_analysis_runs(start
     server.published(uri, 1, 60)
     at = text.index("### Question 6")  # the end of question 5's answer
     paste = "\n\n" + "![a](figures/x.png)" * 16_000 + "\n\n"
-    server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
-        {"range": {"start": position(text, at), "end": position(text, at)}, "text": paste}]})
+    server.notify(
+        "textDocument/didChange",
+        {
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"range": {"start": position(text, at), "end": position(text, at)}, "text": paste}],
+        },
+    )
     text = text[:at] + paste + text[at:]
     heading = text.index("### Question 9")
     r, took = timed(server.hover, uri, position(text, heading + 4))
     assert took < BOUND, took
     assert "**Question 9**" in r["result"]["contents"]["value"], r
     assert r["result"]["range"]["start"] == position(text, heading), r  # where the heading is now
-    r, took = timed(server.request, "textDocument/completion",
-                    {"textDocument": {"uri": uri}, "position": position(text, heading)}, timeout=60)
+    r, took = timed(
+        server.request,
+        "textDocument/completion",
+        {"textDocument": {"uri": uri}, "position": position(text, heading)},
+        timeout=60,
+    )
     assert "result" in r and took < BOUND, (r, took)
     r, took = timed(server.request, "shutdown", None, timeout=60)
     assert r.get("result", "missing") is None and took < BOUND, (r, took)
@@ -186,9 +208,11 @@ def test_five_thousand_changes_in_one_did_change(start, tmp_path):
     took = time.monotonic() - t0
     assert took < BOUND, took
     want = Analyzer().analyse(expected).findings
-    assert sorted((d["code"], d["message"], d["range"]["start"]["line"]) for d in got["diagnostics"]
-                  if d["code"] != "figures-unsaved") == \
-        sorted((f.code, f.message, expected.count("\n", 0, f.span.start)) for f in want)
+    assert sorted(
+        (d["code"], d["message"], d["range"]["start"]["line"])
+        for d in got["diagnostics"]
+        if d["code"] != "figures-unsaved"
+    ) == sorted((f.code, f.message, expected.count("\n", 0, f.span.start)) for f in want)
     assert any("Question 7" in d["message"] for d in got["diagnostics"])  # the answer is now too long
 
 
@@ -222,11 +246,14 @@ def test_a_thousand_file_events_make_one_pass_and_touch_only_their_report(start,
     server.open(b.as_uri(), b.read_text())
     first_a, first_b = server.pull(a.as_uri()), server.pull(b.as_uri())
     for i in range(1_000):
-        server.notify("workspace/didChangeWatchedFiles",
-                      {"changes": [{"uri": (a.parent / "figures" / f"new{i}.png").as_uri(), "type": 1}]})
+        server.notify(
+            "workspace/didChangeWatchedFiles",
+            {"changes": [{"uri": (a.parent / "figures" / f"new{i}.png").as_uri(), "type": 1}]},
+        )
     server.drain(2.5)  # the burst is gathered, then analysed once
     assert 1 <= server.asked.count("workspace/diagnostic/refresh") <= 2, server.asked.count(
-        "workspace/diagnostic/refresh")
+        "workspace/diagnostic/refresh"
+    )
     assert server.pull(a.as_uri(), first_a["resultId"])["kind"] == "full"  # walked again
     assert server.pull(b.as_uri(), first_b["resultId"])["kind"] == "unchanged"  # untouched
 
@@ -247,8 +274,10 @@ def test_three_hundred_open_reports_and_twenty_events(start, tmp_path):
     first = {p: server.pull(p.as_uri(), timeout=120)["resultId"] for p in paths}
     t0 = time.monotonic()
     for p in paths[:20]:
-        server.notify("workspace/didChangeWatchedFiles",
-                      {"changes": [{"uri": (p.parent / "figures" / "new.png").as_uri(), "type": 1}]})
+        server.notify(
+            "workspace/didChangeWatchedFiles",
+            {"changes": [{"uri": (p.parent / "figures" / "new.png").as_uri(), "type": 1}]},
+        )
     assert all(server.pull(p.as_uri(), first[p])["kind"] == "full" for p in paths[:20])
     assert all(server.pull(p.as_uri(), first[p])["kind"] == "unchanged" for p in paths[20:])
     assert time.monotonic() - t0 < 4 * BOUND
@@ -346,8 +375,15 @@ def test_completion_offers_no_link_leading_out_of_the_project(start, tmp_path):
 
 def test_a_settings_warning_quotes_a_short_prefix(start, tmp_path):
     server = start()
-    server.initialize(tmp_path, options={"mlopsReport": {
-        "edition": "x" * 1_000_000, "severity": {f"no-such-code-{i}": "error" for i in range(2_000)}}})
+    server.initialize(
+        tmp_path,
+        options={
+            "mlopsReport": {
+                "edition": "x" * 1_000_000,
+                "severity": {f"no-such-code-{i}": "error" for i in range(2_000)},
+            }
+        },
+    )
     server.drain(1)
     (shown,) = [m["params"]["message"] for m in server.notifications if m["method"] == "window/showMessage"]
     assert "xxxx" in shown and len(shown) < 1_000, len(shown)
@@ -358,8 +394,11 @@ def test_a_settings_warning_quotes_a_short_prefix(start, tmp_path):
 
 def test_requests_before_initialize_are_refused_and_notifications_dropped(start, tmp_path):
     server = start()
-    r = server.request("textDocument/hover", {"textDocument": {"uri": "untitled:x"},
-                                              "position": {"line": 0, "character": 0}}, timeout=BOUND)
+    r = server.request(
+        "textDocument/hover",
+        {"textDocument": {"uri": "untitled:x"}, "position": {"line": 0, "character": 0}},
+        timeout=BOUND,
+    )
     assert r["error"]["code"] == -32002, r
     text = ReportBuilder("2026").fill_all().build()
     server.open("untitled:early", text)  # dropped: the server is not initialized
@@ -373,8 +412,11 @@ def test_after_shutdown_every_request_is_invalid(start, tmp_path):
     server = start()
     server.initialize(tmp_path)
     assert server.request("shutdown", None, timeout=BOUND).get("result", "missing") is None
-    r = server.request("textDocument/hover", {"textDocument": {"uri": "untitled:x"},
-                                              "position": {"line": 0, "character": 0}}, timeout=BOUND)
+    r = server.request(
+        "textDocument/hover",
+        {"textDocument": {"uri": "untitled:x"}, "position": {"line": 0, "character": 0}},
+        timeout=BOUND,
+    )
     assert r["error"]["code"] == -32600, r
     assert server.request("shutdown", None, timeout=BOUND)["error"]["code"] == -32600
     server.notify("exit", None)

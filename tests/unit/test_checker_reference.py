@@ -14,8 +14,25 @@ from tests.builder import ReportBuilder, words
 
 EDITIONS = ["2023", "2024", "2025", "2026", "2022-12-29_58831729", "2024-12-20_8906a13c"]
 
-TOKENS = ["##", "###", "#### Heading\n", "Answer:", "\r\n", "\r", "\n", "![a](b.png)", "![a\n](b.png)",
-          "![x](y)![z](w)", "---", " ", "\ufeff", "> ", "```\n## note\n```\n", "page##x", "# one\n"]
+TOKENS = [
+    "##",
+    "###",
+    "#### Heading\n",
+    "Answer:",
+    "\r\n",
+    "\r",
+    "\n",
+    "![a](b.png)",
+    "![a\n](b.png)",
+    "![x](y)![z](w)",
+    "---",
+    " ",
+    "\ufeff",
+    "> ",
+    "```\n## note\n```\n",
+    "page##x",
+    "# one\n",
+]
 
 
 def outcome_of(text: str, spec) -> reference.Outcome:
@@ -38,8 +55,12 @@ def filled(edition: str, newline: str = "\n") -> ReportBuilder:
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_filled_and_empty_reports(edition):
     e = by_id(edition)
-    for text in (filled(edition).build(), ReportBuilder(edition).build(),
-                 filled(edition, "\r\n").build(), filled(edition, "\r").build()):
+    for text in (
+        filled(edition).build(),
+        ReportBuilder(edition).build(),
+        filled(edition, "\r\n").build(),
+        filled(edition, "\r").build(),
+    ):
         assert_same(text, e.checker)
 
 
@@ -71,7 +92,7 @@ def test_random_deletions(edition):
     base = filled(edition).build()
     for _ in range(200):
         at = rng.randrange(len(base))
-        text = base[:at] + base[at + rng.randint(1, 40):]
+        text = base[:at] + base[at + rng.randint(1, 40) :]
         assert_same(text, spec)
 
 

@@ -47,8 +47,13 @@ def codes(analysis, code: str) -> list:
 @pytest.mark.parametrize("run", [r.alias for r in runs()])
 def test_every_final_checker_reads_back_from_both_shapes(run, shape):
     course = by_id(run).checker
-    source = checker_source(course.limits, course.expected, shape=shape,
-                            cut=43 if course.slices_front_matter else None, zero_based=course.zero_based)
+    source = checker_source(
+        course.limits,
+        course.expected,
+        shape=shape,
+        cut=43 if course.slices_front_matter else None,
+        zero_based=course.zero_based,
+    )
     spec = read_source(source)
     assert not isinstance(spec, str), spec
     assert spec.table == course.table
@@ -62,15 +67,20 @@ def test_numbering_from_zero_and_the_cut_are_read():
     assert not spec.zero_based and not spec.slices_front_matter
 
 
-@pytest.mark.parametrize("source, why", [
-    ("def check(:\n    pass\n", "not valid Python (line 1"),
-    ("def check():\n    table = []\x00\n", "null bytes"),
-    ("def html():\n    table = {1: 2, 3: 4, 5: 6}\n", "no check function"),
-    ("def check():\n    table = [sorted, max, min]\n", "no constraint table"),
-    ("def check():\n    table = {'a': WordConstraint(min_length=1), 'b': NoConstraint(), 'c': NoConstraint()}\n",
-     "no constraint table"),
-    ("def check():\n    table = [WordConstraint(min_length=x, max_length=2)] * 3\n", "no constraint table"),
-])
+@pytest.mark.parametrize(
+    "source, why",
+    [
+        ("def check(:\n    pass\n", "not valid Python (line 1"),
+        ("def check():\n    table = []\x00\n", "null bytes"),
+        ("def html():\n    table = {1: 2, 3: 4, 5: 6}\n", "no check function"),
+        ("def check():\n    table = [sorted, max, min]\n", "no constraint table"),
+        (
+            "def check():\n    table = {'a': WordConstraint(min_length=1), 'b': NoConstraint(), 'c': NoConstraint()}\n",
+            "no constraint table",
+        ),
+        ("def check():\n    table = [WordConstraint(min_length=x, max_length=2)] * 3\n", "no constraint table"),
+    ],
+)
 def test_what_is_not_a_checker_says_why(source, why):
     found = read_source(source)
     assert isinstance(found, str) and why in found
@@ -78,22 +88,25 @@ def test_what_is_not_a_checker_says_why(source, why):
 
 def test_the_file_is_never_run(tmp_path):
     marker = tmp_path / "ran"
-    source = (f"open({str(marker)!r}, 'w').write('module')\n"
-              + checker_source(OLD_Q3, 31).replace(
-                  "def check():\n", f"def check():\n    open({str(marker)!r}, 'w').write('check')\n"))
+    source = f"open({str(marker)!r}, 'w').write('module')\n" + checker_source(OLD_Q3, 31).replace(
+        "def check():\n", f"def check():\n    open({str(marker)!r}, 'w').write('check')\n"
+    )
     path = write(tmp_path, ReportBuilder("2026").fill_all(), source)
     a = analyse(path, checker="local")
     assert a.judge.source == "local" and a.view.spec.limits[3].words == (100, 200)
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("source", [
-    "x = " + "(" * 100_000,
-    "x = " + "-" * 200_000 + "1",
-    "x = " + "[" * 50_000 + "]" * 50_000,
-    "def check():\n    t = [" + ", ".join(["partial(word_limit, min_length=1, max_length=2)"] * 5000) + "]\n",
-    "def check():\n    t = [WordConstraint(min_length=" + "-" * 100_000 + "1, max_length=2)] * 3\n",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "x = " + "(" * 100_000,
+        "x = " + "-" * 200_000 + "1",
+        "x = " + "[" * 50_000 + "]" * 50_000,
+        "def check():\n    t = [" + ", ".join(["partial(word_limit, min_length=1, max_length=2)"] * 5000) + "]\n",
+        "def check():\n    t = [WordConstraint(min_length=" + "-" * 100_000 + "1, max_length=2)] * 3\n",
+    ],
+)
 def test_hostile_sources_are_answered_quickly(source):
     started = time.monotonic()
     found = read_source(source[:MAX_BYTES])
@@ -102,8 +115,7 @@ def test_hostile_sources_are_answered_quickly(source):
 
 
 def test_a_large_file_and_a_symbolic_link_are_not_read(tmp_path):
-    big = write(tmp_path / "big", ReportBuilder("2026").fill_all(),
-                checker_source(OLD_Q3, 31) + "#" * (MAX_BYTES + 10))
+    big = write(tmp_path / "big", ReportBuilder("2026").fill_all(), checker_source(OLD_Q3, 31) + "#" * (MAX_BYTES + 10))
     local = read(big.parent)
     assert local.spec is None and "larger than 256 KB" in local.problem
     (f,) = codes(analyse(big), "checker-differs")
@@ -137,8 +149,11 @@ def q3_report(tmp_path: Path, report_py: str | None = None) -> Path:
 
 def test_the_course_checker_judges_by_default(tmp_path):
     a = analyse(q3_report(tmp_path, checker_source(OLD_Q3, 31)))
-    assert (a.judge.source, a.judge.label, a.view.spec.id) == \
-        ("course", "the January 2026 course checker", "2026-01-09_e3622b47")
+    assert (a.judge.source, a.judge.label, a.view.spec.id) == (
+        "course",
+        "the January 2026 course checker",
+        "2026-01-09_e3622b47",
+    )
     q3 = status(a, 3)
     assert q3.limits.words == (0, 200) and q3.status == "pass"
     assert not codes(a, "word-count")
@@ -184,8 +199,7 @@ def test_checker_differs_names_the_questions_and_both_limits(tmp_path):
     a = analyse(path)
     (f,) = codes(a, "checker-differs")
     assert f.severity == "information" and f.question == 0
-    assert f.message == ("your reports/report.py: Q3 100-200 words; "
-                         "the January 2026 course checker: Q3 0-200 words")
+    assert f.message == ("your reports/report.py: Q3 100-200 words; the January 2026 course checker: Q3 0-200 words")
     assert a.report.text[f.span.start : f.span.end] == "### Question 3"
     local = analyse(path, checker="local")
     (g,) = codes(local, "checker-differs")
@@ -194,8 +208,7 @@ def test_checker_differs_names_the_questions_and_both_limits(tmp_path):
 
 def test_checker_differs_on_the_answer_count(tmp_path):
     old = by_id("2024").checker
-    a = analyse(write(tmp_path, ReportBuilder("2026").fill_all(),
-                      checker_source(old.limits, 27, shape="list", cut=43)))
+    a = analyse(write(tmp_path, ReportBuilder("2026").fill_all(), checker_source(old.limits, 27, shape="list", cut=43)))
     (f,) = codes(a, "checker-differs")
     assert f.message.startswith("your reports/report.py: expects 27 answers, cuts the first 43 characters, Q3 ")
     assert "; the January 2026 course checker: expects 31 answers, reads from the first character" in f.message
@@ -232,8 +245,11 @@ def test_every_instruction_block_rewritten_keeps_the_limits(edition, run):
     assert a.detection.how == "size"
     assert a.edition.run.name == run and a.judge.source == "course"
     assert status(a, 4).limits.words == (100, 200)
-    failing = {n for n, lim in a.edition.checker.limits.items()
-               if (lim.words and not lim.words[0] <= 6 <= lim.words[1]) or (lim.images and lim.images[0] > 0)}
+    failing = {
+        n
+        for n, lim in a.edition.checker.limits.items()
+        if (lim.words and not lim.words[0] <= 6 <= lim.words[1]) or (lim.images and lim.images[0] > 0)
+    }
     assert {q.number for q in a.questions if q.status != "pass"} == failing
     assert a.passing == a.total - len(failing)
 
@@ -256,9 +272,12 @@ def newer_template() -> ReportBuilder:
     """A template of a run after our data: two length lines and a prompt changed."""
     b = ReportBuilder("2026").fill_all().answer(3, words(120)).answer(12, words(120))
     for n, (lo, hi) in ((3, (50, 150)), (12, (80, 160))):
-        b.instructions(n, f"> **Tell us, in a new way, about part {n} of the project.**\n>\n"
-                          f"> Recommended answer length: {lo}-{hi} words.\n>\n> Example:\n"
-                          f"> *An answer could name the tools used for part {n} and why.*\n>\n> Answer:")
+        b.instructions(
+            n,
+            f"> **Tell us, in a new way, about part {n} of the project.**\n>\n"
+            f"> Recommended answer length: {lo}-{hi} words.\n>\n> Example:\n"
+            f"> *An answer could name the tools used for part {n} and why.*\n>\n> Answer:",
+        )
     return b
 
 
@@ -275,13 +294,17 @@ def test_a_newer_run_is_judged_by_the_groups_checker(tmp_path):
 
 def test_a_patched_copy_is_not_a_newer_run(tmp_path):
     # the group loosened its copy, the report still states the course's limits
-    a = analyse(write(tmp_path, ReportBuilder("2026").fill_all().answer(4, words(60)),
-                      checker_source({**COURSE_2026.limits, 4: Limits(words=(50, 200))}, 31)))
+    a = analyse(
+        write(
+            tmp_path,
+            ReportBuilder("2026").fill_all().answer(4, words(60)),
+            checker_source({**COURSE_2026.limits, 4: Limits(words=(50, 200))}, 31),
+        )
+    )
     assert a.detection.how != "newer" and a.judge.source == "course"
     assert status(a, 4).status == "fail"
     (f,) = codes(a, "checker-differs")
-    assert f.message == ("your reports/report.py: Q4 50-200 words; "
-                         "the January 2026 course checker: Q4 100-200 words")
+    assert f.message == ("your reports/report.py: Q4 50-200 words; the January 2026 course checker: Q4 100-200 words")
 
 
 def test_a_newer_run_of_another_size_never_crashes(tmp_path):

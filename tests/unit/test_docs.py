@@ -12,8 +12,9 @@ from tests.conftest import ROOT
 
 
 def test_rules_md_is_the_generated_page():
-    run = subprocess.run([sys.executable, "-m", "mlops_report.rules.docs"], cwd=ROOT, capture_output=True,
-                         text=True, check=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "mlops_report.rules.docs"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == run.stdout, "run `make docs`"
 
 

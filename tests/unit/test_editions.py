@@ -12,7 +12,7 @@ import pytest
 from mlops_report.editions import by_id, checkers, detect, editions, judge, runs
 from mlops_report.editions.checkers import CHECKERS
 from mlops_report.parse import parse
-from tests.builder import ReportBuilder, words
+from tests.builder import ReportBuilder
 from tests.conftest import ROOT, SHARED
 
 TEMPLATES = SHARED / "templates"
@@ -43,14 +43,17 @@ def test_every_edition_is_judged_by_the_final_checker_of_its_run():
         assert e.checker is checkers()[e.run.checker]
 
 
-@pytest.mark.parametrize("template, run", [
-    ("2022-12-29_58831729", "January 2023"),  # its own report.py had no Q7 limit; the course's of 2023-01-19 had
-    ("2023-09-27_64ea22b7", "January 2024"),
-    ("2024-02-01_0902b07d", "January 2025"),  # after the 2024 hand-in: the next January
-    ("2024-12-22_4eb18892", "January 2025"),
-    ("2025-01-24_9c3875c2", "January 2025"),
-    ("2026-01-04_1fa25710", "January 2026"),  # graded by e3622b47 (Q3 0-200), not its own date's 1fa25710
-])
+@pytest.mark.parametrize(
+    "template, run",
+    [
+        ("2022-12-29_58831729", "January 2023"),  # its own report.py had no Q7 limit; the course's of 2023-01-19 had
+        ("2023-09-27_64ea22b7", "January 2024"),
+        ("2024-02-01_0902b07d", "January 2025"),  # after the 2024 hand-in: the next January
+        ("2024-12-22_4eb18892", "January 2025"),
+        ("2025-01-24_9c3875c2", "January 2025"),
+        ("2026-01-04_1fa25710", "January 2026"),  # graded by e3622b47 (Q3 0-200), not its own date's 1fa25710
+    ],
+)
 def test_a_template_belongs_to_the_run_of_the_next_hand_in(template, run):
     e = by_id(template)
     assert e.run.name == run
@@ -73,8 +76,12 @@ def test_aliases_name_the_january_editions():
 @needs_templates
 @pytest.mark.corpus
 def test_data_json_is_generated_from_the_templates():
-    run = subprocess.run([sys.executable, "-m", "mlops_report.editions.generate", str(TEMPLATES), "--check"],
-                         cwd=ROOT, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "mlops_report.editions.generate", str(TEMPLATES), "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
 
 
@@ -120,8 +127,13 @@ def test_unknown_edition_uses_the_stated_limits():
 
 
 def _generate(folder, out):
-    return subprocess.run([sys.executable, "-m", "mlops_report.editions.generate", str(folder), "--out", str(out)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "mlops_report.editions.generate", str(folder), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_make_editions_checks_a_saved_checker_against_its_record(tmp_path):
@@ -136,13 +148,21 @@ def test_make_editions_checks_a_saved_checker_against_its_record(tmp_path):
     saved.write_text(checker_source({**course.limits, 3: Limits(words=(100, 200))}, 31), encoding="utf-8")
     r = _generate(folder, tmp_path / "data.json")
     assert r.returncode == 1
-    assert r.stderr.strip() == ("editions: 2026-01-09_e3622b47_report.py: its limits differ from the ones recorded "
-                                "for 2026-01-09_e3622b47 in editions/checkers.py")
+    assert r.stderr.strip() == (
+        "editions: 2026-01-09_e3622b47_report.py: its limits differ from the ones recorded "
+        "for 2026-01-09_e3622b47 in editions/checkers.py"
+    )
     saved.write_text(checker_source(course.limits, 31), encoding="utf-8")
     r = _generate(folder, tmp_path / "data.json")
     assert r.returncode == 0, r.stderr
     data = json.loads((tmp_path / "data.json").read_text(encoding="utf-8"))
-    assert data["runs"] == {"January 2026": {"alias": "2026", "checker": "2026-01-09_e3622b47",
-                                             "handin": "2026-01-19", "tag": None,
-                                             "template": "2026-01-09_eb7305c5"}}
+    assert data["runs"] == {
+        "January 2026": {
+            "alias": "2026",
+            "checker": "2026-01-09_e3622b47",
+            "handin": "2026-01-19",
+            "tag": None,
+            "template": "2026-01-09_eb7305c5",
+        }
+    }
     assert data["checkers"] == {}  # a recorded checker is not written again

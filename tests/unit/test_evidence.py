@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -61,8 +61,15 @@ def test_each_signal_is_found_where_it_is(check_id, index, signal, tmp_path):
 def test_each_signal_is_not_found_where_it_is_not(check_id, index, signal, tmp_path):
     # the same file in a folder .gitignore excludes, and its text in a file no signal reads
     rel, data = _example(signal)
-    write(tmp_path, {".gitignore": b"# build output\nignored/\n", f"ignored/{rel}": data, "notes.rst": data,
-                     "README.md": b"# A project\n"})
+    write(
+        tmp_path,
+        {
+            ".gitignore": b"# build output\nignored/\n",
+            f"ignored/{rel}": data,
+            "notes.rst": data,
+            "README.md": b"# A project\n",
+        },
+    )
     found = scan(tmp_path)
     assert found.complete
     assert not [h for h in found.hits.get(check_id, ()) if h.what == signal["what"]]
@@ -74,24 +81,27 @@ def test_signals_of_a_check_say_different_things():
         assert len(whats) == len(set(whats)), c["id"]
 
 
-@pytest.mark.parametrize("item, check", [
-    ("Put the training in a container with Docker files (M10)", "dockerfiles"),
-    ("Build the docker images on our laptops", "docker-built"),
-    ("A workflow triggered on push that builds docker images", "docker-build-trigger"),
-    ("Run a linting step in the continuous integration (M17)", "ci-lint"),
-    ("Cache dependencies and run multi-os tests", "ci-matrix-cache"),
-    ("Get continuous integration going", "ci"),
-    ("Keep the data in a GCP bucket linked to data version control", "cloud-bucket"),
-    ("Put the raw data under version control", "data-versioning"),
-    ("Install pre-commit hooks in the version control setup", "pre-commit"),
-    ("Unit tests for the `data.py` loading code", "unit-tests-data"),
-    ("Unit tests for the model forward pass", "unit-tests-model"),
-    ("Manage hyperparameters with **Hydra**", "hydra"),
-    ("Log runs to Weights & Biases", "wandb"),
-    ("Publish the docs on GitHub Pages", "docs-pages"),
-    ("Write documentation for the API", "docs"),
-    ("Task 1 of week 1", None),
-])
+@pytest.mark.parametrize(
+    "item, check",
+    [
+        ("Put the training in a container with Docker files (M10)", "dockerfiles"),
+        ("Build the docker images on our laptops", "docker-built"),
+        ("A workflow triggered on push that builds docker images", "docker-build-trigger"),
+        ("Run a linting step in the continuous integration (M17)", "ci-lint"),
+        ("Cache dependencies and run multi-os tests", "ci-matrix-cache"),
+        ("Get continuous integration going", "ci"),
+        ("Keep the data in a GCP bucket linked to data version control", "cloud-bucket"),
+        ("Put the raw data under version control", "data-versioning"),
+        ("Install pre-commit hooks in the version control setup", "pre-commit"),
+        ("Unit tests for the `data.py` loading code", "unit-tests-data"),
+        ("Unit tests for the model forward pass", "unit-tests-model"),
+        ("Manage hyperparameters with **Hydra**", "hydra"),
+        ("Log runs to Weights & Biases", "wandb"),
+        ("Publish the docs on GitHub Pages", "docs-pages"),
+        ("Write documentation for the API", "docs"),
+        ("Task 1 of week 1", None),
+    ],
+)
 def test_the_check_that_judges_an_item(item, check):
     found = check_for(item)
     assert (found.id if found else None) == check
@@ -108,13 +118,20 @@ def test_every_check_is_reachable_and_valid():
 
 
 def test_gitignore_negation_and_anchors(tmp_path):
-    write(tmp_path, {
-        ".gitignore": b"*.dockerfile\n!keep.dockerfile\n/top.py\nbuild/\n",
-        "a/skip.dockerfile": b"FROM x\n", "a/keep.dockerfile": b"FROM x\n",
-        "top.py": b"import wandb\n", "sub/top.py": b"import wandb\n",
-        "build/Dockerfile": b"FROM x\n",
-        "pkg/.gitignore": b"local.py\n", "pkg/local.py": b"import hydra\n", "local.py": b"import hydra\n",
-    })
+    write(
+        tmp_path,
+        {
+            ".gitignore": b"*.dockerfile\n!keep.dockerfile\n/top.py\nbuild/\n",
+            "a/skip.dockerfile": b"FROM x\n",
+            "a/keep.dockerfile": b"FROM x\n",
+            "top.py": b"import wandb\n",
+            "sub/top.py": b"import wandb\n",
+            "build/Dockerfile": b"FROM x\n",
+            "pkg/.gitignore": b"local.py\n",
+            "pkg/local.py": b"import hydra\n",
+            "local.py": b"import hydra\n",
+        },
+    )
     hits = scan(tmp_path).hits
     assert [h.path for h in hits["dockerfiles"]] == ["a/keep.dockerfile"]
     assert [h.path for h in hits["wandb"]] == ["sub/top.py"]  # /top.py is anchored at the root
@@ -122,8 +139,14 @@ def test_gitignore_negation_and_anchors(tmp_path):
 
 
 def test_environments_and_caches_are_not_walked(tmp_path):
-    write(tmp_path, {".venv/lib/site-packages/wandb/__init__.py": b"import wandb\n",
-                     "node_modules/x/Dockerfile": b"FROM x\n", ".git/Dockerfile": b"FROM x\n"})
+    write(
+        tmp_path,
+        {
+            ".venv/lib/site-packages/wandb/__init__.py": b"import wandb\n",
+            "node_modules/x/Dockerfile": b"FROM x\n",
+            ".git/Dockerfile": b"FROM x\n",
+        },
+    )
     found = scan(tmp_path)
     assert "wandb" not in found.hits and "dockerfiles" not in found.hits
 
@@ -140,8 +163,9 @@ def test_symbolic_links_are_never_followed(tmp_path):
 
 
 def test_only_the_first_64_kb_of_a_file_is_read(tmp_path):
-    write(tmp_path, {"early.py": b"import wandb\n" + b"#" * 200_000,
-                     "late.py": b"x = 1\n" * 20_000 + b"import hydra\n"})
+    write(
+        tmp_path, {"early.py": b"import wandb\n" + b"#" * 200_000, "late.py": b"x = 1\n" * 20_000 + b"import hydra\n"}
+    )
     found = scan(tmp_path)
     assert "wandb" in found.hits and "hydra" not in found.hits
     assert found.read <= 2 * evidence.HEAD_BYTES
@@ -195,12 +219,20 @@ def test_cli_json_has_the_checklist(tmp_path):
     b = ReportBuilder("2026").fill_all()
     path = b.write(tmp_path)
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("* [ ] Task 1 of week 1\n", "* [x] Write Docker files\n")
-                    .replace("* [ ] Task 2 of week 1\n", "* [ ] Track experiments in wandb\n"), encoding="utf-8")
+    path.write_text(
+        text.replace("* [ ] Task 1 of week 1\n", "* [x] Write Docker files\n").replace(
+            "* [ ] Task 2 of week 1\n", "* [ ] Track experiments in wandb\n"
+        ),
+        encoding="utf-8",
+    )
     write(tmp_path, {"dockerfiles/train.dockerfile": b"FROM python:3.12\n", "src/train.py": b"import wandb\n"})
-    run = subprocess.run([sys.executable, "-m", "mlops_report", "check", "--format", "json", "--fail-on", "never",
-                          str(path)], capture_output=True, text=True, cwd=tmp_path,
-                         env={**os.environ, "PYTHONPATH": str(ROOT / "server")})
+    run = subprocess.run(
+        [sys.executable, "-m", "mlops_report", "check", "--format", "json", "--fail-on", "never", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "server")},
+    )
     assert run.returncode == 0, run.stderr
     (entry,) = json.loads(run.stdout)
     checklist = entry["checklist"]
@@ -215,8 +247,14 @@ def test_cli_json_has_the_checklist(tmp_path):
 
 
 def test_evidence_md_is_the_generated_page():
-    run = subprocess.run([sys.executable, "-m", "mlops_report.evidence"], cwd=ROOT, capture_output=True, text=True,
-                         check=True, env={**os.environ, "PYTHONPATH": str(ROOT / "server")})
+    run = subprocess.run(
+        [sys.executable, "-m", "mlops_report.evidence"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "server")},
+    )
     assert (ROOT / "docs" / "evidence.md").read_text(encoding="utf-8") == run.stdout, "run `make docs`"
 
 

@@ -27,14 +27,17 @@ def test_a_pasted_figure_is_named_after_its_question():
     assert figure_name(3, "p n/g", []) == "q3-1.p-n-g"
 
 
-@pytest.mark.parametrize("name, taken, safe", [
-    ("my shot.png", [], "my-shot.png"),
-    ("Screenshot 2026-01-12 at 10.41 (1).PNG", [], "Screenshot-2026-01-12-at-10.41-1.PNG"),
-    ("façade.jpg", [], "facade.jpg"),
-    ("my shot.png", ["My-Shot.png"], "my-shot-2.png"),
-    ("日本.png", [], "figure.png"),
-    ("a%20b.png", [], "a-20b.png"),
-])
+@pytest.mark.parametrize(
+    "name, taken, safe",
+    [
+        ("my shot.png", [], "my-shot.png"),
+        ("Screenshot 2026-01-12 at 10.41 (1).PNG", [], "Screenshot-2026-01-12-at-10.41-1.PNG"),
+        ("façade.jpg", [], "facade.jpg"),
+        ("my shot.png", ["My-Shot.png"], "my-shot-2.png"),
+        ("日本.png", [], "figure.png"),
+        ("a%20b.png", [], "a-20b.png"),
+    ],
+)
 def test_safe_names(name, taken, safe):
     assert safe_name(name, taken) == safe
     assert is_safe(safe) and not is_safe(name)
@@ -105,20 +108,29 @@ def test_the_size_limit_is_a_setting(tmp_path):
     assert "check-added-large-files" not in f.message  # under pre-commit's own limit
     settings, problems = from_dict({"imageSizeLimit": 1000})
     assert settings.image_size_limit == 1000 and not problems
-    assert from_dict({"imageSizeLimit": "big"})[1] == ["mlopsReport.imageSizeLimit must be a number of kilobytes above 0"]
+    assert from_dict({"imageSizeLimit": "big"})[1] == [
+        "mlopsReport.imageSizeLimit must be a number of kilobytes above 0"
+    ]
 
 
 def test_rename_updates_every_link_in_the_answer(tmp_path):
-    b = ReportBuilder("2026").fill_all().answer(
-        19, words(20) + "\n\n![bucket](figures/my%20bucket.png)\n\n<img src=\"./figures/my bucket.png\">")
+    b = (
+        ReportBuilder("2026")
+        .fill_all()
+        .answer(19, words(20) + '\n\n![bucket](figures/my%20bucket.png)\n\n<img src="./figures/my bucket.png">')
+    )
     text, path, a = analysed(b, tmp_path, {"figures/my bucket.png": PNG_1PX, "figures/my-bucket.png": PNG_1PX})
     found = [f for f in a.findings if f.code == "image-name-unsafe"]
     assert len(found) == 2 and "has a space" in found[0].message
     fix = found[0].fixes[0]
-    assert fix.title == "Rename figures/my bucket.png to figures/my-bucket-2.png and update the links"  # never overwrites
+    assert (
+        fix.title == "Rename figures/my bucket.png to figures/my-bucket-2.png and update the links"
+    )  # never overwrites
     (move,) = fix.moves
-    assert (move.source, move.target) == (str(path.parent / "figures/my bucket.png"),
-                                          str(path.parent / "figures/my-bucket-2.png"))
+    assert (move.source, move.target) == (
+        str(path.parent / "figures/my bucket.png"),
+        str(path.parent / "figures/my-bucket-2.png"),
+    )
     new = apply_edits(text, fix.edits)
     assert "![bucket](figures/my-bucket-2.png)" in new and '<img src="./figures/my-bucket-2.png">' in new
     os.rename(move.source, move.target)
@@ -159,6 +171,10 @@ def test_cli_reports_a_large_figure(tmp_path):
     b = ReportBuilder("2026").fill_all().figures(19, "figures/q19_0.png")
     path = b.write(tmp_path)
     (path.parent / "figures/q19_0.png").write_bytes(png(4000, 3000, 2_400_000))
-    run = subprocess.run([sys.executable, "-m", "mlops_report", "check", "--fail-on", "never", str(path)],
-                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "server")})
+    run = subprocess.run(
+        [sys.executable, "-m", "mlops_report", "check", "--fail-on", "never", str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "server")},
+    )
     assert "image-too-large" in run.stdout and "2.4 MB, 4000 × 3000 pixels, above 500 KB" in run.stdout

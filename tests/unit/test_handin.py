@@ -44,7 +44,7 @@ EDITIONS = ["2023", "2024", "2025", "2026"]
 def test_fragment_is_what_report_py_html_writes(tmp_path, edition, newline):
     b = ReportBuilder(edition, newline=newline).fill_all()
     b.answer(5, "| tool | why |\n|---|---|\n| uv | speed |\n\n```bash\nuv sync\n```\n\n* [x] done\n\n" + words(90))
-    b.answer(7, "**bold** and *soft* _under_ <img src=\"figures/a.png\" width=\"300\"> ü ß 你好 ✓\n\n    indented code")
+    b.answer(7, '**bold** and *soft* _under_ <img src="figures/a.png" width="300"> ü ß 你好 ✓\n\n    indented code')
     readme = b.write(tmp_path)
     assert ours(readme) == course_page(readme, tmp_path / "expected.html")
 
@@ -99,8 +99,12 @@ def test_each_kind_of_difference_is_found_where_it_is(tmp_path):
     b.answer(8, words(120) + '\n\n<p align="center"><img src="figures/q8.png" width="300"></p>\n')
     b.answer(14, words(240) + "\n\n![curve](figures/gone.png)\n\n![fine](figures/q14_0.png)")
     b.answer(28, "- [x] first extra\n- [ ] second extra\n- plain item")
-    text, analysis, disk = analysed(tmp_path, b, figures=["figures/q14_0.png", "figures/q8.png"]
-                                    + [f for f in b.needed_figures() if not f.startswith("figures/q14")])
+    text, analysis, disk = analysed(
+        tmp_path,
+        b,
+        figures=["figures/q14_0.png", "figures/q8.png"]
+        + [f for f in b.needed_figures() if not f.startswith("figures/q14")],
+    )
     found = handin.differences(analysis, disk)
     kinds = {(d.kind, d.question, d.line) for d in found}
     assert ("table", 4, line_of(text, "| tool | use |")) in kinds
@@ -149,8 +153,11 @@ def test_comments_breaks_and_indented_code_are_no_differences(tmp_path):
 
 def test_figures_the_scraped_folder_cannot_show(tmp_path):
     b = ReportBuilder("2026").fill_all()
-    b.answer(19, "![a](../outside.png)\n\n![b](/home/me/shot.png)\n\n![c](figures/Shot.PNG)\n\n"
-                 "![d](https://example.org/x.png)\n\n![e][ref]\n\n[ref]: figures/none.png")
+    b.answer(
+        19,
+        "![a](../outside.png)\n\n![b](/home/me/shot.png)\n\n![c](figures/Shot.PNG)\n\n"
+        "![d](https://example.org/x.png)\n\n![e][ref]\n\n[ref]: figures/none.png",
+    )
     _, analysis, disk = analysed(tmp_path, b, figures=["figures/shot.png"])
     found = {d.src: d.message for d in handin.differences(analysis, disk) if d.kind == "image"}
     assert "outside the reports folder" in found["../outside.png"]
@@ -191,7 +198,6 @@ def test_page_runs_only_its_own_script(tmp_path):
 
 def test_webview_page_takes_the_clients_sources(tmp_path):
     text, analysis, disk = analysed(tmp_path, ReportBuilder("2026").fill_all())
-    out = page(text, analysis, disk, csp_source="https://x.vscode-cdn.net", base="https://x.vscode-cdn.net/r/",
-               line=40)
+    out = page(text, analysis, disk, csp_source="https://x.vscode-cdn.net", base="https://x.vscode-cdn.net/r/", line=40)
     assert "img-src https://x.vscode-cdn.net https: data:" in out
     assert '<base href="https://x.vscode-cdn.net/r/">' in out and 'data-line="40"' in out

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from pathlib import Path
 
 import pytest
 
@@ -77,15 +76,25 @@ def test_answers_across_question_counts_follow_the_prompt():
 
 
 _PROMPTS_27 = [f"Tell us about topic {k} of the course project in a few words" for k in range(1, 22)] + [
-    "Did the deployment of the model work for you and how", "How did you monitor the deployed model over time",
-    "How many credits did you spend and on what", "Draw the architecture of the whole system",
-    "What were the struggles of the project", "Who did what in the group"]
+    "Did the deployment of the model work for you and how",
+    "How did you monitor the deployed model over time",
+    "How many credits did you spend and on what",
+    "Draw the architecture of the whole system",
+    "What were the struggles of the project",
+    "Who did what in the group",
+]
 _PROMPTS_31 = _PROMPTS_27[:21] + [
-    "Did you train your model in the cloud and how", "Did you write an inference service around the model",
-    "Did the deployment of the service work for you and how", "Did you test the inference service under load",
-    "How did you monitor the deployed model over time", "How many credits did you spend and on what",
-    "Did you build anything extra beyond the course", "Draw the architecture of the whole system",
-    "What were the struggles of the project", "Who did what in the group"]
+    "Did you train your model in the cloud and how",
+    "Did you write an inference service around the model",
+    "Did the deployment of the service work for you and how",
+    "Did you test the inference service under load",
+    "How did you monitor the deployed model over time",
+    "How many credits did you spend and on what",
+    "Did you build anything extra beyond the course",
+    "Draw the architecture of the whole system",
+    "What were the struggles of the project",
+    "Who did what in the group",
+]
 
 
 def test_an_answer_without_a_place_is_kept_at_the_end():
@@ -112,7 +121,8 @@ def tagged(text: str) -> str:
 def test_ticks_follow_the_item_text_and_new_items_stay_unticked():
     old = ReportBuilder("2026").fill_all().mark(0, "x").mark(4, "X").mark(7, "x")
     template = tagged(ReportBuilder("2026").build()).replace(
-        "* [ ] Task 2 of week 1 (M7)\n", "* [ ] Task 2 of week 1 (M7)\n* [ ] Write a brand new kind of test (M16)\n")
+        "* [ ] Task 2 of week 1 (M7)\n", "* [ ] Task 2 of week 1 (M7)\n* [ ] Write a brand new kind of test (M16)\n"
+    )
     result = migrate(old.build(), template)
     marks = ticked(result.text)
     assert marks["Task 1 of week 1 (M7)"] == "x"
@@ -127,16 +137,24 @@ def test_ticks_follow_the_item_text_and_new_items_stay_unticked():
 
 def test_a_reworded_item_keeps_its_tick_and_a_dropped_ticked_item_is_kept_at_the_end():
     old = ReportBuilder("2026").fill_all().mark(1, "x").mark(2, "x")
-    template = ReportBuilder("2026").build().replace("Task 2 of week 1", "Task 2 of the week 1").replace(
-        "* [ ] Task 3 of week 1\n", "")
+    template = (
+        ReportBuilder("2026")
+        .build()
+        .replace("Task 2 of week 1", "Task 2 of the week 1")
+        .replace("* [ ] Task 3 of week 1\n", "")
+    )
     result = migrate(old.build(), template)
     assert ticked(result.text)["Task 2 of the week 1"] == "x"
     assert "* [x] Task 3 of week 1" in kept_section(result.text)
 
 
 def test_the_groups_own_unticked_item_is_kept_too():
-    text = ReportBuilder("2026").fill_all().build().replace(
-        "* [ ] Task 3 of extra\n", "* [ ] Task 3 of extra\n* [ ] Our own idea: a dashboard for the team\n")
+    text = (
+        ReportBuilder("2026")
+        .fill_all()
+        .build()
+        .replace("* [ ] Task 3 of extra\n", "* [ ] Task 3 of extra\n* [ ] Our own idea: a dashboard for the team\n")
+    )
     result = migrate(text, ReportBuilder("2026").build())
     assert "* [ ] Our own idea: a dashboard for the team" in kept_section(result.text)
 
@@ -151,8 +169,13 @@ def test_ticks_under_promoted_groups_are_kept():
 
 
 def test_a_note_after_an_items_words_stays_on_the_item():
-    text = ReportBuilder("2026").fill_all().mark(0, "x").build().replace(
-        "* [x] Task 1 of week 1\n", "* [x] Task 1 of week 1 (done in the first week, 97%)\n")
+    text = (
+        ReportBuilder("2026")
+        .fill_all()
+        .mark(0, "x")
+        .build()
+        .replace("* [x] Task 1 of week 1\n", "* [x] Task 1 of week 1 (done in the first week, 97%)\n")
+    )
     result = migrate(text, tagged(ReportBuilder("2026").build()))
     assert ticked(result.text)["Task 1 of week 1 (done in the first week, 97%)"] == "x"
     assert kept_section(result.text) == ""
@@ -166,8 +189,13 @@ def test_an_item_the_template_now_says_more_about_keeps_its_tick():
 
 
 def test_an_item_listed_twice_is_kept_once():
-    text = ReportBuilder("2026").fill_all().mark(0, "x").build().replace(
-        "* [x] Task 1 of week 1\n", "* [x] Task 1 of week 1\n* [x] Task 1 of week 1\n")
+    text = (
+        ReportBuilder("2026")
+        .fill_all()
+        .mark(0, "x")
+        .build()
+        .replace("* [x] Task 1 of week 1\n", "* [x] Task 1 of week 1\n* [x] Task 1 of week 1\n")
+    )
     result = migrate(text, ReportBuilder("2026").build())
     assert result.text.count("Task 1 of week 1") == 1 and kept_section(result.text) == ""
     assert "1 of the report's 1 ticks are kept on the same items" in summary(result)
@@ -188,14 +216,21 @@ def test_the_groups_own_sections_and_paragraphs_are_kept_at_the_end():
     built = ReportBuilder("2026").fill_all().trailing("## References\n\nThe papers we read, listed by the group.")
     text = built.build().replace(
         "A report written by the mlops-report test builder.\n",
-        "A report written by the mlops-report test builder.\n\nGroup 42 wrote this report during three weeks.\n")
-    text = text.replace("## Versioning\n", "## Versioning\n\n### Our notes\n\nA note of ours on the versioning part.\n\n")
+        "A report written by the mlops-report test builder.\n\nGroup 42 wrote this report during three weeks.\n",
+    )
+    text = text.replace(
+        "## Versioning\n", "## Versioning\n\n### Our notes\n\nA note of ours on the versioning part.\n\n"
+    )
     result = migrate(text, ReportBuilder("2026").build())
     kept = kept_section(result.text)
     assert kept.startswith(CARRIED_HEADING + "\n\n<!-- mlops-report migrate:")
-    for piece in ("Group 42 wrote this report during three weeks.", "### Our notes",
-                  "A note of ours on the versioning part.", "## References",
-                  "The papers we read, listed by the group."):
+    for piece in (
+        "Group 42 wrote this report during three weeks.",
+        "### Our notes",
+        "A note of ours on the versioning part.",
+        "## References",
+        "The papers we read, listed by the group.",
+    ):
         assert kept.count(piece) == 1, piece
     # in the order the report had them
     assert kept.index("Group 42") < kept.index("Our notes") < kept.index("References")
@@ -206,10 +241,18 @@ def test_the_groups_own_sections_and_paragraphs_are_kept_at_the_end():
 
 def test_the_old_templates_own_words_are_not_kept():
     old = ReportBuilder("2026-01-04_1fa25710").fill_all().build()
-    new = ReportBuilder("2026").build().replace("A report written by the mlops-report test builder.",
-                                                "A report written by the mlops-report test builder, in its new form.")
-    new = new.replace("> *An answer could name the tools used for part 3 and why.*",
-                      "> *An answer could name the tools and libraries used for part 3 and why.*")
+    new = (
+        ReportBuilder("2026")
+        .build()
+        .replace(
+            "A report written by the mlops-report test builder.",
+            "A report written by the mlops-report test builder, in its new form.",
+        )
+    )
+    new = new.replace(
+        "> *An answer could name the tools used for part 3 and why.*",
+        "> *An answer could name the tools and libraries used for part 3 and why.*",
+    )
     result = migrate(old, new)
     assert kept_section(result.text) == ""
     assert result.carried == ""
@@ -239,10 +282,13 @@ def test_migrating_onto_the_same_template_changes_nothing():
     assert migrate(result.text, ReportBuilder("2026").build()).text == text
 
 
-@pytest.mark.parametrize("report, template, message", [
-    ("# notes\n\nnothing here\n", None, "the report has no '### Question N' headings"),
-    (None, "# just a readme\n", "the template has no '### Question N' headings"),
-])
+@pytest.mark.parametrize(
+    "report, template, message",
+    [
+        ("# notes\n\nnothing here\n", None, "the report has no '### Question N' headings"),
+        (None, "# just a readme\n", "the template has no '### Question N' headings"),
+    ],
+)
 def test_what_is_not_a_report_or_template_is_refused(report, template, message):
     report = report or ReportBuilder("2026").fill_all().build()
     template = template or ReportBuilder("2026").build()
@@ -250,15 +296,24 @@ def test_what_is_not_a_report_or_template_is_refused(report, template, message):
         migrate(report, template)
 
 
-@pytest.mark.parametrize("url, raw", [
-    ("https://github.com/SkafteNicki/dtu_mlops",
-     "https://raw.githubusercontent.com/SkafteNicki/dtu_mlops/HEAD/reports/README.md"),
-    ("https://github.com/SkafteNicki/dtu_mlops/tree/main",
-     "https://raw.githubusercontent.com/SkafteNicki/dtu_mlops/main/reports/README.md"),
-    ("https://github.com/SkafteNicki/dtu_mlops/blob/main/reports/README.md",
-     "https://raw.githubusercontent.com/SkafteNicki/dtu_mlops/main/reports/README.md"),
-    ("https://example.org/template.md", "https://example.org/template.md"),
-])
+@pytest.mark.parametrize(
+    "url, raw",
+    [
+        (
+            "https://github.com/SkafteNicki/dtu_mlops",
+            "https://raw.githubusercontent.com/SkafteNicki/dtu_mlops/HEAD/reports/README.md",
+        ),
+        (
+            "https://github.com/SkafteNicki/dtu_mlops/tree/main",
+            "https://raw.githubusercontent.com/SkafteNicki/dtu_mlops/main/reports/README.md",
+        ),
+        (
+            "https://github.com/SkafteNicki/dtu_mlops/blob/main/reports/README.md",
+            "https://raw.githubusercontent.com/SkafteNicki/dtu_mlops/main/reports/README.md",
+        ),
+        ("https://example.org/template.md", "https://example.org/template.md"),
+    ],
+)
 def test_the_course_repository_names_its_template(url, raw):
     assert template_url(url) == raw
 
@@ -275,8 +330,9 @@ def _filled(text: str) -> str:
     edits = []
     for q in report.questions:
         figure = f"\n\n![plot {q.number}](figures/q{q.number}.png)" if q.number % 3 == 0 else ""
-        edits.append(Edit(q.answer.span, f"\n\nOur own answer to question {q.number}:\n{words(30, q.number)}"
-                                         f"{figure}\n\n"))
+        edits.append(
+            Edit(q.answer.span, f"\n\nOur own answer to question {q.number}:\n{words(30, q.number)}{figure}\n\n")
+        )
     edits += [Edit(i.mark_span, "[x]") for k, i in enumerate(report.checklist) if k % 2 == 0]
     return apply_edits(text, edits)
 

@@ -15,7 +15,9 @@ def test_front_matter_title_introduction_sections():
     body = ReportBuilder("2024").fill_all().build()
     text = "---\nlayout: default\nnav_exclude: true\n---\n\n" + body
     r = parse(text)
-    assert at(text, r.front_matter).startswith("---\nlayout") and r.front_matter.end == 42  # the blank line after it is not part of it
+    assert (
+        at(text, r.front_matter).startswith("---\nlayout") and r.front_matter.end == 42
+    )  # the blank line after it is not part of it
     assert r.title.title == "Synthetic exam report" and r.title.level == 1
     assert at(text, r.introduction) == "A report written by the mlops-report test builder."
     assert [s.title for s in r.sections][:2] == ["Project checklist", "Group details"]
@@ -54,11 +56,14 @@ def test_question_parts():
 
 
 def test_placeholders_wrappers_and_fences():
-    text = (ReportBuilder("2026").fill_all()
-            .answer(4, words(10) + "\n\n--- question 4 fill here ---")
-            .answer(5, "--- " + words(10).replace("\n", " ") + " ---")
-            .answer(6, words(5) + "\n\n```python\n## not a heading\nx = 1\n```\n")
-            .answer(7, "--- question 7 fill here ---")).build()
+    text = (
+        ReportBuilder("2026")
+        .fill_all()
+        .answer(4, words(10) + "\n\n--- question 4 fill here ---")
+        .answer(5, "--- " + words(10).replace("\n", " ") + " ---")
+        .answer(6, words(5) + "\n\n```python\n## not a heading\nx = 1\n```\n")
+        .answer(7, "--- question 7 fill here ---")
+    ).build()
     r = parse(text)
     q4, q5, q6, q7 = (r.question(n) for n in (4, 5, 6, 7))
     assert [at(text, p) for p in q4.answer.placeholders] == ["--- question 4 fill here ---"]
@@ -70,14 +75,40 @@ def test_placeholders_wrappers_and_fences():
 
 
 def test_figures_in_every_form():
-    text = ReportBuilder("2026").fill_all().answer(14, "\n\n".join([
-        "![a](figures/a.png)", '<img src="figures/b.png" width="10">', "![c][ref]", "[d](figures/d.jpg)",
-        "![e\nsplit](figures/e.png)", "`![not](a figure.png)`", "[ref]: figures/c.png"])).build()
+    text = (
+        ReportBuilder("2026")
+        .fill_all()
+        .answer(
+            14,
+            "\n\n".join(
+                [
+                    "![a](figures/a.png)",
+                    '<img src="figures/b.png" width="10">',
+                    "![c][ref]",
+                    "[d](figures/d.jpg)",
+                    "![e\nsplit](figures/e.png)",
+                    "`![not](a figure.png)`",
+                    "[ref]: figures/c.png",
+                ]
+            ),
+        )
+        .build()
+    )
     q = parse(text).question(14)
     assert [(f.kind, f.counted) for f in q.answer.figures] == [
-        ("inline", True), ("html", False), ("reference", False), ("link", False), ("inline", False)]
-    assert [f.target for f in q.answer.figures] == ["figures/a.png", "figures/b.png", "ref", "figures/d.jpg",
-                                                     "figures/e.png"]
+        ("inline", True),
+        ("html", False),
+        ("reference", False),
+        ("link", False),
+        ("inline", False),
+    ]
+    assert [f.target for f in q.answer.figures] == [
+        "figures/a.png",
+        "figures/b.png",
+        "ref",
+        "figures/d.jpg",
+        "figures/e.png",
+    ]
 
 
 def test_spans_are_code_points_and_survive_crlf():
@@ -124,8 +155,13 @@ def test_a_fence_in_a_list_item_closed_four_spaces_in_keeps_every_later_question
     # the closing fence is indented past the margin by the item's content indent plus one:
     # CommonMark closes the fence there, and every question after it is still a question
     steps = "1. We built the image:\n\n   ```bash\n   docker build -t app .\n    ```\n\n2. Then we ran it."
-    text = ReportBuilder("2026").fill_all().answer(10, words(120) + "\n\n" + steps).figures(
-        19, "figures/bucket.png").build()
+    text = (
+        ReportBuilder("2026")
+        .fill_all()
+        .answer(10, words(120) + "\n\n" + steps)
+        .figures(19, "figures/bucket.png")
+        .build()
+    )
     r = parse(text)
     assert [q.number for q in r.questions] == list(range(1, 32))
     assert "docker build" in r.question(10).answer.text and "Then we ran it" in r.question(10).answer.text
@@ -154,16 +190,51 @@ def _our_fenced(text: str) -> set[int]:
     return {n for first, last in scan(text, LineIndex(text)).fences for n in range(first, last + 1)}
 
 
-_WORDS = ["alpha", "# not a heading", "### Question 3", "`x`", "``", "~~", "- dash", "> gt", "1. one", "2) two",
-          "---", "===", "* * *", "-", "2.", "\ttab", "    indented", "```", "~~~"]
+_WORDS = [
+    "alpha",
+    "# not a heading",
+    "### Question 3",
+    "`x`",
+    "``",
+    "~~",
+    "- dash",
+    "> gt",
+    "1. one",
+    "2) two",
+    "---",
+    "===",
+    "* * *",
+    "-",
+    "2.",
+    "\ttab",
+    "    indented",
+    "```",
+    "~~~",
+]
 
 
 @st.composite
 def _fence(draw):
     ch = draw(st.sampled_from("`~"))
     n = draw(st.integers(3, 5))
-    body = draw(st.lists(st.sampled_from(["# comment", "## also", "code", "", ch * 3, ch * (n + 1), "   " + ch * n,
-                                          "    " + ch * n, ("~" if ch == "`" else "`") * 3]), max_size=4))
+    body = draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    "# comment",
+                    "## also",
+                    "code",
+                    "",
+                    ch * 3,
+                    ch * (n + 1),
+                    "   " + ch * n,
+                    "    " + ch * n,
+                    ("~" if ch == "`" else "`") * 3,
+                ]
+            ),
+            max_size=4,
+        )
+    )
     lines = [(0, ch * n + draw(st.sampled_from(["", "python", " x", "a`b"])))] + [(0, b) for b in body]
     close = draw(st.one_of(st.none(), st.tuples(st.integers(0, 6), st.integers(2, 6), st.sampled_from(["", " ", "x"]))))
     if close is not None:
@@ -175,13 +246,16 @@ def _fence(draw):
 def _block(draw, depth):
     # containers mostly at the top, fences mostly inside them: where the two disagree
     containers = ["list", "list", "quote"] * (3 if depth == 0 else 1) if depth < 4 else []
-    kind = draw(st.sampled_from(["fence", "paragraph", "heading", "blank", "code"] + ["fence"] * 2 * (depth > 0)
-                                + containers))
+    kind = draw(
+        st.sampled_from(["fence", "paragraph", "heading", "blank", "code"] + ["fence"] * 2 * (depth > 0) + containers)
+    )
     if kind == "fence":
         return draw(_fence())
     if kind == "paragraph":
-        return [(draw(st.integers(0, 2)), " ".join(draw(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3))))
-                for _ in range(draw(st.integers(1, 2)))]
+        return [
+            (draw(st.integers(0, 2)), " ".join(draw(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3))))
+            for _ in range(draw(st.integers(1, 2)))
+        ]
     if kind == "heading":
         return [(draw(st.integers(0, 4)), "#" * draw(st.integers(1, 4)) + " Heading")]
     if kind == "blank":
@@ -190,8 +264,15 @@ def _block(draw, depth):
         return [(4, draw(st.sampled_from(["```", "code", "# x", "~~~"])))]
     inner = [line for b in draw(st.lists(_block(depth + 1), min_size=1, max_size=3)) for line in b]
     if kind == "quote":
-        return [(0, ("" if draw(st.integers(0, 9)) == 0 else draw(st.sampled_from(["> ", ">", " > "])))
-                 + " " * extra + text) for extra, text in inner]
+        return [
+            (
+                0,
+                ("" if draw(st.integers(0, 9)) == 0 else draw(st.sampled_from(["> ", ">", " > "])))
+                + " " * extra
+                + text,
+            )
+            for extra, text in inner
+        ]
     marker = draw(st.sampled_from(["-", "*", "+", "1.", "2.", "10.", "1)", " -", "  1.", "   *"]))
     sep = draw(st.sampled_from([" ", " ", "\t"])) * draw(st.integers(1, 5))
     width = len(marker) + len(sep)
@@ -237,12 +318,15 @@ def test_fenced_lines_are_the_ones_markdown_it_fences(text):
 import pytest  # noqa: E402
 
 
-@pytest.mark.parametrize("old, new", [
-    ("### Week", "## Week"),  # the groups promoted to sections
-    ("## Project checklist\n", "## Project checklist\n\n# Everything we did\n"),  # a '#' heading after it
-    ("## Project checklist", "# Project checklist"),  # the checklist heading itself at level 1
-    ("## Project checklist", "### Project checklist"),  # or at level 3
-])
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("### Week", "## Week"),  # the groups promoted to sections
+        ("## Project checklist\n", "## Project checklist\n\n# Everything we did\n"),  # a '#' heading after it
+        ("## Project checklist", "# Project checklist"),  # the checklist heading itself at level 1
+        ("## Project checklist", "### Project checklist"),  # or at level 3
+    ],
+)
 def test_the_checklist_is_found_under_any_heading_level(old, new):
     text = ReportBuilder("2026").fill_all().mark(0, "x").mark(11, "x").build().replace(old, new)
     r = parse(text)
@@ -257,7 +341,7 @@ def test_the_checklist_ends_at_the_first_section_without_items():
     # the groups promoted to sections; a task list in an answer further down is not the checklist
     text = ReportBuilder("2026").fill_all().answer(5, words(120) + "\n\n* [x] tests\n* [ ] docs").build()
     r = parse(text.replace("### Week", "## Week"))
-    assert len(r.checklist) == 12 and "Task 3 of extra" == r.checklist[-1].text
+    assert len(r.checklist) == 12 and r.checklist[-1].text == "Task 3 of extra"
 
 
 # -- typing near list items and fences: the one-question reparse stays right -------------------
@@ -284,7 +368,7 @@ def _typing_near_containers(draw):
             break
         at = draw(st.integers(q.answer.span.start, q.answer.span.end))
         cut = draw(st.sampled_from([0, 0, 1, 2, 5]))
-        text = text[:at] + draw(st.sampled_from(_KEYS)) + text[min(len(text), at + cut):]
+        text = text[:at] + draw(st.sampled_from(_KEYS)) + text[min(len(text), at + cut) :]
         texts.append(text)
     return texts
 
@@ -314,8 +398,9 @@ def test_reparse_near_containers_equals_parse(texts):
         if got is not None:
             r = got[0]
             assert [(h.title, h.span) for h in r.sections] == [(h.title, h.span) for h in whole.sections]
-            assert [(q.number, q.span, q.answer) for q in r.questions] == \
-                   [(q.number, q.span, q.answer) for q in whole.questions]
+            assert [(q.number, q.span, q.answer) for q in r.questions] == [
+                (q.number, q.span, q.answer) for q in whole.questions
+            ]
             prev = r  # keep the reparsed report, as the analyzer does: its container records carry on
         else:
             prev = whole
@@ -344,6 +429,10 @@ def test_the_scan_is_linear(make):
 
 
 def test_a_heading_naming_a_checklist_inside_an_answer_is_not_the_checklist():
-    text = ReportBuilder("2026", checklist=False).fill_all().answer(
-        12, words(60) + "\n\n#### Our release checklist\n\n* [x] tag\n* [ ] notes").build()
+    text = (
+        ReportBuilder("2026", checklist=False)
+        .fill_all()
+        .answer(12, words(60) + "\n\n#### Our release checklist\n\n* [x] tag\n* [ ] notes")
+        .build()
+    )
     assert parse(text).checklist == []

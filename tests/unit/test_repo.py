@@ -15,17 +15,24 @@ import pytest
 from mlops_report.repo import Repository, first_version
 from tests.builder import ReportBuilder, words
 
-_ENV = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+_ENV = {
+    **os.environ,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.org",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.org",
+}
 
 
 def git(folder: Path, *args: str, when: int | None = None) -> str:
     env = dict(_ENV)
     if when is not None:
         env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{when} +0000"
-    return subprocess.run(["git", *args], cwd=folder, env=env, check=True, capture_output=True,
-                          text=True).stdout.strip()
+    return subprocess.run(
+        ["git", *args], cwd=folder, env=env, check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 def versions(n: int) -> list[str]:
@@ -178,9 +185,19 @@ def _broken(tmp_path: Path, how: str) -> Path:
     return report
 
 
-@pytest.mark.parametrize("how", ["missing object", "truncated object", "fifo object", "fifo HEAD",
-                                 "packed, truncated", "packed, garbage", "packed, fifo pack",
-                                 "HEAD names garbage"])
+@pytest.mark.parametrize(
+    "how",
+    [
+        "missing object",
+        "truncated object",
+        "fifo object",
+        "fifo HEAD",
+        "packed, truncated",
+        "packed, garbage",
+        "packed, fifo pack",
+        "HEAD names garbage",
+    ],
+)
 def test_a_broken_repository_gives_none(tmp_path, how):
     report = _broken(tmp_path, how)
     started = time.monotonic()

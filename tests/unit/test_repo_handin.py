@@ -113,7 +113,7 @@ def test_an_untracked_figure(tmp_path):
     f = only(a, "image-uncommitted")
     assert f.severity == "error" and f.question == 19
     assert "figures/q19_0.png is not committed" in f.message
-    assert a.report.text[f.span.start:f.span.end] == "![figure 0](figures/q19_0.png)"
+    assert a.report.text[f.span.start : f.span.end] == "![figure 0](figures/q19_0.png)"
     assert "figures/q19_0.png (untracked)" in only(a, "report-uncommitted").message
 
 
@@ -145,10 +145,14 @@ IGNORED = {
     "root .gitignore": ({".gitignore": "*.log\nreports/figures/**\n"}, ".gitignore:2"),
     "nested .gitignore": ({"reports/.gitignore": "# figures stay local\nfigures/q19_*\n"}, "reports/.gitignore:2"),
     "excluded folder, negation cannot bring back": (
-        {".gitignore": "reports/figures/\n!reports/figures/q19_0.png\n"}, ".gitignore:1"),
+        {".gitignore": "reports/figures/\n!reports/figures/q19_0.png\n"},
+        ".gitignore:1",
+    ),
     "info/exclude": ({".git/info/exclude": "q19_0.png\n"}, ".git/info/exclude:1"),
-    "deeper file wins": ({".gitignore": "!*.png\n", "reports/figures/.gitignore": "*.png\n"},
-                         "reports/figures/.gitignore:1"),
+    "deeper file wins": (
+        {".gitignore": "!*.png\n", "reports/figures/.gitignore": "*.png\n"},
+        "reports/figures/.gitignore:1",
+    ),
 }
 
 
@@ -162,7 +166,7 @@ def test_an_ignored_figure_names_the_rule_git_names(tmp_path, case):
     f = next(f for f in analyse(work).findings if f.code == "image-uncommitted" and f.question == 19)
     source, line = where.rsplit(":", 1)
     assert f"in {source}, line {line}" in f.message and "is ignored by git" in f.message
-    (path, line0, _), = f.data["related"]
+    ((path, line0, _),) = f.data["related"]
     assert Path(path) == work / source and line0 == int(line) - 1
 
 
@@ -200,8 +204,9 @@ def test_a_figure_in_git_lfs_matches_its_pointer(tmp_path):
     work = project(tmp_path)
     figure = work / "reports/figures/q19_0.png"
     data = b"\x89PNG large figure" * 100
-    pointer = (f"version https://git-lfs.github.com/spec/v1\noid sha256:{hashlib.sha256(data).hexdigest()}\n"
-               f"size {len(data)}\n")
+    pointer = (
+        f"version https://git-lfs.github.com/spec/v1\noid sha256:{hashlib.sha256(data).hexdigest()}\nsize {len(data)}\n"
+    )
     figure.write_text(pointer)
     commit(work, "the figure in LFS")
     git(work, "push", "-q")
@@ -218,8 +223,9 @@ def _edit_report(work: Path, n: int = 4, start: int = 7) -> None:
     path.write_text(b.build())
 
 
-@pytest.mark.parametrize("hours, level", [(None, "information"), (24 * 5, "information"), (24, "warning"),
-                                          (-1, "error")])
+@pytest.mark.parametrize(
+    "hours, level", [(None, "information"), (24 * 5, "information"), (24, "warning"), (-1, "error")]
+)
 def test_an_uncommitted_report_and_the_deadline(tmp_path, hours, level):
     work = project(tmp_path)
     _edit_report(work)
@@ -295,9 +301,11 @@ def test_a_side_branch_with_a_newer_report(tmp_path):
     a = analyse(work)
     f = only(a, "report-other-branch")  # report and origin/report are one finding; old-idea none
     assert f.data["branch"] == "report" and f.data["questions"] == [3, 7]
-    assert ("branch report holds a newer version of the report than origin/main (its commit 'answers 3 and 7', "
-            "2026-01-01 02:00 UTC): the answers to questions 3, 7 differ") == f.message
-    assert a.report.text[f.span.start:f.span.end] == "### Question 3"
+    assert f.message == (
+        "branch report holds a newer version of the report than origin/main (its commit 'answers 3 and 7', "
+        "2026-01-01 02:00 UTC): the answers to questions 3, 7 differ"
+    )
+    assert a.report.text[f.span.start : f.span.end] == "### Question 3"
     git(work, "merge", "-q", "report")
     git(work, "push", "-q")
     assert git_findings(analyse(work)) == []
@@ -388,7 +396,8 @@ def test_a_worktree(tmp_path):
     (work / ".git/info/exclude").write_text("q14_0.png\n")  # the common folder's rules apply
     a = analyse(wt)
     assert "figures/q19_0.png is not committed" in next(
-        f.message for f in a.findings if f.code == "image-uncommitted" and f.question == 19)
+        f.message for f in a.findings if f.code == "image-uncommitted" and f.question == 19
+    )
     assert "on branch side, not merged into main" in only(a, "report-unpushed").message
     # the main work tree sees the worktree's branch
     assert only(analyse(work), "report-other-branch").message.endswith("the answer to question 4 differs")
@@ -453,11 +462,23 @@ def test_ignore_rules_agree_with_git_check_ignore(tmp_path, seed):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(files[rel])
     names = ["a", "b", "fig", "x.png", "q19_0.png", "ab.png", "b.png", "fig.png"]
-    paths = sorted({"/".join(rng.choice(["reports", "figures", "a", "b", "fig"]) for _ in range(rng.randint(0, 3)))
-                    + "/" + rng.choice(names) for _ in range(300)})
+    paths = sorted(
+        {
+            "/".join(rng.choice(["reports", "figures", "a", "b", "fig"]) for _ in range(rng.randint(0, 3)))
+            + "/"
+            + rng.choice(names)
+            for _ in range(300)
+        }
+    )
     paths = [p.lstrip("/") for p in paths if not (tmp_path / p.lstrip("/")).is_dir()]  # files only
-    done = subprocess.run(["git", "check-ignore", "-v", "-n", "--no-index", "--stdin"], cwd=tmp_path, env=_ENV,
-                          input="\n".join(paths) + "\n", capture_output=True, text=True)
+    done = subprocess.run(
+        ["git", "check-ignore", "-v", "-n", "--no-index", "--stdin"],
+        cwd=tmp_path,
+        env=_ENV,
+        input="\n".join(paths) + "\n",
+        capture_output=True,
+        text=True,
+    )
     said = {}
     for line in done.stdout.splitlines():
         meta, path = line.split("\t", 1)
@@ -558,11 +579,13 @@ NEAR_HANDIN = {
 def test_the_configuration_reads_as_git_lists_it(tmp_path):
     from mlops_report.repo.refs import parse_config
 
-    text = ('[core]\n\tbare = false # a comment\n\texcludesFile = "my ignore" ; another\n\tignoreCase\n'
-            '[remote "origin"]\n\turl = https://example.org/group/project.git\n'
-            '[branch "Report-Branch"]\n\tremote = origin\n\tmerge = refs/heads/Report-Branch\n'
-            '[include]\n\tpath = ~/.gitconfig\n[Alias.Sub]\n\tlong = one \\\n two\n'
-            '[weird "quo\\"te"]\n\tvalue = "tab\\there" \n')
+    text = (
+        '[core]\n\tbare = false # a comment\n\texcludesFile = "my ignore" ; another\n\tignoreCase\n'
+        '[remote "origin"]\n\turl = https://example.org/group/project.git\n'
+        '[branch "Report-Branch"]\n\tremote = origin\n\tmerge = refs/heads/Report-Branch\n'
+        "[include]\n\tpath = ~/.gitconfig\n[Alias.Sub]\n\tlong = one \\\n two\n"
+        '[weird "quo\\"te"]\n\tvalue = "tab\\there" \n'
+    )
     (tmp_path / "config").write_text(text)
     listed = git(tmp_path, "config", "--file", "config", "--list", "--no-includes").splitlines()
     ours = parse_config(text).values

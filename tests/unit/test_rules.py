@@ -7,9 +7,9 @@ in no finding the report did not have.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -33,9 +33,14 @@ class Built:
         return [f for f in self.analysis.findings if f.code == code]
 
 
-def check(builder: ReportBuilder, tmp_path: Path | None = None, figures: list[str] | None = None,
-          extra: dict[str, bytes] | None = None, originals: dict[int, str] | None = None,
-          settings: Settings | None = None) -> Built:
+def check(
+    builder: ReportBuilder,
+    tmp_path: Path | None = None,
+    figures: list[str] | None = None,
+    extra: dict[str, bytes] | None = None,
+    originals: dict[int, str] | None = None,
+    settings: Settings | None = None,
+) -> Built:
     """Analyse ``builder``'s report; written to disk (with its figures) when ``tmp_path`` is given."""
     if tmp_path is None:
         text = builder.build()
@@ -70,22 +75,28 @@ def items(builder: ReportBuilder, **texts: str) -> ReportBuilder:
     builder.build = rewritten  # type: ignore[method-assign]
     return builder
 
+
 # code -> a function (tmp_path) -> Built showing exactly one finding of that code
 SHOW: dict[str, Callable[[Path], Built]] = {
     "word-count": lambda t: check(filled().answer(4, words(20)), t),
-    "image-count": lambda t: check(filled().answer(14, words(250)), t,
-                                   figures=filled().needed_figures() + ["figures/spare.png"]),
-    "image-not-counted": lambda t: check(filled().answer(
-        14, words(250) + '\n\n<img src="figures/q14_0.png" width="500">'), t),
+    "image-count": lambda t: check(
+        filled().answer(14, words(250)), t, figures=filled().needed_figures() + ["figures/spare.png"]
+    ),
+    "image-not-counted": lambda t: check(
+        filled().answer(14, words(250) + '\n\n<img src="figures/q14_0.png" width="500">'), t
+    ),
     # a backslash: with a space, the rewritten link leaves the name as information (image-name-unsafe)
-    "image-link-unrendered": lambda t: check(filled().figures(19, "figures\\bucket_view.png"), t,
-                                             figures=filled().needed_figures() + ["figures/bucket_view.png"]),
+    "image-link-unrendered": lambda t: check(
+        filled().figures(19, "figures\\bucket_view.png"),
+        t,
+        figures=filled().needed_figures() + ["figures/bucket_view.png"],
+    ),
     "image-missing-file": lambda t: check(filled().figures(19, "figures/absent.png"), t),
     "image-path-case": lambda t: check(filled().figures(19, "figures/Q19_0.PNG"), t),
-    "image-outside-figures": lambda t: check(filled().figures(19, "../docs/shot.png"), t,
-                                             extra={"docs/shot.png": PNG}),
-    "image-bad-extension": lambda t: check(filled().figures(19, "figures/q19_0.png", "figures/flow.pdf"), t,
-                                           extra={"reports/figures/flow.pdf": b"%PDF"}),
+    "image-outside-figures": lambda t: check(filled().figures(19, "../docs/shot.png"), t, extra={"docs/shot.png": PNG}),
+    "image-bad-extension": lambda t: check(
+        filled().figures(19, "figures/q19_0.png", "figures/flow.pdf"), t, extra={"reports/figures/flow.pdf": b"%PDF"}
+    ),
     "placeholder-left": lambda t: check(filled().answer(4, words(150) + "\n\n--- question 4 fill here ---"), t),
     # the dashes decide: 98 words and 2 dashes pass 100-200
     "answer-wrapped": lambda t: check(filled().answer(4, "--- " + words(98).replace("\n", " ") + " ---"), t),
@@ -93,32 +104,51 @@ SHOW: dict[str, Callable[[Path], Built]] = {
     "answer-in-quote": lambda t: check(filled().answer(4, "").on_label_line(4, words(150).replace("\n", " ")), t),
     "answer-truncated": lambda t: check(filled().answer(5, words(60) + "\n\n#### Details\n\n" + words(80)), t),
     "answer-label-extra": lambda t: check(filled().answer(4, words(80) + "\nAnswer: " + words(60)), t),
-    "trailing-content": lambda t: check(filled().answer(31, words(45)).trailing(
-        "## References\n\nThe papers we read while building the model."), t),
+    "trailing-content": lambda t: check(
+        filled().answer(31, words(45)).trailing("## References\n\nThe papers we read while building the model."), t
+    ),
     "checker-crash": lambda t: check(filled().heading(5, "## Question 5"), t),
-    "checker-differs": lambda t: check(filled(), t, extra={"reports/report.py": checker_source(
-        {**by_id("2026").checker.limits, 3: Limits(words=(100, 200))}, 31).encode()}),
+    "checker-differs": lambda t: check(
+        filled(),
+        t,
+        extra={
+            "reports/report.py": checker_source(
+                {**by_id("2026").checker.limits, 3: Limits(words=(100, 200))}, 31
+            ).encode()
+        },
+    ),
     # the group says its report is on the 2026-01-04 template: the run's newest is 2026-01-09
-    "template-outdated": lambda t: check(ReportBuilder("2026-01-04_1fa25710").fill_all(), t,
-                                         settings=Settings(edition="2026-01-04_1fa25710")),
+    "template-outdated": lambda t: check(
+        ReportBuilder("2026-01-04_1fa25710").fill_all(), t, settings=Settings(edition="2026-01-04_1fa25710")
+    ),
     "question-missing": lambda t: check(filled().heading(5, None).instructions(5, "").answer(5, ""), t),
     "question-duplicate": lambda t: check(filled().heading(6, "### Question 5"), t),
     "question-order": lambda t: check(filled().heading(5, "### Question 6").heading(6, "### Question 5"), t),
-    "instructions-edited": lambda t: check(filled().instructions(
-        4, "> **Tell us about part 4 of the project.**\n>\n> Recommended answer length: 50-200 words.\n>\n"
-           "> Example:\n> *An answer could name the tools used for part 4 and why.*\n>\n> Answer:"), t,
-        originals={4: ReportBuilder("2026")._instruction_block(4)}),
+    "instructions-edited": lambda t: check(
+        filled().instructions(
+            4,
+            "> **Tell us about part 4 of the project.**\n>\n> Recommended answer length: 50-200 words.\n>\n"
+            "> Example:\n> *An answer could name the tools used for part 4 and why.*\n>\n> Answer:",
+        ),
+        t,
+        originals={4: ReportBuilder("2026")._instruction_block(4)},
+    ),
     "group-number": lambda t: check(filled().answer(1, "the one on the left"), t),
     "study-number": lambda t: check(filled().answer(2, "s123456, S234567"), t),
     "checkbox-mark": lambda t: check(filled().mark(3, "✅"), t),
     "html-render": lambda t: check(filled().answer(23, words(120) + "\n\n| a | b |\n|---|---|\n| 1 | 2 |"), t),
-    "image-too-large": lambda t: check(filled().figures(19, "figures/big.png"), t,
-                                       extra={"reports/figures/big.png": PNG + bytes(600_000)}),
-    "image-name-unsafe": lambda t: check(filled().figures(19, "<figures/my shot.png>"), t,
-                                         extra={"reports/figures/my shot.png": PNG}),
+    "image-too-large": lambda t: check(
+        filled().figures(19, "figures/big.png"), t, extra={"reports/figures/big.png": PNG + bytes(600_000)}
+    ),
+    "image-name-unsafe": lambda t: check(
+        filled().figures(19, "<figures/my shot.png>"), t, extra={"reports/figures/my shot.png": PNG}
+    ),
     "checklist-no-evidence": lambda t: check(items(filled(), task_1_of_week_2="* [x] Add a linting step to CI"), t),
-    "checklist-unticked-evidence": lambda t: check(items(filled(), task_1_of_week_1="* [ ] Write Docker files"), t,
-                                                   extra={"Dockerfile": b"FROM python:3.12-slim\n"}),
+    "checklist-unticked-evidence": lambda t: check(
+        items(filled(), task_1_of_week_1="* [ ] Write Docker files"),
+        t,
+        extra={"Dockerfile": b"FROM python:3.12-slim\n"},
+    ),
 }
 
 
@@ -146,9 +176,17 @@ def test_smallest_report_shows_the_code(code, tmp_path):
     f = found[0]
     assert f.severity == RULES[code].severity
     assert f.span.start <= f.span.end <= len(built.text)
-    if code in ("checker-crash", "checkbox-mark", "checker-differs", "report-uncommitted", "report-unpushed",
-                "report-other-branch", "template-outdated",
-                "checklist-no-evidence", "checklist-unticked-evidence"):
+    if code in (
+        "checker-crash",
+        "checkbox-mark",
+        "checker-differs",
+        "report-uncommitted",
+        "report-unpushed",
+        "report-other-branch",
+        "template-outdated",
+        "checklist-no-evidence",
+        "checklist-unticked-evidence",
+    ):
         assert f.question == 0
     else:
         assert f.question > 0 and f"Question {f.question}" in f.message, f.message
@@ -165,11 +203,29 @@ def _assert_untouched_outside(old: str, new: str, edits) -> None:
     assert len(new) - pos_new == len(old) - pos_old
 
 
-FIXABLE = sorted(c for c in SHOW if c not in ("word-count", "image-missing-file", "image-bad-extension",
-                                               "unanswered", "checker-crash", "checker-differs", "question-duplicate", "question-missing",
-                                               "question-order", "group-number", "html-render",
-                                               "trailing-content", "template-outdated", "image-too-large",
-                                               "checklist-no-evidence", *SHOW_HANDIN))
+FIXABLE = sorted(
+    c
+    for c in SHOW
+    if c
+    not in (
+        "word-count",
+        "image-missing-file",
+        "image-bad-extension",
+        "unanswered",
+        "checker-crash",
+        "checker-differs",
+        "question-duplicate",
+        "question-missing",
+        "question-order",
+        "group-number",
+        "html-render",
+        "trailing-content",
+        "template-outdated",
+        "image-too-large",
+        "checklist-no-evidence",
+        *SHOW_HANDIN,
+    )
+)
 
 
 # where the smallest report's finding has no fix, a report whose finding has one
@@ -218,12 +274,15 @@ def test_word_count_message_names_both_counts(tmp_path):
     assert "the answer itself has 40 words" in f.message and "placeholder" in f.message
 
 
-@pytest.mark.parametrize("figure, kind", [
-    ('<img src="figures/q14_0.png" width="500">', "HTML"),
-    ("![loss][ref]\n\n[ref]: figures/q14_0.png", "reference-style"),
-    ("[the loss curve](figures/q14_0.png)", "link without !"),
-    ("![loss\ncurve](figures/q14_0.png)", "split over lines"),
-])
+@pytest.mark.parametrize(
+    "figure, kind",
+    [
+        ('<img src="figures/q14_0.png" width="500">', "HTML"),
+        ("![loss][ref]\n\n[ref]: figures/q14_0.png", "reference-style"),
+        ("[the loss curve](figures/q14_0.png)", "link without !"),
+        ("![loss\ncurve](figures/q14_0.png)", "split over lines"),
+    ],
+)
 def test_image_not_counted_in_every_form(figure, kind, tmp_path):
     built = check(filled().answer(14, words(250) + "\n\n" + figure), tmp_path)
     (f,) = built.codes("image-not-counted")
@@ -235,13 +294,19 @@ def test_image_not_counted_in_every_form(figure, kind, tmp_path):
     assert not [x for x in after.findings if x.code in ("image-not-counted", "image-count")]
 
 
-@pytest.mark.parametrize("written, file, fixed", [
-    ("figures/Screenshot 2026-01-10 at 12.00.png", "figures/Screenshot 2026-01-10 at 12.00.png",
-     "figures/Screenshot%202026-01-10%20at%2012.00.png"),
-    ("figures\\q19_0.png", "figures/q19_0.png", "figures/q19_0.png"),
-    ("figures/shot (1).png", "figures/shot (1).png", "figures/shot%20%281%29.png"),
-    ("figures/shot one.png \"the bucket\"", "figures/shot one.png", "figures/shot%20one.png"),
-])
+@pytest.mark.parametrize(
+    "written, file, fixed",
+    [
+        (
+            "figures/Screenshot 2026-01-10 at 12.00.png",
+            "figures/Screenshot 2026-01-10 at 12.00.png",
+            "figures/Screenshot%202026-01-10%20at%2012.00.png",
+        ),
+        ("figures\\q19_0.png", "figures/q19_0.png", "figures/q19_0.png"),
+        ("figures/shot (1).png", "figures/shot (1).png", "figures/shot%20%281%29.png"),
+        ('figures/shot one.png "the bucket"', "figures/shot one.png", "figures/shot%20one.png"),
+    ],
+)
 def test_a_figure_the_checker_counts_but_markdown_does_not_show(written, file, fixed, tmp_path):
     b = filled().answer(19, "Our bucket holds the raw audio.\n\n![bucket](" + written + ")")
     built = check(b, tmp_path, figures=filled().needed_figures() + [file])
@@ -253,13 +318,14 @@ def test_a_figure_the_checker_counts_but_markdown_does_not_show(written, file, f
     assert "![bucket](" + fixed in new
     after = Analyzer().analyse(new, built.path)
     # nothing at stake remains (a name that needs encoding is left as information, with its rename)
-    assert not [x for x in after.findings if x.code.startswith("image-") and x.severity in ("error", "warning")], \
-        [x.message for x in after.findings]
+    assert not [x for x in after.findings if x.code.startswith("image-") and x.severity in ("error", "warning")], [
+        x.message for x in after.findings
+    ]
     assert after.questions[18].checker_images == 1
     from markdown_it import MarkdownIt
 
     html = MarkdownIt("commonmark").render(new[new.index("![bucket]") :].split("\n", 1)[0])
-    assert "<img src=\"" + fixed.split(" ")[0] + '"' in html
+    assert '<img src="' + fixed.split(" ")[0] + '"' in html
 
 
 @pytest.mark.parametrize("written", ["figures/Screenshot 2026-01-10 at 12.00.png", "figures\\absent.png"])
@@ -277,8 +343,9 @@ def test_figures_in_code_are_never_unrendered(tmp_path):
 
 
 def test_links_in_the_instructions_are_never_flagged(tmp_path):
-    block = ("> **Add 1-2 images of part 19, like [this one](figures/sample.png) or ![that](other/x.gif).**\n"
-             ">\n> Answer:")
+    block = (
+        "> **Add 1-2 images of part 19, like [this one](figures/sample.png) or ![that](other/x.gif).**\n>\n> Answer:"
+    )
     built = check(filled().instructions(19, block), tmp_path)
     assert not [f for f in built.analysis.findings if f.code.startswith("image-")]
 
@@ -307,11 +374,14 @@ def test_images_are_not_checked_on_disk_for_an_unsaved_document():
     assert not built.codes("image-missing-file")
 
 
-@pytest.mark.parametrize("body, what, fixable", [
-    ("\n\n#### Details\n\n", "heading", True),
-    ("\n```bash\n## install the tools\npip install x\n```\n", "code block", True),
-    ("\nsee https://example.org/page##part for more\n", "link", False),
-])
+@pytest.mark.parametrize(
+    "body, what, fixable",
+    [
+        ("\n\n#### Details\n\n", "heading", True),
+        ("\n```bash\n## install the tools\npip install x\n```\n", "code block", True),
+        ("\nsee https://example.org/page##part for more\n", "link", False),
+    ],
+)
 def test_answer_truncated_says_what_and_how_many(body, what, fixable, tmp_path):
     built = check(filled().answer(12, words(20) + body + words(60)), tmp_path)
     (f,) = built.codes("answer-truncated")
@@ -322,8 +392,12 @@ def test_answer_truncated_says_what_and_how_many(body, what, fixable, tmp_path):
 
 
 def test_single_hash_and_the_last_answer_do_not_truncate(tmp_path):
-    built = check(filled().answer(12, words(20) + "\n```bash\n# a comment\n```\n" + words(40))
-                  .answer(31, words(60) + "\n\n## Notes\n\n" + words(40)), tmp_path)
+    built = check(
+        filled()
+        .answer(12, words(20) + "\n```bash\n# a comment\n```\n" + words(40))
+        .answer(31, words(60) + "\n\n## Notes\n\n" + words(40)),
+        tmp_path,
+    )
     assert not built.codes("answer-truncated")
 
 
@@ -340,12 +414,15 @@ def test_trailing_content_names_the_words(tmp_path):
     assert built.text[f.span.start :].startswith("## References")
 
 
-@pytest.mark.parametrize("change, points_at, why", [
-    (lambda b: b.heading(5, "## Question 5"), "## Question 5", "question 5's heading does not start with '###'"),
-    (lambda b: b.instructions(5, "> **Tell us.**"), "### Question 5", "question 5 has no 'Answer:' label"),
-    (lambda b: b.answer(31, words(60) + "\n\n### More\n\n" + words(5)), "### More", "counts it twice"),
-    (lambda b: b.answer(4, words(60) + "\n\n### Part\n\nAnswer: more"), "Answer:", "starts an extra answer"),
-])
+@pytest.mark.parametrize(
+    "change, points_at, why",
+    [
+        (lambda b: b.heading(5, "## Question 5"), "## Question 5", "question 5's heading does not start with '###'"),
+        (lambda b: b.instructions(5, "> **Tell us.**"), "### Question 5", "question 5 has no 'Answer:' label"),
+        (lambda b: b.answer(31, words(60) + "\n\n### More\n\n" + words(5)), "### More", "counts it twice"),
+        (lambda b: b.answer(4, words(60) + "\n\n### Part\n\nAnswer: more"), "Answer:", "starts an extra answer"),
+    ],
+)
 def test_checker_crash_points_at_its_cause(change, points_at, why):
     built = check(change(filled()))
     (f,) = built.codes("checker-crash")
@@ -377,15 +454,18 @@ def test_instructions_without_label(tmp_path):
     assert "'Answer:' label was removed" in f.message
 
 
-@pytest.mark.parametrize("answer, flagged", [
-    ("s123456, s234567", []),
-    ("s123456 and S234567", ["S234567"]),
-    ("*s245735, s235638, s24, s24*", ["s24", "s24"]),
-    ("s1234567 / 345678", ["s1234567", "345678"]),
-    ("sXXXXXX, s123456", ["sXXXXXX"]),
-    ("s123456@student.dtu.dk, s654321 (Ada), group of 2024", []),
-    ("Ada, Bob and Cy", ["Ada, Bob and Cy"]),
-])
+@pytest.mark.parametrize(
+    "answer, flagged",
+    [
+        ("s123456, s234567", []),
+        ("s123456 and S234567", ["S234567"]),
+        ("*s245735, s235638, s24, s24*", ["s24", "s24"]),
+        ("s1234567 / 345678", ["s1234567", "345678"]),
+        ("sXXXXXX, s123456", ["sXXXXXX"]),
+        ("s123456@student.dtu.dk, s654321 (Ada), group of 2024", []),
+        ("Ada, Bob and Cy", ["Ada, Bob and Cy"]),
+    ],
+)
 def test_study_numbers(answer, flagged):
     built = check(filled().answer(2, answer))
     got = [built.text[f.span.start : f.span.end] for f in built.codes("study-number")]
@@ -418,51 +498,83 @@ def test_settings_change_levels_and_disable():
 # code -> a report close to the trap that must not show the code
 NEAR: dict[str, Callable[[Path], Built]] = {
     "word-count": lambda t: check(filled().answer(4, words(100)).answer(5, words(200)), t),
-    "image-count": lambda t: check(filled().figures(14, "figures/q14_0.png", "figures/a.png", "figures/b.png"), t,
-                                   figures=filled().needed_figures() + ["figures/a.png", "figures/b.png"]),
-    "image-not-counted": lambda t: check(filled().instructions(
-        14, "> **Show 1-3 images, like [this](figures/q14_0.png).**\n>\n"
-            "> Recommended answer length: 200-300 words + 1 to 3 screenshots.\n>\n> Answer:"), t),
-    "image-link-unrendered": lambda t: check(filled().figures(19, "figures/bucket%20view.png"), t,
-                                             figures=filled().needed_figures() + ["figures/bucket view.png"]),
+    "image-count": lambda t: check(
+        filled().figures(14, "figures/q14_0.png", "figures/a.png", "figures/b.png"),
+        t,
+        figures=filled().needed_figures() + ["figures/a.png", "figures/b.png"],
+    ),
+    "image-not-counted": lambda t: check(
+        filled().instructions(
+            14,
+            "> **Show 1-3 images, like [this](figures/q14_0.png).**\n>\n"
+            "> Recommended answer length: 200-300 words + 1 to 3 screenshots.\n>\n> Answer:",
+        ),
+        t,
+    ),
+    "image-link-unrendered": lambda t: check(
+        filled().figures(19, "figures/bucket%20view.png"),
+        t,
+        figures=filled().needed_figures() + ["figures/bucket view.png"],
+    ),
     "image-missing-file": lambda t: check(filled(), t),
     "image-path-case": lambda t: check(filled().figures(19, "./figures/q19_0.png"), t),
     "image-outside-figures": lambda t: check(filled().figures(19, "figures/../figures/q19_0.png"), t),
-    "image-bad-extension": lambda t: check(filled().figures(19, "figures/shot.JPEG"), t,
-                                           extra={"reports/figures/shot.JPEG": PNG}),
+    "image-bad-extension": lambda t: check(
+        filled().figures(19, "figures/shot.JPEG"), t, extra={"reports/figures/shot.JPEG": PNG}
+    ),
     "placeholder-left": lambda t: check(filled().answer(4, words(150) + "\n\nquestion 4 was fun to fill here"), t),
     "answer-wrapped": lambda t: check(filled().answer(4, "---\n\n" + words(150) + "\n\n---"), t),
     "unanswered": lambda t: check(filled().answer(19, "![bucket](figures/q19_0.png)"), t),
     "answer-in-quote": lambda t: check(filled().answer(4, "> a quote of our own\n\n" + words(150)), t),
-    "answer-truncated": lambda t: check(filled().answer(12, words(60) + "\n\n# one hash is fine\n")
-                                        .answer(31, words(60) + "\n\n## Notes\n\n" + words(10)), t),
+    "answer-truncated": lambda t: check(
+        filled()
+        .answer(12, words(60) + "\n\n# one hash is fine\n")
+        .answer(31, words(60) + "\n\n## Notes\n\n" + words(10)),
+        t,
+    ),
     "answer-label-extra": lambda t: check(filled().answer(4, words(150) + "\nanswer: yes. Answer - no."), t),
     "trailing-content": lambda t: check(filled().trailing("\n\n\n"), t),
     "checker-crash": lambda t: check(filled().heading(5, "#### Question 5"), t),
     # the same limits in another shape (a list of partial entries) judge the same
-    "checker-differs": lambda t: check(filled(), t, extra={"reports/report.py": checker_source(
-        by_id("2026").checker.limits, 31, shape="list").encode()}),
+    "checker-differs": lambda t: check(
+        filled(),
+        t,
+        extra={"reports/report.py": checker_source(by_id("2026").checker.limits, 31, shape="list").encode()},
+    ),
     # the January 2024 run's own template: newer templates belong to later runs
     "template-outdated": lambda t: check(filled("2024"), t, settings=Settings(edition="2023-09-27_64ea22b7")),
     "question-missing": lambda t: check(filled(), t),
     "question-duplicate": lambda t: check(filled(), t),
     "question-order": lambda t: check(filled(), t),
-    "instructions-edited": lambda t: check(filled().instructions(
-        4, "> **Tell us about part 4 of the project.**\n>\n>\n> Recommended answer length: 100-200 words.\n>\n"
-           "> Example:\n> *An answer could name the tools used for part 4 and why.*\n>\n> Answer:"), t),
+    "instructions-edited": lambda t: check(
+        filled().instructions(
+            4,
+            "> **Tell us about part 4 of the project.**\n>\n>\n> Recommended answer length: 100-200 words.\n>\n"
+            "> Example:\n> *An answer could name the tools used for part 4 and why.*\n>\n> Answer:",
+        ),
+        t,
+    ),
     "group-number": lambda t: check(filled().answer(1, "Group 7"), t),
     "study-number": lambda t: check(filled().answer(2, "s123456 (Ada), s234567 (Bo), s345678 (Cy)"), t),
     "checkbox-mark": lambda t: check(filled().mark(0, "X").mark(1, "x").mark(2, " "), t),
     "html-render": lambda t: check(filled().answer(23, words(120) + "\n\n    pip install .\n\n- a list\n"), t),
-    "image-too-large": lambda t: check(filled().figures(19, "figures/big.png"), t,
-                                       extra={"reports/figures/big.png": PNG + bytes(400_000)}),
-    "image-name-unsafe": lambda t: check(filled().figures(19, "figures/my-shot_2.png"), t,
-                                         extra={"reports/figures/my-shot_2.png": PNG}),
-    "checklist-no-evidence": lambda t: check(items(filled(), task_1_of_week_2="* [x] Add a linting step to CI"), t,
-                                             extra={".github/workflows/ci.yml": b"steps:\n  - run: ruff check .\n"}),
+    "image-too-large": lambda t: check(
+        filled().figures(19, "figures/big.png"), t, extra={"reports/figures/big.png": PNG + bytes(400_000)}
+    ),
+    "image-name-unsafe": lambda t: check(
+        filled().figures(19, "figures/my-shot_2.png"), t, extra={"reports/figures/my-shot_2.png": PNG}
+    ),
+    "checklist-no-evidence": lambda t: check(
+        items(filled(), task_1_of_week_2="* [x] Add a linting step to CI"),
+        t,
+        extra={".github/workflows/ci.yml": b"steps:\n  - run: ruff check .\n"},
+    ),
     # a Dockerfile is only a weak sign that the images were built
-    "checklist-unticked-evidence": lambda t: check(items(filled(), task_1_of_week_1="* [ ] Build the docker images"),
-                                                   t, extra={"Dockerfile": b"FROM python:3.12-slim\n"}),
+    "checklist-unticked-evidence": lambda t: check(
+        items(filled(), task_1_of_week_1="* [ ] Build the docker images"),
+        t,
+        extra={"Dockerfile": b"FROM python:3.12-slim\n"},
+    ),
 }
 
 
@@ -500,9 +612,11 @@ def test_an_unanswered_question_the_checker_passes_is_information(tmp_path):
 
 
 def test_the_figure_fix_of_an_unanswered_question_replaces_its_placeholder(tmp_path):
-    built = check(filled().answer(19, "--- question 19 fill here ---"), tmp_path,
-                  figures=[f for f in filled().needed_figures() if not f.startswith("figures/q19")]
-                  + ["figures/bucket.png"])
+    built = check(
+        filled().answer(19, "--- question 19 fill here ---"),
+        tmp_path,
+        figures=[f for f in filled().needed_figures() if not f.startswith("figures/q19")] + ["figures/bucket.png"],
+    )
     (f,) = built.codes("unanswered")
     fix = f.fixes[0]
     assert fix.title == "Insert figure figures/bucket.png"
@@ -513,27 +627,37 @@ def test_the_figure_fix_of_an_unanswered_question_replaces_its_placeholder(tmp_p
 
 
 def test_advice_counts_the_placeholder_it_would_remove(tmp_path):
-    built = check(filled().answer(7, words(42) + "\n\n--- question 7 fill here ---")
-                  .answer(12, words(98) + "\n\n--- question 12 fill here ---")
-                  .answer(5, words(196) + "\n\n--- question 5 fill here ---"), tmp_path)
+    built = check(
+        filled()
+        .answer(7, words(42) + "\n\n--- question 7 fill here ---")
+        .answer(12, words(98) + "\n\n--- question 12 fill here ---")
+        .answer(5, words(196) + "\n\n--- question 5 fill here ---"),
+        tmp_path,
+    )
     add, cut, either = (next(f for f in built.codes("word-count") if f.question == n) for n in (7, 12, 5))
     assert "add 2; 8 if you also remove the placeholder" in add.message
     assert "cut 4; none if" not in cut.message and "cut 4, or remove the placeholder" in cut.message
     assert "cut 2, or remove the placeholder" in either.message
 
 
-@pytest.mark.parametrize("code, make, stakes", [
-    ("answer-wrapped", lambda: filled().answer(4, "--- " + words(150).replace("\n", " ") + " ---"), False),
-    ("answer-wrapped", lambda: filled().answer(4, "--- " + words(98).replace("\n", " ") + " ---"), True),
-    ("answer-wrapped", lambda: filled().answer(4, "--- " + words(20).replace("\n", " ") + " ---"), False),
-    ("answer-truncated", lambda: filled().answer(5, words(120) + "\n\n#### Details\n\n" + words(30)), False),
-    ("answer-truncated", lambda: filled().answer(5, words(60) + "\n\n#### Details\n\n" + words(80)), True),
-    ("answer-label-extra", lambda: filled().answer(4, words(20) + "\nAnswer: " + words(150)), False),
-    ("trailing-content", lambda: filled().answer(31, words(100)).trailing("## Notes\n\nthree more words"), False),
-    ("image-not-counted", lambda: filled().answer(14, words(250) + "\n\n![a](figures/q14_0.png)\n\n"
-                                                  '<img src="figures/q14_1.png">'), False),
-    ("image-bad-extension", lambda: filled().figures(19, "figures/q19_0.png", "figures/flow.svg"), False),
-])
+@pytest.mark.parametrize(
+    "code, make, stakes",
+    [
+        ("answer-wrapped", lambda: filled().answer(4, "--- " + words(150).replace("\n", " ") + " ---"), False),
+        ("answer-wrapped", lambda: filled().answer(4, "--- " + words(98).replace("\n", " ") + " ---"), True),
+        ("answer-wrapped", lambda: filled().answer(4, "--- " + words(20).replace("\n", " ") + " ---"), False),
+        ("answer-truncated", lambda: filled().answer(5, words(120) + "\n\n#### Details\n\n" + words(30)), False),
+        ("answer-truncated", lambda: filled().answer(5, words(60) + "\n\n#### Details\n\n" + words(80)), True),
+        ("answer-label-extra", lambda: filled().answer(4, words(20) + "\nAnswer: " + words(150)), False),
+        ("trailing-content", lambda: filled().answer(31, words(100)).trailing("## Notes\n\nthree more words"), False),
+        (
+            "image-not-counted",
+            lambda: filled().answer(14, words(250) + '\n\n![a](figures/q14_0.png)\n\n<img src="figures/q14_1.png">'),
+            False,
+        ),
+        ("image-bad-extension", lambda: filled().figures(19, "figures/q19_0.png", "figures/flow.svg"), False),
+    ],
+)
 def test_severity_follows_what_is_at_stake(code, make, stakes):
     (f,) = check(make()).codes(code)
     assert f.severity == (RULES[code].severity if stakes else "information"), f.message
@@ -548,8 +672,12 @@ def test_a_user_level_wins_over_the_consequence():
 
 
 def test_ranges_sit_on_the_cause():
-    built = check(filled().answer(4, "--- " + words(98).replace("\n", " ") + " ---")
-                  .answer(6, "").on_label_line(6, words(120).replace("\n", " ") + "\n> " + words(10)))
+    built = check(
+        filled()
+        .answer(4, "--- " + words(98).replace("\n", " ") + " ---")
+        .answer(6, "")
+        .on_label_line(6, words(120).replace("\n", " ") + "\n> " + words(10))
+    )
     (wrapped,) = built.codes("answer-wrapped")
     assert built.text[wrapped.span.start : wrapped.span.end] == "---"
     (quoted,) = built.codes("answer-in-quote")
@@ -602,11 +730,14 @@ def test_a_question_deleted_whole_can_be_put_back_with_a_label():
     assert not Analyzer().analyse(apply_edits(built.text, fix.edits)).view.crashes
 
 
-@pytest.mark.parametrize("answer", [
-    words(40) + "\n\n> **A quoted instruction block pasted here.**\n>\n> Answer: " + words(60),
-    words(40) + "\n\n```text\nAnswer: from the log\n```\n\n" + words(60),
-    words(40) + " and `Answer: from the log` then " + words(60),
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        words(40) + "\n\n> **A quoted instruction block pasted here.**\n>\n> Answer: " + words(60),
+        words(40) + "\n\n```text\nAnswer: from the log\n```\n\n" + words(60),
+        words(40) + " and `Answer: from the log` then " + words(60),
+    ],
+)
 def test_the_colon_rewrite_only_where_it_shows_as_typed(answer):
     (f,) = check(filled().answer(4, answer)).codes("answer-label-extra")
     assert not f.fixes
@@ -617,9 +748,12 @@ def test_the_colon_rewrite_only_where_it_shows_as_typed(answer):
 
 def test_a_fix_that_costs_a_verdict_says_so_and_is_left_out_of_fix_all():
     # 97 words and the placeholder's 6 pass 100-200; without the placeholder the answer fails
-    built = check(filled().answer(22, words(97) + "\n\n--- question 22 fill here ---")
-                  .answer(30, "--- " + words(199).replace("\n", " ") + " ---")
-                  .answer(6, words(150) + "\n\n--- question 6 fill here ---"))
+    built = check(
+        filled()
+        .answer(22, words(97) + "\n\n--- question 22 fill here ---")
+        .answer(30, "--- " + words(199).replace("\n", " ") + " ---")
+        .answer(6, words(150) + "\n\n--- question 6 fill here ---")
+    )
     assert built.analysis.passing == 31
     titles = {}
     for f in built.analysis.findings:
@@ -640,8 +774,10 @@ def test_fix_all_weighs_the_fixes_of_one_answer_together():
     body = words(97) + "\n\n--- question 8 fill here ---\n\n--- question 8 fill here ---"
     built = check(filled().answer(8, body))
     assert built.analysis.questions[7].checker_words == 109
-    assert [consequences.consequence(built.analysis, f.fixes[0]).harmful
-            for f in built.codes("placeholder-left")] == [False, False]
+    assert [consequences.consequence(built.analysis, f.fixes[0]).harmful for f in built.codes("placeholder-left")] == [
+        False,
+        False,
+    ]
     chosen = consequences.fix_all(built.analysis)
     assert len(chosen) == 1
     fixed = Analyzer().analyse(apply_edits(built.text, [e for c in chosen for e in c.edits]))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from mlops_report import scan
 from mlops_report.editions.fingerprint import normalise
@@ -20,16 +21,18 @@ INLINE_IMG = re.compile(r"!\[([^\]]*)\]\(\s*(<[^>]*>|[^\s)]*)(?:\s+(?:\"[^\"]*\"
 REF_IMG = re.compile(r"!\[([^\]]*)\]\[([^\]]*)\]")
 SHORTCUT_IMG = re.compile(r"!\[([^\]]+)\](?![\[(])")
 HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)[^>]*>", re.IGNORECASE)
-PLAIN_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(\s*(<[^>]*>|[^\s)]*\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?))\s*\)",
-                        re.IGNORECASE)
+PLAIN_LINK = re.compile(
+    r"(?<!!)\[([^\]]*)\]\(\s*(<[^>]*>|[^\s)]*\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?))\s*\)", re.IGNORECASE
+)
 REF_DEF = re.compile(r" {0,3}\[([^\]]+)\]:[ \t]*(<[^>]*>|\S+)", re.MULTILINE)
 CHECKER_IMAGE = re.compile(r"!\[[^\r\n]*?\]\([^\r\n]*?\)")
 QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)*", re.MULTILINE)
 
 
 def texts(alphabet: str, pieces: tuple[str, ...] = (), max_size: int = 40):
-    return st.lists(st.one_of(st.sampled_from(list(alphabet)), st.sampled_from(pieces or (alphabet[0],))),
-                    max_size=max_size).map("".join)
+    return st.lists(
+        st.one_of(st.sampled_from(list(alphabet)), st.sampled_from(pieces or (alphabet[0],))), max_size=max_size
+    ).map("".join)
 
 
 def hits(pattern: re.Pattern[str], text: str, start_group: int | None = None) -> list:

@@ -17,8 +17,8 @@ EXIT_OK, EXIT_USAGE = 0, 2
 def main(args, settings) -> int:
     """Write the dashboard of ``args.paths`` (default: the current folder) to ``args.output``
     (default: standard output)."""
-    from . import batch, page, roster, table
     from ..cli import visible
+    from . import batch, page, roster, table
 
     def fail(message: str) -> int:
         print(f"mlops-report: {visible(message)}", file=sys.stderr)

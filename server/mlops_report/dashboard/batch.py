@@ -14,10 +14,11 @@ import os
 import sys
 import time
 from collections import deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Callable, Iterator, NamedTuple
+from typing import NamedTuple
 
 from ..settings import Settings
 from . import row as rows
@@ -59,8 +60,9 @@ def targets(raws: list[str]) -> list[Target]:
             add(target)
             continue
         try:
-            children = sorted(e.name for e in os.scandir(target)
-                              if not e.name.startswith(".") and e.is_dir(follow_symlinks=False))
+            children = sorted(
+                e.name for e in os.scandir(target) if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)
+            )
         except OSError as exc:
             out.append(Target(raw, None, f"cannot be read ({exc.strerror or exc})"))
             continue
@@ -87,7 +89,7 @@ def analyse(t: Target, analyzer, settings: Settings, ref: str | None) -> rows.Ro
         if not analysis.is_report:
             return rows.not_a_report(t.shown)
         return rows.from_analysis(t.shown, analysis, last_change(t.path, ref))
-    except Exception as exc:  # noqa: BLE001 - one report must not stop the others
+    except Exception as exc:
         return rows.unreadable(t.shown, f"the analysis failed ({type(exc).__name__}: {exc})")
 
 
@@ -104,8 +106,14 @@ def _work(batch: list[Target], settings: Settings, ref: str | None) -> list[rows
     return [analyse(t, _ANALYZER, settings, ref) for t in batch]
 
 
-def run(found: list[Target], settings: Settings, *, jobs: int = 0, ref: str | None = None,
-        progress: Callable[[int], None] | None = None) -> Iterator[rows.Row]:
+def run(
+    found: list[Target],
+    settings: Settings,
+    *,
+    jobs: int = 0,
+    ref: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[rows.Row]:
     """The rows of ``found``, in order. ``jobs``: worker processes (0: every core when the batch
     is large, 1: in this process)."""
     jobs = jobs or ((os.cpu_count() or 1) if len(found) >= PARALLEL_FROM else 1)
@@ -131,8 +139,9 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(jobs, mp_context=context)
 
 
-def _parallel(batches: list[list[Target]], settings: Settings, ref: str | None, jobs: int,
-              step: Callable[[int], None]) -> Iterator[rows.Row]:
+def _parallel(
+    batches: list[list[Target]], settings: Settings, ref: str | None, jobs: int, step: Callable[[int], None]
+) -> Iterator[rows.Row]:
     todo = deque(batches)
     pending: deque[tuple[list[Target], Future, bool]] = deque()  # (batch, its future, a retry)
     pool = _pool(jobs)
@@ -161,7 +170,7 @@ def _parallel(batches: list[list[Target]], settings: Settings, ref: str | None, 
                     pending.appendleft(singles[0])
                     continue
                 pending.extend(again)
-            except Exception as exc:  # noqa: BLE001 - a batch that cannot come back is its rows' reason
+            except Exception as exc:
                 done = [rows.unreadable(t.shown, f"the analysis failed ({type(exc).__name__})") for t in batch]
             yield from done
             step(len(done))

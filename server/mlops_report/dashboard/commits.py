@@ -28,8 +28,9 @@ SECONDS = 0.5
 MAX_DEPTH = 2  # reports/README.md
 
 
-def last_change(report: Path, ref: str | None = None, *, max_commits: int = MAX_COMMITS,
-                seconds: float = SECONDS) -> int | None:
+def last_change(
+    report: Path, ref: str | None = None, *, max_commits: int = MAX_COMMITS, seconds: float = SECONDS
+) -> int | None:
     """Committer time (seconds since the epoch) of the newest commit on the first-parent line of
     ``ref`` (default HEAD) that added or changed ``report``; None without a repository, without
     such a commit, past the bounds, or when anything cannot be read."""

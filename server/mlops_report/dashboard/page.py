@@ -22,8 +22,18 @@ from .table import late, questions, when
 
 _HERE = Path(__file__).parent
 # the symbol in a heat-map cell; the colour says the same, the title says it in words
-SYMBOLS = {"pass": "", "under": "−", "over": "+", "truncated": "✂", "figures": "▣", "uncounted": "∅",
-           "unanswered": "·", "crash": "×", "missing": "?", "fail": "!"}
+SYMBOLS = {
+    "pass": "",
+    "under": "−",
+    "over": "+",
+    "truncated": "✂",
+    "figures": "▣",
+    "uncounted": "∅",
+    "unanswered": "·",
+    "crash": "×",
+    "missing": "?",
+    "fail": "!",
+}
 TOP_FAILED = 10
 CRASHES_SHOWN = 20
 
@@ -40,8 +50,10 @@ def _digest(text: str) -> str:
 def _assets() -> tuple[str, str, str]:
     css = (_HERE / "page.css").read_text(encoding="utf-8")
     js = (_HERE / "page.js").read_text(encoding="utf-8")
-    policy = (f"default-src 'none'; style-src {_digest(css)}; script-src {_digest(js)}; img-src data:; "
-              "form-action 'none'; base-uri 'none'")
+    policy = (
+        f"default-src 'none'; style-src {_digest(css)}; script-src {_digest(js)}; img-src data:; "
+        "form-action 'none'; base-uri 'none'"
+    )
     return css, js, policy
 
 
@@ -82,14 +94,21 @@ def _flags(r: Row, m: Membership, common: str, deadline: int | None) -> list[str
     return out
 
 
-def render(lines: list[tuple[Row, Membership]], *, deadline: int | None = None, roster: bool = False,
-           title: str = "mlops-report dashboard") -> str:
+def render(
+    lines: list[tuple[Row, Membership]],
+    *,
+    deadline: int | None = None,
+    roster: bool = False,
+    title: str = "mlops-report dashboard",
+) -> str:
     css, js, policy = _assets()
     common = _common_run(lines)
     width = _width(lines)
     body = "\n".join(_report(r, m, common, deadline, width) for r, m in lines)
-    heads = "".join(f'<th class="q" scope="col"><button type="button" data-sort="q{n}" title="Question {n}">{n}'
-                    "</button></th>" for n in range(1, width + 1))
+    heads = "".join(
+        f'<th class="q" scope="col"><button type="button" data-sort="q{n}" title="Question {n}">{n}</button></th>'
+        for n in range(1, width + 1)
+    )
     meta = [f"{len(lines)} rows", f"generated {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"]
     if deadline is not None:
         meta.append(f"deadline {when(deadline)}")
@@ -156,22 +175,34 @@ def _summary(lines: list[tuple[Row, Membership]], common: str, deadline: int | N
     analysed = [(r, m) for r, m in lines if r.analysed]
     states = Counter(_state(r) for r, _ in lines)
     flags = Counter(f for r, m in lines for f in _flags(r, m, common, deadline))
-    cards = [("rows", len(lines), ""), ("pass every question", states["pass"], "pass"),
-             ("fail a question", states["fail"], "fail"), ("crash the checker", states["crash"], "crash"),
-             ("not analysed", states["none"], "none"), ("stale template or another run", flags["stale"], "stale"),
-             ("figures missing or not counted", flags["figures"], "figures"),
-             ("group named twice", flags["same-group"], "same-group"), ("roster problems", flags["roster"], "roster")]
+    cards = [
+        ("rows", len(lines), ""),
+        ("pass every question", states["pass"], "pass"),
+        ("fail a question", states["fail"], "fail"),
+        ("crash the checker", states["crash"], "crash"),
+        ("not analysed", states["none"], "none"),
+        ("stale template or another run", flags["stale"], "stale"),
+        ("figures missing or not counted", flags["figures"], "figures"),
+        ("group named twice", flags["same-group"], "same-group"),
+        ("roster problems", flags["roster"], "roster"),
+    ]
     if deadline is not None:
         cards.append(("changed after the deadline", flags["late"], "late"))
-    card_html = "".join(f'<li><button type="button" class="card" data-filter="{e(f)}"><span class="n">{n}</span> '
-                        f"{e(label)}</button></li>" for label, n, f in cards)
+    card_html = "".join(
+        f'<li><button type="button" class="card" data-filter="{e(f)}"><span class="n">{n}</span> '
+        f"{e(label)}</button></li>"
+        for label, n, f in cards
+    )
     # the distribution of passing questions, among reports the checker does not crash on
     passed = Counter(r.passed for r, _ in analysed if not r.crashes)
     top = max(passed.values(), default=0)
     high = max([r.total for r, _ in analysed] or [0])
-    bars = "".join(f'<tr><th scope="row">{k}</th><td><span class="bar" data-n="{passed.get(k, 0)}" '
-                   f'data-max="{top}"></span> {passed.get(k, 0)}</td></tr>'
-                   for k in range(high, -1, -1) if passed.get(k, 0) or k >= min(passed, default=high))
+    bars = "".join(
+        f'<tr><th scope="row">{k}</th><td><span class="bar" data-n="{passed.get(k, 0)}" '
+        f'data-max="{top}"></span> {passed.get(k, 0)}</td></tr>'
+        for k in range(high, -1, -1)
+        if passed.get(k, 0) or k >= min(passed, default=high)
+    )
     failed: dict[int, Counter] = {}
     for r, _ in analysed:
         if r.crashes:
@@ -180,13 +211,19 @@ def _summary(lines: list[tuple[Row, Membership]], common: str, deadline: int | N
             if s != "pass":
                 failed.setdefault(q, Counter())[s] += 1
     worst = sorted(failed.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:TOP_FAILED]
-    worst_html = "".join(
-        f'<li><span class="qn">Q{q}</span> {_reports(sum(c.values()))}: '
-        + ", ".join(f'<span class="s s-{e(s)}">{n} {e(s)}</span>' for s, n in c.most_common()) + "</li>"
-        for q, c in worst) or "<li>none</li>"
+    worst_html = (
+        "".join(
+            f'<li><span class="qn">Q{q}</span> {_reports(sum(c.values()))}: '
+            + ", ".join(f'<span class="s s-{e(s)}">{n} {e(s)}</span>' for s, n in c.most_common())
+            + "</li>"
+            for q, c in worst
+        )
+        or "<li>none</li>"
+    )
     crashed = [r for r, _ in analysed if r.crashes]
-    crash_html = "".join(f'<li><span class="path">{e(r.path)}</span>: {e(r.crash)}</li>'
-                         for r in crashed[:CRASHES_SHOWN])
+    crash_html = "".join(
+        f'<li><span class="path">{e(r.path)}</span>: {e(r.crash)}</li>' for r in crashed[:CRASHES_SHOWN]
+    )
     if len(crashed) > CRASHES_SHOWN:
         crash_html += f"<li>and {len(crashed) - CRASHES_SHOWN} more</li>"
     runs = f"<p>Most reports are of the {e(common)} run.</p>" if common else ""
@@ -211,21 +248,37 @@ def _report(r: Row, m: Membership, common: str, deadline: int | None, width: int
     state = _state(r)
     search = " ".join([r.path, r.group, *r.study_numbers, r.reason, *(n.code for n in r.notes)]).lower()
     attrs = {
-        "data-report": r.path, "data-state": state, "data-flags": " ".join(flags), "data-search": search,
-        "data-path": r.path.lower(), "data-group": r.group, "data-passed": r.passed if r.analysed and not r.crashes
-        else (-1 if r.analysed else -2),
-        "data-figures": r.figures_missing + r.figures_uncounted, "data-ticked": r.ticked if r.analysed else -1,
-        "data-edition": r.edition, "data-checker": r.checker, "data-errors": r.errors, "data-warnings": r.warnings,
-        "data-committed": "" if r.committed is None else r.committed, "data-roster": m.roster,
+        "data-report": r.path,
+        "data-state": state,
+        "data-flags": " ".join(flags),
+        "data-search": search,
+        "data-path": r.path.lower(),
+        "data-group": r.group,
+        "data-passed": r.passed if r.analysed and not r.crashes else (-1 if r.analysed else -2),
+        "data-figures": r.figures_missing + r.figures_uncounted,
+        "data-ticked": r.ticked if r.analysed else -1,
+        "data-edition": r.edition,
+        "data-checker": r.checker,
+        "data-errors": r.errors,
+        "data-warnings": r.warnings,
+        "data-committed": "" if r.committed is None else r.committed,
+        "data-roster": m.roster,
         **{f"data-q{n}": _rank(status.get(n, "")) for n in range(1, width + 1)},
     }
     head = "<tr " + " ".join(f'{k}="{e(v)}"' for k, v in attrs.items()) + ">"
     notes = len(r.notes) + r.more_notes
-    expand = (f'<td><button type="button" class="expand" aria-expanded="false" title="Findings ({notes})">'
-              f'<span aria-hidden="true">▸</span> {notes}</button></td>' if r.analysed else "<td></td>")
-    cells = [expand, f'<td class="path" title="{e(r.path)}">{e(_folder(r.path)) or "<em>no report</em>"}</td>',
-             f"<td>{e(r.group)}</td>",
-             f'<td class="ids">{e(" ".join(r.study_numbers))}</td>']
+    expand = (
+        f'<td><button type="button" class="expand" aria-expanded="false" title="Findings ({notes})">'
+        f'<span aria-hidden="true">▸</span> {notes}</button></td>'
+        if r.analysed
+        else "<td></td>"
+    )
+    cells = [
+        expand,
+        f'<td class="path" title="{e(r.path)}">{e(_folder(r.path)) or "<em>no report</em>"}</td>',
+        f"<td>{e(r.group)}</td>",
+        f'<td class="ids">{e(" ".join(r.study_numbers))}</td>',
+    ]
     if not r.analysed:
         cells.append(f'<td class="reason" colspan="{width + 1}">{e(r.reason)}</td>')
         cells += ["<td></td>"] * 6
@@ -236,8 +289,14 @@ def _report(r: Row, m: Membership, common: str, deadline: int | None, width: int
             s = status.get(n, "")
             tip = f"Q{n}: {s}" + (f" ({STATUSES[s]})" if s in STATUSES else "") if s else f"Q{n}: not in this template"
             cells.append(f'<td class="q s-{e(s or "none")}" title="{e(tip)}">{SYMBOLS.get(s, "")}</td>')
-        figs = ", ".join(x for x in (f"{r.figures_missing} missing" if r.figures_missing else "",
-                                     f"{r.figures_uncounted} not counted" if r.figures_uncounted else "") if x)
+        figs = ", ".join(
+            x
+            for x in (
+                f"{r.figures_missing} missing" if r.figures_missing else "",
+                f"{r.figures_uncounted} not counted" if r.figures_uncounted else "",
+            )
+            if x
+        )
         cells.append(f'<td class="nowrap">{e(figs)}</td>')
         odd = r.template_items and r.items != r.template_items
         tip = f"the template has {r.template_items} items" if r.template_items else ""
@@ -256,17 +315,25 @@ def _report(r: Row, m: Membership, common: str, deadline: int | None, width: int
     row = head + "".join(cells) + "</tr>"
     detail = ""
     if r.analysed:
-        items = "".join(f'<li class="sev-{e(n.severity)}"><span class="line">line {n.line}</span> '
-                        f'<span class="sev">{e(n.severity)}</span> <code>{e(n.code)}</code> {e(n.message)}</li>'
-                        for n in r.notes)
+        items = "".join(
+            f'<li class="sev-{e(n.severity)}"><span class="line">line {n.line}</span> '
+            f'<span class="sev">{e(n.severity)}</span> <code>{e(n.code)}</code> {e(n.message)}</li>'
+            for n in r.notes
+        )
         if r.more_notes:
             items += f"<li>and {r.more_notes} more</li>"
         extra = ""
         if m.same_count:
-            extra = "<p>The same group is named by " + ", ".join(e(p) for p in m.same_group) + (
-                f" and {m.same_count - len(m.same_group)} more" if m.same_count > len(m.same_group) else "") + ".</p>"
-        detail = (f'\n<tr class="findings" hidden><td colspan="{width + 13}">{extra}'
-                  f'<ol class="notes">{items or "<li>no findings</li>"}</ol></td></tr>')
+            extra = (
+                "<p>The same group is named by "
+                + ", ".join(e(p) for p in m.same_group)
+                + (f" and {m.same_count - len(m.same_group)} more" if m.same_count > len(m.same_group) else "")
+                + ".</p>"
+            )
+        detail = (
+            f'\n<tr class="findings" hidden><td colspan="{width + 13}">{extra}'
+            f'<ol class="notes">{items or "<li>no findings</li>"}</ol></td></tr>'
+        )
     return f'<tbody class="report">\n{row}{detail}\n</tbody>'
 
 
@@ -303,6 +370,8 @@ def _roster_cell(m: Membership) -> str:
 
 
 def _legend() -> str:
-    items = "".join(f'<li><span class="q s-{s}">{SYMBOLS[s]}</span> <strong>{s}</strong>: {e(why)}</li>'
-                    for s, why in STATUSES.items())
+    items = "".join(
+        f'<li><span class="q s-{s}">{SYMBOLS[s]}</span> <strong>{s}</strong>: {e(why)}</li>'
+        for s, why in STATUSES.items()
+    )
     return f'<footer class="legend"><h2>Question status</h2><ul>{items}</ul></footer>'

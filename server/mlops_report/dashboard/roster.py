@@ -106,12 +106,17 @@ def memberships(found: list[Row], roster: Roster | None) -> list[tuple[Row, Memb
         missing = tuple(n for n in listed or () if n not in r.study_numbers)
         unknown = tuple(
             n if owner.get(n) is None else f"{n} (group {roster.names[owner[n]]})"
-            for n in r.study_numbers if n not in (listed or ())
+            for n in r.study_numbers
+            if n not in (listed or ())
         )
         out.append((r, Membership(same, count, state, missing, unknown)))
     if roster is not None:
         for key, numbers in roster.groups.items():
             if key not in by_group:
-                out.append((Row("", reason="no report names this group", group=roster.names[key]),
-                            Membership(roster="no report", missing=numbers)))
+                out.append(
+                    (
+                        Row("", reason="no report names this group", group=roster.names[key]),
+                        Membership(roster="no report", missing=numbers),
+                    )
+                )
     return out

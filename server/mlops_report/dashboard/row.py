@@ -88,7 +88,7 @@ def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def question_status(q: "QuestionStatus", truncated: bool) -> str:
+def question_status(q: QuestionStatus, truncated: bool) -> str:
     """The analysis's status of a question, with "fail" told apart by its cause (from the
     checker's counts and limits the analysis holds; nothing is counted again)."""
     if q.status != "fail":
@@ -105,7 +105,7 @@ def question_status(q: "QuestionStatus", truncated: bool) -> str:
     return "fail"
 
 
-def template_state(analysis: "Analysis") -> str:
+def template_state(analysis: Analysis) -> str:
     """current: the template of its run's hand-in; stale: an older one of that run; unmerged: one
     that never reached the course's main branch; unknown: a run our data does not have."""
     d = analysis.detection
@@ -119,7 +119,7 @@ def template_state(analysis: "Analysis") -> str:
     return "stale" if e.id < e.run.template else "current"
 
 
-def from_analysis(path: str, analysis: "Analysis", committed: int | None = None) -> Row:
+def from_analysis(path: str, analysis: Analysis, committed: int | None = None) -> Row:
     if not analysis.is_report:
         return not_a_report(path)
     view, edition, judged = analysis.view, analysis.edition, analysis.judge

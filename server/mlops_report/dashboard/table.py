@@ -9,16 +9,37 @@ from __future__ import annotations
 
 import csv
 import time
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable, TextIO
+from typing import TextIO
 
 from .roster import Membership
 from .row import Row
 
 COLUMNS = (
-    "path", "reason", "group", "study_numbers", "edition", "run", "template", "checker", "crashes",
-    "passed", "total", "errors", "warnings", "ticked", "items", "figures_missing", "figures_uncounted",
-    "committed", "late", "same_group", "roster", "roster_missing", "roster_unknown",
+    "path",
+    "reason",
+    "group",
+    "study_numbers",
+    "edition",
+    "run",
+    "template",
+    "checker",
+    "crashes",
+    "passed",
+    "total",
+    "errors",
+    "warnings",
+    "ticked",
+    "items",
+    "figures_missing",
+    "figures_uncounted",
+    "committed",
+    "late",
+    "same_group",
+    "roster",
+    "roster_missing",
+    "roster_unknown",
 )
 # a cell a spreadsheet would take for a formula: shown with a leading ' (group-chosen text only)
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -59,13 +80,24 @@ def cells(r: Row, m: Membership, deadline: int | None) -> list[str]:
     yes = lambda b: "true" if b else "false"  # noqa: E731
     base = [_text(r.path), _text(r.reason), r.group, " ".join(r.study_numbers)]
     if r.analysed:
-        base += [r.edition, r.run, r.template, r.checker, yes(r.crashes), str(r.passed), str(r.total),
-                 str(r.errors), str(r.warnings), str(r.ticked), str(r.items), str(r.figures_missing),
-                 str(r.figures_uncounted)]
+        base += [
+            r.edition,
+            r.run,
+            r.template,
+            r.checker,
+            yes(r.crashes),
+            str(r.passed),
+            str(r.total),
+            str(r.errors),
+            str(r.warnings),
+            str(r.ticked),
+            str(r.items),
+            str(r.figures_missing),
+            str(r.figures_uncounted),
+        ]
     else:
         base += [""] * 13
-    base += [when(r.committed), late(r, deadline), _others(m), m.roster, " ".join(m.missing),
-             "; ".join(m.unknown)]
+    base += [when(r.committed), late(r, deadline), _others(m), m.roster, " ".join(m.missing), "; ".join(m.unknown)]
     status = r.status_of()
     n = questions()
     base += [status.get(q, "") for q in range(1, n + 1)]

@@ -16,8 +16,24 @@ from .model import CheckerSpec, Edition, Limits, Run
 if TYPE_CHECKING:
     from ..parse import Report
 
-__all__ = ["Edition", "CheckerSpec", "Limits", "Run", "Detection", "Judge", "editions", "runs", "checkers",
-           "by_id", "checker_by_id", "detect", "judge", "ids", "same_checker", "preamble_prints"]
+__all__ = [
+    "CheckerSpec",
+    "Detection",
+    "Edition",
+    "Judge",
+    "Limits",
+    "Run",
+    "by_id",
+    "checker_by_id",
+    "checkers",
+    "detect",
+    "editions",
+    "ids",
+    "judge",
+    "preamble_prints",
+    "runs",
+    "same_checker",
+]
 
 _DATA = Path(__file__).with_name("data.json")
 
@@ -38,9 +54,17 @@ def checkers() -> dict[str, CheckerSpec]:
     beside a template when the data was generated."""
     out = dict(CHECKERS)
     for cid, c in _data().get("checkers", {}).items():
-        out.setdefault(cid, CheckerSpec(cid, c["family"], c["expected"],
-                                        {int(k): _limits(v) for k, v in c["limits"].items()},
-                                        zero_based=c["zero_based"], note="read from its report.py"))
+        out.setdefault(
+            cid,
+            CheckerSpec(
+                cid,
+                c["family"],
+                c["expected"],
+                {int(k): _limits(v) for k, v in c["limits"].items()},
+                zero_based=c["zero_based"],
+                note="read from its report.py",
+            ),
+        )
     return out
 
 
@@ -130,7 +154,7 @@ def run_of_checker(spec: CheckerSpec) -> Run | None:
     return next((r for r in runs() if r.checker == spec.id), None)
 
 
-def preamble_prints(report: "Report") -> frozenset[str]:
+def preamble_prints(report: Report) -> frozenset[str]:
     """Fingerprints of the lines of the text between the title and the first section."""
     if report.introduction is None:
         return frozenset()
@@ -160,14 +184,14 @@ class Detection(NamedTuple):
         return out
 
 
-def _fingerprints(report: "Report") -> dict[int, str]:
+def _fingerprints(report: Report) -> dict[int, str]:
     return {q.number: fingerprint(q.instructions.text) for q in report.questions}
 
 
 _DETECTED: dict[tuple, Detection] = {}
 
 
-def detect(report: "Report", override: str | None = None, local: LocalChecker | None = None) -> Detection:
+def detect(report: Report, override: str | None = None, local: LocalChecker | None = None) -> Detection:
     """The edition ``report`` was written in.
 
     Exact instruction fingerprints decide first; between editions that match as many questions,
@@ -180,10 +204,15 @@ def detect(report: "Report", override: str | None = None, local: LocalChecker | 
     """
     # typing in an answer changes nothing detection reads: remember recent results by exactly
     # that (headings, instruction blocks, checklist, introduction, front matter, sections)
-    key = (override, report.front_matter is not None, tuple(h.title for h in report.sections),
-           tuple(i.text for i in report.checklist), preamble_prints(report),
-           local.key if local is not None else None,
-           tuple((q.number, q.heading.title, q.instructions.text) for q in report.questions))
+    key = (
+        override,
+        report.front_matter is not None,
+        tuple(h.title for h in report.sections),
+        tuple(i.text for i in report.checklist),
+        preamble_prints(report),
+        local.key if local is not None else None,
+        tuple((q.number, q.heading.title, q.instructions.text) for q in report.questions),
+    )
     found = _DETECTED.get(key)
     if found is None:
         if len(_DETECTED) >= 64:
@@ -203,7 +232,7 @@ class _Evidence(NamedTuple):
     local: CheckerSpec | None
 
 
-def _evidence(report: "Report", local: LocalChecker | None) -> _Evidence:
+def _evidence(report: Report, local: LocalChecker | None) -> _Evidence:
     return _Evidence(
         prints=_fingerprints(report),
         parts={q.number: tuple(parts(q.instructions)) for q in report.questions},  # type: ignore[misc]
@@ -211,16 +240,20 @@ def _evidence(report: "Report", local: LocalChecker | None) -> _Evidence:
         checklist_items=len(report.checklist),
         preamble=preamble_prints(report),
         front_matter=report.front_matter is not None,
-        stated={q.number: Limits(q.instructions.stated_words, q.instructions.stated_images)
-                for q in report.questions},
+        stated={q.number: Limits(q.instructions.stated_words, q.instructions.stated_images) for q in report.questions},
         local=local.spec if local is not None else None,
     )
 
 
 def _rank(e: Edition, ev: _Evidence, hits: frozenset[int]) -> tuple:
     """What the report shares with ``e``, most telling first."""
-    part_hits = sum(1 for n, ours in ev.parts.items() if n not in hits
-                    for mine, theirs in zip(ours, e.parts.get(n, ())) if mine is not None and mine == theirs)
+    part_hits = sum(
+        1
+        for n, ours in ev.parts.items()
+        if n not in hits
+        for mine, theirs in zip(ours, e.parts.get(n, ()))
+        if mine is not None and mine == theirs
+    )
     return (
         len(hits),
         part_hits,
@@ -248,7 +281,7 @@ def _best(scored: list[tuple[tuple, Edition]]) -> tuple[Edition, tuple[Edition, 
     return best, others
 
 
-def _detect(report: "Report", override: str | None, local: LocalChecker | None) -> Detection:
+def _detect(report: Report, override: str | None, local: LocalChecker | None) -> Detection:
     ev = _evidence(report, local)
     if override and override != "auto":
         e = by_id(override)
@@ -289,7 +322,7 @@ def _matches(e: Edition, prints: dict[int, str]) -> frozenset[int]:
     return frozenset(n for n, fp in prints.items() if e.fingerprints.get(n) == fp)
 
 
-def _by_structure(report: "Report", ev: _Evidence) -> Detection | None:
+def _by_structure(report: Report, ev: _Evidence) -> Detection | None:
     """The edition whose stated limits the report's questions repeat, allowing a few questions
     to be missing, renamed or edited (the report must not number beyond the edition)."""
     stated = ev.stated
@@ -309,15 +342,18 @@ def _by_structure(report: "Report", ev: _Evidence) -> Detection | None:
     return Detection(e, "structure", _matches(e, ev.prints), ties)
 
 
-def _by_size(report: "Report", ev: _Evidence) -> Detection | None:
+def _by_size(report: Report, ev: _Evidence) -> Detection | None:
     """An edition with the report's question count (every instruction block rewritten): the one
     that shares most else with it, preferring one whose course checker expects that count."""
     numbers = [q.number for q in report.questions]
     size = max(numbers, default=0)
     if not numbers or len(numbers) < size - 3:
         return None
-    scored = [((e.checker.expected == size,) + _rank(e, ev, frozenset())[1:], e)
-              for e in editions() if e.questions == size and e.fingerprints]
+    scored = [
+        ((e.checker.expected == size,) + _rank(e, ev, frozenset())[1:], e)
+        for e in editions()
+        if e.questions == size and e.fingerprints
+    ]
     picked = _best(scored)
     if picked is None:
         return None
@@ -325,7 +361,7 @@ def _by_size(report: "Report", ev: _Evidence) -> Detection | None:
     return Detection(e, "size", frozenset(), ties)
 
 
-def _newer(report: "Report", ev: _Evidence, nearest: Edition) -> Detection | None:
+def _newer(report: Report, ev: _Evidence, nearest: Edition) -> Detection | None:
     """A run newer than our data: the group's ``report.py`` is a checker we do not know, and
     where it differs from the nearest edition's checker the report's length lines side with it."""
     local = ev.local
@@ -356,10 +392,9 @@ def _agrees(said: Limits, limits: Limits) -> bool:
     return said.words == limits.words and (said.images is None or said.images == limits.images)
 
 
-def _newer_edition(report: "Report", local: CheckerSpec, how: str) -> Detection:
+def _newer_edition(report: Report, local: CheckerSpec, how: str) -> Detection:
     last = runs()[-1].name if runs() else "our data"
-    stated = {q.number: Limits(q.instructions.stated_words, q.instructions.stated_images)
-              for q in report.questions}
+    stated = {q.number: Limits(q.instructions.stated_words, q.instructions.stated_images) for q in report.questions}
     edition = Edition(
         id="newer",
         aliases=(),
@@ -374,7 +409,7 @@ def _newer_edition(report: "Report", local: CheckerSpec, how: str) -> Detection:
     return Detection(edition, how, frozenset())
 
 
-def _stated_edition(report: "Report") -> Edition:
+def _stated_edition(report: Report) -> Edition:
     n = len(report.questions)
     newest = max((e for e in editions() if e.questions == n), key=lambda e: e.id, default=editions()[-1])
     limits = {}

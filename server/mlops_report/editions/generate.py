@@ -46,8 +46,7 @@ def describe(text: str) -> dict:
         "checklist_items": len(report.checklist),
         "front_matter": report.front_matter is not None,
         "stated": {
-            str(q.number): [q.instructions.stated_words, q.instructions.stated_images]
-            for q in report.questions
+            str(q.number): [q.instructions.stated_words, q.instructions.stated_images] for q in report.questions
         },
         "fingerprints": {str(q.number): fingerprint(q.instructions.text) for q in report.questions},
         "parts": {str(q.number): parts(q.instructions) for q in report.questions},
@@ -75,8 +74,11 @@ def _saved_checkers(folder: Path) -> dict[str, CheckerSpec]:
 
 def _graded(handin: str | None, after: str, specs: dict[str, CheckerSpec]) -> str | None:
     """The newest checker on main dated after ``after`` and on or before ``handin``."""
-    found = [c.id for c in specs.values()
-             if c.main and c.family != "draft" and after < c.date and (handin is None or c.date <= handin)]
+    found = [
+        c.id
+        for c in specs.values()
+        if c.main and c.family != "draft" and after < c.date and (handin is None or c.date <= handin)
+    ]
     return max(found, default=None)
 
 
@@ -118,21 +120,36 @@ def build(folder: Path) -> dict:
             raise Refused(
                 f"template {newest} is newer than the last hand-in we know ({RUNS[-1].name}, {last}) and no "
                 f"checker of its time is known: save that run's reports/report.py beside it as "
-                f"{newest}_report.py (it is read as data, never run), or add the run's hand-in to editions/runs.py")
-        runs[name] = {"alias": aliases[name], "tag": run.tag if run else None,
-                      "handin": run.handin if run else None, "checker": checker, "template": template}
+                f"{newest}_report.py (it is read as data, never run), or add the run's hand-in to editions/runs.py"
+            )
+        runs[name] = {
+            "alias": aliases[name],
+            "tag": run.tag if run else None,
+            "handin": run.handin if run else None,
+            "checker": checker,
+            "template": template,
+        }
 
     editions = {}
     for name, tids in members.items():
         for tid in tids:
             editions[tid] = {**templates[tid], "run": name, "merged": tid not in UNMERGED_TEMPLATES}
     new_checkers = {
-        cid: {"family": s.family, "expected": s.expected, "zero_based": s.zero_based,
-              "limits": {str(n): [lim.words, lim.images] for n, lim in sorted(s.limits.items())}}
-        for cid, s in saved.items() if cid not in CHECKERS
+        cid: {
+            "family": s.family,
+            "expected": s.expected,
+            "zero_based": s.zero_based,
+            "limits": {str(n): [lim.words, lim.images] for n, lim in sorted(s.limits.items())},
+        }
+        for cid, s in saved.items()
+        if cid not in CHECKERS
     }
-    return {"source": "fingerprints of the course's template versions", "runs": runs,
-            "checkers": new_checkers, "editions": editions}
+    return {
+        "source": "fingerprints of the course's template versions",
+        "runs": runs,
+        "checkers": new_checkers,
+        "editions": editions,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

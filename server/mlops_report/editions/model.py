@@ -34,8 +34,12 @@ class CheckerSpec:
     def table(self) -> tuple:
         """What decides its verdicts, comparable between versions: the answer count, the cut, the
         numbering and the limits of every question it checks."""
-        return (self.slices_front_matter, self.expected, self.zero_based,
-                tuple(sorted((n, lim) for n, lim in self.limits.items() if lim)))
+        return (
+            self.slices_front_matter,
+            self.expected,
+            self.zero_based,
+            tuple(sorted((n, lim) for n, lim in self.limits.items() if lim)),
+        )
 
     @property
     def date(self) -> str:

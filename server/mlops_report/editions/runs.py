@@ -40,10 +40,15 @@ RUNS: tuple[KnownRun, ...] = (
 )
 
 # templates that exist only on pull-request branches (never on main, so never a run's template)
-UNMERGED_TEMPLATES: frozenset[str] = frozenset({
-    "2022-12-15_72582f43", "2022-12-15_2bd4ac4c", "2023-04-12_964d170e",
-    "2024-12-18_289b05ed", "2024-12-20_8906a13c",
-})
+UNMERGED_TEMPLATES: frozenset[str] = frozenset(
+    {
+        "2022-12-15_72582f43",
+        "2022-12-15_2bd4ac4c",
+        "2023-04-12_964d170e",
+        "2024-12-18_289b05ed",
+        "2024-12-20_8906a13c",
+    }
+)
 
 
 def run_name_after(date: str) -> tuple[str, str]:

@@ -35,8 +35,10 @@ def read_source(source: str, checker_id: str = "local") -> CheckerSpec | str:
 
 
 def _checker(tree: ast.AST, checker_id: str) -> CheckerSpec | str:
-    check = next((n for n in ast.walk(tree)
-                  if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == "check"), None)
+    check = next(
+        (n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == "check"),
+        None,
+    )
     if check is None:
         return "it has no check function"
     nodes = list(ast.walk(check))
@@ -62,9 +64,7 @@ def _table(nodes: list[ast.AST]) -> list[Limits] | None:
     """The largest list or dict literal assigned in ``check`` whose every entry is a constraint."""
     best: list[Limits] | None = None
     for node in nodes:
-        if isinstance(node, ast.Assign):
-            value = node.value
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+        if isinstance(node, ast.Assign) or (isinstance(node, ast.AnnAssign) and node.value is not None):
             value = node.value
         else:
             continue
@@ -169,8 +169,13 @@ def _int(node: ast.AST) -> int | None:
 def _expected(nodes: list[ast.AST]) -> int | None:
     """N of ``len(answers) != N``: the answer count the checker insists on."""
     for node in nodes:
-        if (isinstance(node, ast.Compare) and isinstance(node.left, ast.Call) and _name(node.left.func) == "len"
-                and len(node.comparators) == 1 and isinstance(node.ops[0], (ast.NotEq, ast.Eq))):
+        if (
+            isinstance(node, ast.Compare)
+            and isinstance(node.left, ast.Call)
+            and _name(node.left.func) == "len"
+            and len(node.comparators) == 1
+            and isinstance(node.ops[0], (ast.NotEq, ast.Eq))
+        ):
             n = _int(node.comparators[0])
             if n is not None and n > 0:
                 return n
@@ -179,13 +184,23 @@ def _expected(nodes: list[ast.AST]) -> int | None:
 
 def _cut(nodes: list[ast.AST]) -> int | None:
     """N of ``text = text[N:]`` on the text read from the file: what the checker drops first."""
-    read = {t.id for n in nodes if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
-            and _name(n.value.func) == "read" for t in n.targets if isinstance(t, ast.Name)}
+    read = {
+        t.id
+        for n in nodes
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) and _name(n.value.func) == "read"
+        for t in n.targets
+        if isinstance(t, ast.Name)
+    }
     for node in nodes:
         if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
             s = node.slice
-            if (s.lower is not None and s.upper is None and s.step is None and isinstance(node.value, ast.Name)
-                    and node.value.id in read):
+            if (
+                s.lower is not None
+                and s.upper is None
+                and s.step is None
+                and isinstance(node.value, ast.Name)
+                and node.value.id in read
+            ):
                 n = _int(s.lower)
                 if n is not None and n > 0:
                     return n
@@ -204,5 +219,3 @@ def _start(nodes: list[ast.AST]) -> int:
                 return 1 if n is None else n
             return 0
     return 1
-
-

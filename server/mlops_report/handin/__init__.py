@@ -45,8 +45,9 @@ def read(data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise Unrenderable(f"not UTF-8 (byte 0x{data[exc.start]:02x} on line {line}): "
-                           "report.py html stops with UnicodeDecodeError") from None
+        raise Unrenderable(
+            f"not UTF-8 (byte 0x{data[exc.start]:02x} on line {line}): report.py html stops with UnicodeDecodeError"
+        ) from None
     return newlines(text)
 
 
@@ -142,7 +143,7 @@ def _github() -> object:
 _MD = None
 
 
-def differences(analysis: "Analysis", disk: "Disk | None" = None) -> list[Difference]:
+def differences(analysis: Analysis, disk: Disk | None = None) -> list[Difference]:
     """Every difference between the course's page of ``analysis.report`` and its GitHub-like
     rendering, in the order of the text."""
     global _MD
@@ -178,21 +179,40 @@ def differences(analysis: "Analysis", disk: "Disk | None" = None) -> list[Differ
         if tok.type in ("bullet_list_close", "ordered_list_close"):
             count, line = boxes.pop() if boxes else (0, 0)
             if count:
-                out.append(Difference("checkbox", line, question(line), _box_message(count),
-                                      needle(_BOX.sub(" ", lines.line_text(line).lstrip(" \t*+-0123456789.)"), count=1))))
+                out.append(
+                    Difference(
+                        "checkbox",
+                        line,
+                        question(line),
+                        _box_message(count),
+                        needle(_BOX.sub(" ", lines.line_text(line).lstrip(" \t*+-0123456789.)"), count=1)),
+                    )
+                )
             continue
         if tok.map is None:
             continue
         first, last = tok.map
         if tok.type == "table_open":
-            out.append(Difference("table", first, question(first),
-                                  "A table: the course's page shows its rows as text with | marks.",
-                                  first_text_line(first, last)))
+            out.append(
+                Difference(
+                    "table",
+                    first,
+                    question(first),
+                    "A table: the course's page shows its rows as text with | marks.",
+                    first_text_line(first, last),
+                )
+            )
         elif tok.type == "fence":
-            out.append(Difference("fence", first, question(first),
-                                  "Fenced code: the course's page has no code block here; the fence becomes "
-                                  "inline code run into one paragraph (line breaks and indentation lost).",
-                                  first_text_line(first + 1, last) or needle(tok.info)))
+            out.append(
+                Difference(
+                    "fence",
+                    first,
+                    question(first),
+                    "Fenced code: the course's page has no code block here; the fence becomes "
+                    "inline code run into one paragraph (line breaks and indentation lost).",
+                    first_text_line(first + 1, last) or needle(tok.info),
+                )
+            )
         elif tok.type == "html_block" and not _comment(tok.content):
             out.append(_html(tok.content, first, question(first)))
         elif tok.type == "inline" and tok.children:
@@ -216,8 +236,9 @@ def _cut(text: str) -> Difference | None:
         return None  # the cut removes the header it was written for
     lost = read_text[:CUT]
     shown = read_text[CUT:].lstrip("\n").split("\n", 1)[0].strip()
-    message = (f"report.py html cuts the first {CUT} characters ({_quote(lost)}) before rendering"
-               + (f": the page starts with {_quote(shown)}." if shown else "."))
+    message = f"report.py html cuts the first {CUT} characters ({_quote(lost)}) before rendering" + (
+        f": the page starts with {_quote(shown)}." if shown else "."
+    )
     if lost.lstrip().startswith("#") and "\n" not in lost.strip("\n"):
         message += " The title's heading is gone; what is left of its line is a plain paragraph."
     return Difference("cut", 0, None, message, needle(shown))
@@ -244,13 +265,18 @@ def _break(html: str) -> bool:
 def _html(html: str, line: int, question: int | None) -> Difference:
     m = _SRC.search(html)
     src = next((g for g in m.groups() if g is not None), "") if m else ""
-    return Difference("html", line, question,
-                      "Raw HTML: the course's page keeps it exactly as written, unfiltered, where GitHub drops "
-                      "the tags and attributes it does not allow (style, script, forms, …).",
-                      needle(html), src)
+    return Difference(
+        "html",
+        line,
+        question,
+        "Raw HTML: the course's page keeps it exactly as written, unfiltered, where GitHub drops "
+        "the tags and attributes it does not allow (style, script, forms, …).",
+        needle(html),
+        src,
+    )
 
 
-def _images(analysis: "Analysis", disk: "Disk | None") -> list[Difference]:
+def _images(analysis: Analysis, disk: Disk | None) -> list[Difference]:
     if disk is None:
         return []
     report = analysis.report
@@ -266,12 +292,20 @@ def _images(analysis: "Analysis", disk: "Disk | None") -> list[Difference]:
                 continue
             why = _NOT_LOADING[state].format(real=resolved.relative if resolved else "")
             line = report.lines.line_of(fig.span.start)
-            out.append(Difference("image", line, q.number, f"{target or fig.alt or 'This figure'} will not load on "
-                                  f"the course's page: {why}.", needle(fig.alt), target))
+            out.append(
+                Difference(
+                    "image",
+                    line,
+                    q.number,
+                    f"{target or fig.alt or 'This figure'} will not load on the course's page: {why}.",
+                    needle(fig.alt),
+                    target,
+                )
+            )
     return out
 
 
-def _headings(analysis: "Analysis") -> list[Difference]:
+def _headings(analysis: Analysis) -> list[Difference]:
     view, report = analysis.view, analysis.report
     if view is None or view.crashes:
         return []
@@ -285,15 +319,20 @@ def _headings(analysis: "Analysis") -> list[Difference]:
         for block in q.answer.blocks:
             if block.kind == "heading" and block.span.start <= counted.cut < block.span.end:
                 line = report.lines.line_of(block.span.start)
-                out.append(Difference("heading", line, q.number,
-                                      f"A heading inside the answer: report.py check counts question {q.number} "
-                                      "only up to here, though the page shows the rest.",
-                                      needle(report.lines.line_text(line))))
+                out.append(
+                    Difference(
+                        "heading",
+                        line,
+                        q.number,
+                        f"A heading inside the answer: report.py check counts question {q.number} "
+                        "only up to here, though the page shows the rest.",
+                        needle(report.lines.line_text(line)),
+                    )
+                )
                 break
     return out
 
 
-def questions(analysis: "Analysis") -> list[tuple[int, int]]:
+def questions(analysis: Analysis) -> list[tuple[int, int]]:
     """(number, 0-based heading line) of every question, for scrolling the page."""
     return [(q.number, q.heading.line) for q in analysis.report.questions]
-

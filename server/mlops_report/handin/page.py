@@ -23,8 +23,15 @@ if TYPE_CHECKING:
     from ..disk import Disk
 
 _HERE = Path(__file__).parent
-TAGS = {"cut": "title", "table": "table", "fence": "code", "checkbox": "[x]", "html": "HTML",
-        "image": "image", "heading": "cut here"}
+TAGS = {
+    "cut": "title",
+    "table": "table",
+    "fence": "code",
+    "checkbox": "[x]",
+    "html": "HTML",
+    "image": "image",
+    "heading": "cut here",
+}
 
 
 @lru_cache(maxsize=1)
@@ -39,15 +46,28 @@ def csp(script: str, csp_source: str | None) -> str:
     """Only our script runs; images come from the report's folder (or the web, as on the course's
     page); nothing else loads."""
     if csp_source:
-        return (f"default-src 'none'; img-src {csp_source} https: data:; style-src {csp_source} 'unsafe-inline'; "
-                f"font-src {csp_source}; script-src {script}; form-action 'none'")
-    return (f"default-src 'none'; img-src 'self' file: data: http: https:; style-src 'unsafe-inline'; "
-            f"script-src {script}; form-action 'none'")
+        return (
+            f"default-src 'none'; img-src {csp_source} https: data:; style-src {csp_source} 'unsafe-inline'; "
+            f"font-src {csp_source}; script-src {script}; form-action 'none'"
+        )
+    return (
+        f"default-src 'none'; img-src 'self' file: data: http: https:; style-src 'unsafe-inline'; "
+        f"script-src {script}; form-action 'none'"
+    )
 
 
-def page(text: str, analysis: "Analysis", disk: "Disk | None" = None, *, name: str = "reports/README.md",
-         base: str | None = None, csp_source: str | None = None, line: int | None = None,
-         found: list[Difference] | None = None, body: str | None = None) -> str:
+def page(
+    text: str,
+    analysis: Analysis,
+    disk: Disk | None = None,
+    *,
+    name: str = "reports/README.md",
+    base: str | None = None,
+    csp_source: str | None = None,
+    line: int | None = None,
+    found: list[Difference] | None = None,
+    body: str | None = None,
+) -> str:
     """The whole page for the report ``text`` (``analysis`` is its analysis); ``body``: the
     course's rendering when it was made already."""
     css, js, script_hash = _assets()
@@ -64,11 +84,11 @@ def page(text: str, analysis: "Analysis", disk: "Disk | None" = None, *, name: s
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{e(csp(script_hash, csp_source))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-{f'<base href="{e(base)}">' if base else ''}
+{f'<base href="{e(base)}">' if base else ""}
 <title>Hand-in page: {e(name)}</title>
 <style>{css}</style>
 </head>
-<body data-line="{'' if line is None else int(line)}">
+<body data-line="{"" if line is None else int(line)}">
 <header class="mr-bar" id="mr-top">
 <strong>The hand-in page</strong> as <code>report.py html</code> renders {e(name)}
 (Python-Markdown {e(renderer())}, no extensions).
@@ -92,7 +112,9 @@ def _mark(d: Difference) -> str:
     e = html.escape
     where = f"Q{d.question} · line {d.line + 1}" if d.question is not None else f"line {d.line + 1}"
     href = f"#question-{d.question}" if d.question is not None else "#mr-top"
-    return (f'<a class="mr-diff mr-{d.kind}" href="{href}" data-kind="{d.kind}" data-line="{d.line}" '
-            f'data-question="{"" if d.question is None else d.question}" data-needle="{e(d.needle)}" '
-            f'data-src="{e(d.src)}" title="{e(d.message)}"><span class="mr-tag">{e(TAGS[d.kind])}</span> '
-            f'<span class="mr-where">{e(where)}</span><span class="mr-text">{e(d.message)}</span></a>')
+    return (
+        f'<a class="mr-diff mr-{d.kind}" href="{href}" data-kind="{d.kind}" data-line="{d.line}" '
+        f'data-question="{"" if d.question is None else d.question}" data-needle="{e(d.needle)}" '
+        f'data-src="{e(d.src)}" title="{e(d.message)}"><span class="mr-tag">{e(TAGS[d.kind])}</span> '
+        f'<span class="mr-where">{e(where)}</span><span class="mr-text">{e(d.message)}</span></a>'
+    )

@@ -48,12 +48,19 @@ def workspace_edit(server: ReportServer, doc: Document, fixes: list[Fix]) -> typ
         versioned = True  # a rename travels in documentChanges only
     if not versioned:
         return types.WorkspaceEdit(changes={doc.uri: edits})
-    changes: list = [types.TextDocumentEdit(
-        text_document=types.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version),
-        edits=edits)]
-    changes += [types.RenameFile(old_uri=_uri(m.source), new_uri=_uri(m.target),
-                                 options=types.RenameFileOptions(overwrite=False, ignore_if_exists=False))
-                for m in moves]
+    changes: list = [
+        types.TextDocumentEdit(
+            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version), edits=edits
+        )
+    ]
+    changes += [
+        types.RenameFile(
+            old_uri=_uri(m.source),
+            new_uri=_uri(m.target),
+            options=types.RenameFileOptions(overwrite=False, ignore_if_exists=False),
+        )
+        for m in moves
+    ]
     return types.WorkspaceEdit(document_changes=changes)
 
 
@@ -67,12 +74,15 @@ def safe_fixes(analysis: Analysis) -> list[Fix]:
     return consequences.fix_all(analysis)
 
 
-def code_actions(server: ReportServer, doc: Document, analysis: Analysis,
-                 params: types.CodeActionParams) -> list[types.CodeAction]:
+def code_actions(
+    server: ReportServer, doc: Document, analysis: Analysis, params: types.CodeActionParams
+) -> list[types.CodeAction]:
     only = [str(getattr(k, "value", k)) for k in params.context.only] if params.context.only else None
     wanted = doc.span(params.range)
-    asked = {(d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character)
-             for d in params.context.diagnostics}
+    asked = {
+        (d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character)
+        for d in params.context.diagnostics
+    }
     out: list[types.CodeAction] = []
     for f in analysis.findings:
         if not f.fixes:
@@ -93,8 +103,15 @@ def code_actions(server: ReportServer, doc: Document, analysis: Analysis,
             edit = workspace_edit(server, doc, [fix])
             if edit is None:
                 continue
-            out.append(types.CodeAction(title=fix.title, kind=kind, diagnostics=[diagnostic],
-                                        edit=edit, is_preferred=preferred and not found.harmful))
+            out.append(
+                types.CodeAction(
+                    title=fix.title,
+                    kind=kind,
+                    diagnostics=[diagnostic],
+                    edit=edit,
+                    is_preferred=preferred and not found.harmful,
+                )
+            )
             preferred = preferred and found.harmful
     if _wanted(FIX_ALL, only):
         fixes = safe_fixes(analysis)
@@ -102,8 +119,7 @@ def code_actions(server: ReportServer, doc: Document, analysis: Analysis,
             edit = workspace_edit(server, doc, fixes)
             if edit is not None:
                 n = len(fixes)
-                out.append(types.CodeAction(title=f"Fix all safe MLOps report problems ({n})",
-                                            kind=FIX_ALL, edit=edit))
+                out.append(types.CodeAction(title=f"Fix all safe MLOps report problems ({n})", kind=FIX_ALL, edit=edit))
     return out
 
 

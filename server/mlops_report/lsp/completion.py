@@ -33,8 +33,11 @@ def path_prefix(doc: Document, offset: int) -> Span | None:
 
 
 def setup(server: ReportServer) -> None:
-    @server.handler(types.TEXT_DOCUMENT_COMPLETION,
-                    types.CompletionOptions(trigger_characters=TRIGGERS, resolve_provider=False), empty=None)
+    @server.handler(
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(trigger_characters=TRIGGERS, resolve_provider=False),
+        empty=None,
+    )
     async def complete(params: types.CompletionParams) -> types.CompletionList | None:
         found = await server.analysed(params.text_document.uri, COMPLETION_WAIT)
         doc = server.documents.get(params.text_document.uri)
@@ -42,7 +45,8 @@ def setup(server: ReportServer) -> None:
             return None
         offset = doc.offset(params.position)  # the current text: the path is being typed
         markdown = types.MarkupKind.Markdown in (
-            server.capability("text_document.completion.completion_item.documentation_format", None) or [])
+            server.capability("text_document.completion.completion_item.documentation_format", None) or []
+        )
         snippets = bool(server.capability("text_document.completion.completion_item.snippet_support", False))
         figures_dir = server.reports.settings_of(doc.path).figures_dir.strip("/") or "figures"
         typed = path_prefix(doc, offset)
@@ -56,21 +60,37 @@ def setup(server: ReportServer) -> None:
                 if not disk.inside(rel):
                     continue
                 uri = (disk.root / rel).as_uri()
-                doc_text = (types.MarkupContent(kind=types.MarkupKind.Markdown, value=f"![{literal(rel)}]({uri})")
-                            if markdown else rel)
+                doc_text = (
+                    types.MarkupContent(kind=types.MarkupKind.Markdown, value=f"![{literal(rel)}]({uri})")
+                    if markdown
+                    else rel
+                )
                 written = links.destination(rel)  # a space would end the link for CommonMark
-                items.append(types.CompletionItem(
-                    label=rel, kind=types.CompletionItemKind.File, detail="figure",
-                    documentation=doc_text, text_edit=types.TextEdit(range=replace, new_text=written),
-                    filter_text=written))
+                items.append(
+                    types.CompletionItem(
+                        label=rel,
+                        kind=types.CompletionItemKind.File,
+                        detail="figure",
+                        documentation=doc_text,
+                        text_edit=types.TextEdit(range=replace, new_text=written),
+                        filter_text=written,
+                    )
+                )
             return types.CompletionList(is_incomplete=False, items=items)
         if snippets:
             item = types.CompletionItem(
-                label="figure", kind=types.CompletionItemKind.Snippet, detail="![alt](figures/...)",
+                label="figure",
+                kind=types.CompletionItemKind.Snippet,
+                detail="![alt](figures/...)",
                 insert_text=f"![${{1:alt}}]({figures_dir}/${{2:file.png}})$0",
-                insert_text_format=types.InsertTextFormat.Snippet)
+                insert_text_format=types.InsertTextFormat.Snippet,
+            )
         else:
             item = types.CompletionItem(
-                label="figure", kind=types.CompletionItemKind.Snippet, detail="![alt](figures/...)",
-                insert_text=f"![alt]({figures_dir}/)", insert_text_format=types.InsertTextFormat.PlainText)
+                label="figure",
+                kind=types.CompletionItemKind.Snippet,
+                detail="![alt](figures/...)",
+                insert_text=f"![alt]({figures_dir}/)",
+                insert_text_format=types.InsertTextFormat.PlainText,
+            )
         return types.CompletionList(is_incomplete=False, items=[item])

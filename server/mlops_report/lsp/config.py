@@ -138,8 +138,7 @@ class Layers:
         self.shown.update(fresh)
         message = warning(fresh)
         log.warning("settings: %s", message)
-        show = types.ShowMessageParams(types.MessageType.Warning,
-                                       f"MLOps report settings: {message}.{then}")
+        show = types.ShowMessageParams(types.MessageType.Warning, f"MLOps report settings: {message}.{then}")
         try:
             asyncio.get_running_loop()
             self.server.window_show_message(show)
@@ -184,8 +183,11 @@ def setup(server: ReportServer) -> None:
             return
         scopes: list[str | None] = [uri for uri in layers.folders if uri is not None] or [None]
         try:
-            answers = await server.workspace_configuration_async(types.ConfigurationParams(
-                items=[types.ConfigurationItem(scope_uri=uri, section=SECTION) for uri in scopes]))
+            answers = await server.workspace_configuration_async(
+                types.ConfigurationParams(
+                    items=[types.ConfigurationItem(scope_uri=uri, section=SECTION) for uri in scopes]
+                )
+            )
         except Exception as exc:
             log.info("workspace/configuration failed: %s", exc)
             return
@@ -256,12 +258,11 @@ def setup(server: ReportServer) -> None:
 async def _watch_config(server: ReportServer) -> None:
     watcher = types.FileSystemWatcher(glob_pattern=CONFIG_GLOB)
     registration = types.Registration(
-        id=WATCH_ID, method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        id=WATCH_ID,
+        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
         register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[watcher]),
     )
     try:
         await server.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
     except Exception as exc:  # the client said no: saving the file in the editor still applies it
         log.info("could not watch project files: %s", exc)
-
-

@@ -31,8 +31,17 @@ log = logging.getLogger(__name__)
 
 COMMAND = "mlopsReport.checkPushed"
 WATCH_ID = "mlops-report-git"
-GIT_GLOBS = ("**/.git/index", "**/.git/HEAD", "**/.git/packed-refs", "**/.git/config", "**/.git/info/exclude",
-             "**/.git/refs/**", "**/.git/worktrees/*/index", "**/.git/worktrees/*/HEAD", "**/.gitignore")
+GIT_GLOBS = (
+    "**/.git/index",
+    "**/.git/HEAD",
+    "**/.git/packed-refs",
+    "**/.git/config",
+    "**/.git/info/exclude",
+    "**/.git/refs/**",
+    "**/.git/worktrees/*/index",
+    "**/.git/worktrees/*/HEAD",
+    "**/.gitignore",
+)
 
 
 def verdict(analysis: Analysis) -> dict:
@@ -42,8 +51,14 @@ def verdict(analysis: Analysis) -> dict:
     errors, warnings = analysis.count("error"), analysis.count("warning")
     line = "report.py check will crash" if crashes else f"pass {analysis.passing}/{analysis.total}"
     line += f", {errors} error{'s' if errors != 1 else ''}"
-    return {"passing": analysis.passing, "total": analysis.total, "errors": errors, "warnings": warnings,
-            "crashes": crashes, "summary": line}
+    return {
+        "passing": analysis.passing,
+        "total": analysis.total,
+        "errors": errors,
+        "warnings": warnings,
+        "crashes": crashes,
+        "summary": line,
+    }
 
 
 class Pushed:
@@ -65,8 +80,11 @@ class Pushed:
 
     def at_upstream(self, path, context) -> dict:
         if context.upstream is None:
-            reason = "no remote" if not context.remotes else \
-                f"{context.default or 'the default branch'} has no remote-tracking branch"
+            reason = (
+                "no remote"
+                if not context.remotes
+                else f"{context.default or 'the default branch'} has no remote-tracking branch"
+            )
             return {"ref": None, "reason": reason}
         settings = self.server.reports.settings
         key = (str(path), context.upstream, settings.key)
@@ -81,8 +99,13 @@ class Pushed:
             found = {"ref": context.upstream_name, "commit": context.upstream, "reason": str(exc)}
         else:
             analysis = self.analyzer.analyse(committed.text, path, settings, committed.disk, repo=None)
-            found = {"ref": context.upstream_name, "commit": committed.commit, "time": committed.time,
-                     "message": committed.summary, **verdict(analysis)}
+            found = {
+                "ref": context.upstream_name,
+                "commit": committed.commit,
+                "time": committed.time,
+                "message": committed.summary,
+                **verdict(analysis),
+            }
         self._cache[key] = found
         if len(self._cache) > 64:
             self._cache.popitem(last=False)
@@ -163,8 +186,14 @@ def setup(server: ReportServer) -> None:
 async def _check(server: ReportServer, pushed: Pushed, args: tuple) -> dict | None:
     uri = args[0] if args and isinstance(args[0], str) else None
     if uri is None:  # the first open report
-        uri = next((d.uri for d in server.documents if (a := server.reports.latest(d.uri)) is not None
-                    and a.analysis.is_report), None)
+        uri = next(
+            (
+                d.uri
+                for d in server.documents
+                if (a := server.reports.latest(d.uri)) is not None and a.analysis.is_report
+            ),
+            None,
+        )
     if uri is None:
         return None
     found = await server.analysed(uri)
@@ -185,7 +214,8 @@ async def _check(server: ReportServer, pushed: Pushed, args: tuple) -> dict | No
 async def _watch(server: ReportServer) -> None:
     watchers = [types.FileSystemWatcher(glob_pattern=g) for g in GIT_GLOBS]
     registration = types.Registration(
-        id=WATCH_ID, method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        id=WATCH_ID,
+        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
         register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
     )
     try:

@@ -28,8 +28,10 @@ SOURCE = "mlops-report"
 UNSAVED_CODE = "figures-unsaved"
 UNSAVED_MESSAGE = "Save the report to check its figures: unsaved documents have no folder to look in"
 UNCHECKED_CODE = "figures-unchecked"
-UNCHECKED_MESSAGE = ("The report's folder holds too many files to list (the walk stopped after {n} entries): "
-                     "figures not among those listed are not checked")
+UNCHECKED_MESSAGE = (
+    "The report's folder holds too many files to list (the walk stopped after {n} entries): "
+    "figures not among those listed are not checked"
+)
 _SESSION = secrets.token_hex(4)  # a resultId of an earlier server process never matches
 
 _SEVERITY = {
@@ -67,8 +69,11 @@ def _related(f: Finding) -> list[types.DiagnosticRelatedInformation] | None:
     out = []
     for path, line, message in related:
         at = types.Position(line=max(line, 0), character=0)
-        out.append(types.DiagnosticRelatedInformation(
-            location=types.Location(uri=Path(path).as_uri(), range=types.Range(start=at, end=at)), message=message))
+        out.append(
+            types.DiagnosticRelatedInformation(
+                location=types.Location(uri=Path(path).as_uri(), range=types.Range(start=at, end=at)), message=message
+            )
+        )
     return out
 
 
@@ -100,24 +105,39 @@ def unchecked_note(analysis: Analysis, disk: Disk | None) -> Span | None:
     return None
 
 
-def diagnostics(server: ReportServer, doc: Document, analysis: Analysis,
-                disk: Disk | None = None) -> list[types.Diagnostic]:
+def diagnostics(
+    server: ReportServer, doc: Document, analysis: Analysis, disk: Disk | None = None
+) -> list[types.Diagnostic]:
     if not analysis.is_report:
         return []
-    links = bool(server.capability("text_document.publish_diagnostics.code_description_support", True)) \
+    links = (
+        bool(server.capability("text_document.publish_diagnostics.code_description_support", True))
         or server.pull_diagnostics
+    )
     out = [to_diagnostic(doc, f, links) for f in analysis.findings]
     out += ignored_diagnostics(doc, analysis)  # the text the checker does not read, faded
     note = unsaved_note(analysis)
     if note is not None:
-        out.append(types.Diagnostic(range=doc.range(note), message=UNSAVED_MESSAGE,
-                                    severity=types.DiagnosticSeverity.Information,
-                                    code=UNSAVED_CODE, source=SOURCE))
+        out.append(
+            types.Diagnostic(
+                range=doc.range(note),
+                message=UNSAVED_MESSAGE,
+                severity=types.DiagnosticSeverity.Information,
+                code=UNSAVED_CODE,
+                source=SOURCE,
+            )
+        )
     note = unchecked_note(analysis, disk)
     if note is not None:
-        out.append(types.Diagnostic(range=doc.range(note), message=UNCHECKED_MESSAGE.format(n=disk.entries),
-                                    severity=types.DiagnosticSeverity.Information,
-                                    code=UNCHECKED_CODE, source=SOURCE))
+        out.append(
+            types.Diagnostic(
+                range=doc.range(note),
+                message=UNCHECKED_MESSAGE.format(n=disk.entries),
+                severity=types.DiagnosticSeverity.Information,
+                code=UNCHECKED_CODE,
+                source=SOURCE,
+            )
+        )
     return out
 
 
@@ -140,7 +160,8 @@ def setup(server: ReportServer) -> None:
             return  # silence for markdown that is not (and never was) a report
         published.add(doc.uri)
         server.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=items(analysed), version=doc.version))
+            types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=items(analysed), version=doc.version)
+        )
 
     def clear(doc: Document) -> None:
         if server.pull_diagnostics or doc.uri not in published:
@@ -159,10 +180,11 @@ def setup(server: ReportServer) -> None:
 
     empty = types.RelatedFullDocumentDiagnosticReport(items=[])
 
-    @server.handler(types.TEXT_DOCUMENT_DIAGNOSTIC,
-                    types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=False,
-                                            workspace_diagnostics=False),
-                    empty=empty)
+    @server.handler(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=False),
+        empty=empty,
+    )
     async def pull(params: types.DocumentDiagnosticParams):
         found = await server.analysed(params.text_document.uri)
         if found is None:

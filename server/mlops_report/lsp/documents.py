@@ -10,9 +10,9 @@ so an analysis running in the analysis thread reads a text that stays as it was.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import count
 from pathlib import Path
-from typing import Sequence
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
@@ -35,10 +35,17 @@ _REVISIONS = count(1)
 
 
 class Document:
-    __slots__ = ("uri", "version", "text", "language_id", "encoding", "lines", "revision", "path", "_units")
+    __slots__ = ("_units", "encoding", "language_id", "lines", "path", "revision", "text", "uri", "version")
 
-    def __init__(self, uri: str, version: int | None, text: str, language_id: str = "markdown",
-                 encoding: str = "utf-16", lines: LineIndex | None = None) -> None:
+    def __init__(
+        self,
+        uri: str,
+        version: int | None,
+        text: str,
+        language_id: str = "markdown",
+        encoding: str = "utf-16",
+        lines: LineIndex | None = None,
+    ) -> None:
         self.uri = uri
         self.version = version
         self.text = text
@@ -55,8 +62,9 @@ class Document:
     def units(self, line: int) -> LineUnits:
         found = self._units.get(line)
         if found is None:
-            found = self._units[line] = LineUnits(self.text, self.lines.starts[line], self.lines.line_end(line),
-                                                  self.encoding)
+            found = self._units[line] = LineUnits(
+                self.text, self.lines.starts[line], self.lines.line_end(line), self.encoding
+            )
         return found
 
     def position(self, offset: int) -> types.Position:
@@ -78,7 +86,7 @@ class Document:
 
     # -- changes --------------------------------------------------------------------------------
 
-    def changed(self, changes: Sequence[types.TextDocumentContentChangeEvent], version: int | None) -> "Document":
+    def changed(self, changes: Sequence[types.TextDocumentContentChangeEvent], version: int | None) -> Document:
         """This document after ``changes`` (applied in order, as the protocol says)."""
         doc = self
         run = _Run(doc)
@@ -94,7 +102,7 @@ class Document:
         doc = run.document()
         return Document(self.uri, version, doc.text, self.language_id, self.encoding, doc.lines)
 
-    def _with(self, text: str) -> "Document":
+    def _with(self, text: str) -> Document:
         return Document(self.uri, self.version, text, self.language_id, self.encoding)
 
     def apply(self, change: types.TextDocumentContentChangeEvent) -> None:

@@ -32,8 +32,6 @@ MAX_COUNT = 20  # images in one paste or drop
 MAX_LISTED = 20_000  # names of the figures folder read
 
 
-
-
 def _taken(folder: Path) -> list[str]:
     names: list[str] = []
     try:
@@ -85,6 +83,10 @@ def setup(server: ReportServer) -> None:
                 return {"error": f"no free name in {figures_dir}"}
             names.append(name)
         relative = [f"{figures_dir}/{n}" if figures_dir not in ("", ".") else n for n in names]
-        return {"question": question, "names": names, "relative": relative,
-                "files": [(folder / n).as_uri() for n in names],
-                "links": [link(n.rsplit(".", 1)[0], r) for n, r in zip(names, relative)]}
+        return {
+            "question": question,
+            "names": names,
+            "relative": relative,
+            "files": [(folder / n).as_uri() for n in names],
+            "links": [link(n.rsplit(".", 1)[0], r) for n, r in zip(names, relative)],
+        }

@@ -20,8 +20,6 @@ log = logging.getLogger(__name__)
 COMMAND = "mlopsReport.figureLink"
 
 
-
-
 def figure_link(*args: object) -> str | None:
     alt = None
     if len(args) == 1 and not isinstance(args[0], (str, int, float, list, type(None))):
@@ -42,6 +40,6 @@ def setup(server: ReportServer) -> None:
     def figure_link_command(*args) -> str | None:
         try:
             return figure_link(*args)
-        except Exception:  # noqa: BLE001 - arguments of any shape get an answer
+        except Exception:
             log.exception("%s failed", COMMAND)
             return None

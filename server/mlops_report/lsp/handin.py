@@ -33,12 +33,12 @@ MAX_CHARS = 2_000_000  # ~50 times a real report: larger documents get no page
 
 def message_page(message: str) -> str:
     """A page that only says ``message`` (no script, nothing loaded)."""
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
-            "<style>body{font:14px system-ui,sans-serif;margin:24px;color:var(--vscode-foreground,#1f2328)}</style>"
-            f"</head><body><p class=\"mr-message\">{html.escape(message)}</p></body></html>\n")
-
-
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        "<style>body{font:14px system-ui,sans-serif;margin:24px;color:var(--vscode-foreground,#1f2328)}</style>"
+        f'</head><body><p class="mr-message">{html.escape(message)}</p></body></html>\n'
+    )
 
 
 def setup(server: ReportServer) -> None:
@@ -47,12 +47,19 @@ def setup(server: ReportServer) -> None:
     async def build(uri: str, csp_source: str | None, base: str | None, line: int | None) -> dict:
         found = await server.analysed(uri)
         if found is None:
-            return {"uri": uri, "html": message_page("Open a report (reports/README.md) to see its hand-in page."),
-                    "differences": [], "renderer": None, "error": "not an open markdown document"}
+            return {
+                "uri": uri,
+                "html": message_page("Open a report (reports/README.md) to see its hand-in page."),
+                "differences": [],
+                "renderer": None,
+                "error": "not an open markdown document",
+            }
         doc, analysis, disk = found.doc, found.analysis, found.disk  # the text the analysis read
         if len(doc.text) > MAX_CHARS:
-            why = (f"This document has {len(doc.text):,} characters; the hand-in page is shown up to "
-                   f"{MAX_CHARS:,}. mlops-report html renders it without a limit.")
+            why = (
+                f"This document has {len(doc.text):,} characters; the hand-in page is shown up to "
+                f"{MAX_CHARS:,}. mlops-report html renders it without a limit."
+            )
             return {"uri": uri, "html": message_page(why), "differences": [], "renderer": None, "error": why}
         path = path_of(uri)
         root = server.reports.workspace_root
@@ -63,15 +70,22 @@ def setup(server: ReportServer) -> None:
             loop = asyncio.get_running_loop()
             try:
                 page, found_differences = await loop.run_in_executor(
-                    None, _page, doc.text, analysis, disk, name, base, csp_source, line)
+                    None, _page, doc.text, analysis, disk, name, base, csp_source, line
+                )
             except TooSlow:
-                why = (f"Python-Markdown needs more than {SECONDS:g} s for this report (it is slow on long runs "
-                       "of [ in one paragraph); the course's report.py html would be as slow. "
-                       "mlops-report html renders it without a limit.")
-                return {"uri": uri, "html": message_page(why), "differences": [], "renderer": renderer(),
-                        "error": why}
-        return {"uri": uri, "html": page, "differences": [d.as_dict() for d in found_differences],
-                "renderer": renderer(), "error": None}
+                why = (
+                    f"Python-Markdown needs more than {SECONDS:g} s for this report (it is slow on long runs "
+                    "of [ in one paragraph); the course's report.py html would be as slow. "
+                    "mlops-report html renders it without a limit."
+                )
+                return {"uri": uri, "html": message_page(why), "differences": [], "renderer": renderer(), "error": why}
+        return {
+            "uri": uri,
+            "html": page,
+            "differences": [d.as_dict() for d in found_differences],
+            "renderer": renderer(),
+            "error": None,
+        }
 
     @server.handler(METHOD, empty=None)
     async def handin_page(params) -> dict | None:  # unannotated: pygls passes custom params as a named tuple
@@ -80,9 +94,12 @@ def setup(server: ReportServer) -> None:
         if not isinstance(uri, str):
             return None
         csp_source, base, line = _field(params, "cspSource"), _field(params, "base"), _field(params, "line")
-        return await build(uri, csp_source if isinstance(csp_source, str) else None,
-                           base if isinstance(base, str) else None,
-                           line if isinstance(line, int) and not isinstance(line, bool) else None)
+        return await build(
+            uri,
+            csp_source if isinstance(csp_source, str) else None,
+            base if isinstance(base, str) else None,
+            line if isinstance(line, int) and not isinstance(line, bool) else None,
+        )
 
     @server.command(COMMAND)
     async def handin_command(*args) -> str | None:
@@ -104,8 +121,9 @@ def _page(text, analysis, disk, name, base, csp_source, line):
 
     body = fragment(text, SECONDS)
     found = differences(analysis, disk)
-    return page(text, analysis, disk, name=name, base=base, csp_source=csp_source, line=line,
-                found=found, body=body), found
+    return page(
+        text, analysis, disk, name=name, base=base, csp_source=csp_source, line=line, found=found, body=body
+    ), found
 
 
 def _name(path: Path, root: Path | None) -> str:

@@ -16,10 +16,10 @@ from lsprotocol import types
 
 from ..analysis import Analysis, QuestionStatus
 from ..disk import Disk
-from ..findings import Finding
-from ..parse import Figure, Question
 from ..evidence import item_hover
+from ..findings import Finding
 from ..ignored import ignored_at
+from ..parse import Figure, Question
 from ..rules.figures_files import image_info
 from ..rules.questions import count_differences
 from .diagnostics import UNSAVED_MESSAGE
@@ -60,8 +60,9 @@ def verdict(status: QuestionStatus) -> str:
     return "✗ **fails** report.py check" + (": " + " and ".join(todo) if todo else "")
 
 
-def question_hover(server: ReportServer, doc: Document, analysis: Analysis, q: Question,
-                   at: list[Finding] | tuple = ()) -> str:
+def question_hover(
+    server: ReportServer, doc: Document, analysis: Analysis, q: Question, at: list[Finding] | tuple = ()
+) -> str:
     status = analysis.questions[analysis.report.questions.index(q)]
     view = analysis.view
     edition = analysis.edition
@@ -69,8 +70,10 @@ def question_hover(server: ReportServer, doc: Document, analysis: Analysis, q: Q
     out = [f"**Question {q.number}**" + (f" · {literal(q.section)}" if q.section else "")]
     if edition is not None:
         judged = analysis.judge.label if analysis.judge else f"report.py {view.spec.id}" if view else "?"
-        out.append(f"Limits: {_range(lim.words, 'words')}, {_range(lim.images, 'figures')} "
-                   f"(edition {edition.label}, judged by {judged})")
+        out.append(
+            f"Limits: {_range(lim.words, 'words')}, {_range(lim.images, 'figures')} "
+            f"(edition {edition.label}, judged by {judged})"
+        )
     if view is not None and view.crashes:
         out.append(f"report.py check will crash: {literal(view.crash)}. The answer itself has {status.words} words.")
     else:
@@ -93,11 +96,15 @@ def question_hover(server: ReportServer, doc: Document, analysis: Analysis, q: Q
     if any(f.code == "instructions-edited" and not f.fixes for f in findings):
         path = doc.path
         if path is not None and server.reports.looking_up(path):
-            out.append("The original instructions are being looked up in the report's git history; the fix "
-                       "that restores them appears once they are found.")
+            out.append(
+                "The original instructions are being looked up in the report's git history; the fix "
+                "that restores them appears once they are found."
+            )
         else:
-            out.append("The original instructions are not at hand (no first version in the report's git "
-                       "history and no `mlopsReport.templatePath`), so they cannot be restored automatically.")
+            out.append(
+                "The original instructions are not at hand (no first version in the report's git "
+                "history and no `mlopsReport.templatePath`), so they cannot be restored automatically."
+            )
     return "\n\n".join(out)
 
 
@@ -117,10 +124,13 @@ def figure_hover(doc: Document, analysis: Analysis, fig: Figure, disk: Disk | No
         return "\n\n".join(out)
     r = disk.resolve(target)
     state = {
-        "exists": "the file exists", "case": f"only {code(r.relative or '')} exists: the case differs",
-        "missing": "**no such file**", "outside": "**outside the report's folder**",
+        "exists": "the file exists",
+        "case": f"only {code(r.relative or '')} exists: the case differs",
+        "missing": "**no such file**",
+        "outside": "**outside the report's folder**",
         "unchecked": f"not checked: the folder holds too many files to list (stopped after {disk.entries} entries)",
-        "absolute": "an absolute path: not handed in", "remote": "a web address: not handed in",
+        "absolute": "an absolute path: not handed in",
+        "remote": "a web address: not handed in",
         "empty": "an empty path",
     }[r.state]
     if r.relative is not None:
@@ -168,8 +178,11 @@ def report_hover(analysis: Analysis, findings: list[Finding]) -> str:
     view = analysis.view
     out = []
     if view is not None:
-        out.append(f"report.py check will crash: {literal(view.crash)}" if view.crashes
-                   else f"report.py check will pass {analysis.passing}/{analysis.total}")
+        out.append(
+            f"report.py check will crash: {literal(view.crash)}"
+            if view.crashes
+            else f"report.py check will pass {analysis.passing}/{analysis.total}"
+        )
     out.append(listed(findings))
     return "\n\n".join(out)
 
@@ -186,8 +199,10 @@ def setup(server: ReportServer) -> None:
         kind = types.MarkupKind.Markdown if types.MarkupKind.Markdown in formats else types.MarkupKind.PlainText
 
         def answer(value: str, span) -> types.Hover:
-            return types.Hover(contents=types.MarkupContent(kind=kind, value=value),
-                               range=doc.range(span) if span is not None else None)
+            return types.Hover(
+                contents=types.MarkupContent(kind=kind, value=value),
+                range=doc.range(span) if span is not None else None,
+            )
 
         q = analysis.report.question_at(offset)
         if q is not None and offset == q.span.end:  # the first character of what follows the question

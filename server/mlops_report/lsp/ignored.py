@@ -14,6 +14,14 @@ SOURCE = "mlops-report"
 
 
 def diagnostics(doc: Document | Earlier, analysis: Analysis) -> list[types.Diagnostic]:
-    return [types.Diagnostic(range=doc.range(x.span), message=x.why, severity=types.DiagnosticSeverity.Hint,
-                             code=CODE, source=SOURCE, tags=[types.DiagnosticTag.Unnecessary])
-            for x in ignored(analysis)]
+    return [
+        types.Diagnostic(
+            range=doc.range(x.span),
+            message=x.why,
+            severity=types.DiagnosticSeverity.Hint,
+            code=CODE,
+            source=SOURCE,
+            tags=[types.DiagnosticTag.Unnecessary],
+        )
+        for x in ignored(analysis)
+    ]

@@ -43,8 +43,9 @@ def lenses(doc: Document | Earlier, analysis: Analysis) -> list[types.CodeLens]:
     out = []
     for q, status in zip(analysis.report.questions, analysis.questions):
         start = doc.position(q.heading.span.start)
-        out.append(types.CodeLens(range=types.Range(start, start),
-                                  command=types.Command(title=title(status), command="")))
+        out.append(
+            types.CodeLens(range=types.Range(start, start), command=types.Command(title=title(status), command=""))
+        )
     return out
 
 

@@ -45,8 +45,11 @@ def template_text(server: ReportServer, report: Path | None, template: Any) -> s
     if core.is_url(template):
         raise MigrationFailed("the server does not fetch templates: fetch the URL in the editor and pass its text")
     raw = Path(template).expanduser()
-    candidates = [raw] if raw.is_absolute() else [
-        folder / raw for folder in (report.parent if report else None, server.reports.workspace_root) if folder]
+    candidates = (
+        [raw]
+        if raw.is_absolute()
+        else [folder / raw for folder in (report.parent if report else None, server.reports.workspace_root) if folder]
+    )
     for path in candidates:
         try:
             if not path.is_file():  # a FIFO or device would block the server

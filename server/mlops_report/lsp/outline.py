@@ -51,22 +51,39 @@ def outline(doc: Document | Earlier, analysis: Analysis) -> dict:
         text = report.text
         while end > q.answer.span.start and text[end - 1].isspace():
             end -= 1
-        questions.append({
-            "number": q.number, "section": q.section, "line": doc.position(q.heading.span.start).line,
-            "endLine": doc.position(max(end, q.heading.span.end)).line, "status": s.status,
-            "words": s.words, "checkerWords": s.checker_words, "images": s.images, "checkerImages": s.checker_images,
-            "limits": {"words": _limits(s.limits.words), "images": _limits(s.limits.images)},
-            "summary": title(s),
-            "figures": [{"target": f.target, "line": doc.position(f.span.start).line} for f in q.answer.figures],
-            "problems": problems.get(q.number, {"errors": 0, "warnings": 0}),
-        })
-        sections.setdefault(q.section, {"title": q.section, "line": None, "questions": []})["questions"].append(q.number)
+        questions.append(
+            {
+                "number": q.number,
+                "section": q.section,
+                "line": doc.position(q.heading.span.start).line,
+                "endLine": doc.position(max(end, q.heading.span.end)).line,
+                "status": s.status,
+                "words": s.words,
+                "checkerWords": s.checker_words,
+                "images": s.images,
+                "checkerImages": s.checker_images,
+                "limits": {"words": _limits(s.limits.words), "images": _limits(s.limits.images)},
+                "summary": title(s),
+                "figures": [{"target": f.target, "line": doc.position(f.span.start).line} for f in q.answer.figures],
+                "problems": problems.get(q.number, {"errors": 0, "warnings": 0}),
+            }
+        )
+        sections.setdefault(q.section, {"title": q.section, "line": None, "questions": []})["questions"].append(
+            q.number
+        )
     for h in report.sections:
         if h.title in sections and sections[h.title]["line"] is None:
             sections[h.title]["line"] = doc.position(h.span.start).line
     failing = sum(not v.passed for v in analysis.view.verdicts) if analysis.view else 0
-    return {**base, "passing": analysis.passing, "failing": failing, "total": analysis.total,
-            "questions": questions, "sections": list(sections.values()), "checklist": _checklist(doc, analysis)}
+    return {
+        **base,
+        "passing": analysis.passing,
+        "failing": failing,
+        "total": analysis.total,
+        "questions": questions,
+        "sections": list(sections.values()),
+        "checklist": _checklist(doc, analysis),
+    }
 
 
 def _checklist(doc: Document | Earlier, analysis: Analysis) -> dict | None:
@@ -79,19 +96,30 @@ def _checklist(doc: Document | Earlier, analysis: Analysis) -> dict | None:
     lines = {h.title: doc.position(h.span.start).line for h in report.checklist_groups}
     evidence = analysis.evidence
     for item in report.checklist:
-        group = groups.setdefault(item.group, {"title": item.group or "Checklist", "line": lines.get(item.group),
-                                               "ticked": 0, "total": 0, "items": []})
+        group = groups.setdefault(
+            item.group,
+            {"title": item.group or "Checklist", "line": lines.get(item.group), "ticked": 0, "total": 0, "items": []},
+        )
         group["ticked"] += item.checked
         group["total"] += 1
         check = check_for(item.text)
         hits = evidence.of(check) if evidence is not None and check is not None else ()
-        group["items"].append({"text": item.text, "line": doc.position(item.span.start).line, "ticked": item.checked,
-                               "found": ", ".join(dict.fromkeys(f"{h.what} ({h.path})" for h in hits)) or None,
-                               "hint": hints.get(item.span.start)})
-    return {"title": heading.title if heading else "Checklist",
-            "line": doc.position(heading.span.start).line if heading else None,
-            "ticked": sum(i.checked for i in report.checklist), "total": len(report.checklist),
-            "groups": list(groups.values())}
+        group["items"].append(
+            {
+                "text": item.text,
+                "line": doc.position(item.span.start).line,
+                "ticked": item.checked,
+                "found": ", ".join(dict.fromkeys(f"{h.what} ({h.path})" for h in hits)) or None,
+                "hint": hints.get(item.span.start),
+            }
+        )
+    return {
+        "title": heading.title if heading else "Checklist",
+        "line": doc.position(heading.span.start).line if heading else None,
+        "ticked": sum(i.checked for i in report.checklist),
+        "total": len(report.checklist),
+        "groups": list(groups.values()),
+    }
 
 
 def setup(server: ReportServer) -> None:
@@ -140,5 +168,3 @@ def setup(server: ReportServer) -> None:
         if found is None or not found.analysis.is_report:
             return None
         return outline(server.view(found), found.analysis)
-
-

@@ -22,8 +22,8 @@ import asyncio
 import logging
 import os
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from ..analysis import Analysis, Analyzer
 from ..disk import Disk
@@ -40,7 +40,7 @@ class Analysed:
     """One analysis with everything it was computed from: the document as it was (its text
     and positions), the walk of its folder and its stamp (``Reports.stamp`` at the start)."""
 
-    __slots__ = ("doc", "analysis", "disk", "stamp", "diagnostics")
+    __slots__ = ("analysis", "diagnostics", "disk", "doc", "stamp")
 
     def __init__(self, doc: Document, analysis: Analysis, disk: Disk | None, stamp: tuple) -> None:
         self.doc = doc
@@ -88,8 +88,13 @@ class Reports:
         path = doc.path
         if path is None:
             return (doc.revision, self.generation)
-        return (doc.revision, self.generation, self._epochs.get(path.parent, 0),
-                self._originals.get(self._originals_key(path)) is not None, self.git_epoch)
+        return (
+            doc.revision,
+            self.generation,
+            self._epochs.get(path.parent, 0),
+            self._originals.get(self._originals_key(path)) is not None,
+            self.git_epoch,
+        )
 
     def disk(self, report: Path, epoch: int = 0) -> Disk:
         """The walk of the report's folder as of ``epoch`` (walked again when a file under it
@@ -160,8 +165,12 @@ class Reports:
         disk = None
         if path is not None:
             epoch = stamp[2]
-            if previous is not None and previous.disk is not None and previous.doc.path == path \
-                    and previous.stamp[2:3] == (epoch,):
+            if (
+                previous is not None
+                and previous.disk is not None
+                and previous.doc.path == path
+                and previous.stamp[2:3] == (epoch,)
+            ):
                 disk = previous.disk
             elif previous.analysis.is_report if previous is not None else _is_report(doc.text):
                 disk = self.disk(path, epoch)
@@ -216,8 +225,9 @@ class Reports:
             loop.call_soon_threadsafe(self._start_lookup, loop, key, report, key[1], self.trusted)
         return None
 
-    def _start_lookup(self, loop: asyncio.AbstractEventLoop, key: tuple, report: Path, template_path: str,
-                      trusted: bool) -> None:
+    def _start_lookup(
+        self, loop: asyncio.AbstractEventLoop, key: tuple, report: Path, template_path: str, trusted: bool
+    ) -> None:
         job = loop.run_in_executor(None, self._look_up, report, template_path, trusted)
         job.add_done_callback(lambda done: self._found(key, done))
 
@@ -247,8 +257,11 @@ class Reports:
 
     def _template_text(self, report: Path, template_path: str, trusted: bool = True) -> str | None:
         raw = Path(template_path).expanduser()
-        candidates = [raw] if raw.is_absolute() else [report.parent / raw] + (
-            [self.workspace_root / raw] if self.workspace_root else [])
+        candidates = (
+            [raw]
+            if raw.is_absolute()
+            else [report.parent / raw] + ([self.workspace_root / raw] if self.workspace_root else [])
+        )
         for p in candidates:
             if not trusted and not inside(p, self.workspace_root):
                 log.info("templatePath %s: outside the workspace, not read", p)

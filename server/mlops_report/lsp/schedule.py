@@ -19,7 +19,7 @@ import asyncio
 import logging
 import queue
 import threading
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from .reports import Analysed
 
@@ -43,8 +43,12 @@ class _Thread:
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
 
-    def submit(self, loop: asyncio.AbstractEventLoop, job: Callable[[], object],
-               done: Callable[[object, BaseException | None], None]) -> None:
+    def submit(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        job: Callable[[], object],
+        done: Callable[[object, BaseException | None], None],
+    ) -> None:
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="mlops-report-analysis", daemon=True)
             self._thread.start()
@@ -182,8 +186,9 @@ class Scheduler:
                 self._resolve(uri, previous)  # nothing changed since
                 continue
             self._running = uri
-            self._thread.submit(self._loop(), lambda: self._work(doc, previous),
-                                lambda result, error: self._done(uri, result, error))
+            self._thread.submit(
+                self._loop(), lambda: self._work(doc, previous), lambda result, error: self._done(uri, result, error)
+            )
 
     def _work(self, doc, previous: Analysed | None) -> Analysed:
         """In the analysis thread: the analysis, and what the listeners will send of it."""

@@ -14,12 +14,12 @@ import functools
 import inspect
 import logging
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
-from pygls.exceptions import (JsonRpcException, JsonRpcInvalidRequest, JsonRpcParseError,
-                              JsonRpcServerNotInitialized)
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest, JsonRpcParseError, JsonRpcServerNotInitialized
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
@@ -93,8 +93,7 @@ class ReportProtocol(LanguageServerProtocol):
     def reply_error(self, msg_id: int | str | None, error: JsonRpcException) -> None:
         """An error response, written out whole: pygls' own drops a null id, which JSON-RPC
         requires when the request's id could not be read."""
-        self._send_data({"jsonrpc": "2.0", "id": msg_id,
-                         "error": {"code": error.code, "message": error.message}})
+        self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": {"code": error.code, "message": error.message}})
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
@@ -122,8 +121,12 @@ EVENTS = ("initialize", "initialized", "analysed", "closed", "refreshed", "files
 
 class ReportServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("mlops-report", __version__, protocol_cls=ReportProtocol,
-                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "mlops-report",
+            __version__,
+            protocol_cls=ReportProtocol,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+        )
         self.documents = Documents()
         self.reports = Reports()
         self.reports.on_originals = self._originals_found  # in git history after a first analysis
@@ -181,6 +184,7 @@ class ReportServer(LanguageServer):
 
         def decorator(fn):
             if inspect.iscoroutinefunction(fn):
+
                 @functools.wraps(fn)
                 async def wrapped(params):
                     try:
@@ -189,6 +193,7 @@ class ReportServer(LanguageServer):
                         log.exception("%s failed", method)
                         return empty
             else:
+
                 @functools.wraps(fn)
                 def wrapped(params):
                     try:
@@ -196,6 +201,7 @@ class ReportServer(LanguageServer):
                     except Exception:
                         log.exception("%s failed", method)
                         return empty
+
             self.feature(method, options)(wrapped)
             return fn
 
@@ -260,19 +266,50 @@ class ReportServer(LanguageServer):
 
 
 def create_server() -> ReportServer:
-    from . import (actions, completion, config, course_view, diagnostics, figure_names, figures, handin, hover, lens,
-                   migrate, outline, status, symbols, sync)
+    from . import (
+        actions,
+        completion,
+        config,
+        course_view,
+        diagnostics,
+        figure_names,
+        figures,
+        handin,
+        hover,
+        lens,
+        migrate,
+        outline,
+        status,
+        symbols,
+        sync,
+    )
 
     server = ReportServer()
-    for feature in (sync, config, diagnostics, hover, actions, completion, figures, figure_names, lens, course_view,
-                    status, handin, migrate, outline, symbols):
+    for feature in (
+        sync,
+        config,
+        diagnostics,
+        hover,
+        actions,
+        completion,
+        figures,
+        figure_names,
+        lens,
+        course_view,
+        status,
+        handin,
+        migrate,
+        outline,
+        symbols,
+    ):
         feature.setup(server)
     return server
 
 
 def _logging(log_file: str | None, verbose: bool) -> None:
-    handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8") if log_file \
-        else logging.StreamHandler(sys.stderr)  # never stdout: it carries the protocol
+    handler: logging.Handler = (
+        logging.FileHandler(log_file, encoding="utf-8") if log_file else logging.StreamHandler(sys.stderr)
+    )  # never stdout: it carries the protocol
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]

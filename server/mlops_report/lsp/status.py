@@ -21,8 +21,19 @@ METHOD = "mlopsReport/status"
 
 def status(doc: Document, analysis: Analysis) -> dict:
     if not analysis.is_report:
-        return {"uri": doc.uri, "edition": None, "editionLabel": None, "answered": 0, "passing": 0, "failing": 0,
-                "total": 0, "errors": 0, "warnings": 0, "checkerCrashes": 0, "sections": []}
+        return {
+            "uri": doc.uri,
+            "edition": None,
+            "editionLabel": None,
+            "answered": 0,
+            "passing": 0,
+            "failing": 0,
+            "total": 0,
+            "errors": 0,
+            "warnings": 0,
+            "checkerCrashes": 0,
+            "sections": [],
+        }
     sections: dict[str, dict] = {}
     for s in analysis.questions:
         entry = sections.setdefault(s.section, {"title": s.section, "answered": 0, "passing": 0, "total": 0})
@@ -58,8 +69,9 @@ def setup(server: ReportServer) -> None:
             reports.discard(doc.uri)
         payload = status(doc, analysis)
         if analysis.is_report:
-            payload["handin"] = course_view.status_of(doc.uri, analysis, server.course_view.by_uri.get(doc.uri),
-                                                      server.reports.settings.deadline_at)
+            payload["handin"] = course_view.status_of(
+                doc.uri, analysis, server.course_view.by_uri.get(doc.uri), server.reports.settings.deadline_at
+            )
         server.protocol.notify(METHOD, payload)
 
     server.on("analysed", analysed)

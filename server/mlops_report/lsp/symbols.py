@@ -16,10 +16,23 @@ from .server import ReportServer
 SYMBOL_WAIT = 0.3  # seconds to wait for the analysis of the current text before using the last one
 
 
-def _symbol(doc, name: str, detail: str, kind: types.SymbolKind, span: Span, selection: Span,
-            children: list[types.DocumentSymbol] | None = None) -> types.DocumentSymbol:
-    return types.DocumentSymbol(name=name, detail=detail, kind=kind, range=doc.range(span),
-                                selection_range=doc.range(selection), children=children or None)
+def _symbol(
+    doc,
+    name: str,
+    detail: str,
+    kind: types.SymbolKind,
+    span: Span,
+    selection: Span,
+    children: list[types.DocumentSymbol] | None = None,
+) -> types.DocumentSymbol:
+    return types.DocumentSymbol(
+        name=name,
+        detail=detail,
+        kind=kind,
+        range=doc.range(span),
+        selection_range=doc.range(selection),
+        children=children or None,
+    )
 
 
 def symbols(doc: Document | Earlier, analysis: Analysis) -> list[types.DocumentSymbol]:
@@ -51,21 +64,30 @@ def symbols(doc: Document | Earlier, analysis: Analysis) -> list[types.DocumentS
             detail = f"{sum(i.checked for i in items)} / {len(items)} ticked"
         elif children:
             detail = f"{passing} / {len(children)} pass"
-        out.append(_symbol(doc, h.title or "(section)", detail, types.SymbolKind.Namespace,
-                           Span(h.span.start, stop), h.span, children))
+        out.append(
+            _symbol(
+                doc,
+                h.title or "(section)",
+                detail,
+                types.SymbolKind.Namespace,
+                Span(h.span.start, stop),
+                h.span,
+                children,
+            )
+        )
     for q, status in questions[taken:]:
         out.append(_question(doc, q, status))
     return out
 
 
 def _question(doc, q, status) -> types.DocumentSymbol:
-    return _symbol(doc, f"Question {q.number}", title(status),
-                   types.SymbolKind.Field, q.span, q.heading.span)
+    return _symbol(doc, f"Question {q.number}", title(status), types.SymbolKind.Field, q.span, q.heading.span)
 
 
 def _item(doc, i) -> types.DocumentSymbol:
-    return _symbol(doc, i.text or "(item)", "ticked" if i.checked else "not ticked", types.SymbolKind.Boolean,
-                   i.span, i.span)
+    return _symbol(
+        doc, i.text or "(item)", "ticked" if i.checked else "not ticked", types.SymbolKind.Boolean, i.span, i.span
+    )
 
 
 def _groups(doc, groups, items, start: int, stop: int) -> list[types.DocumentSymbol]:
@@ -79,9 +101,17 @@ def _groups(doc, groups, items, start: int, stop: int) -> list[types.DocumentSym
         mine = [i for i in items if g.span.start <= i.span.start < until]
         if not mine:
             continue
-        out.append(_symbol(doc, g.title or "(group)", f"{sum(i.checked for i in mine)} / {len(mine)} ticked",
-                           types.SymbolKind.Array, Span(g.span.start, mine[-1].span.end), g.span,
-                           [_item(doc, i) for i in mine]))
+        out.append(
+            _symbol(
+                doc,
+                g.title or "(group)",
+                f"{sum(i.checked for i in mine)} / {len(mine)} ticked",
+                types.SymbolKind.Array,
+                Span(g.span.start, mine[-1].span.end),
+                g.span,
+                [_item(doc, i) for i in mine],
+            )
+        )
     return out
 
 
@@ -89,8 +119,11 @@ def flat(symbols: list[types.DocumentSymbol], uri: str, container: str | None = 
     """The same symbols for a client without hierarchical ones."""
     out = []
     for s in symbols:
-        out.append(types.SymbolInformation(name=s.name, kind=s.kind, location=types.Location(uri=uri, range=s.range),
-                                           container_name=container))
+        out.append(
+            types.SymbolInformation(
+                name=s.name, kind=s.kind, location=types.Location(uri=uri, range=s.range), container_name=container
+            )
+        )
         out.extend(flat(s.children or [], uri, s.name))
     return out
 

@@ -28,9 +28,12 @@ def setup(server: ReportServer) -> None:
         server.documents.encoding = getattr(encoding, "value", encoding)
         root = params.root_uri or (params.workspace_folders[0].uri if params.workspace_folders else None)
         server.reports.workspace_root = path_of(root) if root else None
-        log.info("client %s; positions in %s; diagnostics %s",
-                 params.client_info.name if params.client_info else "unknown",
-                 server.documents.encoding, "pulled" if server.pull_diagnostics else "pushed")
+        log.info(
+            "client %s; positions in %s; diagnostics %s",
+            params.client_info.name if params.client_info else "unknown",
+            server.documents.encoding,
+            "pulled" if server.pull_diagnostics else "pushed",
+        )
         server.emit("initialize", params)
 
     @server.handler(types.INITIALIZED)
@@ -72,7 +75,8 @@ def setup(server: ReportServer) -> None:
 async def _watch_images(server: ReportServer) -> None:
     watcher = types.FileSystemWatcher(glob_pattern=IMAGE_GLOB)
     registration = types.Registration(
-        id=WATCH_ID, method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        id=WATCH_ID,
+        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
         register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[watcher]),
     )
     try:

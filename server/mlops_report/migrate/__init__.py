@@ -23,13 +23,25 @@ from ..findings import Edit, apply_edits
 from ..parse import Report, looks_like_report, parse
 from .checklist import move_ticks
 from .files import committed, fetch_template, is_url, template_url, write_atomically
-from .model import (CARRIED_HEADING, CARRIED_NOTE, TEMPLATE_LIMIT, Change, Migration, MigrationError, quote,
-                    short)
+from .model import CARRIED_HEADING, CARRIED_NOTE, TEMPLATE_LIMIT, Change, Migration, MigrationError, quote, short
 from .own_text import Known, own_text
 from .questions import answer_text, instruction_changes, numbers_in_words, place, placeholder_only, unanswered
 
-__all__ = ["CARRIED_HEADING", "CARRIED_NOTE", "TEMPLATE_LIMIT", "Change", "Migration", "MigrationError", "committed",
-           "fetch_template", "is_url", "migrate", "summary", "template_url", "write_atomically"]
+__all__ = [
+    "CARRIED_HEADING",
+    "CARRIED_NOTE",
+    "TEMPLATE_LIMIT",
+    "Change",
+    "Migration",
+    "MigrationError",
+    "committed",
+    "fetch_template",
+    "is_url",
+    "migrate",
+    "summary",
+    "template_url",
+    "write_atomically",
+]
 
 
 def migrate(report_text: str, template_text: str) -> Migration:
@@ -54,12 +66,19 @@ def migrate(report_text: str, template_text: str) -> Migration:
     for j, tq in enumerate(template.questions):
         rq = placed.get(j)
         if rq is None:
-            changes.append(Change("new-question", tq.number,
-                                  f"Question {tq.number} is new: {quote(tq.instructions.prompt)}"))
+            changes.append(
+                Change("new-question", tq.number, f"Question {tq.number} is new: {quote(tq.instructions.prompt)}")
+            )
             continue
         if rq.number != tq.number:
-            changes.append(Change("moved", tq.number, f"the answer to question {rq.number} is now under "
-                                                      f"question {tq.number}: {quote(tq.instructions.prompt)}"))
+            changes.append(
+                Change(
+                    "moved",
+                    tq.number,
+                    f"the answer to question {rq.number} is now under "
+                    f"question {tq.number}: {quote(tq.instructions.prompt)}",
+                )
+            )
         found = instruction_changes(rq, tq)
         if found == ["instructions"]:
             reworded.append(tq.number)
@@ -79,8 +98,13 @@ def migrate(report_text: str, template_text: str) -> Migration:
         changes.append(Change(kind, 0, f"question {rq.number} of the report {what}: {tail}"))
 
     if reworded:
-        changes.append(Change("instructions", 0, f"the instructions of {numbers_in_words(reworded)} are worded "
-                                                 "differently (same prompt and length)"))
+        changes.append(
+            Change(
+                "instructions",
+                0,
+                f"the instructions of {numbers_in_words(reworded)} are worded differently (same prompt and length)",
+            )
+        )
     move_ticks(report, template, edits, changes, carried)
     carried += own_text(report, known)
     text = apply_edits(template.text, edits)
@@ -91,8 +115,14 @@ def migrate(report_text: str, template_text: str) -> Migration:
         appended = _with_newlines("\n\n".join(piece for _, piece in carried), nl)
         block = nl.join(["", CARRIED_HEADING, "", CARRIED_NOTE, "", appended, ""])
         text = text.rstrip("\r\n") + nl + block
-        changes.append(Change("carried", 0, f"{len(carried)} pieces of the report's own text have no place in "
-                                            f"the template: kept at the end under '{CARRIED_HEADING[3:]}'"))
+        changes.append(
+            Change(
+                "carried",
+                0,
+                f"{len(carried)} pieces of the report's own text have no place in "
+                f"the template: kept at the end under '{CARRIED_HEADING[3:]}'",
+            )
+        )
     if text == report_text:
         changes = [Change("unchanged", 0, "the report is already written on this template")]
     moved = {q.number: template.questions[j].number for j, q in placed.items()}

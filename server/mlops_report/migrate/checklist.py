@@ -49,20 +49,29 @@ def items(report: Report) -> list[_Item]:
         tag = _TAG.search(body)
         key = " ".join(WORD.findall((body[: tag.start()] if tag else body).lower()))
         first = _TAG.sub("", it.text)
-        out.append(_Item(it, Span(it.span.start, end), key, re.sub(r"\s", "", tag.group(1)) if tag else "",
-                         " ".join(WORD.findall(first.lower()))))
+        out.append(
+            _Item(
+                it,
+                Span(it.span.start, end),
+                key,
+                re.sub(r"\s", "", tag.group(1)) if tag else "",
+                " ".join(WORD.findall(first.lower())),
+            )
+        )
     return out
 
 
-def move_ticks(report: Report, template: Report, edits: list[Edit], changes: list[Change],
-               carried: list[tuple[int, str]]) -> None:
+def move_ticks(
+    report: Report, template: Report, edits: list[Edit], changes: list[Change], carried: list[tuple[int, str]]
+) -> None:
     ours, theirs = items(report), items(template)
     if not theirs:
         gone = [r for r in ours if r.item.checked]
         if gone:
             carried.append((gone[0].span.start, "\n".join(report.text[r.span.start : r.span.end] for r in gone)))
-            changes.append(Change("carried", 0, f"the template has no checklist: {len(gone)} ticked items are kept "
-                                                "at the end"))
+            changes.append(
+                Change("carried", 0, f"the template has no checklist: {len(gone)} ticked items are kept at the end")
+            )
         return
     match, annotated = _match_items(ours, theirs)  # template index -> report index
     for j, t in enumerate(theirs):
@@ -87,8 +96,9 @@ def move_ticks(report: Report, template: Report, edits: list[Edit], changes: lis
     for i, r in enumerate(ours):
         if i in matched:
             continue
-        if (r.key, r.item.checked) in exact or prefixes and any(
-                checked == r.item.checked and key.startswith(r.key + " ") for key, checked in placed):
+        if (r.key, r.item.checked) in exact or (
+            prefixes and any(checked == r.item.checked and key.startswith(r.key + " ") for key, checked in placed)
+        ):
             copies.append(r)  # a second copy of an item already placed: nothing of it is lost
         elif r.item.checked or fingerprint(r.item.text) not in printed:
             left.append(r)
@@ -96,8 +106,11 @@ def move_ticks(report: Report, template: Report, edits: list[Edit], changes: lis
             changes.append(Change("item-gone", 0, f"no longer in the checklist: {quote(_item_text(report, r))}"))
     twice = len(copies)
     if twice:
-        changes.append(Change("item-gone", 0, f"{twice} checklist item{'s' if twice > 1 else ''} the report "
-                                              "lists twice: kept once"))
+        changes.append(
+            Change(
+                "item-gone", 0, f"{twice} checklist item{'s' if twice > 1 else ''} the report lists twice: kept once"
+            )
+        )
     ticked = sum(1 for r in ours if r.item.checked) - sum(1 for r in copies if r.item.checked)
     kept = sum(1 for i in match.values() if ours[i].item.checked)
     if ours:
@@ -106,8 +119,14 @@ def move_ticks(report: Report, template: Report, edits: list[Edit], changes: lis
         carried.append((left[0].span.start, "\n".join(report.text[r.span.start : r.span.end] for r in left)))
         for r in left:
             what = "ticked" if r.item.checked else "the report's own"
-            changes.append(Change("carried", 0, f"a {what} checklist item the template does not have is kept at "
-                                                f"the end: {quote(_item_text(report, r))}"))
+            changes.append(
+                Change(
+                    "carried",
+                    0,
+                    f"a {what} checklist item the template does not have is kept at "
+                    f"the end: {quote(_item_text(report, r))}",
+                )
+            )
 
 
 def _item_text(report: Report, item: _Item) -> str:

@@ -8,8 +8,10 @@ from typing import NamedTuple
 from ..editions.fingerprint import normalise
 
 CARRIED_HEADING = "## Kept from the report before migration"
-CARRIED_NOTE = ("<!-- mlops-report migrate: text of the report that the new template has no place for. "
-                "Move it into an answer or delete it: the course's checker counts it into the last answer. -->")
+CARRIED_NOTE = (
+    "<!-- mlops-report migrate: text of the report that the new template has no place for. "
+    "Move it into an answer or delete it: the course's checker counts it into the last answer. -->"
+)
 TEMPLATE_LIMIT = 2_000_000  # characters of a template file (the course's is about 30 000)
 
 WORD = re.compile(r"[a-z0-9]+")

@@ -124,8 +124,14 @@ def instruction_changes(rq: Question, tq: Question) -> list:
     out: list = []
     n = tq.number
     if (ri.stated_words, ri.stated_images) != (ti.stated_words, ti.stated_images):
-        out.append(Change("limits", n, f"Question {n}: {_limits(ri.stated_words, ri.stated_images)} -> "
-                                       f"{_limits(ti.stated_words, ti.stated_images)}"))
+        out.append(
+            Change(
+                "limits",
+                n,
+                f"Question {n}: {_limits(ri.stated_words, ri.stated_images)} -> "
+                f"{_limits(ti.stated_words, ti.stated_images)}",
+            )
+        )
     if normalise(ri.prompt or "") != normalise(ti.prompt or ""):
         out.append(Change("prompt", n, f"Question {n} is asked differently: {quote(ti.prompt)}"))
     elif not out and fingerprint(ri.text) != fingerprint(ti.text):
@@ -134,7 +140,7 @@ def instruction_changes(rq: Question, tq: Question) -> list:
 
 
 def numbers_in_words(numbers: list[int]) -> str:
-    """"question 4" or "questions 3-10, 12 and 14"."""
+    """ "question 4" or "questions 3-10, 12 and 14"."""
     runs: list[list[int]] = []
     for n in sorted(numbers):
         if runs and n == runs[-1][-1] + 1:

@@ -65,8 +65,15 @@ def tree_disk(repo: Repository, tree: str, folder: tuple[str, ...], root: Path) 
     lower: dict[str, str] = {}
     for f in files:
         lower.setdefault(f.lower(), f)
-    return Disk(root, frozenset(files), truncated, lower, frozenset(links), sum(2 * len(f) + 160 for f in files),
-                min(seen, MAX_ENTRIES))
+    return Disk(
+        root,
+        frozenset(files),
+        truncated,
+        lower,
+        frozenset(links),
+        sum(2 * len(f) + 160 for f in files),
+        min(seen, MAX_ENTRIES),
+    )
 
 
 def at_ref(report: Path, rev: str) -> Committed:

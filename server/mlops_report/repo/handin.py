@@ -65,13 +65,13 @@ class Handin:
         self.remotes = sorted(set(self.config.remotes()) | {n.split("/")[2] for n in self.remote_refs})
         self.default, self.upstream_ref = self._default()
         self.upstream = self.remote_refs.get(self.upstream_ref) if self.upstream_ref else None
-        self._index: Index | None | bool = False  # False: not read yet
+        self._index: Index | bool | None = False  # False: not read yet
         self._ignores: Ignores | None = None
         self._states: dict[str, FileState | None] = {}
         self._memo: dict = {}
 
     @classmethod
-    def open(cls, report: Path) -> "Handin | None":
+    def open(cls, report: Path) -> Handin | None:
         """The context of the report at ``report``; None outside a repository or when the
         repository cannot be read."""
         try:
@@ -93,27 +93,30 @@ class Handin:
     @property
     def branch(self) -> str | None:
         """The branch HEAD is on (short name), None when detached."""
-        return self.branch_ref[len("refs/heads/"):] if self.branch_ref and self.branch_ref.startswith("refs/heads/") \
+        return (
+            self.branch_ref[len("refs/heads/") :]
+            if self.branch_ref and self.branch_ref.startswith("refs/heads/")
             else None
+        )
 
     @property
     def upstream_name(self) -> str | None:
-        return self.upstream_ref[len("refs/remotes/"):] if self.upstream_ref else None
+        return self.upstream_ref[len("refs/remotes/") :] if self.upstream_ref else None
 
     def _default(self) -> tuple[str | None, str | None]:
         """(the default branch's short name, the ref of its remote-tracking branch)."""
         for remote in (["origin"] if "origin" in self.remotes else []) + self.remotes:
             target = refs.symbolic_ref(self.repo, f"refs/remotes/{remote}/HEAD")
             if target and target.startswith(f"refs/remotes/{remote}/"):
-                return target[len(f"refs/remotes/{remote}/"):], target
-        names = [n[len("refs/heads/"):] for n in self.heads]
+                return target[len(f"refs/remotes/{remote}/") :], target
+        names = [n[len("refs/heads/") :] for n in self.heads]
         default = next((n for n in ("main", "master") if n in names), None) or self.branch
         if default is None:
             return None, None
         remote = self.config.get("branch", "remote", default)
         merge = self.config.get("branch", "merge", default)
         if remote and remote != "." and merge and merge.startswith("refs/heads/"):
-            ref = f"refs/remotes/{remote}/{merge[len('refs/heads/'):]}"
+            ref = f"refs/remotes/{remote}/{merge[len('refs/heads/') :]}"
             return default, ref
         for remote in (["origin"] if "origin" in self.remotes else []) + self.remotes:
             ref = f"refs/remotes/{remote}/{default}"
@@ -142,9 +145,12 @@ class Handin:
     def _state(self, path: str) -> FileState | None:
         try:
             if self._ignores is None:
-                self._ignores = Ignores(self.repo.work_tree, self.repo.common_dir,
-                                        self.config.get("core", "excludesFile"),
-                                        self.config.boolean("core", "ignoreCase"))
+                self._ignores = Ignores(
+                    self.repo.work_tree,
+                    self.repo.common_dir,
+                    self.config.get("core", "excludesFile"),
+                    self.config.boolean("core", "ignoreCase"),
+                )
             self._budget()
             index = self._index_now()
             tree = self.repo.commit(self.head).tree if self.head else None
@@ -191,8 +197,9 @@ class Handin:
         touching = [c for c in mine if any(walk.changes(self.repo, c, p, self.shallow) for p in differ)]
         if not touching:
             return Unpushed(self.upstream_name, "")  # the upstream is ahead: nothing here to push
-        changed = tuple("/".join(p) for p in differ
-                        if any(walk.changes(self.repo, c, p, self.shallow) for c in touching))
+        changed = tuple(
+            "/".join(p) for p in differ if any(walk.changes(self.repo, c, p, self.shallow) for c in touching)
+        )
         return Unpushed(self.upstream_name, "ahead", tuple(touching), len(mine), changed)
 
     def late(self, paths: list[str], moment: int) -> list[Commit] | None:
@@ -202,13 +209,17 @@ class Handin:
         if tip is None:
             return []
         split = [tuple(p.split("/")) for p in paths]
-        return self._guard(("late", tip, tuple(paths), moment), lambda: [
-            c for c in walk.since(self.repo, tip, moment, self.shallow)
-            if any(walk.changes(self.repo, c, p, self.shallow) for p in split)])
+        return self._guard(
+            ("late", tip, tuple(paths), moment),
+            lambda: [
+                c
+                for c in walk.since(self.repo, tip, moment, self.shallow)
+                if any(walk.changes(self.repo, c, p, self.shallow) for p in split)
+            ],
+        )
 
     def blob(self, commit: str, path: str) -> bytes | None:
-        return self._guard(("blob", commit, path),
-                           lambda: self.repo.blob_at(commit, tuple(path.split("/"))))
+        return self._guard(("blob", commit, path), lambda: self.repo.blob_at(commit, tuple(path.split("/"))))
 
     def other_branches(self) -> list[OtherBranch] | None:
         """Local and remote-tracking branches (the default, its upstream and HEAD's branch
@@ -216,8 +227,7 @@ class Handin:
         return self._guard(("others",), self._others)
 
     def _others(self) -> list[OtherBranch]:
-        base = self.upstream or (self.heads.get(f"refs/heads/{self.default}") if self.default else None) \
-            or self.head
+        base = self.upstream or (self.heads.get(f"refs/heads/{self.default}") if self.default else None) or self.head
         if base is None:
             return []
         skip = {f"refs/heads/{self.default}", self.upstream_ref, self.branch_ref}
@@ -225,9 +235,12 @@ class Handin:
             remote = self.config.get("branch", "remote", self.branch)
             merge = self.config.get("branch", "merge", self.branch)
             if remote and merge and merge.startswith("refs/heads/"):
-                skip.add(f"refs/remotes/{remote}/{merge[len('refs/heads/'):]}")
-        candidates = [(name, sha) for name, sha in {**self.heads, **self.remote_refs}.items()
-                      if name not in skip and not name.endswith("/HEAD")]
+                skip.add(f"refs/remotes/{remote}/{merge[len('refs/heads/') :]}")
+        candidates = [
+            (name, sha)
+            for name, sha in {**self.heads, **self.remote_refs}.items()
+            if name not in skip and not name.endswith("/HEAD")
+        ]
         path = tuple(self.report.split("/"))
         base_entry = self.repo.entry(walk.commit(self.repo, base).tree, path)
         tips: dict[str, list[str]] = {}
@@ -251,7 +264,6 @@ class Handin:
             out.append(OtherBranch(_short(sorted(tips[sha], key=_local_first)[0]), sha, newest, text))
         return out
 
-
     def _merged_here(self, tip: str, path: tuple[str, ...]) -> bool:
         """Whether HEAD already holds every commit of ``tip`` that changes the report (merged
         here, not yet pushed: ``report-unpushed`` says so)."""
@@ -271,7 +283,7 @@ def _local_first(name: str) -> tuple[int, str]:
 def _short(ref: str) -> str:
     for prefix in ("refs/heads/", "refs/remotes/"):
         if ref.startswith(prefix):
-            return ref[len(prefix):]
+            return ref[len(prefix) :]
     return ref
 
 

@@ -17,8 +17,9 @@ MAX_COMMITS = 20000
 SECONDS = 5.0
 
 
-def first_version(report: Path, *, cap: int = MAX_BYTES, max_commits: int = MAX_COMMITS,
-                  seconds: float = SECONDS) -> str | None:
+def first_version(
+    report: Path, *, cap: int = MAX_BYTES, max_commits: int = MAX_COMMITS, seconds: float = SECONDS
+) -> str | None:
     """The text of ``report`` as first committed in the history of HEAD: the oldest commit
     that has the file while none of its parents has it. None when there is no repository, no
     such commit, the history is longer than ``max_commits`` or takes longer than ``seconds``
@@ -60,8 +61,11 @@ def _first(repo: Repository, path: tuple[str, ...], max_commits: int) -> bytes |
         info[sha] = (commit.time, commit.parents, repo.entry(commit.tree, path))
         order.append(sha)
         todo.extend(p for p in reversed(commit.parents) if p not in info)
-    added = [(info[sha][0], -i, sha) for i, sha in enumerate(order)
-             if info[sha][2] is not None and all(info[p][2] is None for p in info[sha][1])]
+    added = [
+        (info[sha][0], -i, sha)
+        for i, sha in enumerate(order)
+        if info[sha][2] is not None and all(info[p][2] is None for p in info[sha][1])
+    ]
     if not added:
         return None
     _, _, oldest = min(added)

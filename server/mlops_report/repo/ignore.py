@@ -47,10 +47,18 @@ class Rule(NamedTuple):
 # token kinds; "**/" becomes _SKIP (may jump past the whole group), _ALL, _SLASH (the "/" of "**/")
 _LIT, _ONE, _SET, _STAR, _ALL, _DIRS, _SLASH, _SKIP = range(8)
 _CLASSES = {
-    "alnum": str.isalnum, "alpha": str.isalpha, "blank": lambda c: c in " \t", "cntrl": lambda c: ord(c) < 32,
-    "digit": str.isdigit, "graph": lambda c: c.isprintable() and not c.isspace(), "lower": str.islower,
-    "print": str.isprintable, "punct": lambda c: c.isprintable() and not c.isalnum() and not c.isspace(),
-    "space": str.isspace, "upper": str.isupper, "xdigit": lambda c: c in "0123456789abcdefABCDEF",
+    "alnum": str.isalnum,
+    "alpha": str.isalpha,
+    "blank": lambda c: c in " \t",
+    "cntrl": lambda c: ord(c) < 32,
+    "digit": str.isdigit,
+    "graph": lambda c: c.isprintable() and not c.isspace(),
+    "lower": str.islower,
+    "print": str.isprintable,
+    "punct": lambda c: c.isprintable() and not c.isalnum() and not c.isspace(),
+    "space": str.isspace,
+    "upper": str.isupper,
+    "xdigit": lambda c: c in "0123456789abcdefABCDEF",
 }
 
 
@@ -83,7 +91,7 @@ def _bracket(p: str, i: int) -> tuple[_Set, int] | None:
             end = p.find(":]", i + 2)
             if end < 0:
                 return None
-            fn = _CLASSES.get(p[i + 2:end])
+            fn = _CLASSES.get(p[i + 2 : end])
             if fn is None:
                 return None  # git refuses an unknown class: the pattern matches nothing
             classes.append(fn)
@@ -150,8 +158,20 @@ class _Matcher:
     """A compiled wildmatch pattern (``*``, ``?`` and brackets never match ``/``): a set of
     positions in the pattern, kept as the bits of an integer, moved along the path once."""
 
-    __slots__ = ("kinds", "args", "m", "literal", "prefix", "suffix", "min_len", "accepts",
-                 "loop_any", "loop_name", "eps1", "eps2")
+    __slots__ = (
+        "accepts",
+        "args",
+        "eps1",
+        "eps2",
+        "kinds",
+        "literal",
+        "loop_any",
+        "loop_name",
+        "m",
+        "min_len",
+        "prefix",
+        "suffix",
+    )
 
     def __init__(self, tokens: list) -> None:
         # "**/" is "(.*/)?": a state that may jump past the group, a loop on any character,
@@ -327,8 +347,7 @@ def _load(path: Path, source: str, icase: bool) -> list[Pattern]:
 class Ignores:
     """The ignore rules of one work tree."""
 
-    def __init__(self, work_tree: Path, git_dir: Path, excludes_file: str | None = None,
-                 icase: bool = False) -> None:
+    def __init__(self, work_tree: Path, git_dir: Path, excludes_file: str | None = None, icase: bool = False) -> None:
         self.work_tree = work_tree
         self.icase = icase
         self._global: list[tuple[Path, str]] = []  # lowest precedence last
@@ -362,7 +381,7 @@ class Ignores:
         folder = path.rsplit("/", 1)[0] if "/" in path else ""
         probe = path.lower() if self.icase else path
         for base, patterns in self._levels(folder):
-            rel = probe[len(base) + 1:] if base else probe
+            rel = probe[len(base) + 1 :] if base else probe
             for p in reversed(patterns):
                 if p.matches(rel, is_dir):
                     return p

@@ -40,8 +40,9 @@ class Index:
 
     __slots__ = ("_data", "_where", "conflicted", "mtime_ns")
 
-    def __init__(self, data: bytes, where: dict[bytes, tuple[int, int]], conflicted: frozenset[str],
-                 mtime_ns: int) -> None:
+    def __init__(
+        self, data: bytes, where: dict[bytes, tuple[int, int]], conflicted: frozenset[str], mtime_ns: int
+    ) -> None:
         self._data = data
         self._where = where  # path -> (offset of the entry, its extended flags)
         self.conflicted = conflicted
@@ -53,8 +54,16 @@ class Index:
 
     def _entry(self, offset: int, extended: int) -> Entry:
         (cs, cn, ms, mn, _dev, ino, mode, _uid, _gid, size, sha, _flags) = _ENTRY.unpack_from(self._data, offset)
-        return Entry(mode, sha.hex(), size, (ms, mn), (cs, cn), ino, bool(extended & _INTENT_TO_ADD),
-                     bool(extended & _SKIP_WORKTREE))
+        return Entry(
+            mode,
+            sha.hex(),
+            size,
+            (ms, mn),
+            (cs, cn),
+            ino,
+            bool(extended & _INTENT_TO_ADD),
+            bool(extended & _SKIP_WORKTREE),
+        )
 
     def items(self):
         for name, found in self._where.items():
@@ -94,7 +103,7 @@ def parse_index(data: bytes, mtime_ns: int = 0) -> Index:
             raise RepoError("index: truncated entry")
         start = i
         (flags,) = flags_at(data, i + 60)
-        mode = int.from_bytes(data[i + 24:i + 28], "big")
+        mode = int.from_bytes(data[i + 24 : i + 28], "big")
         i += 62
         extended = 0
         if flags & _EXTENDED:
@@ -125,7 +134,7 @@ def parse_index(data: bytes, mtime_ns: int = 0) -> Index:
     if i > end:
         raise RepoError("index: truncated")
     while i + 8 <= end:  # extensions: a four-byte signature and a size each
-        signature = data[i:i + 4]
+        signature = data[i : i + 4]
         (length,) = struct.unpack_from(">I", data, i + 4)
         if signature == b"link":
             raise RepoError("index: a split index is not read")

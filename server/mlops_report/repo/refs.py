@@ -74,13 +74,13 @@ def parse_config(text: str) -> Config:
             if '"' in head:
                 name, _, rest = head.partition('"')
                 section = name.strip().lower()
-                sub = rest[:rest.rfind('"')].replace('\\"', '"').replace("\\\\", "\\") if '"' in rest else rest
+                sub = rest[: rest.rfind('"')].replace('\\"', '"').replace("\\\\", "\\") if '"' in rest else rest
             elif "." in head:
                 section, _, sub = head.partition(".")
                 section, sub = section.lower(), sub.lower()
             else:
                 section, sub = head.lower(), ""
-            line = line[end + 1:].strip()
+            line = line[end + 1 :].strip()
             if not line or line[0] in "#;":
                 continue
         if not section:
@@ -238,8 +238,13 @@ def resolve(repo: Repository, rev: str) -> tuple[str, str] | None:
     if not rev or len(rev) > 1024:
         return None
     candidates = [rev] if rev == "HEAD" or rev.startswith("refs/") else []
-    candidates += [f"refs/{rev}", f"refs/tags/{rev}", f"refs/heads/{rev}", f"refs/remotes/{rev}",
-                   f"refs/remotes/{rev}/HEAD"]
+    candidates += [
+        f"refs/{rev}",
+        f"refs/tags/{rev}",
+        f"refs/heads/{rev}",
+        f"refs/remotes/{rev}",
+        f"refs/remotes/{rev}/HEAD",
+    ]
     for name in candidates:
         if not valid_ref(name):
             continue

@@ -20,7 +20,7 @@ from .store import _BLOB, _COMMIT, _TAG, _TREE, ObjectStore, RepoError, regular_
 
 MAX_UP = 256  # folders climbed looking for .git
 _SMALL = 4096  # HEAD, a loose ref, a .git file, commondir
-_FORBIDDEN = set(' ~^:?*[\\\x7f')
+_FORBIDDEN = set(" ~^:?*[\\\x7f")
 
 
 def _small_text(path: Path) -> str | None:
@@ -50,8 +50,7 @@ def _common_dir(git_dir: Path) -> Path:
 
 def _is_git_dir(git_dir: Path) -> bool:
     common = _common_dir(git_dir)
-    return (_small_text(git_dir / "HEAD") is not None and _is_dir(common / "objects")
-            and _is_dir(common / "refs"))
+    return _small_text(git_dir / "HEAD") is not None and _is_dir(common / "objects") and _is_dir(common / "refs")
 
 
 def find_git_dir(start: Path) -> tuple[Path, Path] | None:
@@ -70,7 +69,7 @@ def find_git_dir(start: Path) -> tuple[Path, Path] | None:
             text = _small_text(dot)
             if text is None or not text.startswith("gitdir:"):
                 return None
-            target = Path(text[len("gitdir:"):].strip())
+            target = Path(text[len("gitdir:") :].strip())
             git_dir = target if target.is_absolute() else here / target
             return (here, git_dir) if _is_git_dir(git_dir) else None
         if here.parent == here:
@@ -86,8 +85,9 @@ def valid_ref(name: str) -> bool:
     if not name.startswith("refs/") or name.endswith((".lock", "/", ".")) or ".." in name or "@{" in name:
         return False
     parts = name.split("/")
-    return all(p and not p.startswith(".") and not (set(p) & _FORBIDDEN)
-               and all(ord(ch) >= 32 for ch in p) for p in parts)
+    return all(
+        p and not p.startswith(".") and not (set(p) & _FORBIDDEN) and all(ord(ch) >= 32 for ch in p) for p in parts
+    )
 
 
 @dataclass
@@ -110,7 +110,7 @@ class Repository:
     _entries: dict[tuple[str, bytes], tuple[int, str] | None] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def discover(cls, start: Path, *, cap: int, deadline: float | None = None) -> "Repository | None":
+    def discover(cls, start: Path, *, cap: int, deadline: float | None = None) -> Repository | None:
         found = find_git_dir(start)
         if found is None:
             return None
@@ -118,7 +118,7 @@ class Repository:
         common = _common_dir(git_dir)
         return cls(work_tree, git_dir, common, ObjectStore(common / "objects", cap, deadline))
 
-    def __enter__(self) -> "Repository":
+    def __enter__(self) -> Repository:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -234,8 +234,10 @@ class Repository:
 
         _, raw = self.objects.read(sha, _TREE)
         try:
-            return [(name.decode("utf-8", "surrogateescape"), mode, oid.decode("ascii"))
-                    for name, mode, oid in parse_tree(raw, 20)]
+            return [
+                (name.decode("utf-8", "surrogateescape"), mode, oid.decode("ascii"))
+                for name, mode, oid in parse_tree(raw, 20)
+            ]
         except Exception as exc:
             raise RepoError(f"tree {sha}: {exc}") from None
 

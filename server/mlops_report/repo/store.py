@@ -159,7 +159,7 @@ class _Pack:
             if not 0 < base < offset:
                 raise RepoError("delta base offset outside the pack")
         elif kind == _REF_DELTA:
-            base = head[i:i + 20]
+            base = head[i : i + 20]
             i += 20
             if len(base) != 20:
                 raise RepoError("bad delta base id")

@@ -39,8 +39,9 @@ def parents(repo: Repository, c: Commit, shallow: frozenset[str]) -> tuple[str, 
 _TIP, _BASE = 1, 2
 
 
-def ahead(repo: Repository, tip: str, base: str | None, shallow: frozenset[str] = frozenset(),
-          max_commits: int = MAX_COMMITS) -> list[Commit]:
+def ahead(
+    repo: Repository, tip: str, base: str | None, shallow: frozenset[str] = frozenset(), max_commits: int = MAX_COMMITS
+) -> list[Commit]:
     """The commits reachable from ``tip`` and not from ``base``, newest first. RepoError past
     ``max_commits`` commits visited."""
     if tip == base:
@@ -84,8 +85,9 @@ def changes(repo: Repository, c: Commit, path: tuple[str, ...], shallow: frozens
     return all(repo.entry(commit(repo, p).tree, path) != mine for p in ps)
 
 
-def since(repo: Repository, tip: str, moment: int, shallow: frozenset[str] = frozenset(),
-          max_commits: int = MAX_COMMITS) -> list[Commit]:
+def since(
+    repo: Repository, tip: str, moment: int, shallow: frozenset[str] = frozenset(), max_commits: int = MAX_COMMITS
+) -> list[Commit]:
     """The commits reachable from ``tip`` committed after ``moment`` (seconds), newest first."""
     out: list[Commit] = []
     heap = [(-commit(repo, tip).time, tip)]

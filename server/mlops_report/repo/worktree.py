@@ -88,8 +88,7 @@ def _lfs_pointer_matches(repo: Repository, blob: str, sha256: str, size: int) ->
     return fields.get("oid") == f"sha256:{sha256}" and fields.get("size") == str(size)
 
 
-def file_state(repo: Repository, index: Index | None, head_tree: str | None, ignores: Ignores,
-               path: str) -> FileState:
+def file_state(repo: Repository, index: Index | None, head_tree: str | None, ignores: Ignores, path: str) -> FileState:
     """The state of the file ``path`` (relative to the work tree, posix separators)."""
     full = repo.work_tree / path
     try:

@@ -31,7 +31,9 @@ def differences(mine: CheckerSpec, course: CheckerSpec, numbers: list[int]) -> t
         theirs.append(f"expects {course.expected or 'any number of'} answers")
     if mine.slices_front_matter != course.slices_front_matter:
         ours.append("cuts the first 43 characters" if mine.slices_front_matter else "reads from the first character")
-        theirs.append("cuts the first 43 characters" if course.slices_front_matter else "reads from the first character")
+        theirs.append(
+            "cuts the first 43 characters" if course.slices_front_matter else "reads from the first character"
+        )
     for n in sorted(set(numbers)):
         a, b = mine.limits.get(n, Limits()), course.limits.get(n, Limits())
         if a != b:
@@ -49,16 +51,23 @@ def differences(mine: CheckerSpec, course: CheckerSpec, numbers: list[int]) -> t
     return ours, theirs, questions
 
 
-def checker_differs(report: Report, detection: Detection, judged: Judge | None,
-                    local: LocalChecker | None) -> list[Finding]:
+def checker_differs(
+    report: Report, detection: Detection, judged: Judge | None, local: LocalChecker | None
+) -> list[Finding]:
     if local is None or judged is None or detection.how in ("newer", "stated"):
         return []
     course = detection.edition.checker
     first = report.questions[0].heading.span if report.questions else Span(0, 0)
     if local.spec is None:
-        return [Finding("checker-differs", "", 0, first,
-                        f"your reports/report.py is not read as a checker ({local.problem}); "
-                        f"{judged.label} judges this report")]
+        return [
+            Finding(
+                "checker-differs",
+                "",
+                0,
+                first,
+                f"your reports/report.py is not read as a checker ({local.problem}); {judged.label} judges this report",
+            )
+        ]
     ours, theirs, questions = differences(local.spec, course, [q.number for q in report.questions])
     if not ours:
         return []

@@ -78,7 +78,7 @@ def compare(before: CheckerView, after: CheckerView) -> Consequence:
     return Consequence(tuple(worse))
 
 
-def consequence(analysis: "Analysis", fix: Fix) -> Consequence:
+def consequence(analysis: Analysis, fix: Fix) -> Consequence:
     """What ``fix`` does to the checker's verdicts on ``analysis``' text (kept per analysis)."""
     if analysis.view is None or not fix.edits:
         return HARMLESS
@@ -97,14 +97,14 @@ def judged(fix: Fix, found: Consequence) -> Fix:
 
 
 def _overlaps(a: Span, b: Span) -> bool:
-    return a.start < b.end and b.start < a.end or a.start == b.start
+    return (a.start < b.end and b.start < a.end) or a.start == b.start
 
 
 MAX_FIX_ALL = 500  # fixes "fix all" weighs together; a real report offers a few dozen
 _BUDGET = 64 * 2**20  # characters of text the weighing may copy and check, in all
 
 
-def fix_all(analysis: "Analysis") -> list[Fix]:
+def fix_all(analysis: Analysis) -> list[Fix]:
     """The fixes "fix all" applies: the first fix of each finding when it is safe, edits text
     only and touches no fix chosen before it, taken in order of place as long as the fixes
     taken together leave every question's verdict as good as it was (kept per analysis). On a

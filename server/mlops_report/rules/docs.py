@@ -18,7 +18,7 @@ def render() -> str:
         "# Rules",
         "",
         "Every finding mlops-report reports, by code. Change a level with the `severity` setting "
-        "(`{\"word-count\": \"error\"}`) or switch a code off with `disable`. This page is generated "
+        '(`{"word-count": "error"}`) or switch a code off with `disable`. This page is generated '
         "by `make docs` from `server/mlops_report/rules/__init__.py`.",
         "",
         "Counts and limits are those of the checker that judges the report: by default the final "
@@ -40,7 +40,7 @@ def render() -> str:
         "",
         "**Fixes never cost a verdict unasked.** Every fix is weighed by running the checker on the fixed text. "
         "One that would make a passing question fail, or a failing one fail further, says so in its title "
-        "(\"Remove the placeholder: Q22 drops to 97 words, 3 under 100\"), is never the preferred fix and is never "
+        '("Remove the placeholder: Q22 drops to 97 words, 3 under 100"), is never the preferred fix and is never '
         "applied by *Fix all* (`source.fixAll.mlopsReport`), which also weighs its fixes together.",
         "",
         "| code | default | scope |",

@@ -12,8 +12,9 @@ from __future__ import annotations
 import os
 import stat
 from collections import OrderedDict
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import NamedTuple
 from urllib.parse import quote
 
 from ..disk import Disk
@@ -149,30 +150,43 @@ def figure_file_findings(report: Report, disk: Disk | None, settings: Settings) 
             span = fig.target_span if fig.kind != "reference" else fig.span
             info = image_info(disk.root / r.relative)
             if info is not None and limit_kb > 0 and info.size > limit_kb * 1000:
-                out.append(Finding(
-                    "image-too-large", "", q.number, span,
-                    f"Question {q.number}: {r.relative} is {info.described()}, above {limit_kb} KB"
-                    + (f"; pre-commit's check-added-large-files (default limit {PRE_COMMIT_KB} KB) refuses to "
-                       "commit it" if limit_kb >= PRE_COMMIT_KB else "")
-                    + ": export it smaller (a PNG of fewer pixels, or a JPEG)",
-                    data={"bytes": info.size, "limit_kb": limit_kb}))
+                out.append(
+                    Finding(
+                        "image-too-large",
+                        "",
+                        q.number,
+                        span,
+                        f"Question {q.number}: {r.relative} is {info.described()}, above {limit_kb} KB"
+                        + (
+                            f"; pre-commit's check-added-large-files (default limit {PRE_COMMIT_KB} KB) refuses to "
+                            "commit it"
+                            if limit_kb >= PRE_COMMIT_KB
+                            else ""
+                        )
+                        + ": export it smaller (a PNG of fewer pixels, or a JPEG)",
+                        data={"bytes": info.size, "limit_kb": limit_kb},
+                    )
+                )
             out.extend(_unsafe_name(report, disk, settings, q, fig, span, r.relative))
     return out
 
 
-def _unsafe_name(report: Report, disk: Disk, settings: Settings, q: Question, fig: Figure, span: Span,
-                 rel: str) -> Iterator[Finding]:
+def _unsafe_name(
+    report: Report, disk: Disk, settings: Settings, q: Question, fig: Figure, span: Span, rel: str
+) -> Iterator[Finding]:
     parts = rel.split("/")
     bad = [ch for part in parts for ch in unsafe_characters(part)]
     if not bad:
         return
     chars = list(dict.fromkeys(bad))
-    message = (f"Question {q.number}: the path {rel} has {described(chars)}: a link to it must encode "
-               f"{'it' if len(chars) == 1 else 'them'}, and a plain one is neither rendered by CommonMark nor "
-               "reliably counted by the checker")
+    message = (
+        f"Question {q.number}: the path {rel} has {described(chars)}: a link to it must encode "
+        f"{'it' if len(chars) == 1 else 'them'}, and a plain one is neither rendered by CommonMark nor "
+        "reliably counted by the checker"
+    )
     fix = _rename_fix(report, disk, settings, q, rel)
     # a link that encodes the name renders and counts: the name is then a tidy-up, not at stake
-    level = "information" if "%" in report.text[span.start:span.end] else ""
+    level = "information" if "%" in report.text[span.start : span.end] else ""
     yield Finding("image-name-unsafe", level, q.number, span, message, (fix,) if fix else ())
 
 
@@ -204,8 +218,13 @@ def _rename_fix(report: Report, disk: Disk, settings: Settings, q: Question, rel
     move = Move(str(disk.root / rel), str(disk.root / new_rel))
     if new_rel.lower() in disk.by_lower or not movable(move.source, move.target, disk.root.parent):
         return None
-    return Fix(f"Rename {rel} to {new_rel} and update the link{'s' if len(edits) > 1 else ''}", "renameFigure",
-               tuple(Edit(f.target_span, _same_style(f.target, new_rel)) for f in edits), (move,), safe=False)
+    return Fix(
+        f"Rename {rel} to {new_rel} and update the link{'s' if len(edits) > 1 else ''}",
+        "renameFigure",
+        tuple(Edit(f.target_span, _same_style(f.target, new_rel)) for f in edits),
+        (move,),
+        safe=False,
+    )
 
 
 def _named_elsewhere(text: str, q: Question, name: str) -> bool:

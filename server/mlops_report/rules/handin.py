@@ -24,40 +24,55 @@ if TYPE_CHECKING:
 NEAR = 48 * 3600  # seconds before the deadline when it is near
 
 RULES = [
-    Rule("image-uncommitted", "error", "question",
-         "A linked figure is on disk but git does not track it: untracked, or ignored (the message names "
-         "the rule, its file and line). A warning when the committed figure differs from the file on disk.",
-         "The course scrapes the group's GitHub repository at the deadline. A figure that is not committed is missing "
-         "from the hand-in although the report shows it on the author's machine; a figure changed since its commit "
-         "shows its old version. A `.gitignore` line such as `reports/figures/**` hides every figure at once.",
-         "`![loss](figures/loss.png)` while `.gitignore` has `reports/figures/**`, or `loss.png` was never added.",
-         "Commit and push the figure (`git add reports/figures/loss.png`). When it is ignored, the diagnostic points "
-         "at the rule (its related location): remove it, or add a negation such as `!reports/figures/**` below it."),
-    Rule("report-uncommitted", "information", "document",
-         "The report or one of its linked figures has changes that are not committed. A warning in the last 48 hours "
-         "before the deadline (`deadline` setting or `--deadline`), an error after it.",
-         "Only committed and pushed files reach the course: changes left in the working copy at the deadline are not "
-         "graded.",
-         "The report saved with a new answer that was never committed.",
-         "Commit the report and its figures, then push."),
-    Rule("report-unpushed", "information", "document",
-         "Commits that change the report or its figures are not on the remote-tracking branch of the default branch "
-         "(`origin/main` as of the last fetch), the repository has no remote, or the default branch was never pushed. "
-         "A warning in the last 48 hours before the deadline, an error after it; after the deadline a commit made "
-         "later is named \"not graded\", pushed or not.",
-         "The course reads the default branch of the group's GitHub repository. Commits on the author's machine, on "
-         "another branch or pushed after the deadline are not what it grades.",
-         "Two commits to `reports/README.md` on `main` that `git push` never sent, or edits committed on a branch "
-         "`report` never merged into `main`.",
-         "Push the default branch (`git push`); merge a side branch into it first. `mlops-report check --ref "
-         "origin/main` shows what the course will see."),
-    Rule("report-other-branch", "information", "document",
-         "Another local or remote-tracking branch holds a newer version of the report than the default branch: the "
-         "message names the branch, its newest commit to the report and the questions whose answers differ.",
-         "Groups write the report on a branch and forget to merge it: the course grades the default branch's "
-         "version.",
-         "A branch `report` whose commits changed the answers to questions 3 and 7 after it left `main`.",
-         "Merge the branch into the default branch and push, or delete it if its version is obsolete."),
+    Rule(
+        "image-uncommitted",
+        "error",
+        "question",
+        "A linked figure is on disk but git does not track it: untracked, or ignored (the message names "
+        "the rule, its file and line). A warning when the committed figure differs from the file on disk.",
+        "The course scrapes the group's GitHub repository at the deadline. A figure that is not committed is missing "
+        "from the hand-in although the report shows it on the author's machine; a figure changed since its commit "
+        "shows its old version. A `.gitignore` line such as `reports/figures/**` hides every figure at once.",
+        "`![loss](figures/loss.png)` while `.gitignore` has `reports/figures/**`, or `loss.png` was never added.",
+        "Commit and push the figure (`git add reports/figures/loss.png`). When it is ignored, the diagnostic points "
+        "at the rule (its related location): remove it, or add a negation such as `!reports/figures/**` below it.",
+    ),
+    Rule(
+        "report-uncommitted",
+        "information",
+        "document",
+        "The report or one of its linked figures has changes that are not committed. A warning in the last 48 hours "
+        "before the deadline (`deadline` setting or `--deadline`), an error after it.",
+        "Only committed and pushed files reach the course: changes left in the working copy at the deadline are not "
+        "graded.",
+        "The report saved with a new answer that was never committed.",
+        "Commit the report and its figures, then push.",
+    ),
+    Rule(
+        "report-unpushed",
+        "information",
+        "document",
+        "Commits that change the report or its figures are not on the remote-tracking branch of the default branch "
+        "(`origin/main` as of the last fetch), the repository has no remote, or the default branch was never pushed. "
+        "A warning in the last 48 hours before the deadline, an error after it; after the deadline a commit made "
+        'later is named "not graded", pushed or not.',
+        "The course reads the default branch of the group's GitHub repository. Commits on the author's machine, on "
+        "another branch or pushed after the deadline are not what it grades.",
+        "Two commits to `reports/README.md` on `main` that `git push` never sent, or edits committed on a branch "
+        "`report` never merged into `main`.",
+        "Push the default branch (`git push`); merge a side branch into it first. `mlops-report check --ref "
+        "origin/main` shows what the course will see.",
+    ),
+    Rule(
+        "report-other-branch",
+        "information",
+        "document",
+        "Another local or remote-tracking branch holds a newer version of the report than the default branch: the "
+        "message names the branch, its newest commit to the report and the questions whose answers differ.",
+        "Groups write the report on a branch and forget to merge it: the course grades the default branch's version.",
+        "A branch `report` whose commits changed the answers to questions 3 and 7 after it left `main`.",
+        "Merge the branch into the default branch and push, or delete it if its version is obsolete.",
+    ),
 ]
 
 
@@ -93,8 +108,11 @@ def linked_files(report: Report, disk: Disk | None, folder: str) -> list[tuple[i
     out = []
     for q in report.questions:
         for fig in q.answer.figures:
-            target = fig.target if fig.kind != "reference" else \
-                report.references.get(fig.target.lower() or fig.alt.lower(), "")
+            target = (
+                fig.target
+                if fig.kind != "reference"
+                else report.references.get(fig.target.lower() or fig.alt.lower(), "")
+            )
             if not target:
                 continue
             r = disk.resolve(target)
@@ -103,8 +121,9 @@ def linked_files(report: Report, disk: Disk | None, folder: str) -> list[tuple[i
     return out
 
 
-def findings(report: Report, context: "Handin | None", disk: Disk | None, deadline: int | None,
-             now: float | None = None) -> list[Finding]:
+def findings(
+    report: Report, context: Handin | None, disk: Disk | None, deadline: int | None, now: float | None = None
+) -> list[Finding]:
     if context is None or not report.is_report:
         return []
     now = time.time() if now is None else now
@@ -121,13 +140,13 @@ def findings(report: Report, context: "Handin | None", disk: Disk | None, deadli
     return out
 
 
-def _images(figures, states, context: "Handin", stage: str | None) -> list[Finding]:
+def _images(figures, states, context: Handin, stage: str | None) -> list[Finding]:
     out = []
     for number, span, target, path in figures:
         s = states.get(path)
         if s is None:
             continue
-        shown = path[len(context.folder) + 1:] if context.folder else path
+        shown = path[len(context.folder) + 1 :] if context.folder else path
         data: dict = {"path": path, "state": s.state}
         if s.state == "untracked":
             message = f"Question {number}: {shown} is not committed (git does not track it): the course will not see it"
@@ -137,14 +156,23 @@ def _images(figures, states, context: "Handin", stage: str | None) -> list[Findi
             # lists it until that commit is made
             continue
         elif s.state == "ignored" and s.rule is not None:
-            message = (f"Question {number}: {shown} is ignored by git ('{s.rule.pattern}' in {s.rule.source}, line "
-                       f"{s.rule.line}): it cannot be committed as it is, and the course will not see it")
+            message = (
+                f"Question {number}: {shown} is ignored by git ('{s.rule.pattern}' in {s.rule.source}, line "
+                f"{s.rule.line}): it cannot be committed as it is, and the course will not see it"
+            )
             level = "error"
-            data["related"] = [(str(context.repo.work_tree / s.rule.source) if not s.rule.source.startswith("/")
-                                else s.rule.source, s.rule.line - 1, f"the rule that ignores {shown}")]
+            data["related"] = [
+                (
+                    str(context.repo.work_tree / s.rule.source) if not s.rule.source.startswith("/") else s.rule.source,
+                    s.rule.line - 1,
+                    f"the rule that ignores {shown}",
+                )
+            ]
         elif s.state == "modified":
-            message = (f"Question {number}: {shown} differs from its committed version: the course will see the old "
-                       "image until it is committed and pushed")
+            message = (
+                f"Question {number}: {shown} differs from its committed version: the course will see the old "
+                "image until it is committed and pushed"
+            )
             level = "error" if stage == "after" else "warning"
         else:
             continue
@@ -152,20 +180,21 @@ def _images(figures, states, context: "Handin", stage: str | None) -> list[Findi
     return out
 
 
-def _uncommitted(report: Report, states, context: "Handin", stage: str | None, deadline: int | None) -> list[Finding]:
-    changed = [(p, s.state) for p, s in states.items()
-               if s.state in ("modified", "added", "untracked", "ignored")]
+def _uncommitted(report: Report, states, context: Handin, stage: str | None, deadline: int | None) -> list[Finding]:
+    changed = [(p, s.state) for p, s in states.items() if s.state in ("modified", "added", "untracked", "ignored")]
     if not changed:
         return []
     names = []
     for path, state in changed:
-        shown = "the report" if path == context.report else (
-            path[len(context.folder) + 1:] if context.folder else path)
+        shown = (
+            "the report" if path == context.report else (path[len(context.folder) + 1 :] if context.folder else path)
+        )
         names.append(f"{shown} ({_STATE[state]})")
     message = "not committed: " + ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
     message += "; the course sees only what is committed and pushed" + _due(stage, deadline)
-    return [Finding("report-uncommitted", _level(stage), 0, _top(report), message, (),
-                    {"paths": [p for p, _ in changed]})]
+    return [
+        Finding("report-uncommitted", _level(stage), 0, _top(report), message, (), {"paths": [p for p, _ in changed]})
+    ]
 
 
 _STATE = {"modified": "changed", "added": "staged only", "untracked": "untracked", "ignored": "ignored"}
@@ -179,41 +208,79 @@ def _due(stage: str | None, deadline: int | None) -> str:
     return ""
 
 
-def _unpushed(report: Report, paths: list[str], context: "Handin", stage: str | None,
-              deadline: int | None) -> list[Finding]:
+def _unpushed(
+    report: Report, paths: list[str], context: Handin, stage: str | None, deadline: int | None
+) -> list[Finding]:
     out = []
     u = context.unpushed(paths)
     where = _head(context)
     if u is not None and u.reason == "no-remote":
-        out.append(Finding("report-unpushed", _level(stage), 0, _top(report),
-                           "the repository has no remote: the course scrapes the group's GitHub repository, and "
-                           "nothing of this one is there" + _due(stage, deadline), (), {"reason": u.reason}))
+        out.append(
+            Finding(
+                "report-unpushed",
+                _level(stage),
+                0,
+                _top(report),
+                "the repository has no remote: the course scrapes the group's GitHub repository, and "
+                "nothing of this one is there" + _due(stage, deadline),
+                (),
+                {"reason": u.reason},
+            )
+        )
     elif u is not None and u.reason == "no-upstream":
-        out.append(Finding("report-unpushed", _level(stage), 0, _top(report),
-                           f"the default branch {context.default or '(none)'} has no remote-tracking branch: it was "
-                           "never pushed, or not fetched since" + _due(stage, deadline), (), {"reason": u.reason}))
+        out.append(
+            Finding(
+                "report-unpushed",
+                _level(stage),
+                0,
+                _top(report),
+                f"the default branch {context.default or '(none)'} has no remote-tracking branch: it was "
+                "never pushed, or not fetched since" + _due(stage, deadline),
+                (),
+                {"reason": u.reason},
+            )
+        )
     elif u is not None and u.reason == "ahead":
         newest = u.commits[0]
         n = len(u.commits)
-        message = (f"{n} commit{'s' if n > 1 else ''} changing {_files(u.paths, context)} {'are' if n > 1 else 'is'} "
-                   f"not on {u.upstream}{where} (newest: '{newest.summary[:60]}', {when(newest.time)})")
+        message = (
+            f"{n} commit{'s' if n > 1 else ''} changing {_files(u.paths, context)} {'are' if n > 1 else 'is'} "
+            f"not on {u.upstream}{where} (newest: '{newest.summary[:60]}', {when(newest.time)})"
+        )
         if stage == "after" and deadline is not None and any(c.time > deadline for c in u.commits):
             message = "not graded: committed after the deadline; " + message
-        out.append(Finding("report-unpushed", _level(stage), 0, _top(report), message + _due(stage, deadline), (),
-                           {"reason": u.reason, "commits": [c.sha for c in u.commits]}))
+        out.append(
+            Finding(
+                "report-unpushed",
+                _level(stage),
+                0,
+                _top(report),
+                message + _due(stage, deadline),
+                (),
+                {"reason": u.reason, "commits": [c.sha for c in u.commits]},
+            )
+        )
     if stage == "after" and deadline is not None:
         late = context.late(paths, deadline)
         if late:
             on = context.upstream_name or "HEAD"
-            out.append(Finding("report-unpushed", "error", 0, _top(report),
-                               f"not graded: {len(late)} commit{'s' if len(late) > 1 else ''} on {on} changed the "
-                               f"report or its figures after the deadline ({when(deadline)}; newest: "
-                               f"'{late[0].summary[:60]}', {when(late[0].time)})", (),
-                               {"reason": "late", "commits": [c.sha for c in late]}))
+            out.append(
+                Finding(
+                    "report-unpushed",
+                    "error",
+                    0,
+                    _top(report),
+                    f"not graded: {len(late)} commit{'s' if len(late) > 1 else ''} on {on} changed the "
+                    f"report or its figures after the deadline ({when(deadline)}; newest: "
+                    f"'{late[0].summary[:60]}', {when(late[0].time)})",
+                    (),
+                    {"reason": "late", "commits": [c.sha for c in late]},
+                )
+            )
     return out
 
 
-def _head(context: "Handin") -> str:
+def _head(context: Handin) -> str:
     if context.branch is None and context.head:
         return f" (HEAD is detached at {context.head[:7]})"
     if context.branch and context.default and context.branch != context.default:
@@ -221,9 +288,10 @@ def _head(context: "Handin") -> str:
     return ""
 
 
-def _files(paths: tuple[str, ...], context: "Handin") -> str:
-    names = ["the report" if p == context.report else (p[len(context.folder) + 1:] if context.folder else p)
-             for p in paths]
+def _files(paths: tuple[str, ...], context: Handin) -> str:
+    names = [
+        "the report" if p == context.report else (p[len(context.folder) + 1 :] if context.folder else p) for p in paths
+    ]
     return ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
 
 
@@ -246,7 +314,7 @@ def differing_answers(a: bytes, b: bytes) -> list[int]:
     return found
 
 
-def _other_branches(report: Report, context: "Handin") -> list[Finding]:
+def _other_branches(report: Report, context: Handin) -> list[Finding]:
     others = context.other_branches()
     if not others:
         return []
@@ -259,13 +327,25 @@ def _other_branches(report: Report, context: "Handin") -> list[Finding]:
         if len(differ) == 1:
             said = f"the answer to question {differ[0]} differs"
         elif differ:
-            said = ("the answers to questions " + ", ".join(map(str, differ[:12]))
-                    + (f" and {len(differ) - 12} more" if len(differ) > 12 else "") + " differ")
+            said = (
+                "the answers to questions "
+                + ", ".join(map(str, differ[:12]))
+                + (f" and {len(differ) - 12} more" if len(differ) > 12 else "")
+                + " differ"
+            )
         else:
             said = "no answer differs (other text does)"
         at = next((q.heading.span for q in report.questions if differ and q.number == differ[0]), _top(report))
-        out.append(Finding("report-other-branch", "information", 0, at,
-                           f"branch {other.name} holds a newer version of the report than {base_name} (its commit "
-                           f"'{other.newest.summary[:60]}', {when(other.newest.time)}): {said}", (),
-                           {"branch": other.name, "questions": differ}))
+        out.append(
+            Finding(
+                "report-other-branch",
+                "information",
+                0,
+                at,
+                f"branch {other.name} holds a newer version of the report than {base_name} (its commit "
+                f"'{other.newest.summary[:60]}', {when(other.newest.time)}): {said}",
+                (),
+                {"branch": other.name, "questions": differ},
+            )
+        )
     return out

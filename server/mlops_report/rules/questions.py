@@ -7,8 +7,9 @@ question except through the context (the checker's counts, the files on disk).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import Callable, Iterator, NamedTuple
+from typing import NamedTuple
 
 from .. import links, members, scan
 from ..checker import CheckerAnswer
@@ -52,8 +53,9 @@ def _passes(c: QuestionContext, words: int | None = None, images: int | None = N
     counted = c.counted
     if counted is None:
         return False
-    return _ok(counted.words if words is None else words, c.limits.words) and \
-        _ok(counted.images if images is None else images, c.limits.images)
+    return _ok(counted.words if words is None else words, c.limits.words) and _ok(
+        counted.images if images is None else images, c.limits.images
+    )
 
 
 def _short(c: QuestionContext) -> bool:
@@ -61,8 +63,9 @@ def _short(c: QuestionContext) -> bool:
     counted, lim = c.counted, c.limits
     if counted is None:
         return False
-    return (lim.words is not None and counted.words < lim.words[0]) or \
-        (lim.images is not None and counted.images < lim.images[0])
+    return (lim.words is not None and counted.words < lim.words[0]) or (
+        lim.images is not None and counted.images < lim.images[0]
+    )
 
 
 def _range(r: tuple[int, int]) -> str:
@@ -114,8 +117,10 @@ def _template_marks(c: QuestionContext) -> tuple[int, str]:
 
 
 def _why_differs(c: QuestionContext) -> str:
-    return "; ".join(count_differences(c.question, c.text, c.counted, c.last)) \
+    return (
+        "; ".join(count_differences(c.question, c.text, c.counted, c.last))
         or "the checker counts markdown marks as words"
+    )
 
 
 def count_differences(q: Question, text: str, counted: CheckerAnswer | None, last: bool) -> list[str]:
@@ -197,12 +202,17 @@ def _insert_figure_fixes(c: QuestionContext, instead: Span | None = None) -> Ite
     images = c.disk.images(c.figures_dir) if c.disk is not None else []
     unlinked = [p for p in images if p not in c.linked]
     for path in unlinked:
-        yield Fix(f"Insert figure {path}", "insertFigure",
-                  (Edit(Span(at, end), f"{before}{links.figure_link(links.stem(path), path)}{after}"),), safe=False)
+        yield Fix(
+            f"Insert figure {path}",
+            "insertFigure",
+            (Edit(Span(at, end), f"{before}{links.figure_link(links.stem(path), path)}{after}"),),
+            safe=False,
+        )
     if not unlinked:
         snippet = links.figure_link("describe the figure", f"{c.figures_dir.strip('/') or 'figures'}/FILE.png")
-        yield Fix("Insert figure snippet", "insertFigure", (Edit(Span(at, end), f"{before}{snippet}{after}"),),
-                  safe=False)
+        yield Fix(
+            "Insert figure snippet", "insertFigure", (Edit(Span(at, end), f"{before}{snippet}{after}"),), safe=False
+        )
 
 
 # -- figures --------------------------------------------------------------------------------------
@@ -218,14 +228,17 @@ def image_not_counted(c: QuestionContext) -> Iterator[Finding]:
     q = c.question
     uncounted = sum(1 for f in q.answer.figures if not f.counted)
     counted = c.counted.images if c.counted is not None else 0
-    stakes = c.limits.images is not None and _ok(counted, c.limits.images) != _ok(counted + uncounted,
-                                                                                   c.limits.images)
+    stakes = c.limits.images is not None and _ok(counted, c.limits.images) != _ok(counted + uncounted, c.limits.images)
     for fig in q.answer.figures:
         if fig.counted:
             continue
         target = _target_for(c, fig)
-        form = {"html": "an HTML <img>", "reference": "a reference-style image",
-                "link": "a link without !", "inline": "an image split over lines"}[fig.kind]
+        form = {
+            "html": "an HTML <img>",
+            "reference": "a reference-style image",
+            "link": "a link without !",
+            "inline": "an image split over lines",
+        }[fig.kind]
         msg = f"Question {q.number}: this figure is {form}; report.py check does not count it"
         fixes = ()
         if target:
@@ -263,8 +276,9 @@ def checker_only_figures(c: QuestionContext) -> list[Figure]:
         close = links.closing_paren(body, m + 2, min(limit, eol))
         end = close + 1 if close >= 0 else e
         dest = links.split_destination(body[m + 2 : end - 1], lo + m + 2)
-        out.append(Figure("inline", dest.path, body[p + 2 : m], Span(start, lo + end), Span(dest.start, dest.end),
-                          True))
+        out.append(
+            Figure("inline", dest.path, body[p + 2 : m], Span(start, lo + end), Span(dest.start, dest.end), True)
+        )
     return out
 
 
@@ -277,8 +291,11 @@ def image_link_unrendered(c: QuestionContext) -> Iterator[Finding]:
     q, text = c.question, c.text
     if c.counted is None:
         return
-    candidates = [f for f in q.answer.figures if f.kind == "inline" and f.counted
-                  and not _SIMPLE_IMAGE.fullmatch(text, f.span.start, f.span.end)]
+    candidates = [
+        f
+        for f in q.answer.figures
+        if f.kind == "inline" and f.counted and not _SIMPLE_IMAGE.fullmatch(text, f.span.start, f.span.end)
+    ]
     candidates += checker_only_figures(c)
     for fig in candidates:
         source = text[fig.span.start : fig.span.end]
@@ -291,10 +308,18 @@ def image_link_unrendered(c: QuestionContext) -> Iterator[Finding]:
         span = Span(fig.target_span.start - 1, fig.target_span.end + 1) if angle else fig.target_span
         # a path written right already (the cause lies elsewhere, e.g. a link inside the alt
         # text) gets no rewrite: it would change nothing
-        fixes = () if text[span.start : span.end] == written else \
-            (Fix(f"Write the path as {written}", "rewriteImage", (Edit(span, written),)),)
-        yield _f("image-link-unrendered", q, fig.target_span,
-                 f"Question {q.number}: the checker counts this figure, but {why}", *fixes)
+        fixes = (
+            ()
+            if text[span.start : span.end] == written
+            else (Fix(f"Write the path as {written}", "rewriteImage", (Edit(span, written),)),)
+        )
+        yield _f(
+            "image-link-unrendered",
+            q,
+            fig.target_span,
+            f"Question {q.number}: the checker counts this figure, but {why}",
+            *fixes,
+        )
 
 
 def image_files(c: QuestionContext) -> Iterator[Finding]:
@@ -308,31 +333,46 @@ def image_files(c: QuestionContext) -> Iterator[Finding]:
         span = fig.target_span if fig.kind != "reference" else fig.span
         path = target.split("#", 1)[0].split("?", 1)[0]
         if not path.lower().endswith(IMAGE_SUFFIXES) and not path.lower().startswith(("http://", "https://", "data:")):
-            yield _quiet(_f("image-bad-extension", q, span,
-                            f"Question {q.number}: {target} is not a .png, .jpg or .jpeg file"),
-                         not path.lower().endswith(_WEB_IMAGES))
+            yield _quiet(
+                _f("image-bad-extension", q, span, f"Question {q.number}: {target} is not a .png, .jpg or .jpeg file"),
+                not path.lower().endswith(_WEB_IMAGES),
+            )
         if c.disk is None:
             continue
         r = c.disk.resolve(target)
         if r.state in ("remote", "absolute", "outside"):
-            where = {"remote": "a web address", "absolute": "an absolute path",
-                     "outside": "outside the report's folder"}[r.state]
+            where = {
+                "remote": "a web address",
+                "absolute": "an absolute path",
+                "outside": "outside the report's folder",
+            }[r.state]
             if r.state != "remote" and c.disk.outside_state(target) == "missing":
                 where += " (and no file is there)"
-            yield _quiet(_f("image-outside-figures", q, span,
-                            f"Question {q.number}: {target} is {where}; only files under reports/{prefix} are handed in"),
-                         r.state != "remote")
+            yield _quiet(
+                _f(
+                    "image-outside-figures",
+                    q,
+                    span,
+                    f"Question {q.number}: {target} is {where}; only files under reports/{prefix} are handed in",
+                ),
+                r.state != "remote",
+            )
             continue
         if r.state == "missing":
-            yield _f("image-missing-file", q, span,
-                     f"Question {q.number}: {target} does not exist in the report's folder")
+            yield _f(
+                "image-missing-file", q, span, f"Question {q.number}: {target} does not exist in the report's folder"
+            )
             continue
         if r.state == "case":
             real = r.relative or ""
             fixed = _same_style(target, links.destination(real))
-            yield _f("image-path-case", q, span,
-                     f"Question {q.number}: {target} differs in case from the file {real}; Linux will not find it",
-                     Fix(f"Use the file's real name {fixed}", "pathCase", (Edit(span, fixed),)))
+            yield _f(
+                "image-path-case",
+                q,
+                span,
+                f"Question {q.number}: {target} differs in case from the file {real}; Linux will not find it",
+                Fix(f"Use the file's real name {fixed}", "pathCase", (Edit(span, fixed),)),
+            )
         rel = r.relative or ""
         if r.state in ("exists", "case") and not rel.startswith(prefix):
             name = rel.rsplit("/", 1)[-1]
@@ -347,11 +387,30 @@ def image_files(c: QuestionContext) -> Iterator[Finding]:
 
                 # only inside the project and onto no file, whatever figuresDir or a symbolic link says
                 move = Move(str(c.disk.root / rel), str(c.disk.root / new_rel))
-                fixes = [Fix(f"Move {rel} to {new_rel} and update the link", "moveToFigures", (Edit(span, written),),
-                             (move,), safe=False)] if movable(move.source, move.target, c.disk.root.parent) else []
+                fixes = (
+                    [
+                        Fix(
+                            f"Move {rel} to {new_rel} and update the link",
+                            "moveToFigures",
+                            (Edit(span, written),),
+                            (move,),
+                            safe=False,
+                        )
+                    ]
+                    if movable(move.source, move.target, c.disk.root.parent)
+                    else []
+                )
             # inside the reports folder the hand-in page still shows it: only the template's habit is at stake
-            yield _quiet(_f("image-outside-figures", q, span,
-                            f"Question {q.number}: {target} is not in the {prefix} folder", *fixes), False)
+            yield _quiet(
+                _f(
+                    "image-outside-figures",
+                    q,
+                    span,
+                    f"Question {q.number}: {target} is not in the {prefix} folder",
+                    *fixes,
+                ),
+                False,
+            )
 
 
 # formats a browser shows although the template asks for PNG or JPEG
@@ -386,8 +445,12 @@ def _removal(text: str, span: Span) -> Edit:
     """Remove ``span`` (with its line when nothing else is on it); a space stays between the
     words on either side, so removing ``a--- ... ---b`` does not make one word ``ab``."""
     whole = _remove_span_line(text, span)
-    joins = 0 < whole.start and whole.end < len(text) and not text[whole.start - 1].isspace() \
+    joins = (
+        whole.start > 0
+        and whole.end < len(text)
+        and not text[whole.start - 1].isspace()
         and not text[whole.end].isspace()
+    )
     return Edit(whole, " " if joins else "")
 
 
@@ -398,19 +461,30 @@ def placeholders(c: QuestionContext) -> Iterator[Finding]:
         yield unanswered(c)
         return
     for p in a.placeholders:
-        yield _f("placeholder-left", q, p,
-                 f"Question {q.number}: the placeholder is still here; the checker counts it as 6 words",
-                 Fix("Remove the placeholder", "removePlaceholder", (_removal(c.text, p),)))
+        yield _f(
+            "placeholder-left",
+            q,
+            p,
+            f"Question {q.number}: the placeholder is still here; the checker counts it as 6 words",
+            Fix("Remove the placeholder", "removePlaceholder", (_removal(c.text, p),)),
+        )
     if a.wrapper:
         left, right = a.wrapper
         lw = Span(left.start, left.end + _spaces_after(c.text, left.end))
         rw = Span(right.start - _spaces_before(c.text, right.start), right.end)
         counted = c.counted
         decides = counted is not None and _passes(c) != _passes(c, words=counted.words - 2)
-        yield _quiet(_f("answer-wrapped", q, left,
-                        f"Question {q.number}: the answer is wrapped in --- dashes; the checker counts them as 2 words"
-                        + (" and its verdict depends on them" if decides else ""),
-                        Fix("Remove the --- dashes", "removeDashes", (Edit(lw, ""), Edit(rw, "")))), decides)
+        yield _quiet(
+            _f(
+                "answer-wrapped",
+                q,
+                left,
+                f"Question {q.number}: the answer is wrapped in --- dashes; the checker counts them as 2 words"
+                + (" and its verdict depends on them" if decides else ""),
+                Fix("Remove the --- dashes", "removeDashes", (Edit(lw, ""), Edit(rw, ""))),
+            ),
+            decides,
+        )
 
 
 def unanswered(c: QuestionContext) -> Finding:
@@ -422,15 +496,18 @@ def unanswered(c: QuestionContext) -> Finding:
     fails: list[str] = []
     fixes: tuple[Fix, ...] = ()
     if counted is not None:
-        needs = [f"{_range(lim.words)} words" if lim.words else "",
-                 f"{_range(lim.images)} figure{'' if lim.images == (1, 1) else 's'}" if lim.images else ""]
+        needs = [
+            f"{_range(lim.words)} words" if lim.words else "",
+            f"{_range(lim.images)} figure{'' if lim.images == (1, 1) else 's'}" if lim.images else "",
+        ]
         needs = [x for x in needs if x]
         if lim.words is not None and not _ok(counted.words, lim.words):
             fails.append("words")
         if lim.images is not None and not _ok(counted.images, lim.images):
             fails.append("images")
-        sees = f"{counted.words} words" + (" (the placeholder)" if a.placeholders and counted.words == 6 * len(
-            a.placeholders) else "")
+        sees = f"{counted.words} words" + (
+            " (the placeholder)" if a.placeholders and counted.words == 6 * len(a.placeholders) else ""
+        )
         if lim.images is not None:
             sees += f" and {counted.images} figure{'' if counted.images == 1 else 's'}"
         if not needs:
@@ -489,18 +566,28 @@ def answer_in_quote(c: QuestionContext) -> Iterator[Finding]:
         return
     first = next(i for i, p in enumerate(pieces) if p.strip())
     body = pieces[first:]
-    nl = "\r\n" if "\r\n" in text[pos:end + 2] else "\n"
+    nl = "\r\n" if "\r\n" in text[pos : end + 2] else "\n"
     # the finding sits on the '> Answer:' marker; the fix moves everything up to the end of the
     # last quoted line with text
     last_line_end = end
     marker = _bol(text, label.start)
     marker += len(text[marker : label.start]) - len(text[marker : label.start].lstrip())
-    yield _f("answer-in-quote", q, Span(marker, label.end),
-             f"Question {q.number}: the answer is inside the instruction quote; it renders as part of the "
-             "instructions and every > counts as a word",
-             *(Fix("Move the answer out of the quote", "unquoteAnswer",
-                   (Edit(Span(pos, last_line_end), nl + nl + nl.join(body)),)),)
-             if _moves_safely(body) else ())
+    yield _f(
+        "answer-in-quote",
+        q,
+        Span(marker, label.end),
+        f"Question {q.number}: the answer is inside the instruction quote; it renders as part of the "
+        "instructions and every > counts as a word",
+        *(
+            Fix(
+                "Move the answer out of the quote",
+                "unquoteAnswer",
+                (Edit(Span(pos, last_line_end), nl + nl + nl.join(body)),),
+            ),
+        )
+        if _moves_safely(body)
+        else (),
+    )
 
 
 _FENCE_LINE = re.compile(r" {0,3}(`{3,}|~{3,})")
@@ -517,7 +604,7 @@ def _moves_safely(lines: list[str]) -> bool:
             mark = m.group(1)
             if fence is None:
                 fence = mark
-            elif mark[0] == fence[0] and len(mark) >= len(fence) and not line[m.end():].strip():
+            elif mark[0] == fence[0] and len(mark) >= len(fence) and not line[m.end() :].strip():
                 fence = None
             continue
         if fence is None and _STRUCTURE_LINE.match(line):
@@ -568,22 +655,38 @@ def answer_truncated(c: QuestionContext) -> Iterator[Finding]:
         line = text[heading.span.start : heading.span.end]
         title = scan.heading_text(line)
         what = "heading"
-        fixes = (Fix("Turn the heading into bold text", "headingToBold",
-                     (Edit(heading.span, f"**{title}**" if title else ""),)),)
+        fixes = (
+            Fix(
+                "Turn the heading into bold text",
+                "headingToBold",
+                (Edit(heading.span, f"**{title}**" if title else ""),),
+            ),
+        )
     elif fence is not None:
         what = "'##' in a code block"
         if not text[bol:cut].strip():
-            fixes = (Fix("Start the comment with a single #", "singleHash", (Edit(Span(cut, cut + run), "#"),),
-                         safe=False),)
+            fixes = (
+                Fix("Start the comment with a single #", "singleHash", (Edit(Span(cut, cut + run), "#"),), safe=False),
+            )
     else:
         token_start = cut
         while token_start > bol and not text[token_start - 1].isspace():
             token_start -= 1
         token = text[token_start:eol].split(None, 1)[0] if text[token_start:eol].strip() else ""
         what = "'##' in a link" if ("://" in token or "](" in token or token.startswith(("(", "<"))) else "'##'"
-    yield _quiet(_f("answer-truncated", q, Span(cut, eol),
-                    f"Question {q.number}: the checker stops counting at this {what}: it sees {seen} words of "
-                    f"the answer's {own}", *fixes, seen=seen, own=own), _short(c))
+    yield _quiet(
+        _f(
+            "answer-truncated",
+            q,
+            Span(cut, eol),
+            f"Question {q.number}: the checker stops counting at this {what}: it sees {seen} words of "
+            f"the answer's {own}",
+            *fixes,
+            seen=seen,
+            own=own,
+        ),
+        _short(c),
+    )
 
 
 def answer_label_extra(c: QuestionContext) -> Iterator[Finding]:
@@ -605,12 +708,24 @@ def answer_label_extra(c: QuestionContext) -> Iterator[Finding]:
                     code += [Span(a.span.start + s, a.span.start + e) for s, e in scan.code_spans(a.text)]
             where = "'Answer:' inside the answer"
             if not any(s.start <= lab.start < s.end for s in code):  # an entity shows as typed in code
-                fixes = (Fix("Write the colon as &#58; (it looks the same; the checker no longer splits here)",
-                             "escapeLabel", (Edit(lab, "Answer&#58;"),)),)
-        yield _quiet(_f("answer-label-extra", q, lab,
-                        f"Question {q.number}: {where}; the checker splits the report at it, so "
-                        f"the {before} words before it no longer count as this answer", *fixes),
-                     _short(c) or c.counted is None)
+                fixes = (
+                    Fix(
+                        "Write the colon as &#58; (it looks the same; the checker no longer splits here)",
+                        "escapeLabel",
+                        (Edit(lab, "Answer&#58;"),),
+                    ),
+                )
+        yield _quiet(
+            _f(
+                "answer-label-extra",
+                q,
+                lab,
+                f"Question {q.number}: {where}; the checker splits the report at it, so "
+                f"the {before} words before it no longer count as this answer",
+                *fixes,
+            ),
+            _short(c) or c.counted is None,
+        )
 
 
 _QUOTE_MARKS = re.compile(r"[ \t]{0,3}>[ \t>]*")
@@ -636,9 +751,17 @@ def trailing_content(c: QuestionContext) -> Iterator[Finding]:
     n = len(extra.split())
     counted = c.counted
     decides = counted is not None and _passes(c) != _passes(c, words=max(0, counted.words - n))
-    yield _quiet(_f("trailing-content", q, Span(start, _eol(c.text, start)),
-                    f"Question {q.number}: the {n} words after the last answer, to the end of the file, are counted "
-                    f"into question {q.number}'s answer by the checker", words=n), decides)
+    yield _quiet(
+        _f(
+            "trailing-content",
+            q,
+            Span(start, _eol(c.text, start)),
+            f"Question {q.number}: the {n} words after the last answer, to the end of the file, are counted "
+            f"into question {q.number}'s answer by the checker",
+            words=n,
+        ),
+        decides,
+    )
 
 
 def instructions_edited(c: QuestionContext) -> Iterator[Finding]:
@@ -646,20 +769,33 @@ def instructions_edited(c: QuestionContext) -> Iterator[Finding]:
         return
     q = c.question
     span = q.instructions.span if q.instructions.span.end > q.instructions.span.start else q.heading.span
-    first = span.start + (len(c.text[span.start:span.end]) - len(c.text[span.start:span.end].lstrip()))
+    first = span.start + (len(c.text[span.start : span.end]) - len(c.text[span.start : span.end].lstrip()))
     span = Span(first, min(span.end, _eol(c.text, first)))
     lim = c.limits
-    official = ", ".join(
-        x for x in (f"{_range(lim.words)} words" if lim.words else "",
-                    f"{_range(lim.images)} figures" if lim.images else "") if x
-    ) or "no limits"
+    official = (
+        ", ".join(
+            x
+            for x in (
+                f"{_range(lim.words)} words" if lim.words else "",
+                f"{_range(lim.images)} figures" if lim.images else "",
+            )
+            if x
+        )
+        or "no limits"
+    )
     fixes = ()
     block = q.instructions.block
     if c.restore is not None and block is not None:  # only the instruction block: no answer text
-        fixes = (Fix("Restore the original instructions", "restoreInstructions", (Edit(block, c.restore),),
-                     safe=False),)
-    yield _f("instructions-edited", q, span,
-             f"Question {q.number}: {c.edited}; the official limits still apply ({official})", *fixes)
+        fixes = (
+            Fix("Restore the original instructions", "restoreInstructions", (Edit(block, c.restore),), safe=False),
+        )
+    yield _f(
+        "instructions-edited",
+        q,
+        span,
+        f"Question {q.number}: {c.edited}; the official limits still apply ({official})",
+        *fixes,
+    )
 
 
 def group_number(c: QuestionContext) -> Iterator[Finding]:
@@ -668,8 +804,7 @@ def group_number(c: QuestionContext) -> Iterator[Finding]:
         return
     if members.group_number(c.text, q.answer) is None:
         own = members.own_text(c.text, q.answer)
-        yield _f("group-number", q, _content_span(c),
-                 f"Question 1: {own.strip()[:40]!r} is not a group number")
+        yield _f("group-number", q, _content_span(c), f"Question 1: {own.strip()[:40]!r} is not a group number")
 
 
 def study_number(c: QuestionContext) -> Iterator[Finding]:
@@ -696,11 +831,13 @@ def study_number(c: QuestionContext) -> Iterator[Finding]:
         else:
             continue
         flagged += 1
-        yield _f("study-number", q, span,
-                 f"Question 2: {token} {why}; a study number is s followed by 6 digits", *fixes)
+        yield _f(
+            "study-number", q, span, f"Question 2: {token} {why}; a study number is s followed by 6 digits", *fixes
+        )
     if not good and not flagged:
-        yield _f("study-number", q, _content_span(c),
-                 "Question 2: the answer names no study number (s followed by 6 digits)")
+        yield _f(
+            "study-number", q, _content_span(c), "Question 2: the answer names no study number (s followed by 6 digits)"
+        )
 
 
 def _content_span(c: QuestionContext) -> Span:
@@ -726,7 +863,18 @@ def html_render(c: QuestionContext) -> Iterator[Finding]:
 # every check of a question, in order; a list, so a check can be added (the analysis runs each
 # one on its own: one that raises is logged and the others still report)
 CHECKS: list[Callable[[QuestionContext], Iterator[Finding]]] = [
-    word_count, image_count, image_not_counted, image_link_unrendered, image_files, placeholders, answer_in_quote,
-    answer_truncated, answer_label_extra, trailing_content, instructions_edited, group_number,
-    study_number, html_render,
+    word_count,
+    image_count,
+    image_not_counted,
+    image_link_unrendered,
+    image_files,
+    placeholders,
+    answer_in_quote,
+    answer_truncated,
+    answer_label_extra,
+    trailing_content,
+    instructions_edited,
+    group_number,
+    study_number,
+    html_render,
 ]

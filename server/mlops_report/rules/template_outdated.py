@@ -37,8 +37,9 @@ def differences(old: Edition, new: Edition) -> list[str]:
     else:
         changed = sorted(n for n in set(old.stated) | set(new.stated) if old.stated.get(n) != new.stated.get(n))
         for n in changed[:3]:
-            out.append(f"question {n} states {_stated(new.stated[n])}" if n in new.stated
-                       else f"question {n} states no length")
+            out.append(
+                f"question {n} states {_stated(new.stated[n])}" if n in new.stated else f"question {n} states no length"
+            )
         if len(changed) > 3:
             out.append(f"{len(changed) - 3} more questions state other lengths")
     items = len(new.checklist - old.checklist)
@@ -54,11 +55,16 @@ def template_outdated(report: Report, detection: Detection | None) -> list[Findi
     new = newest_of_run(old)
     if new is None:
         return []
-    at = report.title.span if report.title is not None else (
-        report.questions[0].heading.span if report.questions else Span(0, 0))
+    at = (
+        report.title.span
+        if report.title is not None
+        else (report.questions[0].heading.span if report.questions else Span(0, 0))
+    )
     what = differences(old, new)
     detail = ", ".join(what) if what else "only its wording differs"
-    message = (f"written on the {old.id[:10]} template ({old.id[11:]}), older than the {old.run.name} run's "
-               f"newest, {new.id[:10]} ({new.id[11:]}): {detail}; `mlops-report migrate` moves the answers "
-               "and ticks onto it")
+    message = (
+        f"written on the {old.id[:10]} template ({old.id[11:]}), older than the {old.run.name} run's "
+        f"newest, {new.id[:10]} ({new.id[11:]}): {detail}; `mlops-report migrate` moves the answers "
+        "and ticks onto it"
+    )
     return [Finding("template-outdated", "", 0, at, message, (), {"edition": old.id, "newest": new.id})]
