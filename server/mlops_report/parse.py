@@ -229,6 +229,12 @@ class Report:
                 return q
         return None
 
+    def figure_target(self, fig: Figure) -> str:
+        """The path ``fig`` links: as written, or its reference definition's ("" when undefined)."""
+        if fig.kind == "reference":
+            return self.references.get(fig.target.lower() or fig.alt.lower(), "")
+        return fig.target
+
 
 def looks_like_report(report: Report) -> bool:
     """An exam report has several ``Question N`` headings with ``Answer:`` labels."""

@@ -295,6 +295,7 @@ def _report(r: Row, m: Membership, common: str, deadline: int | None, width: int
             for x in (
                 f"{r.figures_missing} missing" if r.figures_missing else "",
                 f"{r.figures_uncounted} not counted" if r.figures_uncounted else "",
+                f"{r.figures_unchecked} not checked" if r.figures_unchecked else "",
             )
             if x
         )
