@@ -57,7 +57,7 @@ def run(text: str, family: str, expected: int | None) -> Outcome:
 def passed(outcome: Outcome, limits: dict) -> int:
     """How many answers the script counts as passing, with the limits of its version."""
     total = 0
-    for position, (words, images) in enumerate(zip(outcome.words, outcome.images), start=1):
+    for position, (words, images) in enumerate(zip(outcome.words, outcome.images, strict=True), start=1):
         lim = limits.get(position)
         ok = True
         if lim is not None and lim.words is not None:

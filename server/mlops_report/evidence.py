@@ -15,6 +15,7 @@ unticked item with a strong one (``checklist-unticked-evidence``).
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import json
 import logging
@@ -354,11 +355,9 @@ def for_report(report: Path, token: object) -> Evidence | None:
     if hit is not None and hit[0] is token:
         _kept.move_to_end(root)
         return hit[1]
-    skip = frozenset()
-    try:
+    skip: frozenset[str] = frozenset()
+    with contextlib.suppress(ValueError):
         skip = frozenset({(report.parent / "report.py").relative_to(root).as_posix()})  # the course's own script
-    except ValueError:
-        pass
     evidence = scan(root, skip)
     _kept[root] = (token, evidence)
     while len(_kept) > KEPT:

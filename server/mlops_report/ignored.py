@@ -46,9 +46,9 @@ def ignored(analysis: Analysis) -> list[Ignored]:
                         q.number,
                         span,
                         (
-                            f"Question {q.number}: report.py check does not count this text. It splits the report at every "
-                            f"'Answer:', and the piece that ends at the 'Answer:' on line {line} holds no '###', so it is "
-                            "dropped; the answer is counted from there."
+                            f"Question {q.number}: report.py check does not count this text. It splits the report "
+                            f"at every 'Answer:', and the piece that ends at the 'Answer:' on line {line} holds no "
+                            "'###', so it is dropped; the answer is counted from there."
                         ),
                     )
                 )
@@ -61,9 +61,9 @@ def ignored(analysis: Analysis) -> list[Ignored]:
                         q.number,
                         span,
                         (
-                            f"Question {q.number}: report.py check does not count this text. It stops reading an answer "
-                            "at its first '##' (a heading, a '## comment', '##' in a link), so nothing from there to the "
-                            "next question is counted."
+                            f"Question {q.number}: report.py check does not count this text. It stops reading an "
+                            "answer at its first '##' (a heading, a '## comment', '##' in a link), so nothing from "
+                            "there to the next question is counted."
                         ),
                     )
                 )

@@ -14,6 +14,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 from typing import NamedTuple
 
 from . import blocks, scan
@@ -24,12 +25,12 @@ LABEL = "Answer:"
 MAX_DIGITS = 6  # a question number or a limit longer than this is not a number a report states
 
 _LINE_OPENER = re.compile(r"\n( {0,3}[#`~])")
-_QUESTION = re.compile(r"question[ \t]+(\d{1,%d})\b" % MAX_DIGITS, re.IGNORECASE)
+_QUESTION = re.compile(rf"question[ \t]+(\d{{1,{MAX_DIGITS}}})\b", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"---[ \t]*question[ \t]+(\d+)[ \t]+fill[ \t]+here[ \t]*---", re.IGNORECASE)
 _WRAPPED = re.compile(r"\A(---)[ \t]+\S.*?[ \t](---)\Z", re.DOTALL)
 # a limit starts where a run of digits starts (a search from inside a run of ten thousand digits
 # would retry the run at every digit) and has at most MAX_DIGITS digits, so int() never sees more
-_RANGE = r"(?<!\d)(\d{1,%d})[ \t]*(?:-|–|to)[ \t]*(\d{1,%d})[ \t]+" % (MAX_DIGITS, MAX_DIGITS)
+_RANGE = rf"(?<!\d)(\d{{1,{MAX_DIGITS}}})[ \t]*(?:-|–|to)[ \t]*(\d{{1,{MAX_DIGITS}}})[ \t]+"
 _LIMIT_WORDS = re.compile(_RANGE + "words", re.IGNORECASE)
 _LIMIT_IMAGES = re.compile(_RANGE + "(?:screenshots?|images?|figures?)", re.IGNORECASE)
 _CHECK_ITEM = re.compile(r"([ \t]*)[*+-][ \t]+\[([^\]\r\n]{0,8})\](?![(\[])")
@@ -227,6 +228,12 @@ class Report:
             if q.span.start <= offset <= q.span.end:
                 return q
         return None
+
+    def figure_target(self, fig: Figure) -> str:
+        """The path ``fig`` links: as written, or its reference definition's ("" when undefined)."""
+        if fig.kind == "reference":
+            return self.references.get(fig.target.lower() or fig.alt.lower(), "")
+        return fig.target
 
 
 def looks_like_report(report: Report) -> bool:
@@ -682,7 +689,7 @@ def _parse_checklist(
     end = len(text)
     boundaries = [k for k in range(at + 1, len(headings)) if headings[k].level <= 2 or _is_question(headings[k])]
     k = len(headings)
-    for b, nxt in zip(boundaries, boundaries[1:] + [len(headings)]):
+    for b, nxt in pairwise([*boundaries, len(headings)]):
         h = headings[b]
         stop = headings[nxt].span.start if nxt < len(headings) else len(text)
         if _is_question(h) or not _ITEM_LINE.search(text, h.span.end, stop):

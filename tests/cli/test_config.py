@@ -139,8 +139,8 @@ def test_every_problem_names_the_file_and_the_key(tmp_path):
         "unknown code 'nope'",
         where + "disable must be a list of codes",
         where + "edition: unknown edition '1999'; using auto",
-        where
-        + "unknown key 'colour' (known: edition, checker, figures-dir, severity, disable, fail-on, deadline, image-size-limit)",
+        where + "unknown key 'colour' (known: edition, checker, figures-dir, severity, disable, fail-on, deadline, "
+        "image-size-limit)",
     ]
     assert "report.py check will pass 30/31: Q7 fails" in r.stdout  # the report is still checked
 

@@ -157,6 +157,26 @@ def test_columns_are_the_documented_ones_in_order(both):
     assert seen <= set(statuses)
 
 
+def test_a_walk_cut_short_counts_figures_as_not_checked_rather_than_missing(tmp_path):
+    """More entries beside the report than a walk looks at: no linked figure is found or missing,
+    each is "not checked", in the table, on the page, and in the human output no file is missing."""
+    b = ReportBuilder("2026").fill_all()
+    b.answer(14, b.passing_text(14) + "\n\n![gone](figures/gone.png)")  # no such file
+    path = b.write(tmp_path / "groups" / "big")
+    for i in range(20_100):  # the walk stops after 20 000 entries, here all in the report's folder
+        (path.parent / f"data{i:05}.csv").touch()
+    linked = len(b.needed_figures()) + 1
+    c = run(tmp_path / "groups", "--format", "csv")
+    assert c.returncode == 0, c.stderr
+    (r,) = rows(c.stdout)
+    assert (r["figures_missing"], r["figures_unchecked"]) == ("0", str(linked))
+    out = tmp_path / "dash.html"
+    assert run(tmp_path / "groups", "--format", "html", "-o", out).returncode == 0
+    assert f">{linked} not checked</td>" in out.read_text(encoding="utf-8")
+    human = run(path)
+    assert b"image-missing-file" not in human.stdout, human.stdout.decode()
+
+
 def test_rfc4180_quoting_and_no_formula_from_a_folder_name(tmp_path):
     odd = tmp_path / 'we, "the" group'
     ReportBuilder("2026").fill_all().write(odd)

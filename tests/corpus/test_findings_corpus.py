@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from mlops_report.analysis import Analyzer
@@ -24,7 +26,7 @@ def _analysis():
 def test_one_finding_per_cause():
     a = _analysis()
     found = sorted(a.findings, key=lambda f: (f.span.start, f.span.end))
-    for f, g in zip(found, found[1:]):
+    for f, g in pairwise(found):
         assert f.span.end <= g.span.start, (f.code, g.code, f.message, g.message)  # no cause told twice
     for q in range(1, 32):
         codes = [f.code for f in a.findings if f.question == q]

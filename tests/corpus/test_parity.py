@@ -59,7 +59,7 @@ def test_every_question_counts_as_official(case):
 
 
 def test_limits_are_official(case):
-    official, path, text = case
+    official, _path, _text = case
     spec = CHECKERS[official["checker"].removesuffix("_report.py")]
     for n, lim in official["limits"].items():
         ours = spec.limits.get(int(n))
@@ -99,7 +99,7 @@ def test_failures_and_verdict_match_the_warnings(case):
 
 
 def test_reference_implementation_agrees(case):
-    official, path, text = case
+    official, _path, text = case
     spec = CHECKERS[official["checker"].removesuffix("_report.py")]
     out = reference.run(text, spec.family, spec.expected)
     assert out.words == [q["words"] for q in official["questions"]]
@@ -107,7 +107,7 @@ def test_reference_implementation_agrees(case):
 
 
 def test_crlf_and_bom_change_nothing(case):
-    official, path, text = case
+    _official, path, text = case
     plain = Analyzer().analyse(text, path)
     for variant in (text.replace("\n", "\r\n"), "\ufeff" + text):
         other = Analyzer().analyse(variant, path)

@@ -60,7 +60,7 @@ async def test_insert_figure_snippet_when_no_image_is_free(client, session: Sess
     b = ReportBuilder("2026").fill_all().answer(19, words(30))
     figures = [f for f in b.needed_figures() if not f.startswith("figures/q19_")]
     uri = session.open_file(b.write(tmp_path, figures=figures))
-    _, before, after = await fix(client, session, uri, "image-count", "Insert figure snippet", 19)
+    _, _before, after = await fix(client, session, uri, "image-count", "Insert figure snippet", 19)
     assert "![describe the figure](figures/FILE.png)" in after
 
 
@@ -85,7 +85,7 @@ async def test_image_path_case(client, session: Session, tmp_path):
 async def test_move_into_figures_never_overwrites(client, session: Session, tmp_path):
     b = ReportBuilder("2026").fill_all()
     b.answer(14, b.passing_text(14, with_figures=False) + "\n\n![arch](img/arch.png)")
-    path = b.write(tmp_path, figures=b.needed_figures() + ["img/arch.png"])
+    path = b.write(tmp_path, figures=[*b.needed_figures(), "img/arch.png"])
     uri = session.open_file(path)
     found = await session.diagnostics(uri)
     d = next(d for d in found if d.code == "image-outside-figures")
@@ -108,7 +108,7 @@ async def test_move_into_figures_never_overwrites(client, session: Session, tmp_
 async def test_link_only_when_figures_holds_the_name(client, session: Session, tmp_path):
     b = ReportBuilder("2026").fill_all()
     b.answer(14, b.passing_text(14, with_figures=False) + "\n\n![arch](img/arch.png)")
-    uri = session.open_file(b.write(tmp_path, figures=b.needed_figures() + ["img/arch.png", "figures/arch.png"]))
+    uri = session.open_file(b.write(tmp_path, figures=[*b.needed_figures(), "img/arch.png", "figures/arch.png"]))
     action, before, after = await fix(client, session, uri, "image-outside-figures", "Link figures/arch.png")
     assert not any(isinstance(c, types.RenameFile) for c in action.edit.document_changes or [])
     assert after == before.replace("(img/arch.png)", "(figures/arch.png)")
@@ -176,7 +176,7 @@ async def test_restore_instructions_from_git(client, session: Session, tmp_path)
     uri = session.open_file(path)
     # git runs in a worker thread: the fix appears once the first commit has been read
     assert "Restore the original instructions" in await restore_titles(client, session, uri)
-    _, before, after = await fix(client, session, uri, "instructions-edited", "Restore the original instructions")
+    _, _before, after = await fix(client, session, uri, "instructions-edited", "Restore the original instructions")
     assert after == original
 
 
@@ -209,7 +209,7 @@ async def test_restore_instructions_from_template_setting(client, session: Sessi
     path.write_text(edited)
     uri = session.open_file(path)
     assert "Restore the original instructions" in await restore_titles(client, session, uri)
-    _, before, after = await fix(client, session, uri, "instructions-edited", "Restore the original instructions")
+    _, _before, after = await fix(client, session, uri, "instructions-edited", "Restore the original instructions")
     assert after == original
 
 
@@ -285,7 +285,7 @@ async def test_completion_and_insert_figure_write_the_path_encoded(client, sessi
     b = ReportBuilder("2026").fill_all().answer(19, "Zebra " + words(30))
     figures = [f for f in b.needed_figures() if not f.startswith("figures/q19_")] + ["figures/my bucket.png"]
     uri = session.open_file(b.write(tmp_path, figures=figures))
-    _, before, after = await fix(client, session, uri, "image-count", "Insert figure figures/my bucket.png", 19)
+    _, _before, after = await fix(client, session, uri, "image-count", "Insert figure figures/my bucket.png", 19)
     assert "\n\n![my bucket](figures/my%20bucket.png)" in after
     text = session.texts[uri]
     anchor = text.index("Zebra")
@@ -348,7 +348,7 @@ async def test_the_deleted_heading_comes_back_first(client, session: Session, tm
     found = await session.diagnostics(uri)
     assert [d.code for d in found][:1] == ["question-missing"]
     assert "checker-crash" not in [d.code for d in found] and "answer-label-extra" not in [d.code for d in found]
-    action, before, after = await fix(client, session, uri, "question-missing", "Insert `### Question 5`")
+    action, _before, after = await fix(client, session, uri, "question-missing", "Insert `### Question 5`")
     assert action.is_preferred
     assert after == ReportBuilder("2026").fill_all().build()
     assert await session.diagnostics(uri) == []

@@ -3,6 +3,7 @@ no real client would."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -19,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 class Server:
     def __init__(self, cwd: Path, log: Path) -> None:
         env = dict(os.environ, PYTHONPATH=str(ROOT / "server"))
-        self.log = open(log, "wb")
+        self.log = open(log, "wb")  # noqa: SIM115 - the server writes to it until close() closes it
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "mlops_report", "serve"],
             cwd=cwd,
@@ -96,10 +97,8 @@ class Server:
                 return msg
 
     def drain(self, seconds: float) -> None:
-        try:
+        with contextlib.suppress(TimeoutError):
             self.wait_for(lambda m: False, seconds)
-        except TimeoutError:
-            pass
 
     def _answer(self, msg: dict) -> None:
         result: Any = None

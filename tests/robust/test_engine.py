@@ -123,7 +123,7 @@ def test_checker_view_equals_reference(text):
             assert view.crash.startswith(ref.crash), (spec.id, view.crash, ref)
             continue
         assert not view.crashes, (spec.id, view.crash)
-        assert [(a.words, a.images) for a in view.answers] == list(zip(ref.words, ref.images)), spec.id
+        assert [(a.words, a.images) for a in view.answers] == list(zip(ref.words, ref.images, strict=True)), spec.id
         assert view.passed == reference.passed(ref, spec.limits), spec.id
 
 

@@ -5,6 +5,8 @@ random edits, and on built reports with traps and mutations."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -29,14 +31,17 @@ def check_fix_all(text: str, disk) -> int:
     chosen = consequences.fix_all(analysis)
     edits = [e for fix in chosen for e in fix.edits]
     spans = sorted((e.span.start, e.span.end) for e in edits)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), "fix all chose overlapping edits"
+    assert all(a[1] <= b[0] for a, b in pairwise(spans)), "fix all chose overlapping edits"
     before = analysis.view
     after = checker.check(apply_edits(text, edits), before.spec)
     if not before.crashes:
         assert not after.crashes, ([f.title for f in chosen], after.crash)
         assert after.passed >= before.passed, [f.title for f in chosen]
         lost = [
-            a.position for a, v, w in zip(before.answers, before.verdicts, after.verdicts) if v.passed and not w.passed
+            a.position
+            # a checker that expects no count (the draft) may see more or fewer answers after the fixes
+            for a, v, w in zip(before.answers, before.verdicts, after.verdicts, strict=False)
+            if v.passed and not w.passed
         ]
         assert not lost, (lost, [f.title for f in chosen])
     return len(chosen)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 from hypothesis import given
@@ -91,7 +92,7 @@ def check_every_fix(text: str, disk: Disk | None) -> int:
         for fix in finding.fixes:
             n += 1
             edits = sorted(fix.edits, key=lambda e: e.span.start)
-            for a, b in zip(edits, edits[1:]):
+            for a, b in pairwise(edits):
                 assert a.span.end <= b.span.start, f"{finding.code}: overlapping edits"
             # 1. only its own span: the question the finding is in (document findings: their span)
             owner = _question_of(report, finding.span.start) if finding.question else None
@@ -146,7 +147,7 @@ def check_every_fix(text: str, disk: Disk | None) -> int:
             first = edits[0].span.start if edits else finding.span.start
             delta = len(after) - len(text)
 
-            def mapped(off: int) -> int:
+            def mapped(off: int, first: int = first, delta: int = delta) -> int:
                 return off if off <= first else off + delta
 
             same = [

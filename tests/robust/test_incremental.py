@@ -131,7 +131,7 @@ def test_recheck_equals_check(texts):
                     )
                     assert all(
                         a.label in recounted
-                        for a, b in zip(view.answers, new.answers)
+                        for a, b in zip(view.answers, new.answers, strict=True)  # no Answer: made or broken
                         if (a.words, a.images) != (b.words, b.images)
                     )
             old, view = text, whole

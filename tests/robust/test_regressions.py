@@ -70,7 +70,7 @@ def test_removing_a_placeholder_between_two_words_keeps_them_apart():
 
     text = ReportBuilder("2024").answer(3, "our--- question 3 fill here ---answer").build()
     check_every_fix(text, None)
-    (fix,) = [f for f in Analyzer().analyse(text).findings if f.code == "placeholder-left"][0].fixes
+    (fix,) = next(f for f in Analyzer().analyse(text).findings if f.code == "placeholder-left").fixes
     assert fix.edits[0].new_text == " "
 
 

@@ -14,7 +14,7 @@ from lsprotocol import types
 from mlops_report.analysis import Analyzer
 from mlops_report.settings import Settings
 from tests.builder import ReportBuilder
-from tests.lsp.conftest import Session, client, session  # noqa: F401  (the pytest-lsp fixtures)
+from tests.lsp.conftest import Session
 
 LINK = "\n\n![arch](img/arch.png)"
 

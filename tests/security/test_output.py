@@ -105,8 +105,8 @@ def test_human_output_shows_controls_as_escapes(tmp_path):
         "figures/\\u202egnp\\u2066.exe is not a .png, .jpg or .jpeg file"
     ) in out
     assert (
-        f"{shown}: edition January 2026 (2026-01-09_eb7305c5); judged by the January 2026 course checker (report.py e3622b47)"
-        in out
+        f"{shown}: edition January 2026 (2026-01-09_eb7305c5); "
+        "judged by the January 2026 course checker (report.py e3622b47)" in out
     )
     printed = r.stdout.decode("utf-8")
     assert not any(c in printed for c in "\x1b\x07\u202e\u2066"), printed

@@ -42,7 +42,7 @@ def test_label_removed_and_answer_with_answer_keeps_every_answer_word():
     originals = _originals(b)
     block = b._instruction_block(4).replace("100-200", "50-200").replace("\n> Answer:", "")
     text = b.instructions(4, block).answer(4, answer).build()
-    ((finding, fix),) = _restores(text, originals)
+    ((_finding, fix),) = _restores(text, originals)
     after = apply_edits(text, fix.edits)
     assert answer in after
     assert not _words(answer) - _words(after)

@@ -36,7 +36,7 @@ class Client(Server):
         # like Server.__init__, with the server's options and PYTHONPATH kept when given
         env = dict(os.environ)
         env.setdefault("PYTHONPATH", str(ROOT / "server"))
-        self.log = open(log, "wb")
+        self.log = open(log, "wb")  # noqa: SIM115 - the server writes to it until close() closes it
         self.log_path = log
         args = [sys.executable, "-m", "mlops_report", "serve"] + (["--verbose"] if verbose else [])
         self.proc = subprocess.Popen(

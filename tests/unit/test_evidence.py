@@ -262,7 +262,7 @@ def test_a_hostile_repository_costs_about_the_time_bound(tmp_path):
     # deep folders, each with a .gitignore of star-heavy patterns that match nothing, and many files
     hostile = b"\n".join(b"*a*a*a*a*a*a*a*a*a*a*a*a*b%d" % i for i in range(600))
     folder = tmp_path
-    for depth in range(12):
+    for _ in range(12):
         folder = folder / "d"
         write(folder, {".gitignore": hostile, **{f"a{'a' * 40}{i}.py": b"import os\n" for i in range(200)}})
     started = time.monotonic()

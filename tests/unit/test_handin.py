@@ -66,7 +66,7 @@ def test_a_byte_order_mark_is_one_of_the_43(tmp_path):
 
 
 def test_not_utf8_is_what_stops_report_py():
-    with pytest.raises(handin.Unrenderable, match="not UTF-8.*line 2"):
+    with pytest.raises(handin.Unrenderable, match=r"not UTF-8.*line 2"):
         handin.read(b"# title\n\xff\xfe\n")
 
 

@@ -83,7 +83,8 @@ _PROMPTS_27 = [f"Tell us about topic {k} of the course project in a few words" f
     "What were the struggles of the project",
     "Who did what in the group",
 ]
-_PROMPTS_31 = _PROMPTS_27[:21] + [
+_PROMPTS_31 = [
+    *_PROMPTS_27[:21],
     "Did you train your model in the cloud and how",
     "Did you write an inference service around the model",
     "Did the deployment of the service work for you and how",

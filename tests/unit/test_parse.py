@@ -363,7 +363,7 @@ def _typing_near_containers(draw):
     text = _base()
     texts = [text]
     for _ in range(draw(st.integers(1, 8))):
-        q = parse(text).question(draw(st.sampled_from(list(_ANSWERS) + [8])))
+        q = parse(text).question(draw(st.sampled_from([*_ANSWERS, 8])))
         if q is None:
             break
         at = draw(st.integers(q.answer.span.start, q.answer.span.end))

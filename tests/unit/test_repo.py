@@ -70,7 +70,7 @@ def test_every_version_reads_as_git_shows_it(tmp_path, packed):
     repo = Repository.discover(report.parent, cap=2 << 20)
     with repo:
         assert repo.work_tree == tmp_path and repo.head() == shas[-1]
-        for sha, text in zip(shas, texts):
+        for sha, text in zip(shas, texts, strict=True):
             assert repo.blob_at(sha, ("reports", "README.md")) == text.encode()
             assert repo.blob_at(sha, ("reports", "missing.md")) is None
     assert first_version(report) == texts[0]

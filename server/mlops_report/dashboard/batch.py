@@ -76,6 +76,7 @@ def targets(raws: list[str]) -> list[Target]:
 def analyse(t: Target, analyzer, settings: Settings, ref: str | None) -> rows.Row:
     """The row of one target; whatever goes wrong is the row's reason."""
     from ..cli import Unreadable, read_report
+    from ..disk import Disk
     from .commits import last_change
 
     if t.path is None:
@@ -85,10 +86,12 @@ def analyse(t: Target, analyzer, settings: Settings, ref: str | None) -> rows.Ro
     except Unreadable as exc:
         return rows.unreadable(t.shown, str(exc).removeprefix(f"{t.path}: "))
     try:
-        analysis = analyzer.analyse(text, t.path.resolve(), settings)
+        path = t.path.resolve()
+        disk = Disk.scan(path)  # the row tells which figures a walk cut short could not look for
+        analysis = analyzer.analyse(text, path, settings, disk)
         if not analysis.is_report:
             return rows.not_a_report(t.shown)
-        return rows.from_analysis(t.shown, analysis, last_change(t.path, ref))
+        return rows.from_analysis(t.shown, analysis, last_change(t.path, ref), disk)
     except Exception as exc:
         return rows.unreadable(t.shown, f"the analysis failed ({type(exc).__name__}: {exc})")
 

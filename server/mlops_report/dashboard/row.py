@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from ..analysis import Analysis, QuestionStatus
+    from ..disk import Disk
+    from ..parse import Report
 
 MAX_NOTES = 200
 MAX_MESSAGE = 300
@@ -63,6 +65,7 @@ class Row(NamedTuple):
     template_items: int = 0  # the checklist items of the template (0: unknown)
     figures_missing: int = 0  # linked figures the hand-in lacks (no file, or outside reports/)
     figures_uncounted: int = 0  # figures in a form the checker does not count
+    figures_unchecked: int = 0  # linked figures not looked for: the walk of the folder stopped early
     statuses: tuple[tuple[int, str], ...] = ()  # (question number, status), in the report's order
     committed: int | None = None  # seconds since the epoch: the last commit that changed the report
     notes: tuple[Note, ...] = ()
@@ -110,7 +113,7 @@ def template_state(analysis: Analysis) -> str:
     that never reached the course's main branch; unknown: a run our data does not have."""
     d = analysis.detection
     e = d.edition if d else None
-    if e is None or e.run is None or d.how in ("newer", "stated"):
+    if d is None or e is None or e.run is None or d.how in ("newer", "stated"):
         return "unknown"
     if e.id == e.run.template:
         return "current"
@@ -119,7 +122,21 @@ def template_state(analysis: Analysis) -> str:
     return "stale" if e.id < e.run.template else "current"
 
 
-def from_analysis(path: str, analysis: Analysis, committed: int | None = None) -> Row:
+def unchecked_figures(report: Report, disk: Disk | None) -> int:
+    """Linked figures a walk cut short (too many files, too slow) did not see: neither found nor
+    missing."""
+    if disk is None or not disk.truncated:
+        return 0
+    return sum(
+        1
+        for q in report.questions
+        for fig in q.answer.figures
+        if (target := report.figure_target(fig)) and disk.resolve(target).state == "unchecked"
+    )
+
+
+def from_analysis(path: str, analysis: Analysis, committed: int | None = None, disk: Disk | None = None) -> Row:
+    """The row of ``analysis``; ``disk``: the walk of the report's folder it was made with."""
     if not analysis.is_report:
         return not_a_report(path)
     view, edition, judged = analysis.view, analysis.edition, analysis.judge
@@ -151,6 +168,7 @@ def from_analysis(path: str, analysis: Analysis, committed: int | None = None) -
         template_items=edition.checklist_items if edition else 0,
         figures_missing=sum(1 for f in analysis.findings if f.code in _FIGURES_MISSING),
         figures_uncounted=sum(1 for f in analysis.findings if f.code == "image-not-counted"),
+        figures_unchecked=unchecked_figures(analysis.report, disk),
         statuses=tuple((q.number, question_status(q, q.number in truncated)) for q in analysis.questions),
         committed=committed,
         notes=notes,

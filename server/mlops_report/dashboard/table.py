@@ -34,6 +34,7 @@ COLUMNS = (
     "items",
     "figures_missing",
     "figures_uncounted",
+    "figures_unchecked",
     "committed",
     "late",
     "same_group",
@@ -94,9 +95,10 @@ def cells(r: Row, m: Membership, deadline: int | None) -> list[str]:
             str(r.items),
             str(r.figures_missing),
             str(r.figures_uncounted),
+            str(r.figures_unchecked),
         ]
     else:
-        base += [""] * 13
+        base += [""] * 14
     base += [when(r.committed), late(r, deadline), _others(m), m.roster, " ".join(m.missing), "; ".join(m.unknown)]
     status = r.status_of()
     n = questions()

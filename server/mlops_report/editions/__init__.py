@@ -251,7 +251,7 @@ def _rank(e: Edition, ev: _Evidence, hits: frozenset[int]) -> tuple:
         1
         for n, ours in ev.parts.items()
         if n not in hits
-        for mine, theirs in zip(ours, e.parts.get(n, ()))
+        for mine, theirs in zip(ours, e.parts.get(n, ()), strict=False)  # the edition may lack question n
         if mine is not None and mine == theirs
     )
     return (
@@ -334,7 +334,7 @@ def _by_structure(report: Report, ev: _Evidence) -> Detection | None:
             continue
         agree = sum(1 for n in range(1, e.questions + 1) if n in stated and stated[n] == e.stated.get(n, Limits()))
         if agree * 10 >= e.questions * 8:
-            scored.append(((agree, e.checker.expected == max(stated)) + _rank(e, ev, frozenset())[1:], e))
+            scored.append(((agree, e.checker.expected == max(stated), *_rank(e, ev, frozenset())[1:]), e))
     picked = _best(scored)
     if picked is None:
         return None
@@ -350,7 +350,7 @@ def _by_size(report: Report, ev: _Evidence) -> Detection | None:
     if not numbers or len(numbers) < size - 3:
         return None
     scored = [
-        ((e.checker.expected == size,) + _rank(e, ev, frozenset())[1:], e)
+        ((e.checker.expected == size, *_rank(e, ev, frozenset())[1:]), e)
         for e in editions()
         if e.questions == size and e.fingerprints
     ]

@@ -9,9 +9,19 @@ from __future__ import annotations
 
 from .model import CheckerSpec, Limits
 
-W = lambda lo, hi: Limits(words=(lo, hi))  # noqa: E731
-I = lambda lo, hi: Limits(images=(lo, hi))  # noqa: E731
-WI = lambda lo, hi, ilo, ihi: Limits(words=(lo, hi), images=(ilo, ihi))  # noqa: E731
+# short names keep the tables below one limit a line: words, images, both
+
+
+def W(lo: int, hi: int) -> Limits:
+    return Limits(words=(lo, hi))
+
+
+def IM(lo: int, hi: int) -> Limits:
+    return Limits(images=(lo, hi))
+
+
+def WI(lo: int, hi: int, ilo: int, ihi: int) -> Limits:
+    return Limits(words=(lo, hi), images=(ilo, ihi))
 
 
 def _table_27(q7: Limits, q18: Limits) -> dict[int, Limits]:
@@ -32,9 +42,9 @@ def _table_27(q7: Limits, q18: Limits) -> dict[int, Limits]:
         16: W(100, 200),
         17: W(50, 200),
         18: q18,
-        19: I(1, 2),
-        20: I(1, 1),
-        21: I(1, 1),
+        19: IM(1, 2),
+        20: IM(1, 1),
+        21: IM(1, 1),
         22: W(100, 200),
         23: W(100, 200),
         24: W(25, 100),
@@ -62,9 +72,9 @@ def _table_31(q3: Limits, q31: Limits) -> dict[int, Limits]:
         16: W(100, 200),
         17: W(50, 200),
         18: W(100, 200),
-        19: I(1, 2),
-        20: I(1, 2),
-        21: I(1, 2),
+        19: IM(1, 2),
+        20: IM(1, 2),
+        21: IM(1, 2),
         22: W(100, 200),
         23: W(100, 200),
         24: W(100, 200),

@@ -76,7 +76,7 @@ def move_ticks(
     match, annotated = _match_items(ours, theirs)  # template index -> report index
     for j, t in enumerate(theirs):
         i = match.get(j)
-        if j in annotated:  # the group's note after the item's words goes with it
+        if i is not None and j in annotated:  # the group's note after the item's words goes with it
             edits.append(Edit(t.span, report.text[ours[i].span.start : ours[i].span.end]))
             continue
         mark = ours[i].item.mark if i is not None else " "
@@ -190,7 +190,7 @@ def _match_items(ours: list[_Item], theirs: list[_Item]) -> tuple[dict[int, int]
             same_tag = ours[i].tag and ours[i].tag == theirs[j].tag
             if ratio >= _SIMILAR_ITEM or (same_tag and ratio >= _SIMILAR_TAGGED_ITEM):
                 scored.append((ratio, -i, -j))
-    for ratio, i, j in sorted(scored, reverse=True):
+    for _ratio, i, j in sorted(scored, reverse=True):
         if -i in used or -j in match:
             continue
         match[-j] = -i

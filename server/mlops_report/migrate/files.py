@@ -3,6 +3,7 @@ atomic write, and whether git holds the report as it is."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -88,10 +89,8 @@ def write_atomically(path: Path, text: str, *, bom: bool = False, like: Path | N
             os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temp)
-        except OSError:
-            pass
         raise
 
 

@@ -33,11 +33,11 @@ def place(ours: list[Question], theirs: list[Question]) -> tuple[dict[int, Quest
         for j, tq in enumerate(theirs):
             index.setdefault(tq.number, j)
         for q in first:
-            j = index.get(q.number)
-            if j is None:
+            at = index.get(q.number)
+            if at is None:
                 unplaced.append((q, "no-place"))
             else:
-                placed[j] = q
+                placed[at] = q
     else:
         pairs = _align([_words(q.instructions.prompt) for q in first], [_words(q.instructions.prompt) for q in theirs])
         taken = set()
@@ -153,12 +153,3 @@ def numbers_in_words(numbers: list[int]) -> str:
     text = ", ".join(parts)
     head, _, last = text.rpartition(", ")
     return f"questions {head} and {last}" if head else f"questions {text}"
-
-
-def short(text: str | None, limit: int = 70) -> str:
-    text = normalise(text or "").replace("**", "")
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def quote(text: str | None) -> str:
-    return f"“{short(text)}”" if text else "(no prompt)"

@@ -65,7 +65,8 @@ class Handin:
         self.remotes = sorted(set(self.config.remotes()) | {n.split("/")[2] for n in self.remote_refs})
         self.default, self.upstream_ref = self._default()
         self.upstream = self.remote_refs.get(self.upstream_ref) if self.upstream_ref else None
-        self._index: Index | bool | None = False  # False: not read yet
+        self._index: Index | None = None
+        self._index_read = False
         self._ignores: Ignores | None = None
         self._states: dict[str, FileState | None] = {}
         self._memo: dict = {}
@@ -113,10 +114,10 @@ class Handin:
         default = next((n for n in ("main", "master") if n in names), None) or self.branch
         if default is None:
             return None, None
-        remote = self.config.get("branch", "remote", default)
+        tracked = self.config.get("branch", "remote", default)
         merge = self.config.get("branch", "merge", default)
-        if remote and remote != "." and merge and merge.startswith("refs/heads/"):
-            ref = f"refs/remotes/{remote}/{merge[len('refs/heads/') :]}"
+        if tracked and tracked != "." and merge and merge.startswith("refs/heads/"):
+            ref = f"refs/remotes/{tracked}/{merge[len('refs/heads/') :]}"
             return default, ref
         for remote in (["origin"] if "origin" in self.remotes else []) + self.remotes:
             ref = f"refs/remotes/{remote}/{default}"
@@ -127,9 +128,10 @@ class Handin:
     # -- the work tree --------------------------------------------------------------------------
 
     def _index_now(self) -> Index | None:
-        if self._index is False:
+        if not self._index_read:
             self._index = _cached_index(self.repo.git_dir / "index")
-        return self._index  # type: ignore[return-value]
+            self._index_read = True
+        return self._index
 
     def states(self, paths: list[str]) -> dict[str, FileState]:
         """The state of each file (relative to the work tree); files whose state cannot be read
@@ -138,8 +140,9 @@ class Handin:
         for path in paths:
             if path not in self._states:
                 self._states[path] = self._state(path)
-            if self._states[path] is not None:
-                out[path] = self._states[path]
+            state = self._states[path]
+            if state is not None:
+                out[path] = state
         return out
 
     def _state(self, path: str) -> FileState | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -117,9 +118,12 @@ def _bracket(p: str, i: int) -> tuple[_Set, int] | None:
     return None
 
 
-def _tokens(p: str) -> list | None:
+_Arg = str | _Set | None  # a literal's or "/"'s character, a bracket's set, nothing for the rest
+
+
+def _tokens(p: str) -> list[tuple[int, _Arg]] | None:
     """The pattern as tokens; None when it can match nothing (an unclosed bracket)."""
-    out: list = []
+    out: list[tuple[int, _Arg]] = []
     i, n = 0, len(p)
     while i < n:
         c = p[i]
@@ -173,10 +177,11 @@ class _Matcher:
         "suffix",
     )
 
-    def __init__(self, tokens: list) -> None:
+    def __init__(self, tokens: list[tuple[int, _Arg]]) -> None:
         # "**/" is "(.*/)?": a state that may jump past the group, a loop on any character,
         # then "/"
-        kinds, args = [], []
+        kinds: list[int] = []
+        args: list[_Arg] = []
         for kind, arg in tokens:
             if kind == _DIRS:
                 kinds += [_SKIP, _ALL, _SLASH]
@@ -185,8 +190,8 @@ class _Matcher:
                 kinds.append(kind)
                 args.append(arg)
         self.kinds, self.args, self.m = kinds, args, len(kinds)
-        text = "".join(a for k, a in zip(kinds, args) if k == _LIT)
-        self.literal = text if all(k == _LIT for k in kinds) else None
+        literal = all(k == _LIT for k in kinds)
+        self.literal = "".join(a for a in args if isinstance(a, str)) if literal else None
         self.prefix = "".join(a for a in _leading(kinds, args))
         self.suffix = "".join(reversed(list(_leading(kinds[::-1], args[::-1]))))
         self.min_len = sum(1 for k in kinds if k in (_LIT, _ONE, _SET))
@@ -204,8 +209,10 @@ class _Matcher:
 
     def _accept(self, c: str) -> int:
         bits = 0
-        for i, (kind, arg) in enumerate(zip(self.kinds, self.args)):
-            if (kind in (_LIT, _SLASH) and c == arg) or (c != "/" and (kind == _ONE or (kind == _SET and arg.has(c)))):
+        for i, (kind, arg) in enumerate(zip(self.kinds, self.args, strict=True)):
+            if (kind in (_LIT, _SLASH) and c == arg) or (
+                c != "/" and (kind == _ONE or (isinstance(arg, _Set) and arg.has(c)))
+            ):
                 bits |= 1 << i
         if len(self.accepts) < 256:
             self.accepts[c] = bits
@@ -236,9 +243,9 @@ class _Matcher:
         return bool(states >> self.m & 1)
 
 
-def _leading(kinds: list, args: list):
-    for k, a in zip(kinds, args):
-        if k != _LIT:
+def _leading(kinds: list[int], args: list[_Arg]) -> Iterator[str]:
+    for k, a in zip(kinds, args, strict=True):
+        if k != _LIT or not isinstance(a, str):
             return
         yield a
 
@@ -360,9 +367,9 @@ class Ignores:
             else:
                 self._global.append((inside, _shown(inside, work_tree)))
 
-    def _levels(self, folder: str) -> list[list[Pattern]]:
+    def _levels(self, folder: str) -> list[tuple[str, list[Pattern]]]:
         """The patterns that apply to entries of ``folder`` (a path relative to the work tree,
-        "" for the top), highest precedence first, each with its folder's depth."""
+        "" for the top), highest precedence first, each with the folder it lies in."""
         parts = folder.split("/") if folder else []
         out = []
         for depth in range(len(parts), -1, -1):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import struct
+from pathlib import Path
 from typing import NamedTuple
 
 from .store import RepoError, offset_varint, regular_file
@@ -73,7 +74,7 @@ class Index:
         return path.encode("utf-8", "surrogateescape") in self._where or path in self.conflicted
 
 
-def read_index(path: os.PathLike | str, cap: int = MAX_BYTES) -> Index | None:
+def read_index(path: Path, cap: int = MAX_BYTES) -> Index | None:
     """The index at ``path``; None when there is none (a new repository). Raises RepoError when
     it cannot be read (corrupt, over the cap, a split or sparse index)."""
     if not os.path.lexists(path):

@@ -294,7 +294,7 @@ def _pack_prefix(index, prefix: str) -> list[str]:
                 lo = mid + 1
             else:
                 hi = mid
-        out = []
+        out: list[str] = []
         while lo < n and len(out) < 2:
             name = index._unpack_name(lo).hex()
             if not name.startswith(prefix):

@@ -129,14 +129,17 @@ class _Pack:
         self._file: BinaryIO | None = None
 
     def offset(self, sha: bytes) -> int | None:
+        """Where the object of binary id ``sha`` starts in the pack; None when it is not there."""
+        from dulwich.objects import RawObjectID
+
         try:
-            return self.index.object_offset(sha)
+            return self.index.object_offset(RawObjectID(sha))
         except KeyError:
             return None
 
     def file(self) -> BinaryIO:
         if self._file is None:
-            self._file = open(self.pack_path, "rb")
+            self._file = open(self.pack_path, "rb")  # noqa: SIM115 - kept for the pack's later reads; close() closes it
         return self._file
 
     def header(self, offset: int) -> tuple[int, int, int | bytes | None, int]:
@@ -282,12 +285,13 @@ class ObjectStore:
             kind, size, base_ref, start = pack.header(at)
             if size > self.cap:
                 raise TooBig(f"pack entry of {size} bytes, over {self.cap}")
-            if kind == _OFS_DELTA:
+            # header() gives an OFS_DELTA an offset and a REF_DELTA an id: the types only say so
+            if kind == _OFS_DELTA and isinstance(base_ref, int):
                 chain.append((at, size, start))
-                at = base_ref  # type: ignore[assignment]
-            elif kind == _REF_DELTA:
+                at = base_ref
+            elif kind == _REF_DELTA and isinstance(base_ref, bytes):
                 chain.append((at, size, start))
-                base = self._read(base_ref, budget - len(chain))  # type: ignore[arg-type]
+                base = self._read(base_ref, budget - len(chain))
                 break
             else:
                 base = (kind, pack.inflate(start, size))

@@ -26,7 +26,7 @@ from .store import RepoError
 log = logging.getLogger(__name__)
 
 MAX_HASHED = 256 * 1024 * 1024  # a larger file is not hashed: its state is unknown
-_hashes: OrderedDict[tuple, tuple[str, str | None]] = OrderedDict()  # stat -> (git blob id, lfs oid)
+_hashes: OrderedDict[tuple, tuple[str, str | None, str]] = OrderedDict()  # stat -> _hash()
 _CACHE = 4096
 _LFS = b"version https://git-lfs.github.com/spec/v1"
 
@@ -42,7 +42,7 @@ def _blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def _hash(path: Path, st: os.stat_result) -> tuple[str, str | None, str | None]:
+def _hash(path: Path, st: os.stat_result) -> tuple[str, str | None, str]:
     """(blob id, blob id with CRLF made LF, sha256 for LFS) of a file, cached by its stat."""
     key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
     hit = _hashes.get(key)
@@ -102,7 +102,7 @@ def file_state(repo: Repository, index: Index | None, head_tree: str | None, ign
         return FileState(path, "conflicted")
     parts = tuple(path.split("/"))
     committed = repo.entry(head_tree, parts) if head_tree is not None else None
-    if entry is None or entry.intent_to_add:
+    if index is None or entry is None or entry.intent_to_add:  # no index, no entry
         if st is None:
             return FileState(path, "deleted" if committed is not None else "missing")
         rule = ignores.ignored_by(path)
