@@ -760,7 +760,7 @@ def cmd_migrate(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .lsp.server import run
+    from .lsp.main import run
 
     return run(tcp=args.tcp, log_file=args.log_file, verbose=args.verbose)
 
