@@ -162,6 +162,8 @@ def to_json(path: str, analysis) -> dict:
         "checker": {
             "crashes": bool(view and view.crashes),
             "reason": view.crash if view else None,
+            "cause": analysis.crash.why if analysis.crash else None,
+            "at": pos(analysis.crash.span.start) if analysis.crash else None,
             "passed": analysis.passing,
             "failing": failing(analysis),
             "total": analysis.total,
@@ -207,8 +209,7 @@ def plural(n: int, word: str) -> str:
 
 def failing(analysis) -> list[int]:
     """The answers the course's checker would fail, by the number it gives them."""
-    view = analysis.view
-    return [v.position for v in view.verdicts if not v.passed] if view is not None else []
+    return analysis.failing
 
 
 def checker_fails(analysis) -> bool:

@@ -46,8 +46,7 @@ GIT_GLOBS = (
 
 def verdict(analysis: Analysis) -> dict:
     """How a report stands, in a few numbers and one line."""
-    view = analysis.view
-    crashes = bool(view and view.crashes)
+    crashes = analysis.crash is not None
     errors, warnings = analysis.count("error"), analysis.count("warning")
     line = "report.py check will crash" if crashes else f"pass {analysis.passing}/{analysis.total}"
     line += f", {errors} error{'s' if errors != 1 else ''}"

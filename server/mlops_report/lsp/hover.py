@@ -21,7 +21,6 @@ from ..findings import Finding
 from ..ignored import ignored_at
 from ..parse import Figure, Question
 from ..rules.figures_files import image_info
-from ..rules.questions import count_differences
 from .diagnostics import UNSAVED_MESSAGE
 from .documents import Document
 from .markdown import QUOTED, code, literal
@@ -60,9 +59,17 @@ def verdict(status: QuestionStatus) -> str:
     return "✗ **fails** report.py check" + (": " + " and ".join(todo) if todo else "")
 
 
+def crashes(analysis: Analysis) -> str:
+    """The checker's own message, and the cause the analysis found."""
+    view, crash = analysis.view, analysis.crash
+    said = f"report.py check will crash: {literal(view.crash if view else '')}"
+    return said + (f" ({literal(crash.why, 2 * QUOTED)})" if crash is not None else "")
+
+
 def question_hover(
     server: ReportServer, doc: Document, analysis: Analysis, q: Question, at: list[Finding] | tuple = ()
 ) -> str:
+    """Everything the analysis holds of question ``q``: nothing is counted here."""
     status = analysis.questions[analysis.report.questions.index(q)]
     view = analysis.view
     edition = analysis.edition
@@ -74,15 +81,12 @@ def question_hover(
             f"Limits: {_range(lim.words, 'words')}, {_range(lim.images, 'figures')} "
             f"(edition {edition.label}, judged by {judged})"
         )
-    if view is not None and view.crashes:
-        out.append(f"report.py check will crash: {literal(view.crash)}. The answer itself has {status.words} words.")
+    if analysis.crash is not None:
+        out.append(f"{crashes(analysis)}. The answer itself has {status.words} words.")
     else:
         line = f"Words: the checker counts **{status.checker_words}**"
         if status.checker_words != status.words:
-            counted = view.answer_after(q.instructions.label.start) if view and q.instructions.label else None
-            last = q is analysis.report.questions[-1]
-            reasons = count_differences(q, doc.text, counted, last) or ["the checker counts markdown marks as words"]
-            line += f"; the answer itself has {status.words} ({'; '.join(reasons)})"
+            line += f"; the answer itself has {status.words} ({'; '.join(status.differences)})"
         out.append(line)
         figures = f"Figures: the checker counts **{status.checker_images}**"
         if status.images != status.checker_images:
@@ -93,7 +97,7 @@ def question_hover(
     findings += [f for f in at if f.question != q.number]  # a finding of the whole report placed here
     if findings:
         out.append(listed(findings))
-    if any(f.code == "instructions-edited" and not f.fixes for f in findings):
+    if status.edited and not status.restorable:
         path = doc.path
         if path is not None and server.reports.looking_up(path):
             out.append(
@@ -175,12 +179,11 @@ def listed(findings) -> str:
 
 def report_hover(analysis: Analysis, findings: list[Finding]) -> str:
     """Findings outside every question, with the checker's verdict on the whole report."""
-    view = analysis.view
     out = []
-    if view is not None:
+    if analysis.view is not None:
         out.append(
-            f"report.py check will crash: {literal(view.crash)}"
-            if view.crashes
+            crashes(analysis)
+            if analysis.crash is not None
             else f"report.py check will pass {analysis.passing}/{analysis.total}"
         )
     out.append(listed(findings))

@@ -74,11 +74,10 @@ def outline(doc: Document | Earlier, analysis: Analysis) -> dict:
     for h in report.sections:
         if h.title in sections and sections[h.title]["line"] is None:
             sections[h.title]["line"] = doc.position(h.span.start).line
-    failing = sum(not v.passed for v in analysis.view.verdicts) if analysis.view else 0
     return {
         **base,
         "passing": analysis.passing,
-        "failing": failing,
+        "failing": len(analysis.failing),
         "total": analysis.total,
         "questions": questions,
         "sections": list(sections.values()),

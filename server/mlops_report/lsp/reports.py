@@ -180,7 +180,7 @@ class Reports:
         settings = self.settings_of(path)
         repo = self.repo_context(path, stamp) if disk is not None else None
         result = self.analyzer.analyse(doc.text, path, settings, disk, originals, repo)
-        if path is not None and originals is None and any(f.code == "instructions-edited" for f in result.findings):
+        if path is not None and originals is None and any(s.edited for s in result.questions):
             originals = self.originals(path)
             if originals:
                 result = self.analyzer.analyse(doc.text, path, settings, disk, originals, repo)
