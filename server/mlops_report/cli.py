@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from . import __version__
 from .settings import FAIL_ON  # one list: the flag and the project file's fail-on
+from .text import place, point_json, span_json
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", "site-packages"}
@@ -148,10 +149,6 @@ def to_json(path: str, analysis) -> dict:
     lines = analysis.report.lines
     view = analysis.view
 
-    def pos(offset: int) -> dict:
-        line, col = lines.position(offset)
-        return {"line": line, "character": col}
-
     judged = analysis.judge
     detection = analysis.detection
     return {
@@ -163,7 +160,7 @@ def to_json(path: str, analysis) -> dict:
             "crashes": bool(view and view.crashes),
             "reason": view.crash if view else None,
             "cause": analysis.crash.why if analysis.crash else None,
-            "at": pos(analysis.crash.span.start) if analysis.crash else None,
+            "at": point_json(lines, analysis.crash.span.start) if analysis.crash else None,
             "passed": analysis.passing,
             "failing": failing(analysis),
             "total": analysis.total,
@@ -196,7 +193,7 @@ def to_json(path: str, analysis) -> dict:
                 "severity": f.severity,
                 "question": f.question,
                 "message": f.message,
-                "range": {"start": pos(f.span.start), "end": pos(f.span.end)},
+                "range": span_json(lines, f.span),
             }
             for f in analysis.findings
         ],
@@ -293,9 +290,9 @@ def print_human(path: str, analysis, out, paint: Paint = Paint(False)) -> None:
     lines = analysis.report.lines
     path = visible(path)
     for f in analysis.findings:
-        line, col = lines.position(f.span.start)
+        at = place(lines, f.span.start)
         out.write(
-            f"{paint(f'{path}:{line + 1}:{col + 1}:', 'bold')} {paint(f.severity, f.severity)} "
+            f"{paint(f'{path}:{at.line}:{at.column}:', 'bold')} {paint(f.severity, f.severity)} "
             f"{f.code} {visible(f.message)}\n"
         )
     out.write("\n" + "".join(visible(line) + "\n" for line in header(path, analysis).splitlines()))
@@ -334,10 +331,10 @@ def github_annotations(path: str, analysis) -> tuple[list[str], list[str], list[
     path = github_property(path)
     errors, rest = [], []
     for f in analysis.findings:
-        (l1, c1), (l2, c2) = lines.position(f.span.start), lines.position(f.span.end)
+        start, end = place(lines, f.span.start), place(lines, f.span.end)
         (errors if f.severity == "error" else rest).append(
-            f"::{level.get(f.severity, 'notice')} file={path},line={l1 + 1},col={c1 + 1},endLine={l2 + 1},"
-            f"endColumn={c2 + 1},title={github_property(f.code)}::{github_data(f.message)}\n"
+            f"::{level.get(f.severity, 'notice')} file={path},line={start.line},col={start.column},endLine={end.line},"
+            f"endColumn={end.column},title={github_property(f.code)}::{github_data(f.message)}\n"
         )
     summary = []
     if analysis.view:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from ..text import place
+
 if TYPE_CHECKING:
     from ..analysis import Analysis, QuestionStatus
 
@@ -126,7 +128,7 @@ def from_analysis(path: str, analysis: Analysis, committed: int | None = None) -
     lines = analysis.report.lines
     truncated = {f.question for f in analysis.findings if f.code == "answer-truncated"}
     notes = tuple(
-        Note(lines.position(f.span.start)[0] + 1, f.severity, f.code, f.question, cut(f.message, MAX_MESSAGE))
+        Note(place(lines, f.span.start).line, f.severity, f.code, f.question, cut(f.message, MAX_MESSAGE))
         for f in analysis.findings[:MAX_NOTES]
     )
     checklist = analysis.report.checklist

@@ -17,6 +17,7 @@ from lsprotocol import types
 from ..analysis import Analysis
 from ..disk import Disk
 from ..findings import Finding
+from ..links import figure_target
 from ..text import Span
 from .documents import Document
 from .ignored import diagnostics as ignored_diagnostics
@@ -96,10 +97,9 @@ def unchecked_note(analysis: Analysis, disk: Disk | None) -> Span | None:
     not check."""
     if disk is None or not disk.truncated or not analysis.is_report:
         return None
-    refs = analysis.report.references
     for q in analysis.report.questions:
         for fig in q.answer.figures:
-            target = fig.target if fig.kind != "reference" else refs.get(fig.target.lower() or fig.alt.lower(), "")
+            target = figure_target(fig, analysis.report.references)
             if target and disk.resolve(target).state == "unchecked":
                 return fig.span
     return None

@@ -3,7 +3,7 @@ registers its handlers and listeners on the server, in the order they are set up
 
 The server (``server.py``) knows none of them; ``main.create_server`` sets each one up on a new
 server. A feature may import ``server`` (for its type) and the modules it shares with others
-(``documents``, ``reports``, ``convert``…), never in a circle: ``tests/unit/test_lsp_imports.py``
+(``documents``, ``reports``, ``markdown``…), never in a circle: ``tests/unit/test_lsp_imports.py``
 reads the imports of every module here and fails on a cycle.
 """
 

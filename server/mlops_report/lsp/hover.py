@@ -19,6 +19,7 @@ from ..disk import Disk
 from ..evidence import item_hover
 from ..findings import Finding
 from ..ignored import ignored_at
+from ..links import figure_target
 from ..parse import Figure, Question
 from ..rules.figures_files import image_info
 from .diagnostics import UNSAVED_MESSAGE
@@ -113,9 +114,7 @@ def question_hover(
 
 
 def figure_hover(doc: Document, analysis: Analysis, fig: Figure, disk: Disk | None) -> str:
-    target = fig.target
-    if fig.kind == "reference":
-        target = analysis.report.references.get(fig.target.lower() or fig.alt.lower(), "")
+    target = figure_target(fig, analysis.report.references)
     counted = "counted by report.py check" if fig.counted else "**not counted** by report.py check"
     out = [f"**Figure** {code(target or fig.target)} ({counted})"]
     if doc.path is None:
