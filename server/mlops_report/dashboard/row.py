@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from .. import codes
 from ..text import place
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ STATUSES = {
     "missing": "the question's heading is not in the report",
     "fail": "the checker fails the answer for another reason",
 }
-_FIGURES_MISSING = ("image-missing-file", "image-outside-figures")
+_FIGURES_MISSING = (codes.IMAGE_MISSING_FILE, codes.IMAGE_OUTSIDE_FIGURES)
 
 
 class Note(NamedTuple):
@@ -126,7 +127,7 @@ def from_analysis(path: str, analysis: Analysis, committed: int | None = None) -
         return not_a_report(path)
     view, edition, judged = analysis.view, analysis.edition, analysis.judge
     lines = analysis.report.lines
-    truncated = {f.question for f in analysis.findings if f.code == "answer-truncated"}
+    truncated = {f.question for f in analysis.findings if f.code == codes.ANSWER_TRUNCATED}
     notes = tuple(
         Note(place(lines, f.span.start).line, f.severity, f.code, f.question, cut(f.message, MAX_MESSAGE))
         for f in analysis.findings[:MAX_NOTES]
@@ -152,7 +153,7 @@ def from_analysis(path: str, analysis: Analysis, committed: int | None = None) -
         items=len(checklist),
         template_items=edition.checklist_items if edition else 0,
         figures_missing=sum(1 for f in analysis.findings if f.code in _FIGURES_MISSING),
-        figures_uncounted=sum(1 for f in analysis.findings if f.code == "image-not-counted"),
+        figures_uncounted=sum(1 for f in analysis.findings if f.code == codes.IMAGE_NOT_COUNTED),
         statuses=tuple((q.number, question_status(q, q.number in truncated)) for q in analysis.questions),
         committed=committed,
         notes=notes,

@@ -22,6 +22,7 @@ from collections import OrderedDict
 
 from lsprotocol import types
 
+from .. import codes
 from ..analysis import Analysis, Analyzer
 from ..rules.handin import NEAR, phase
 from .reports import Analysed
@@ -118,10 +119,10 @@ def status_of(uri: str, analysis: Analysis, pushed: dict | None, deadline: int |
         return None
     pending = []
     for f in analysis.findings:
-        if f.code == "report-uncommitted":
+        if f.code == codes.REPORT_UNCOMMITTED:
             n = len(f.data.get("paths", ()))
             pending.append(f"{n} file{'s' if n != 1 else ''} not committed")
-        elif f.code == "report-unpushed":
+        elif f.code == codes.REPORT_UNPUSHED:
             reason = f.data.get("reason")
             if reason == "ahead":
                 n = len(f.data.get("commits", ()))
@@ -130,7 +131,7 @@ def status_of(uri: str, analysis: Analysis, pushed: dict | None, deadline: int |
                 pending.append("no remote")
             elif reason == "no-upstream":
                 pending.append("the default branch never pushed")
-        elif f.code == "report-other-branch":
+        elif f.code == codes.REPORT_OTHER_BRANCH:
             pending.append(f"branch {f.data.get('branch')} not merged")
     return {
         "deadline": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(deadline)) if deadline is not None else None,

@@ -17,6 +17,7 @@ hint on the item; ``found`` what the repository shows of it, in words.
 
 from __future__ import annotations
 
+from .. import codes
 from ..analysis import Analysis
 from ..evidence import check_for
 from .documents import Document, Earlier
@@ -26,6 +27,7 @@ from .reports import Analysed
 from .server import ReportServer
 
 METHOD = "mlopsReport/outline"
+CHECKLIST_HINTS = (codes.CHECKLIST_NO_EVIDENCE, codes.CHECKLIST_UNTICKED_EVIDENCE)
 CAPABILITY = "mlopsReportOutline"
 
 
@@ -89,7 +91,7 @@ def _checklist(doc: Document | Earlier, analysis: Analysis) -> dict | None:
     report = analysis.report
     if not report.checklist:
         return None
-    hints = {f.span.start: f.code for f in analysis.findings if f.code.startswith("checklist-")}
+    hints = {f.span.start: f.code for f in analysis.findings if f.code in CHECKLIST_HINTS}
     heading = next((h for h in report.sections if "checklist" in h.title.lower()), None)
     groups: dict[str, dict] = {}
     lines = {h.title: doc.position(h.span.start).line for h in report.checklist_groups}
