@@ -286,7 +286,10 @@ def use_colour(choice: str, stream) -> bool:
         return False
 
 
-def print_human(path: str, analysis, out, paint: Paint = Paint(False)) -> None:
+PLAIN = Paint(False)
+
+
+def print_human(path: str, analysis, out, paint: Paint = PLAIN) -> None:
     lines = analysis.report.lines
     path = visible(path)
     for f in analysis.findings:
@@ -329,7 +332,8 @@ def github_annotations(path: str, analysis) -> tuple[list[str], list[str], list[
     lines = analysis.report.lines
     level = {"error": "error", "warning": "warning"}
     path = github_property(path)
-    errors, rest = [], []
+    errors: list[str] = []
+    rest: list[str] = []
     for f in analysis.findings:
         start, end = place(lines, f.span.start), place(lines, f.span.end)
         (errors if f.severity == "error" else rest).append(
@@ -371,7 +375,8 @@ def row(shown: str, analysis) -> Row:
 def summary_table(rows: list[Row], paint: Paint) -> str:
     """One line per report: path, edition, verdict, errors, warnings."""
     head = Row("report", "edition", "verdict", "")
-    wide = [max(len(head[i]), *(len(r[i]) for r in rows)) for i in range(3)]
+    shown = [(r.path, r.edition, r.verdict) for r in (head, *rows)]
+    wide = [max(len(r[i]) for r in shown) for i in range(3)]
     out = [f"{head.path:<{wide[0]}}  {head.edition:<{wide[1]}}  {head.verdict:<{wide[2]}}  errors  warnings"]
     for r in rows:
         style = {"pass": "pass", "fail": "fail", "crash": "fail"}.get(r.kind, "dim")
@@ -423,8 +428,8 @@ def cmd_check(args) -> int:
     from .rules import RULES
 
     severity, wrong = severity_flags(args.severity or [])
-    for problem in wrong:
-        print(f"mlops-report: {problem}", file=sys.stderr)
+    for said in wrong:
+        print(f"mlops-report: {said}", file=sys.stderr)
     if wrong:
         return EXIT_USAGE
     flags = {
@@ -558,7 +563,7 @@ def cmd_check(args) -> int:
             if committed is not None:
                 results[-1]["ref"] = {"ref": args.ref, "commit": committed.commit, "time": committed.time}
         elif args.format == "github":
-            for bucket, lines in zip(annotations, github_annotations(shown, analysis)):
+            for bucket, lines in zip(annotations, github_annotations(shown, analysis), strict=True):
                 bucket.extend(lines)
         else:
             if committed is not None:
@@ -710,10 +715,7 @@ def cmd_migrate(args) -> int:
             if path is not None and not path.exists():
                 raise Unreadable(f"{path}: no such file or directory")
         text = read_report(report)
-        if m.is_url(args.to):
-            template = m.fetch_template(args.to)
-        else:
-            template = read_report(Path(args.to))
+        template = m.fetch_template(args.to) if m.is_url(args.to) else read_report(Path(args.to))
         result = m.migrate(text, template)
     except (Unreadable, m.MigrationError) as exc:
         print(
@@ -770,7 +772,10 @@ class _Help(argparse.HelpFormatter):
     def __init__(self, prog: str, **kw) -> None:
         if kw.get("width") is None:
             try:
-                columns = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size(sys.__stdout__.fileno()).columns
+                stdout = sys.__stdout__
+                if stdout is None:
+                    raise ValueError("no standard output")
+                columns = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size(stdout.fileno()).columns
             except (ValueError, OSError, AttributeError):
                 columns = 80
             kw["width"] = max(columns, 20) - 2

@@ -24,13 +24,13 @@ _HERE = Path(__file__).parent
 # the symbol in a heat-map cell; the colour says the same, the title says it in words
 SYMBOLS = {
     "pass": "",
-    "under": "−",
+    "under": "−",  # noqa: RUF001 (a minus sign, as drawn)
     "over": "+",
     "truncated": "✂",
     "figures": "▣",
     "uncounted": "∅",
     "unanswered": "·",
-    "crash": "×",
+    "crash": "×",  # noqa: RUF001 (a cross, as drawn)
     "missing": "?",
     "fail": "!",
 }
@@ -226,6 +226,7 @@ def _summary(lines: list[tuple[Row, Membership]], common: str, deadline: int | N
     )
     if len(crashed) > CRASHES_SHOWN:
         crash_html += f"<li>and {len(crashed) - CRASHES_SHOWN} more</li>"
+    crash_html = crash_html or "<li>none</li>"
     runs = f"<p>Most reports are of the {e(common)} run.</p>" if common else ""
     return f"""<section class="summary" id="summary">
 <ul class="cards">{card_html}</ul>
@@ -233,7 +234,7 @@ def _summary(lines: list[tuple[Row, Membership]], common: str, deadline: int | N
 <div class="panel"><h2>Questions passed</h2><p>Reports by the number of questions the course's checker passes
 (crashes left out).</p><table class="dist" id="dist"><tbody>{bars}</tbody></table></div>
 <div class="panel"><h2>Failed most often</h2><ol class="worst" id="worst">{worst_html}</ol>{runs}</div>
-<div class="panel"><h2>Crashes: {len(crashed)}</h2><ul class="crashes" id="crashes">{crash_html or "<li>none</li>"}</ul></div>
+<div class="panel"><h2>Crashes: {len(crashed)}</h2><ul class="crashes" id="crashes">{crash_html}</ul></div>
 </div>
 </section>"""
 

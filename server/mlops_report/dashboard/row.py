@@ -113,7 +113,7 @@ def template_state(analysis: Analysis) -> str:
     that never reached the course's main branch; unknown: a run our data does not have."""
     d = analysis.detection
     e = d.edition if d else None
-    if e is None or e.run is None or d.how in ("newer", "stated"):
+    if d is None or e is None or e.run is None or d.how in ("newer", "stated"):
         return "unknown"
     if e.id == e.run.template:
         return "current"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
+import weakref
 from collections import OrderedDict
 
 from lsprotocol import types
@@ -112,6 +113,15 @@ class Pushed:
         return found
 
 
+_PUSHED: weakref.WeakKeyDictionary[ReportServer, Pushed] = weakref.WeakKeyDictionary()  # each server's
+
+
+def pushed_at(server: ReportServer, uri: str) -> dict | None:
+    """The verdict at the upstream of an open report, as last computed (``status`` reads it)."""
+    pushed = _PUSHED.get(server)
+    return pushed.by_uri.get(uri) if pushed is not None else None
+
+
 def status_of(uri: str, analysis: Analysis, pushed: dict | None, deadline: int | None) -> dict | None:
     """The ``handin`` part of a report's status: the deadline, what is not yet committed or
     pushed, and the verdict at the upstream."""
@@ -143,8 +153,7 @@ def status_of(uri: str, analysis: Analysis, pushed: dict | None, deadline: int |
 
 
 def setup(server: ReportServer) -> None:
-    pushed = Pushed(server)
-    server.course_view = pushed  # type: ignore[attr-defined]  (status reads it)
+    pushed = _PUSHED[server] = Pushed(server)
     timers: dict[int, object] = {}
 
     def prepare(analysed: Analysed) -> None:  # in the analysis thread

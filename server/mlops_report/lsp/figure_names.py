@@ -89,5 +89,5 @@ def setup(server: ReportServer) -> None:
             "names": names,
             "relative": relative,
             "files": [(folder / n).as_uri() for n in names],
-            "links": [link(n.rsplit(".", 1)[0], r) for n, r in zip(names, relative)],
+            "links": [link(n.rsplit(".", 1)[0], r) for n, r in zip(names, relative, strict=True)],
         }

@@ -22,8 +22,9 @@ from ..ignored import ignored_at
 from ..links import figure_target
 from ..parse import Figure, Question
 from ..rules.figures_files import image_info
+from ..text import Span
 from .diagnostics import UNSAVED_MESSAGE
-from .documents import Document
+from .documents import Document, Earlier
 from .markdown import QUOTED, code, literal
 from .server import ReportServer
 
@@ -33,7 +34,7 @@ HOVER_WAIT = 0.3  # seconds a hover waits for the analysis of the current text b
 def _range(r: tuple[int, int] | None, unit: str) -> str:
     if r is None:
         return f"any number of {unit}"
-    return f"{r[0]}–{r[1]} {unit}" if r[0] != r[1] else f"{r[0]} {unit}"
+    return f"{r[0]}–{r[1]} {unit}" if r[0] != r[1] else f"{r[0]} {unit}"  # noqa: RUF001 (a range's dash)
 
 
 def verdict(status: QuestionStatus) -> str:
@@ -63,12 +64,12 @@ def verdict(status: QuestionStatus) -> str:
 def crashes(analysis: Analysis) -> str:
     """The checker's own message, and the cause the analysis found."""
     view, crash = analysis.view, analysis.crash
-    said = f"report.py check will crash: {literal(view.crash if view else '')}"
+    said = f"report.py check will crash: {literal(view.crash or '' if view else '')}"
     return said + (f" ({literal(crash.why, 2 * QUOTED)})" if crash is not None else "")
 
 
 def question_hover(
-    server: ReportServer, doc: Document, analysis: Analysis, q: Question, at: list[Finding] | tuple = ()
+    server: ReportServer, doc: Document | Earlier, analysis: Analysis, q: Question, at: list[Finding] | tuple = ()
 ) -> str:
     """Everything the analysis holds of question ``q``: nothing is counted here."""
     status = analysis.questions[analysis.report.questions.index(q)]
@@ -113,7 +114,7 @@ def question_hover(
     return "\n\n".join(out)
 
 
-def figure_hover(doc: Document, analysis: Analysis, fig: Figure, disk: Disk | None) -> str:
+def figure_hover(doc: Document | Earlier, analysis: Analysis, fig: Figure, disk: Disk | None) -> str:
     target = figure_target(fig, analysis.report.references)
     counted = "counted by report.py check" if fig.counted else "**not counted** by report.py check"
     out = [f"**Figure** {code(target or fig.target)} ({counted})"]
@@ -148,7 +149,7 @@ def figure_hover(doc: Document, analysis: Analysis, fig: Figure, disk: Disk | No
     return "\n\n".join(out)
 
 
-def checklist_hover(analysis: Analysis, offset: int) -> tuple[str, types.Range | None] | None:
+def checklist_hover(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
     report = analysis.report
     for h in report.checklist_groups:
         if h.span.contains(offset):

@@ -17,11 +17,11 @@ LENS_REFRESH = 0.05  # seconds gathering lens changes into one workspace/codeLen
 
 
 def _limits(r: tuple[int, int]) -> str:
-    return f"{r[0]}–{r[1]}" if r[0] != r[1] else str(r[0])
+    return f"{r[0]}–{r[1]}" if r[0] != r[1] else str(r[0])  # noqa: RUF001 (a range's dash)
 
 
 def title(status: QuestionStatus) -> str:
-    """``98 / 100–200 words ✗ · 0 / 1–3 figures``: the checker's counts and the verdict."""
+    """``98 / 100–200 words ✗ · 0 / 1–3 figures``: the checker's counts and the verdict."""  # noqa: RUF002
     if status.status == "crash":
         return f"{status.words} words · report.py check crashes on this report"
     words = status.checker_words if status.checker_words is not None else status.words
@@ -42,7 +42,7 @@ def lenses(doc: Document | Earlier, analysis: Analysis) -> list[types.CodeLens]:
     if not analysis.is_report:
         return []
     out = []
-    for q, status in zip(analysis.report.questions, analysis.questions):
+    for q, status in zip(analysis.report.questions, analysis.questions, strict=False):
         at = Span(q.heading.span.start, q.heading.span.start)
         out.append(types.CodeLens(range=doc.range(at), command=types.Command(title=title(status), command="")))
     return out

@@ -48,7 +48,7 @@ def outline(doc: Document | Earlier, analysis: Analysis) -> dict:
                 counts[f.severity + "s"] += 1
     questions = []
     sections: dict[str, dict] = {}
-    for q, s in zip(report.questions, analysis.questions):
+    for q, s in zip(report.questions, analysis.questions, strict=False):
         end = q.answer.span.end
         text = report.text
         while end > q.answer.span.start and text[end - 1].isspace():

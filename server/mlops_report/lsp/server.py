@@ -15,7 +15,7 @@ import functools
 import inspect
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
@@ -147,7 +147,7 @@ class ReportServer(LanguageServer):
         user an error. Other errors go to pygls' default (a message in the editor)."""
         if isinstance(error, ValueError) and not isinstance(error, JsonRpcException):
             log.warning("a message body that is not JSON: %s", error)
-            self.protocol.reply_error(None, JsonRpcParseError())
+            cast(ReportProtocol, self.protocol).reply_error(None, JsonRpcParseError())
             return
         super().report_server_error(error, source)
 

@@ -69,7 +69,7 @@ def setup(server: ReportServer) -> None:
         payload = status(doc, analysis)
         if analysis.is_report:
             payload["handin"] = course_view.status_of(
-                doc.uri, analysis, server.course_view.by_uri.get(doc.uri), server.reports.settings.deadline_at
+                doc.uri, analysis, course_view.pushed_at(server, doc.uri), server.reports.settings.deadline_at
             )
         server.protocol.notify(METHOD, payload)
 
