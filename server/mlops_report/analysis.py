@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from . import checker, members
+from . import checker, codes, members
 from . import evidence as repo_evidence
 from .cache import DOCUMENTS, FINDINGS, OBJECT, ByteCache, size_of
 from .checker import CheckerAnswer, CheckerView
@@ -28,7 +28,7 @@ from .parse import Question, Report, parse, reparse
 from .rules import RULES, handin
 from .rules.checker_differs import checker_differs
 from .rules.figures_files import figure_file_findings
-from .rules.questions import CHECKS, QuestionContext, quoted_label
+from .rules.questions import CHECKS, MARKS_COUNTED, QuestionContext, count_differences, quoted_label
 from .rules.template_outdated import template_outdated
 from .settings import Settings
 from .text import Span, changed_range
@@ -50,6 +50,18 @@ class QuestionStatus(NamedTuple):
     limits: Limits
     status: str  # "pass", "fail", "unanswered", "crash"
     answered: bool
+    # what the hover, the lens, the status and the CLI show, computed here once:
+    differences: tuple[str, ...] = ()  # why checker_words differs from words (empty: it does not)
+    edited: bool = False  # an instructions-edited finding is reported for the question
+    restorable: bool = False  # ... and it carries the fix that restores the original instructions
+
+
+class Crash(NamedTuple):
+    """What makes the official checker crash, beside its own message (``view.crash``) and its
+    own guess at the place (``view.crash_at``), which are kept as the checker view has them."""
+
+    span: Span  # the heading or label that causes it
+    why: str  # the cause, in words
 
 
 class _Row(NamedTuple):
@@ -73,6 +85,7 @@ class Analysis:
     local: local_checker.LocalChecker | None = None  # the report.py beside the report, if any
     repo: object = None  # the repository context the hand-in findings read (repo.handin.Handin), if any
     evidence: repo_evidence.Evidence | None = None  # what the repository shows of the checklist
+    crash: Crash | None = None  # why the official checker crashes, when it does
     # what the next analysis of the same document reuses after an edit
     _rows: list[_Row] = field(default_factory=list, repr=False, compare=False)
     _inputs: tuple = field(default=(), repr=False, compare=False)
@@ -101,6 +114,18 @@ class Analysis:
     @property
     def total(self) -> int:
         return self.edition.questions if self.edition else 0
+
+    @property
+    def failing(self) -> list[int]:
+        """The answers the official checker fails, by the number it gives them."""
+        return [v.position for v in self.view.verdicts if not v.passed] if self.view is not None else []
+
+    def counted(self, i: int) -> CheckerAnswer | None:
+        """The checker's answer that question ``i`` (its index) is judged by: its chunk, what
+        it counts and its counts; None when the checker drops it or crashes."""
+        if self.view is None or self.view.crashes:
+            return None
+        return _counted_answer(self.view, self.report.questions[i])
 
     @property
     def group(self) -> str | None:
@@ -287,9 +312,15 @@ class Analyzer:
             restore,
         )
         findings = tuple(_apply_settings(self._question_findings(qc), settings))
+        status = _status(q, counted, limits, view)
+        differences: tuple[str, ...] = ()
+        if not view.crashes and status.checker_words != status.words:
+            differences = tuple(count_differences(q, report.text, counted, last)) or (MARKS_COUNTED,)
+        edits = [f for f in findings if f.code == codes.INSTRUCTIONS_EDITED]
+        status = status._replace(differences=differences, edited=bool(edits), restorable=any(f.fixes for f in edits))
         return _Row(
             findings,
-            _status(q, counted, limits, view),
+            status,
             None if counted is None else counted.label,
             _weight(findings) + q.shape.weight,
         )
@@ -320,6 +351,7 @@ class Analyzer:
         )
         findings = _one_per_cause(findings, document)
         findings.sort(key=_order)
+        crash = Crash(*crash_cause(report, view)) if view.crashes else None
         analysis = Analysis(
             report,
             detection,
@@ -331,6 +363,7 @@ class Analyzer:
             local=local,
             repo=repo,
             evidence=evidence,
+            crash=crash,
         )
         analysis._rows = rows
         analysis._linked = linked
@@ -601,7 +634,6 @@ class DocumentContext(NamedTuple):
 def checker_crash(c: DocumentContext) -> Iterable[Finding]:
     if c.view.crashes:
         span, why = crash_cause(c.report, c.view)
-        c.view.crash_at = span.start  # the view's own guess knows no headings; keep one answer
         q = next((q for q in c.report.questions if q.heading.span == span), None)
         fixes: tuple[Fix, ...] = ()
         if q is not None and not c.report.text.startswith("###", span.start):

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from . import __version__
 from .settings import FAIL_ON  # one list: the flag and the project file's fail-on
+from .text import place, point_json, span_json
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", "site-packages"}
@@ -148,10 +149,6 @@ def to_json(path: str, analysis) -> dict:
     lines = analysis.report.lines
     view = analysis.view
 
-    def pos(offset: int) -> dict:
-        line, col = lines.position(offset)
-        return {"line": line, "character": col}
-
     judged = analysis.judge
     detection = analysis.detection
     return {
@@ -162,6 +159,8 @@ def to_json(path: str, analysis) -> dict:
         "checker": {
             "crashes": bool(view and view.crashes),
             "reason": view.crash if view else None,
+            "cause": analysis.crash.why if analysis.crash else None,
+            "at": point_json(lines, analysis.crash.span.start) if analysis.crash else None,
             "passed": analysis.passing,
             "failing": failing(analysis),
             "total": analysis.total,
@@ -194,7 +193,7 @@ def to_json(path: str, analysis) -> dict:
                 "severity": f.severity,
                 "question": f.question,
                 "message": f.message,
-                "range": {"start": pos(f.span.start), "end": pos(f.span.end)},
+                "range": span_json(lines, f.span),
             }
             for f in analysis.findings
         ],
@@ -207,8 +206,7 @@ def plural(n: int, word: str) -> str:
 
 def failing(analysis) -> list[int]:
     """The answers the course's checker would fail, by the number it gives them."""
-    view = analysis.view
-    return [v.position for v in view.verdicts if not v.passed] if view is not None else []
+    return analysis.failing
 
 
 def checker_fails(analysis) -> bool:
@@ -288,13 +286,16 @@ def use_colour(choice: str, stream) -> bool:
         return False
 
 
-def print_human(path: str, analysis, out, paint: Paint = Paint(False)) -> None:
+PLAIN = Paint(False)
+
+
+def print_human(path: str, analysis, out, paint: Paint = PLAIN) -> None:
     lines = analysis.report.lines
     path = visible(path)
     for f in analysis.findings:
-        line, col = lines.position(f.span.start)
+        at = place(lines, f.span.start)
         out.write(
-            f"{paint(f'{path}:{line + 1}:{col + 1}:', 'bold')} {paint(f.severity, f.severity)} "
+            f"{paint(f'{path}:{at.line}:{at.column}:', 'bold')} {paint(f.severity, f.severity)} "
             f"{f.code} {visible(f.message)}\n"
         )
     out.write("\n" + "".join(visible(line) + "\n" for line in header(path, analysis).splitlines()))
@@ -331,12 +332,13 @@ def github_annotations(path: str, analysis) -> tuple[list[str], list[str], list[
     lines = analysis.report.lines
     level = {"error": "error", "warning": "warning"}
     path = github_property(path)
-    errors, rest = [], []
+    errors: list[str] = []
+    rest: list[str] = []
     for f in analysis.findings:
-        (l1, c1), (l2, c2) = lines.position(f.span.start), lines.position(f.span.end)
+        start, end = place(lines, f.span.start), place(lines, f.span.end)
         (errors if f.severity == "error" else rest).append(
-            f"::{level.get(f.severity, 'notice')} file={path},line={l1 + 1},col={c1 + 1},endLine={l2 + 1},"
-            f"endColumn={c2 + 1},title={github_property(f.code)}::{github_data(f.message)}\n"
+            f"::{level.get(f.severity, 'notice')} file={path},line={start.line},col={start.column},endLine={end.line},"
+            f"endColumn={end.column},title={github_property(f.code)}::{github_data(f.message)}\n"
         )
     summary = []
     if analysis.view:
@@ -373,7 +375,8 @@ def row(shown: str, analysis) -> Row:
 def summary_table(rows: list[Row], paint: Paint) -> str:
     """One line per report: path, edition, verdict, errors, warnings."""
     head = Row("report", "edition", "verdict", "")
-    wide = [max(len(head[i]), *(len(r[i]) for r in rows)) for i in range(3)]
+    shown = [(r.path, r.edition, r.verdict) for r in (head, *rows)]
+    wide = [max(len(r[i]) for r in shown) for i in range(3)]
     out = [f"{head.path:<{wide[0]}}  {head.edition:<{wide[1]}}  {head.verdict:<{wide[2]}}  errors  warnings"]
     for r in rows:
         style = {"pass": "pass", "fail": "fail", "crash": "fail"}.get(r.kind, "dim")
@@ -425,8 +428,8 @@ def cmd_check(args) -> int:
     from .rules import RULES
 
     severity, wrong = severity_flags(args.severity or [])
-    for problem in wrong:
-        print(f"mlops-report: {problem}", file=sys.stderr)
+    for said in wrong:
+        print(f"mlops-report: {said}", file=sys.stderr)
     if wrong:
         return EXIT_USAGE
     flags = {
@@ -560,7 +563,7 @@ def cmd_check(args) -> int:
             if committed is not None:
                 results[-1]["ref"] = {"ref": args.ref, "commit": committed.commit, "time": committed.time}
         elif args.format == "github":
-            for bucket, lines in zip(annotations, github_annotations(shown, analysis)):
+            for bucket, lines in zip(annotations, github_annotations(shown, analysis), strict=True):
                 bucket.extend(lines)
         else:
             if committed is not None:
@@ -712,10 +715,7 @@ def cmd_migrate(args) -> int:
             if path is not None and not path.exists():
                 raise Unreadable(f"{path}: no such file or directory")
         text = read_report(report)
-        if m.is_url(args.to):
-            template = m.fetch_template(args.to)
-        else:
-            template = read_report(Path(args.to))
+        template = m.fetch_template(args.to) if m.is_url(args.to) else read_report(Path(args.to))
         result = m.migrate(text, template)
     except (Unreadable, m.MigrationError) as exc:
         print(
@@ -760,7 +760,7 @@ def cmd_migrate(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .lsp.server import run
+    from .lsp.main import run
 
     return run(tcp=args.tcp, log_file=args.log_file, verbose=args.verbose)
 
@@ -772,7 +772,10 @@ class _Help(argparse.HelpFormatter):
     def __init__(self, prog: str, **kw) -> None:
         if kw.get("width") is None:
             try:
-                columns = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size(sys.__stdout__.fileno()).columns
+                stdout = sys.__stdout__
+                if stdout is None:
+                    raise ValueError("no standard output")
+                columns = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size(stdout.fileno()).columns
             except (ValueError, OSError, AttributeError):
                 columns = 80
             kw["width"] = max(columns, 20) - 2

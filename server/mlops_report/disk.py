@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
+from .links import read_target
+
 log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -97,20 +99,12 @@ class Disk:
         return sorted(f for f in self.files if f.startswith(prefix) and f.lower().endswith(IMAGE_SUFFIXES))
 
     def resolve(self, target: str) -> Resolved:
-        """Where a link target points, relative to the report's folder."""
-        t = target.strip()
-        if t.startswith("<") and t.endswith(">"):
-            t = t[1:-1]
-        t = t.split("#", 1)[0].split("?", 1)[0]
-        lowered = t.lower()
-        if lowered.startswith(("http://", "https://", "data:", "mailto:", "//")):
-            return Resolved(target, None, "remote")
-        if lowered.startswith("file:") or t.startswith("/") or (len(t) > 1 and t[1] == ":") or t.startswith("\\"):
-            return Resolved(target, None, "absolute")
-        from urllib.parse import unquote
-
+        """Where a link target points, relative to the report's folder (read by ``links.read_target``)."""
+        named = read_target(target)
+        if named.kind in ("remote", "absolute"):
+            return Resolved(target, None, named.kind)
         parts: list[str] = []
-        for part in PurePosixPath(unquote(t).replace("\\", "/")).parts:
+        for part in PurePosixPath(named.path).parts:
             if part in (".", ""):
                 continue
             if part == "..":
@@ -144,14 +138,10 @@ class Disk:
         """Whether a target outside the report's folder names a file: "exists", "missing", or
         "unchecked" when it lies outside the project (the report folder's parent), where we never
         look, not even with a stat, or when a symbolic link stands on the way there."""
-        from urllib.parse import unquote
-
-        t = target.strip().strip("<>").split("#", 1)[0].split("?", 1)[0]
-        if not t or t.lower().startswith(("http://", "https://", "data:", "mailto:", "//")):
+        named = read_target(target)
+        if named.kind in ("remote", "empty"):
             return "unchecked"
-        if t.lower().startswith("file://"):
-            t = t[7:]
-        path = Path(unquote(t).replace("\\", "/"))
+        path = Path(named.path)
         project = self.root.parent
         try:
             full = Path(os.path.normpath(path if path.is_absolute() else (self.root / path)))

@@ -4,12 +4,26 @@ editor's preview, the hand-in page).
 
 Every producer of a figure link goes through here: the insert-figure fixes, the rewrite of a
 figure the checker does not count or CommonMark does not render, path completion and the
-client's Insert Figure… (through the server's ``mlopsReport.figureLink`` command).
+client's Insert Figure… (through the server's ``mlopsReport.figureLink`` command). So does every
+reader of one: what file a link names (``read_target``, ``written_path``), which link a
+reference image uses (``figure_target``) and the figures folder of the settings (``folder``).
+
+How a destination written by hand is read, in this order:
+
+1. white space around it, then one pair of angle brackets around it, are dropped;
+2. a web address (``http:``, ``https:``, ``data:``, ``mailto:``, ``//``) names no file;
+3. to find the file, a query (``?...``) or fragment (``#...``) is dropped: a browser never reads
+   it as part of the name (a name holding ``#`` or ``?`` is written ``%23``, ``%3F``); rewriting
+   a link keeps them (``written_path``), since that changes no file the link names;
+4. ``file:`` addresses, a leading ``/`` or ``\\`` and a drive letter (``C:``) are absolute paths;
+5. percent escapes are decoded and backslashes read as folder separators (what a Windows user
+   meant).
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import PurePosixPath
 from typing import NamedTuple
 from urllib.parse import unquote
 
@@ -48,13 +62,60 @@ def rewritten(target: str) -> str:
     return destination(written_path(t))
 
 
-def written_path(target: str) -> str:
-    """The file a destination written by hand names: angle brackets dropped, escapes decoded,
-    backslashes read as folder separators (what a Windows user meant)."""
+def _unwrapped(target: str) -> str:
+    """Rule 1: the destination without the blanks and the angle brackets around it."""
     t = target.strip()
-    if len(t) >= 2 and t[0] == "<" and t[-1] == ">":
-        t = t[1:-1]
+    return t[1:-1] if len(t) >= 2 and t[0] == "<" and t[-1] == ">" else t
+
+
+def _decoded(t: str) -> str:
+    """Rule 5: escapes decoded, backslashes read as folder separators."""
     return unquote(t).replace("\\", "/")
+
+
+def written_path(target: str) -> str:
+    """The file a destination written by hand names, query and fragment kept (rules 1 and 5):
+    what a rewrite of the link writes again."""
+    return _decoded(_unwrapped(target))
+
+
+REMOTE = ("http://", "https://", "data:", "mailto:", "//")
+
+
+class Target(NamedTuple):
+    """What a link destination names."""
+
+    kind: str  # "remote" (a web address), "absolute", "relative" or "empty"
+    path: str  # the file: escapes decoded, "/" between folders ("" when remote or empty)
+    raw: str  # the destination after rules 1 and 3, as written
+
+
+def read_target(target: str) -> Target:
+    """The file a destination names, by the rules above."""
+    t = _unwrapped(target).split("#", 1)[0].split("?", 1)[0]
+    lowered = t.lower()
+    if lowered.startswith(REMOTE):
+        return Target("remote", "", t)
+    if lowered.startswith("file:") or t.startswith(("/", "\\")) or (len(t) > 1 and t[1] == ":"):
+        path = t[7:] if lowered.startswith("file://") else t[5:] if lowered.startswith("file:") else t
+        return Target("absolute", _decoded(path), t)
+    return Target("relative", _decoded(t), t) if t else Target("empty", "", t)
+
+
+def figure_target(figure, references: dict[str, str]) -> str:
+    """The destination a figure names: its own, or, for a reference image (``![alt][label]``,
+    ``![alt][]``, ``![alt]``), the definition of its label (the alt text when there is no
+    label), matched without regard to case; "" when there is none."""
+    if figure.kind != "reference":
+        return figure.target
+    return references.get(figure.target.lower() or figure.alt.lower(), "")
+
+
+def folder(figures_dir: str) -> str:
+    """The figures folder of the settings as a path under the report's folder: ``/`` between
+    folders, no ``.`` steps, no slash at either end; "" for the report's own folder."""
+    out = PurePosixPath(figures_dir.replace("\\", "/")).as_posix().strip("/")
+    return "" if out == "." else out
 
 
 def alt_text(text: str) -> str:

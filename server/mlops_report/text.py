@@ -11,6 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import NamedTuple
 
 _BREAK = re.compile(r"\r\n|\r|\n")
 BOM = "\ufeff"
@@ -114,6 +115,31 @@ class LineIndex:
         if line >= len(self.starts):
             return len(self.text)
         return min(self.starts[line] + max(column, 0), self.line_end(line))
+
+
+# -- places outside the editor: the one formatter of the CLI, its JSON, GitHub and the dashboard --
+
+
+class Place(NamedTuple):
+    """A place as a person (and GitHub) counts it: line and column from 1, in code points."""
+
+    line: int
+    column: int
+
+
+def place(lines: LineIndex, offset: int) -> Place:
+    line, column = lines.position(offset)
+    return Place(line + 1, column + 1)
+
+
+def point_json(lines: LineIndex, offset: int) -> dict[str, int]:
+    """``{"line", "character"}``: from 0, in code points (the LSP's shape, not its units)."""
+    line, column = lines.position(offset)
+    return {"line": line, "character": column}
+
+
+def span_json(lines: LineIndex, span: Span) -> dict[str, dict[str, int]]:
+    return {"start": point_json(lines, span.start), "end": point_json(lines, span.end)}
 
 
 def changed_range(old: str, new: str) -> tuple[int, int, int] | None:

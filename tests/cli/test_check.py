@@ -111,6 +111,8 @@ def test_json_schema(tmp_path):
     assert entry["checker"] == {
         "crashes": False,
         "reason": None,
+        "cause": None,
+        "at": None,
         "passed": 30,
         "failing": [7],
         "total": 31,
@@ -154,6 +156,8 @@ def test_json_for_a_crashing_report(tmp_path):
     (entry,) = json.loads(r.stdout)
     assert entry["checker"]["crashes"] is True
     assert entry["checker"]["reason"].startswith("ValueError")
+    assert "contains '###', so the checker counts it twice" in entry["checker"]["cause"]
+    assert path.read_text().splitlines()[entry["checker"]["at"]["line"]] == "### Extra"
     assert entry["checker"]["passed"] == 0
     assert all(q["checker_words"] is None and q["checker_images"] is None for q in entry["questions"])
     assert all(q["status"] == "crash" for q in entry["questions"])

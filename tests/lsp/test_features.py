@@ -250,3 +250,18 @@ async def test_initialization_options(client, session: Session, tmp_path):
     path.write_text(text)
     uri = session.open_file(path)
     assert "image-outside-figures" not in [d.code for d in await session.diagnostics(uri)]
+
+
+@pytest.mark.init_options({"figuresDir": "./figures/"})
+async def test_completion_reads_the_figures_folder_as_written(client, session: Session, tmp_path):
+    """``./figures/`` names the folder ``figures`` (links.folder), as the figure link command reads it."""
+    uri = session.open_file(short(tmp_path))
+    text = session.texts[uri]
+    anchor = text.index("Zebra")
+    pos = session.position(text, anchor)
+    session.change(uri, [types.TextEdit(types.Range(pos, pos), "![loss](")])
+    cursor = session.position(session.texts[uri], anchor + len("![loss]("))
+    result = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri=uri), cursor)
+    )
+    assert "figures/loss.png" in [i.label for i in result.items]

@@ -125,3 +125,11 @@ async def test_checklist_item_with_an_odd_mark_shows_its_finding(client, session
     value = await hover_at(client, session, uri, "[✅]", 1)
     assert "This item is ticked." in value and "**Week 1**: 1 of 3 items ticked" in value
     assert "`checkbox-mark`" in value and "does not render as a check box" in value
+
+
+async def test_a_crash_is_told_with_its_cause(client, session: Session, tmp_path):
+    uri = session.open_file(ReportBuilder("2026").fill_all().heading(5, "## Question 5").write(tmp_path))
+    await session.diagnostics(uri)
+    value = await hover_at(client, session, uri, "### Question 7", 4)
+    assert "report.py check will crash: ValueError" in value
+    assert "(question 5's heading does not start with '\\#\\#\\#', so the checker drops question 4's answer" in value

@@ -8,8 +8,9 @@ import logging
 from lsprotocol import types
 
 from mlops_report.lsp.documents import Document
+from mlops_report.lsp.main import create_server
 from mlops_report.lsp.reports import Reports
-from mlops_report.lsp.server import ReportServer, create_server
+from mlops_report.lsp.server import ReportServer
 from tests.builder import ReportBuilder, words
 
 

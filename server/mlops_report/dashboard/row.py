@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from .. import codes
+from ..text import place
+
 if TYPE_CHECKING:
     from ..analysis import Analysis, QuestionStatus
     from ..disk import Disk
@@ -30,7 +33,7 @@ STATUSES = {
     "missing": "the question's heading is not in the report",
     "fail": "the checker fails the answer for another reason",
 }
-_FIGURES_MISSING = ("image-missing-file", "image-outside-figures")
+_FIGURES_MISSING = (codes.IMAGE_MISSING_FILE, codes.IMAGE_OUTSIDE_FIGURES)
 
 
 class Note(NamedTuple):
@@ -141,9 +144,9 @@ def from_analysis(path: str, analysis: Analysis, committed: int | None = None, d
         return not_a_report(path)
     view, edition, judged = analysis.view, analysis.edition, analysis.judge
     lines = analysis.report.lines
-    truncated = {f.question for f in analysis.findings if f.code == "answer-truncated"}
+    truncated = {f.question for f in analysis.findings if f.code == codes.ANSWER_TRUNCATED}
     notes = tuple(
-        Note(lines.position(f.span.start)[0] + 1, f.severity, f.code, f.question, cut(f.message, MAX_MESSAGE))
+        Note(place(lines, f.span.start).line, f.severity, f.code, f.question, cut(f.message, MAX_MESSAGE))
         for f in analysis.findings[:MAX_NOTES]
     )
     checklist = analysis.report.checklist
@@ -157,7 +160,7 @@ def from_analysis(path: str, analysis: Analysis, committed: int | None = None, d
         template=template_state(analysis),
         checker=view.spec.id if view else "",
         checker_label=judged.label if judged else "",
-        crashes=bool(view and view.crashes),
+        crashes=analysis.crash is not None,
         crash=cut(view.crash or "", MAX_REASON) if view else "",
         passed=analysis.passing,
         total=analysis.total,
@@ -167,7 +170,7 @@ def from_analysis(path: str, analysis: Analysis, committed: int | None = None, d
         items=len(checklist),
         template_items=edition.checklist_items if edition else 0,
         figures_missing=sum(1 for f in analysis.findings if f.code in _FIGURES_MISSING),
-        figures_uncounted=sum(1 for f in analysis.findings if f.code == "image-not-counted"),
+        figures_uncounted=sum(1 for f in analysis.findings if f.code == codes.IMAGE_NOT_COUNTED),
         figures_unchecked=unchecked_figures(analysis.report, disk),
         statuses=tuple((q.number, question_status(q, q.number in truncated)) for q in analysis.questions),
         committed=committed,

@@ -78,7 +78,7 @@ def _others(m: Membership) -> str:
 
 
 def cells(r: Row, m: Membership, deadline: int | None) -> list[str]:
-    yes = lambda b: "true" if b else "false"  # noqa: E731
+    yes = lambda b: "true" if b else "false"
     base = [_text(r.path), _text(r.reason), r.group, " ".join(r.study_numbers)]
     if r.analysed:
         base += [

@@ -18,7 +18,7 @@ from ..findings import Fix
 from ..moves import movable
 from ..rules import consequences
 from .diagnostics import to_diagnostic
-from .documents import Document
+from .documents import Document, Earlier
 from .reports import path_of
 from .server import ReportServer
 
@@ -30,7 +30,7 @@ def _uri(path: str) -> str:
     return Path(path).as_uri()
 
 
-def workspace_edit(server: ReportServer, doc: Document, fixes: list[Fix]) -> types.WorkspaceEdit | None:
+def workspace_edit(server: ReportServer, doc: Document | Earlier, fixes: list[Fix]) -> types.WorkspaceEdit | None:
     """One edit for ``fixes``; None when the client cannot carry it out (a move without
     rename support)."""
     edits = [types.TextEdit(range=doc.range(e.span), new_text=e.new_text) for fix in fixes for e in fix.edits]
@@ -75,7 +75,7 @@ def safe_fixes(analysis: Analysis) -> list[Fix]:
 
 
 def code_actions(
-    server: ReportServer, doc: Document, analysis: Analysis, params: types.CodeActionParams
+    server: ReportServer, doc: Document | Earlier, analysis: Analysis, params: types.CodeActionParams
 ) -> list[types.CodeAction]:
     only = [str(getattr(k, "value", k)) for k in params.context.only] if params.context.only else None
     wanted = doc.span(params.range)

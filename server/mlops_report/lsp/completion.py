@@ -48,7 +48,7 @@ def setup(server: ReportServer) -> None:
             server.capability("text_document.completion.completion_item.documentation_format", None) or []
         )
         snippets = bool(server.capability("text_document.completion.completion_item.snippet_support", False))
-        figures_dir = server.reports.settings_of(doc.path).figures_dir.strip("/") or "figures"
+        figures_dir = links.folder(server.reports.settings_of(doc.path).figures_dir) or "figures"
         typed = path_prefix(doc, offset)
         if typed is not None:
             disk = found.disk

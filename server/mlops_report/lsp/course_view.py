@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import logging
 import time
+import weakref
 from collections import OrderedDict
 
 from lsprotocol import types
 
+from .. import codes
 from ..analysis import Analysis, Analyzer
 from ..rules.handin import NEAR, phase
 from .reports import Analysed
@@ -46,8 +48,7 @@ GIT_GLOBS = (
 
 def verdict(analysis: Analysis) -> dict:
     """How a report stands, in a few numbers and one line."""
-    view = analysis.view
-    crashes = bool(view and view.crashes)
+    crashes = analysis.crash is not None
     errors, warnings = analysis.count("error"), analysis.count("warning")
     line = "report.py check will crash" if crashes else f"pass {analysis.passing}/{analysis.total}"
     line += f", {errors} error{'s' if errors != 1 else ''}"
@@ -112,6 +113,15 @@ class Pushed:
         return found
 
 
+_PUSHED: weakref.WeakKeyDictionary[ReportServer, Pushed] = weakref.WeakKeyDictionary()  # each server's
+
+
+def pushed_at(server: ReportServer, uri: str) -> dict | None:
+    """The verdict at the upstream of an open report, as last computed (``status`` reads it)."""
+    pushed = _PUSHED.get(server)
+    return pushed.by_uri.get(uri) if pushed is not None else None
+
+
 def status_of(uri: str, analysis: Analysis, pushed: dict | None, deadline: int | None) -> dict | None:
     """The ``handin`` part of a report's status: the deadline, what is not yet committed or
     pushed, and the verdict at the upstream."""
@@ -119,10 +129,10 @@ def status_of(uri: str, analysis: Analysis, pushed: dict | None, deadline: int |
         return None
     pending = []
     for f in analysis.findings:
-        if f.code == "report-uncommitted":
+        if f.code == codes.REPORT_UNCOMMITTED:
             n = len(f.data.get("paths", ()))
             pending.append(f"{n} file{'s' if n != 1 else ''} not committed")
-        elif f.code == "report-unpushed":
+        elif f.code == codes.REPORT_UNPUSHED:
             reason = f.data.get("reason")
             if reason == "ahead":
                 n = len(f.data.get("commits", ()))
@@ -131,7 +141,7 @@ def status_of(uri: str, analysis: Analysis, pushed: dict | None, deadline: int |
                 pending.append("no remote")
             elif reason == "no-upstream":
                 pending.append("the default branch never pushed")
-        elif f.code == "report-other-branch":
+        elif f.code == codes.REPORT_OTHER_BRANCH:
             pending.append(f"branch {f.data.get('branch')} not merged")
     return {
         "deadline": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(deadline)) if deadline is not None else None,
@@ -143,8 +153,7 @@ def status_of(uri: str, analysis: Analysis, pushed: dict | None, deadline: int |
 
 
 def setup(server: ReportServer) -> None:
-    pushed = Pushed(server)
-    server.course_view = pushed  # type: ignore[attr-defined]  (status reads it)
+    pushed = _PUSHED[server] = Pushed(server)
     timers: dict[int, object] = {}
 
     def prepare(analysed: Analysed) -> None:  # in the analysis thread

@@ -17,8 +17,9 @@ from lsprotocol import types
 from ..analysis import Analysis
 from ..disk import Disk
 from ..findings import Finding
+from ..links import figure_target
 from ..text import Span
-from .documents import Document
+from .documents import Document, Earlier
 from .ignored import diagnostics as ignored_diagnostics
 from .reports import Analysed
 from .server import ReportServer
@@ -46,7 +47,7 @@ def rule_url(code: str) -> str:
     return f"{RULES_URL}#{code}"
 
 
-def to_diagnostic(doc: Document, f: Finding, links: bool = True) -> types.Diagnostic:
+def to_diagnostic(doc: Document | Earlier, f: Finding, links: bool = True) -> types.Diagnostic:
     return types.Diagnostic(
         range=doc.range(f.span),
         message=f.message,
@@ -85,7 +86,7 @@ def unsaved_note(analysis: Analysis) -> Span | None:
     for q in analysis.report.questions:
         if q.answer.figures:
             return q.answer.figures[0].span
-    for status, q in zip(analysis.questions, analysis.report.questions):
+    for status, q in zip(analysis.questions, analysis.report.questions, strict=False):
         if status.limits.images is not None:
             return q.heading.span
     return None
@@ -96,10 +97,9 @@ def unchecked_note(analysis: Analysis, disk: Disk | None) -> Span | None:
     not check."""
     if disk is None or not disk.truncated or not analysis.is_report:
         return None
-    refs = analysis.report.references
     for q in analysis.report.questions:
         for fig in q.answer.figures:
-            target = fig.target if fig.kind != "reference" else refs.get(fig.target.lower() or fig.alt.lower(), "")
+            target = figure_target(fig, analysis.report.references)
             if target and disk.resolve(target).state == "unchecked":
                 return fig.span
     return None
@@ -128,7 +128,7 @@ def diagnostics(
             )
         )
     note = unchecked_note(analysis, disk)
-    if note is not None:
+    if note is not None and disk is not None:
         out.append(
             types.Diagnostic(
                 range=doc.range(note),
@@ -150,7 +150,7 @@ def setup(server: ReportServer) -> None:
     def items(analysed: Analysed) -> list[types.Diagnostic]:
         if analysed.diagnostics is None:
             prepare(analysed)
-        return analysed.diagnostics
+        return analysed.diagnostics or []
 
     def publish(analysed: Analysed) -> None:
         if server.pull_diagnostics:

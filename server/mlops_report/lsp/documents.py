@@ -34,7 +34,28 @@ def path_of(uri: str) -> Path | None:
 _REVISIONS = count(1)
 
 
-class Document:
+class Positions:
+    """The one conversion between the core's spans and the protocol's ranges, for a text that
+    answers ``position`` (offset -> the client's position) and ``offset`` (back)."""
+
+    __slots__ = ()
+
+    def position(self, offset: int) -> types.Position:
+        raise NotImplementedError
+
+    def offset(self, position: types.Position) -> int:
+        raise NotImplementedError
+
+    def range(self, span: Span) -> types.Range:
+        return types.Range(self.position(span.start), self.position(span.end))
+
+    def span(self, r: types.Range) -> Span:
+        """The span of a range, its ends in order (a client may send them the other way)."""
+        start, end = self.offset(r.start), self.offset(r.end)
+        return Span(min(start, end), max(start, end))
+
+
+class Document(Positions):
     __slots__ = ("_units", "encoding", "language_id", "lines", "path", "revision", "text", "uri", "version")
 
     def __init__(
@@ -71,18 +92,11 @@ class Document:
         line, column = self.lines.position(offset)
         return types.Position(line, self.units(line).units(column))
 
-    def range(self, span: Span) -> types.Range:
-        return types.Range(self.position(span.start), self.position(span.end))
-
     def offset(self, position: types.Position) -> int:
         line = position.line
         if line >= self.lines.line_count:
             return len(self.text)
         return self.lines.starts[line] + self.units(line).column(position.character)
-
-    def span(self, r: types.Range) -> Span:
-        start, end = self.offset(r.start), self.offset(r.end)
-        return Span(min(start, end), max(start, end))
 
     # -- changes --------------------------------------------------------------------------------
 
@@ -253,7 +267,7 @@ class Documents:
         return self._docs.pop(uri, None)
 
 
-class Earlier:
+class Earlier(Positions):
     """A document's text as an older analysis saw it, answering for the current text: offsets
     and spans are the older text's, positions and ranges the current one's. Whatever lay in
     the part that changed is placed at the start of the change."""
@@ -276,12 +290,5 @@ class Earlier:
     def position(self, offset: int) -> types.Position:
         return self._now.position(self._forward(offset))
 
-    def range(self, span: Span) -> types.Range:
-        return types.Range(self.position(span.start), self.position(span.end))
-
     def offset(self, position: types.Position) -> int:
         return self._back(self._now.offset(position))
-
-    def span(self, r: types.Range) -> Span:
-        start, end = self.offset(r.start), self.offset(r.end)
-        return Span(min(start, end), max(start, end))

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import logging
 import os
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from lsprotocol import types
 
+from .. import links
 from ..figure_names import figure_name, link
 from ..moves import resolved_inside
 from .documents import path_of
@@ -70,7 +71,7 @@ def setup(server: ReportServer) -> None:
         extension = extension if isinstance(extension, str) and extension else "png"
         count = _field(params, "count")
         count = min(max(count, 1), MAX_COUNT) if isinstance(count, int) and not isinstance(count, bool) else 1
-        figures_dir = PurePosixPath(server.reports.settings.figures_dir.replace("\\", "/")).as_posix().strip("/")
+        figures_dir = links.folder(server.reports.settings.figures_dir) or "."
         folder = path.parent / figures_dir
         within = server.reports.workspace_root or path.parent.parent
         if resolved_inside(folder, within) is None:
@@ -82,11 +83,11 @@ def setup(server: ReportServer) -> None:
             if name is None:
                 return {"error": f"no free name in {figures_dir}"}
             names.append(name)
-        relative = [f"{figures_dir}/{n}" if figures_dir not in ("", ".") else n for n in names]
+        relative = [f"{figures_dir}/{n}" if figures_dir != "." else n for n in names]
         return {
             "question": question,
             "names": names,
             "relative": relative,
             "files": [(folder / n).as_uri() for n in names],
-            "links": [link(n.rsplit(".", 1)[0], r) for n, r in zip(names, relative)],
+            "links": [link(n.rsplit(".", 1)[0], r) for n, r in zip(names, relative, strict=True)],
         }

@@ -25,8 +25,7 @@ def figure_link(*args: object) -> str | None:
     if len(args) == 1 and not isinstance(args[0], (str, int, float, list, type(None))):
         path, alt = _field(args[0], "path"), _field(args[0], "alt")
     elif len(args) == 2 and all(isinstance(a, str) for a in args):
-        folder = str(args[0]).replace("\\", "/").strip("/")
-        folder = folder[2:] if folder.startswith("./") else folder
+        folder = links.folder(str(args[0]))
         path = posixpath.join(folder, str(args[1])) if folder else args[1]
     else:
         return None

@@ -19,11 +19,12 @@ from ..disk import Disk
 from ..evidence import item_hover
 from ..findings import Finding
 from ..ignored import ignored_at
+from ..links import figure_target
 from ..parse import Figure, Question
 from ..rules.figures_files import image_info
-from ..rules.questions import count_differences
+from ..text import Span
 from .diagnostics import UNSAVED_MESSAGE
-from .documents import Document
+from .documents import Document, Earlier
 from .markdown import QUOTED, code, literal
 from .server import ReportServer
 
@@ -60,9 +61,17 @@ def verdict(status: QuestionStatus) -> str:
     return "✗ **fails** report.py check" + (": " + " and ".join(todo) if todo else "")
 
 
+def crashes(analysis: Analysis) -> str:
+    """The checker's own message, and the cause the analysis found."""
+    view, crash = analysis.view, analysis.crash
+    said = f"report.py check will crash: {literal(view.crash or '' if view else '')}"
+    return said + (f" ({literal(crash.why, 2 * QUOTED)})" if crash is not None else "")
+
+
 def question_hover(
-    server: ReportServer, doc: Document, analysis: Analysis, q: Question, at: list[Finding] | tuple = ()
+    server: ReportServer, doc: Document | Earlier, analysis: Analysis, q: Question, at: list[Finding] | tuple = ()
 ) -> str:
+    """Everything the analysis holds of question ``q``: nothing is counted here."""
     status = analysis.questions[analysis.report.questions.index(q)]
     view = analysis.view
     edition = analysis.edition
@@ -74,15 +83,12 @@ def question_hover(
             f"Limits: {_range(lim.words, 'words')}, {_range(lim.images, 'figures')} "
             f"(edition {edition.label}, judged by {judged})"
         )
-    if view is not None and view.crashes:
-        out.append(f"report.py check will crash: {literal(view.crash)}. The answer itself has {status.words} words.")
+    if analysis.crash is not None:
+        out.append(f"{crashes(analysis)}. The answer itself has {status.words} words.")
     else:
         line = f"Words: the checker counts **{status.checker_words}**"
         if status.checker_words != status.words:
-            counted = view.answer_after(q.instructions.label.start) if view and q.instructions.label else None
-            last = q is analysis.report.questions[-1]
-            reasons = count_differences(q, doc.text, counted, last) or ["the checker counts markdown marks as words"]
-            line += f"; the answer itself has {status.words} ({'; '.join(reasons)})"
+            line += f"; the answer itself has {status.words} ({'; '.join(status.differences)})"
         out.append(line)
         figures = f"Figures: the checker counts **{status.checker_images}**"
         if status.images != status.checker_images:
@@ -93,7 +99,7 @@ def question_hover(
     findings += [f for f in at if f.question != q.number]  # a finding of the whole report placed here
     if findings:
         out.append(listed(findings))
-    if any(f.code == "instructions-edited" and not f.fixes for f in findings):
+    if status.edited and not status.restorable:
         path = doc.path
         if path is not None and server.reports.looking_up(path):
             out.append(
@@ -108,10 +114,8 @@ def question_hover(
     return "\n\n".join(out)
 
 
-def figure_hover(doc: Document, analysis: Analysis, fig: Figure, disk: Disk | None) -> str:
-    target = fig.target
-    if fig.kind == "reference":
-        target = analysis.report.references.get(fig.target.lower() or fig.alt.lower(), "")
+def figure_hover(doc: Document | Earlier, analysis: Analysis, fig: Figure, disk: Disk | None) -> str:
+    target = figure_target(fig, analysis.report.references)
     counted = "counted by report.py check" if fig.counted else "**not counted** by report.py check"
     out = [f"**Figure** {code(target or fig.target)} ({counted})"]
     if doc.path is None:
@@ -145,7 +149,7 @@ def figure_hover(doc: Document, analysis: Analysis, fig: Figure, disk: Disk | No
     return "\n\n".join(out)
 
 
-def checklist_hover(analysis: Analysis, offset: int) -> tuple[str, types.Range | None] | None:
+def checklist_hover(analysis: Analysis, offset: int) -> tuple[str, Span] | None:
     report = analysis.report
     for h in report.checklist_groups:
         if h.span.contains(offset):
@@ -175,12 +179,11 @@ def listed(findings) -> str:
 
 def report_hover(analysis: Analysis, findings: list[Finding]) -> str:
     """Findings outside every question, with the checker's verdict on the whole report."""
-    view = analysis.view
     out = []
-    if view is not None:
+    if analysis.view is not None:
         out.append(
-            f"report.py check will crash: {literal(view.crash)}"
-            if view.crashes
+            crashes(analysis)
+            if analysis.crash is not None
             else f"report.py check will pass {analysis.passing}/{analysis.total}"
         )
     out.append(listed(findings))

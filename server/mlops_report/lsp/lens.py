@@ -7,6 +7,7 @@ import asyncio
 from lsprotocol import types
 
 from ..analysis import Analysis, QuestionStatus
+from ..text import Span
 from .documents import Document, Earlier
 from .reports import Analysed
 from .server import ReportServer
@@ -41,11 +42,9 @@ def lenses(doc: Document | Earlier, analysis: Analysis) -> list[types.CodeLens]:
     if not analysis.is_report:
         return []
     out = []
-    for q, status in zip(analysis.report.questions, analysis.questions):
-        start = doc.position(q.heading.span.start)
-        out.append(
-            types.CodeLens(range=types.Range(start, start), command=types.Command(title=title(status), command=""))
-        )
+    for q, status in zip(analysis.report.questions, analysis.questions, strict=False):
+        at = Span(q.heading.span.start, q.heading.span.start)
+        out.append(types.CodeLens(range=doc.range(at), command=types.Command(title=title(status), command="")))
     return out
 
 

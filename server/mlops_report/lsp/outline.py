@@ -17,6 +17,7 @@ hint on the item; ``found`` what the repository shows of it, in words.
 
 from __future__ import annotations
 
+from .. import codes
 from ..analysis import Analysis
 from ..evidence import check_for
 from .documents import Document, Earlier
@@ -26,6 +27,7 @@ from .reports import Analysed
 from .server import ReportServer
 
 METHOD = "mlopsReport/outline"
+CHECKLIST_HINTS = (codes.CHECKLIST_NO_EVIDENCE, codes.CHECKLIST_UNTICKED_EVIDENCE)
 CAPABILITY = "mlopsReportOutline"
 
 
@@ -46,7 +48,7 @@ def outline(doc: Document | Earlier, analysis: Analysis) -> dict:
                 counts[f.severity + "s"] += 1
     questions = []
     sections: dict[str, dict] = {}
-    for q, s in zip(report.questions, analysis.questions):
+    for q, s in zip(report.questions, analysis.questions, strict=False):
         end = q.answer.span.end
         text = report.text
         while end > q.answer.span.start and text[end - 1].isspace():
@@ -74,11 +76,10 @@ def outline(doc: Document | Earlier, analysis: Analysis) -> dict:
     for h in report.sections:
         if h.title in sections and sections[h.title]["line"] is None:
             sections[h.title]["line"] = doc.position(h.span.start).line
-    failing = sum(not v.passed for v in analysis.view.verdicts) if analysis.view else 0
     return {
         **base,
         "passing": analysis.passing,
-        "failing": failing,
+        "failing": len(analysis.failing),
         "total": analysis.total,
         "questions": questions,
         "sections": list(sections.values()),
@@ -90,7 +91,7 @@ def _checklist(doc: Document | Earlier, analysis: Analysis) -> dict | None:
     report = analysis.report
     if not report.checklist:
         return None
-    hints = {f.span.start: f.code for f in analysis.findings if f.code.startswith("checklist-")}
+    hints = {f.span.start: f.code for f in analysis.findings if f.code in CHECKLIST_HINTS}
     heading = next((h for h in report.sections if "checklist" in h.title.lower()), None)
     groups: dict[str, dict] = {}
     lines = {h.title: doc.position(h.span.start).line for h in report.checklist_groups}

@@ -24,6 +24,7 @@ import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from ..analysis import Analysis, Analyzer
 from ..disk import Disk
@@ -68,7 +69,7 @@ class Reports:
         self.on_originals: Callable[[Path], None] | None = None  # called when a lookup found them
         self._latest: dict[str, Analysed] = {}  # open documents only; dropped on close
         self.git_epoch = 0  # git files (index, HEAD, refs, ignore files) changed this many times
-        self._contexts: dict[Path, tuple[tuple, object]] = {}  # report folder -> (its key, Handin)
+        self._contexts: dict[Path, tuple[tuple, Any]] = {}  # report folder -> (its key, Handin or None)
 
     # -- settings and files ---------------------------------------------------------------------
 
@@ -135,7 +136,7 @@ class Reports:
             hit |= set(folders)
         return hit
 
-    def repo_context(self, report: Path, stamp: tuple) -> object:
+    def repo_context(self, report: Path, stamp: tuple) -> Any:
         """The hand-in context of ``report`` as of ``stamp`` (None when the workspace is not
         trusted or the report is in no repository); in the analysis thread."""
         if not self.trusted:
@@ -178,9 +179,9 @@ class Reports:
             # analysis walks the folder itself (and the next one uses the cache)
         originals = self._originals.get(self._originals_key(path)) if path is not None else None
         settings = self.settings_of(path)
-        repo = self.repo_context(path, stamp) if disk is not None else None
+        repo = self.repo_context(path, stamp) if path is not None and disk is not None else None
         result = self.analyzer.analyse(doc.text, path, settings, disk, originals, repo)
-        if path is not None and originals is None and any(f.code == "instructions-edited" for f in result.findings):
+        if path is not None and originals is None and any(s.edited for s in result.questions):
             originals = self.originals(path)
             if originals:
                 result = self.analyzer.analyse(doc.text, path, settings, disk, originals, repo)
@@ -213,6 +214,7 @@ class Reports:
         key = self._originals_key(report)
         if key in self._originals:
             return self._originals[key]
+        loop: asyncio.AbstractEventLoop | None
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:

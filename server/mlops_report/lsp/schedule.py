@@ -16,10 +16,12 @@ event loop keeps answering (hover, completion, shutdown) whatever an analysis co
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import queue
 import threading
 from collections.abc import Callable, Iterable
+from typing import cast
 
 from .reports import Analysed
 
@@ -187,8 +189,13 @@ class Scheduler:
                 continue
             self._running = uri
             self._thread.submit(
-                self._loop(), lambda: self._work(doc, previous), lambda result, error: self._done(uri, result, error)
+                self._loop(),
+                functools.partial(self._work, doc, previous),
+                functools.partial(self._finished, uri),
             )
+
+    def _finished(self, uri: str, result: object, error: BaseException | None) -> None:
+        self._done(uri, cast("Analysed | None", result), error)
 
     def _work(self, doc, previous: Analysed | None) -> Analysed:
         """In the analysis thread: the analysis, and what the listeners will send of it."""

@@ -1,10 +1,11 @@
-"""The pygls language server: creation, the per-feature setup, the protocol's lifecycle and
-``run``.
+"""The pygls language server: the protocol's lifecycle, events, guarded handlers and the
+analysis of open documents.
 
-Each feature lives in its own module with a ``setup(server)`` function; every handler is
-registered through ``ReportServer.handler`` so that an exception in one feature is logged and
-answered with an empty result instead of taking the method (or the server) down. Analyses run
-in a thread of their own (``schedule``); handlers read their results.
+It knows no feature: each feature lives in its own module with a ``setup(server)`` function,
+listed in ``features.FEATURES`` and set up by ``main.create_server``. Every handler is registered
+through ``ReportServer.handler`` so that an exception in one feature is logged and answered with
+an empty result instead of taking the method (or the server) down. Analyses run in a thread of
+their own (``schedule``); handlers read their results.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ import asyncio
 import functools
 import inspect
 import logging
-import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
@@ -114,8 +114,9 @@ class ReportProtocol(LanguageServerProtocol):
 # Events a feature can listen to (``server.on(event, fn)``), all on the event loop:
 #   "initialize" (InitializeParams), "initialized" (), "analysed" (Analysed: the analysis of the
 #   current text, in order), "closed" (Document), "refreshed" () once per burst of settings or
-#   file changes, "files" (list of Path: files changed on disk, saved or watched). ``server.prepare(fn)`` adds fn(Analysed), run in the analysis thread after each
-#   analysis (to convert what will be sent, off the loop).
+#   file changes, "files" (list of Path: files changed on disk, saved or watched).
+#   ``server.prepare(fn)`` adds fn(Analysed), run in the analysis thread after each analysis (to
+#   convert what will be sent, off the loop).
 EVENTS = ("initialize", "initialized", "analysed", "closed", "refreshed", "files")
 
 
@@ -146,7 +147,7 @@ class ReportServer(LanguageServer):
         user an error. Other errors go to pygls' default (a message in the editor)."""
         if isinstance(error, ValueError) and not isinstance(error, JsonRpcException):
             log.warning("a message body that is not JSON: %s", error)
-            self.protocol.reply_error(None, JsonRpcParseError())
+            cast(ReportProtocol, self.protocol).reply_error(None, JsonRpcParseError())
             return
         super().report_server_error(error, source)
 
@@ -263,79 +264,3 @@ class ReportServer(LanguageServer):
     def forget(self, uri: str) -> None:
         self.scheduler.forget(uri)
         self.reports.forget(uri)
-
-
-def create_server() -> ReportServer:
-    from . import (
-        actions,
-        completion,
-        config,
-        course_view,
-        diagnostics,
-        figure_names,
-        figures,
-        handin,
-        hover,
-        lens,
-        migrate,
-        outline,
-        status,
-        symbols,
-        sync,
-    )
-
-    server = ReportServer()
-    for feature in (
-        sync,
-        config,
-        diagnostics,
-        hover,
-        actions,
-        completion,
-        figures,
-        figure_names,
-        lens,
-        course_view,
-        status,
-        handin,
-        migrate,
-        outline,
-        symbols,
-    ):
-        feature.setup(server)
-    return server
-
-
-def _logging(log_file: str | None, verbose: bool) -> None:
-    handler: logging.Handler = (
-        logging.FileHandler(log_file, encoding="utf-8") if log_file else logging.StreamHandler(sys.stderr)
-    )  # never stdout: it carries the protocol
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    # editors show a server's stderr as errors, so by default only real problems go there
-    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
-    if not verbose:
-        logging.getLogger("pygls").setLevel(logging.WARNING)
-        # every request the client cancels would otherwise log a warning
-        logging.getLogger("pygls.protocol.json_rpc").setLevel(logging.ERROR)
-
-
-def run(tcp: str | None = None, log_file: str | None = None, verbose: bool = False) -> int:
-    """Serve over stdio, or on ``HOST:PORT`` for debugging."""
-    _logging(log_file, verbose)
-    server = create_server()
-    import gc
-
-    gc.freeze()  # the long-lived start-up objects need no more collecting: steadier latency
-    if tcp:
-        host, _, port = tcp.rpartition(":")
-        try:
-            number = int(port)
-        except ValueError:
-            print(f"mlops-report: --tcp wants HOST:PORT, not {tcp!r}", file=sys.stderr)
-            return 2
-        server.start_tcp(host or "127.0.0.1", number)
-    else:
-        server.start_io()
-    return server.exit_code or 0

@@ -40,18 +40,17 @@ def status(doc: Document, analysis: Analysis) -> dict:
         entry["total"] += 1
         entry["answered"] += s.answered
         entry["passing"] += s.status == "pass"
-    failing = sum(not v.passed for v in analysis.view.verdicts) if analysis.view else 0
     return {
         "uri": doc.uri,
         "edition": analysis.edition.id if analysis.edition else None,
         "editionLabel": analysis.edition.label if analysis.edition else None,
         "answered": sum(s.answered for s in analysis.questions),
         "passing": analysis.passing,
-        "failing": failing,
+        "failing": len(analysis.failing),
         "total": analysis.total,
         "errors": analysis.count("error"),
         "warnings": analysis.count("warning"),
-        "checkerCrashes": int(bool(analysis.view and analysis.view.crashes)),
+        "checkerCrashes": int(analysis.crash is not None),
         "sections": list(sections.values()),
     }
 
@@ -70,7 +69,7 @@ def setup(server: ReportServer) -> None:
         payload = status(doc, analysis)
         if analysis.is_report:
             payload["handin"] = course_view.status_of(
-                doc.uri, analysis, server.course_view.by_uri.get(doc.uri), server.reports.settings.deadline_at
+                doc.uri, analysis, course_view.pushed_at(server, doc.uri), server.reports.settings.deadline_at
             )
         server.protocol.notify(METHOD, payload)
 

@@ -5,6 +5,8 @@ Clients without hierarchical symbols get the same as a flat list with container 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from lsprotocol import types
 
 from ..analysis import Analysis
@@ -42,7 +44,7 @@ def symbols(doc: Document | Earlier, analysis: Analysis) -> list[types.DocumentS
     end = len(report.text)
     headings = sorted(report.sections, key=lambda h: h.span.start)
     bounds = [(h, headings[k + 1].span.start if k + 1 < len(headings) else end) for k, h in enumerate(headings)]
-    questions = list(zip(report.questions, analysis.questions))
+    questions = list(zip(report.questions, analysis.questions, strict=False))
     groups = sorted(report.checklist_groups, key=lambda h: h.span.start)
     out: list[types.DocumentSymbol] = []
     taken = 0  # questions placed under a section so far
@@ -115,7 +117,9 @@ def _groups(doc, groups, items, start: int, stop: int) -> list[types.DocumentSym
     return out
 
 
-def flat(symbols: list[types.DocumentSymbol], uri: str, container: str | None = None) -> list[types.SymbolInformation]:
+def flat(
+    symbols: Sequence[types.DocumentSymbol], uri: str, container: str | None = None
+) -> list[types.SymbolInformation]:
     """The same symbols for a client without hierarchical ones."""
     out = []
     for s in symbols:

@@ -116,11 +116,11 @@ def _template_marks(c: QuestionContext) -> tuple[int, str]:
     return 0, ""
 
 
+MARKS_COUNTED = "the checker counts markdown marks as words"  # when no other reason is found
+
+
 def _why_differs(c: QuestionContext) -> str:
-    return (
-        "; ".join(count_differences(c.question, c.text, c.counted, c.last))
-        or "the checker counts markdown marks as words"
-    )
+    return "; ".join(count_differences(c.question, c.text, c.counted, c.last)) or MARKS_COUNTED
 
 
 def count_differences(q: Question, text: str, counted: CheckerAnswer | None, last: bool) -> list[str]:

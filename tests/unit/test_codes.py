@@ -1,0 +1,49 @@
+"""``codes`` names every rule code once, and no code that is not a rule."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from mlops_report import codes
+from mlops_report.rules import RULES
+
+
+def test_codes_equal_the_rules():
+    assert sorted(codes.ALL) == sorted(RULES)
+    assert len(set(codes.ALL)) == len(codes.ALL)
+
+
+def test_each_constant_is_its_code_in_capitals():
+    constants = {
+        node.targets[0].id: node.value.value
+        for node in ast.parse(Path(codes.__file__).read_text(encoding="utf-8")).body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    }
+    assert constants == {code.upper().replace("-", "_"): code for code in RULES}
+
+
+def _compared_codes(path: Path) -> list[str]:
+    """Rule codes written as strings where a code is compared (``==``, ``in``) or listed."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Compare):
+            for side in [node.left, *node.comparators]:
+                for c in ast.walk(side):
+                    if isinstance(c, ast.Constant) and c.value in RULES:
+                        found.append(f"{path.name}:{c.lineno} {c.value}")
+        elif isinstance(node, ast.Assign) and isinstance(node.value, (ast.Tuple, ast.Set, ast.List)):
+            strings = [c for c in node.value.elts if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+            if strings and all(c.value in RULES for c in strings):  # a list of codes, not of statuses
+                found += [f"{path.name}:{c.lineno} {c.value}" for c in strings]
+    return found
+
+
+def test_readers_compare_codes_through_the_constants():
+    package = Path(codes.__file__).parent
+    readers = [
+        *sorted((package / "lsp").glob("*.py")),
+        package / "cli.py",
+        *sorted((package / "dashboard").glob("*.py")),
+    ]
+    assert [hit for p in readers for hit in _compared_codes(p)] == []
