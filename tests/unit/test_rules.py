@@ -203,29 +203,7 @@ def _assert_untouched_outside(old: str, new: str, edits) -> None:
     assert len(new) - pos_new == len(old) - pos_old
 
 
-FIXABLE = sorted(
-    c
-    for c in SHOW
-    if c
-    not in (
-        "word-count",
-        "image-missing-file",
-        "image-bad-extension",
-        "unanswered",
-        "checker-crash",
-        "checker-differs",
-        "question-duplicate",
-        "question-missing",
-        "question-order",
-        "group-number",
-        "html-render",
-        "trailing-content",
-        "template-outdated",
-        "image-too-large",
-        "checklist-no-evidence",
-        *SHOW_HANDIN,
-    )
-)
+FIXABLE = sorted(code for code, rule in RULES.items() if rule.fixes)  # as the rules declare
 
 
 # where the smallest report's finding has no fix, a report whose finding has one
@@ -233,6 +211,14 @@ FIX_CASE: dict[str, Callable[[Path], Built]] = {
     # inside the reports folder but not under figures/: it can be moved in (and only the
     # template's habit is at stake, so it is information)
     "image-outside-figures": lambda t: check(filled().figures(19, "shot.png"), t, extra={"reports/shot.png": PNG}),
+    # only the heading went: one click puts it back above the instructions still there
+    "question-missing": lambda t: check(filled().heading(5, None), t),
+    # a question asking for figures, and a figure in figures/ that no answer links yet
+    "unanswered": lambda t: check(
+        filled().answer(14, "--- question 14 fill here ---"),
+        t,
+        figures=[*filled().needed_figures(), "figures/spare.png"],
+    ),
 }
 
 

@@ -21,7 +21,7 @@ from ..findings import Finding
 from ..ignored import ignored_at
 from ..parse import Figure, Question
 from ..rules.figures_files import image_info
-from ..rules.questions import count_differences
+from ..rules.counts import count_differences
 from .diagnostics import UNSAVED_MESSAGE
 from .documents import Document
 from .markdown import QUOTED, code, literal

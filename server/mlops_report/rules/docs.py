@@ -19,7 +19,7 @@ def render() -> str:
         "",
         "Every finding mlops-report reports, by code. Change a level with the `severity` setting "
         '(`{"word-count": "error"}`) or switch a code off with `disable`. This page is generated '
-        "by `make docs` from `server/mlops_report/rules/__init__.py`.",
+        "by `make docs` from the rules' own declarations in `server/mlops_report/rules/`.",
         "",
         "Counts and limits are those of the checker that judges the report: by default the final "
         f"`report.py` of the report's course run, the one the course grades with ({_finals()}), not the copy a group "
@@ -43,11 +43,14 @@ def render() -> str:
         '("Remove the placeholder: Q22 drops to 97 words, 3 under 100"), is never the preferred fix and is never '
         "applied by *Fix all* (`source.fixAll.mlopsReport`), which also weighs its fixes together.",
         "",
-        "| code | default | scope |",
-        "|---|---|---|",
+        "The scope says whether a rule is checked once per question or once for the whole document (whose "
+        "findings may still point at a question); a rule with a quick fix offers it as a code action.",
+        "",
+        "| code | default | scope | quick fix |",
+        "|---|---|---|---|",
     ]
     for r in RULES.values():
-        out.append(f"| [`{r.code}`](#{r.code}) | {r.severity} | {r.scope} |")
+        out.append(f"| [`{r.code}`](#{r.code}) | {r.severity} | {r.scope} | {'yes' if r.fixes else ''} |")
     for r in RULES.values():
         out += [
             "",
