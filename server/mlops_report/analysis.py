@@ -22,7 +22,7 @@ from .editions import Detection, Judge, Limits, detect, judge
 from .editions import local as local_checker
 from .findings import Finding
 from .parse import Question, Report, parse, reparse
-from .rules import RULES
+from .rules import RULES, codes
 from .rules.context import DocumentContext, QuestionContext
 from .rules.registry import routes
 from .rules.structure import instruction_changes
@@ -377,8 +377,8 @@ def _one_per_cause(questions: list[Finding], document: list[Finding]) -> list[Fi
     """The questions' findings and the document's, each cause told once: a crash caused by a
     missing heading is said by the question-missing finding there, and the labels of orphaned
     instructions are not stray labels of the answer they now stand in."""
-    orphans = [f for f in document if f.code == "question-missing" and "label" in f.data]
-    missing = {f.span: i for i, f in enumerate(document) if f.code == "question-missing"}
+    orphans = [f for f in document if f.code == codes.QUESTION_MISSING and "label" in f.data]
+    missing = {f.span: i for i, f in enumerate(document) if f.code == codes.QUESTION_MISSING}
     out = questions
     if orphans:
         # the orphan's label, a broken heading above it, and the counts of the answer holding it
@@ -388,10 +388,11 @@ def _one_per_cause(questions: list[Finding], document: list[Finding]) -> list[Fi
         out = [
             f
             for f in questions
-            if f.span.start not in said and not (f.question in holders and f.code in ("word-count", "image-count"))
+            if f.span.start not in said
+            and not (f.question in holders and f.code in (codes.WORD_COUNT, codes.IMAGE_COUNT))
         ]
     for f in document:
-        if f.code == "checker-crash" and f.span in missing:
+        if f.code == codes.CHECKER_CRASH and f.span in missing:
             i = missing[f.span]
             was = document[i]
             document[i] = Finding(
@@ -403,7 +404,7 @@ def _one_per_cause(questions: list[Finding], document: list[Finding]) -> list[Fi
                 was.fixes,
                 was.data,
             )
-    out.extend(f for f in document if not (f.code == "checker-crash" and f.span in missing))
+    out.extend(f for f in document if not (f.code == codes.CHECKER_CRASH and f.span in missing))
     return out
 
 
