@@ -139,7 +139,7 @@ class Analyzer:
         settings = settings or Settings()
         if repo is AUTO:
             repo = _open_repo(path)
-        inputs = (settings.key, disk, originals, repo)
+        inputs = (settings.key, disk, originals, repo, routes().generation)
         prev = self._last.get(path)
         result = None
         # a saved report without a given disk is walked afresh every time: nothing is reused
@@ -216,7 +216,11 @@ class Analyzer:
             (f.kind, f.target, f.alt) for f in before
         ]:
             linked = _linked(report, disk)
-        if linked != prev._linked or references_changed:
+        # every edit changes the text; linked figures and reference definitions may change too
+        changed = {"text"} | ({"linked"} if linked != prev._linked else set())
+        if references_changed:
+            changed.add("references")
+        if changed & routes().wide:  # a question rule reads what changed: look every question up again
             rows = [
                 self._row(report, j, prev.detection, view, disk, settings, linked, originals)
                 for j in range(len(report.questions))
@@ -328,49 +332,35 @@ class Analyzer:
         return analysis
 
     def _question_findings(self, qc: QuestionContext) -> list[Finding]:
+        """The findings of the question rules, kept under a key made of the question (its parse
+        by identity, its number and section) and of every context field a question rule declares
+        it reads (``rules.context.KEYS``; a field read only under a condition counts only where
+        it holds)."""
         q = qc.question
         base = q.span.start
-        counted = qc.counted
-        ckey = None
-        if counted is not None:
-            ckey = (
-                counted.words,
-                counted.images,
-                None if counted.cut is None else counted.cut - base,
-                counted.counted.start - base,
-                counted.counted.end - base,
-            )
-        linked = qc.linked if _wants_linked(qc) else None
-        refs = (
-            tuple(sorted(qc.references.items())) if any(f.kind == "reference" for f in q.shape.answer.figures) else None
+        route = routes()
+        parts = tuple(
+            part.key(qc) if part.when is None or any(w(qc) for w in part.when) else None for part in route.key
         )
-        trailing = qc.text[q.span.end :] if qc.last else None  # trailing-content reads to the end of the file
-        key = (
-            id(q.shape),
-            q.number,
-            q.section,
-            ckey,
-            qc.limits,
-            qc.last,
-            qc.disk,
-            qc.figures_dir,
-            linked,
-            refs,
-            qc.edited,
-            qc.restore,
-            trailing,
-        )
+        key = (route.generation, id(q.shape), q.number, q.section, *parts)
         hit = self._cache.get(key)
         if hit is not None and hit[0] is q.shape:  # the shape is kept: its id names it
             return [f.shifted(base) for f in hit[1]]
-        found = _guarded(routes().question, qc, f"question {q.number}")
+        found = _guarded(route.question, qc, f"question {q.number}")
         kept = tuple(f.shifted(-base) for f in found)
-        weight = q.shape.weight + _weight(kept) + OBJECT
-        weight += sum(size_of(t) for t in (q.section, qc.edited, qc.restore, trailing))
-        weight += sum(size_of(p) + OBJECT for p in linked or ())
-        weight += sum(size_of(k) + size_of(v) + OBJECT for k, v in refs or ())
+        weight = q.shape.weight + _weight(kept) + OBJECT + size_of(q.section) + sum(_key_weight(p) for p in parts)
         self._cache.put(key, (q.shape, kept), weight)
         return found
+
+
+def _key_weight(part: object) -> int:
+    """The bytes a part of a cache key keeps: its text, or its items' (a walk of the folder or
+    a limit is the analysis's own object, counted there)."""
+    if isinstance(part, str):
+        return size_of(part)
+    if isinstance(part, (tuple, frozenset)):
+        return sum(OBJECT + _key_weight(p) for p in part)
+    return 0
 
 
 def _one_per_cause(questions: list[Finding], document: list[Finding]) -> list[Finding]:
@@ -442,8 +432,9 @@ def _analysis_weight(a: Analysis) -> int:
 
 def _same_inputs(a: tuple, b: tuple) -> bool:
     """Same settings, the same walk of the folder and the same repository context (by
-    identity: a new walk or context may differ) and the same original instructions."""
-    return len(a) == len(b) and a[0] == b[0] and a[1] is b[1] and a[2] == b[2] and a[3] is b[3]
+    identity: a new walk or context may differ), the same original instructions and the same
+    rules."""
+    return len(a) == len(b) and a[0] == b[0] and a[1] is b[1] and a[2] == b[2] and a[3] is b[3] and a[4] == b[4]
 
 
 def _order(f: Finding) -> tuple[int, str]:
@@ -471,10 +462,6 @@ def analyse(
 ) -> Analysis:
     """Analyse one document (a module-level analyzer keeps the per-question cache)."""
     return _DEFAULT.analyse(text, path, settings, disk, originals)
-
-
-def _wants_linked(qc: QuestionContext) -> bool:
-    return qc.limits.images is not None
 
 
 def _linked(report: Report, disk: Disk | None) -> frozenset[str]:
