@@ -450,20 +450,6 @@ def _open_repo(path: Path | None) -> object:
     return Handin.open(path)
 
 
-_DEFAULT = Analyzer()
-
-
-def analyse(
-    text: str,
-    path: Path | None = None,
-    settings: Settings | None = None,
-    disk: Disk | None = None,
-    originals: dict[int, str] | None = None,
-) -> Analysis:
-    """Analyse one document (a module-level analyzer keeps the per-question cache)."""
-    return _DEFAULT.analyse(text, path, settings, disk, originals)
-
-
 def _linked(report: Report, disk: Disk | None) -> frozenset[str]:
     if disk is None:
         return frozenset()
