@@ -140,6 +140,8 @@ SHOW: dict[str, Callable[[Path], Built]] = {
     "image-too-large": lambda t: check(
         filled().figures(19, "figures/big.png"), t, extra={"reports/figures/big.png": PNG + bytes(600_000)}
     ),
+    # question 20 links question 19's figure again
+    "image-duplicate": lambda t: check(filled().figures(20, "figures/q19_0.png"), t),
     "image-name-unsafe": lambda t: check(
         filled().figures(19, "<figures/my shot.png>"), t, extra={"reports/figures/my shot.png": PNG}
     ),
@@ -546,6 +548,10 @@ NEAR: dict[str, Callable[[Path], Built]] = {
     "html-render": lambda t: check(filled().answer(23, words(120) + "\n\n    pip install .\n\n- a list\n"), t),
     "image-too-large": lambda t: check(
         filled().figures(19, "figures/big.png"), t, extra={"reports/figures/big.png": PNG + bytes(400_000)}
+    ),
+    # the same name in another folder is another file
+    "image-duplicate": lambda t: check(
+        filled().figures(20, "figures/old/q19_0.png"), t, extra={"reports/figures/old/q19_0.png": PNG}
     ),
     "image-name-unsafe": lambda t: check(
         filled().figures(19, "figures/my-shot_2.png"), t, extra={"reports/figures/my-shot_2.png": PNG}

@@ -281,3 +281,48 @@ IMAGE_NAME_UNSAFE = Rule(
     fix="Rename the file inside `figures/` to a safe name and update the link (one click; it never overwrites a "
     "file, and is offered when every link to the file is in that answer).",
 )
+
+
+def duplicate_figures(c: DocumentContext) -> Iterator[Finding]:
+    """image-duplicate: a figure file linked again after its first link in the report."""
+    report, disk = c.report, c.disk
+    if disk is None:
+        return
+    first: dict[str, tuple[int, int]] = {}  # the file -> the question and line of its first link
+    for q in report.questions:
+        for fig in q.shape.answer.figures:
+            target = _target(report, fig)
+            if not target:
+                continue
+            r = disk.resolve(target)
+            if r.state not in ("exists", "case") or r.relative is None:
+                continue
+            fig = fig.shifted(q.span.start)
+            span = fig.target_span if fig.kind != "reference" else fig.span
+            seen = first.get(r.relative)
+            if seen is None:
+                first[r.relative] = (q.number, report.lines.line_of(span.start))
+                continue
+            where = "this answer" if seen[0] == q.number else f"question {seen[0]}"
+            yield Finding(
+                "image-duplicate",
+                "",
+                q.number,
+                span,
+                f"Question {q.number}: {r.relative} is linked already (in {where}, line {seen[1] + 1}): the "
+                "reader sees the same figure twice",
+            )
+
+
+IMAGE_DUPLICATE = Rule(
+    "image-duplicate",
+    "information",
+    "document",
+    check=duplicate_figures,
+    reads=("report", "disk"),
+    summary="A figure's file is linked a second time in the report.",
+    why="The checker counts every link, so the same screenshot can fill the figure limits of two questions, while "
+    "the reader of the hand-in sees one image twice; usually the second link was meant for another file.",
+    example="Question 20 links `figures/q19_0.png`, which question 19 shows already.",
+    fix="Link the figure the answer is about, or remove the second link if showing it again was not meant.",
+)
