@@ -80,7 +80,7 @@ def items(builder: ReportBuilder, **texts: str) -> ReportBuilder:
 SHOW: dict[str, Callable[[Path], Built]] = {
     "word-count": lambda t: check(filled().answer(4, words(20)), t),
     "image-count": lambda t: check(
-        filled().answer(14, words(250)), t, figures=filled().needed_figures() + ["figures/spare.png"]
+        filled().answer(14, words(250)), t, figures=[*filled().needed_figures(), "figures/spare.png"]
     ),
     "image-not-counted": lambda t: check(
         filled().answer(14, words(250) + '\n\n<img src="figures/q14_0.png" width="500">'), t
@@ -89,7 +89,7 @@ SHOW: dict[str, Callable[[Path], Built]] = {
     "image-link-unrendered": lambda t: check(
         filled().figures(19, "figures\\bucket_view.png"),
         t,
-        figures=filled().needed_figures() + ["figures/bucket_view.png"],
+        figures=[*filled().needed_figures(), "figures/bucket_view.png"],
     ),
     "image-missing-file": lambda t: check(filled().figures(19, "figures/absent.png"), t),
     "image-path-case": lambda t: check(filled().figures(19, "figures/Q19_0.PNG"), t),
@@ -297,7 +297,7 @@ def test_image_not_counted_in_every_form(figure, kind, tmp_path):
 )
 def test_a_figure_the_checker_counts_but_markdown_does_not_show(written, file, fixed, tmp_path):
     b = filled().answer(19, "Our bucket holds the raw audio.\n\n![bucket](" + written + ")")
-    built = check(b, tmp_path, figures=filled().needed_figures() + [file])
+    built = check(b, tmp_path, figures=[*filled().needed_figures(), file])
     assert built.analysis.questions[18].checker_images == 1
     (f,) = built.codes("image-link-unrendered")
     assert f.severity == "warning" and "the checker counts this figure" in f.message
@@ -489,7 +489,7 @@ NEAR: dict[str, Callable[[Path], Built]] = {
     "image-count": lambda t: check(
         filled().figures(14, "figures/q14_0.png", "figures/a.png", "figures/b.png"),
         t,
-        figures=filled().needed_figures() + ["figures/a.png", "figures/b.png"],
+        figures=[*filled().needed_figures(), "figures/a.png", "figures/b.png"],
     ),
     "image-not-counted": lambda t: check(
         filled().instructions(
@@ -502,7 +502,7 @@ NEAR: dict[str, Callable[[Path], Built]] = {
     "image-link-unrendered": lambda t: check(
         filled().figures(19, "figures/bucket%20view.png"),
         t,
-        figures=filled().needed_figures() + ["figures/bucket view.png"],
+        figures=[*filled().needed_figures(), "figures/bucket view.png"],
     ),
     "image-missing-file": lambda t: check(filled(), t),
     "image-path-case": lambda t: check(filled().figures(19, "./figures/q19_0.png"), t),

@@ -74,9 +74,14 @@ def count_differences(q: Question, text: str, counted: CheckerAnswer | None, las
         reasons.append("the placeholder counts 6")
     if q.answer.wrapper:
         reasons.append("the --- dashes count 2")
-    if counted is not None and counted.cut is not None and counted.cut < q.answer.span.end and not last:
-        if text[counted.cut : q.answer.span.end].strip():
-            reasons.append("the checker stops at a ##")
+    if (
+        counted is not None
+        and counted.cut is not None
+        and counted.cut < q.answer.span.end
+        and not last
+        and text[counted.cut : q.answer.span.end].strip()
+    ):
+        reasons.append("the checker stops at a ##")
     if q.answer.labels:
         reasons.append("the checker drops the text before a second 'Answer:'")
     if counted is not None and counted.counted.end > q.answer.span.end:
@@ -252,7 +257,7 @@ def unanswered(c: QuestionContext) -> Finding:
             message += f"; the checker passes it ({' and '.join(needs)}; it sees {sees})"
         if "images" in fails:
             fixes = tuple(_insert_figure_fixes(c, a.placeholders[0] if len(a.placeholders) == 1 else None))
-    data = {"fails": fails}
+    data: dict[str, object] = {"fails": fails}
     if counted is not None:
         data.update(words=counted.words, images=counted.images)
     return quiet(finding("unanswered", q, span, message, *fixes, **data), bool(fails))
@@ -278,7 +283,8 @@ WORD_COUNT = Rule(
     "question",
     check=word_count,
     reads=("counted", "limits", "last"),
-    summary="The answer has fewer or more words than its question allows, counted the way the official checker counts them.",
+    summary="The answer has fewer or more words than its question allows, counted the way the official checker "
+    "counts them.",
     why="The course's `report.py check` splits the answer at white space and counts every piece: markdown marks, code, "
     "URLs and the placeholder included. Its count is the one the teachers see; the message also gives the answer's "
     "own count when the two differ.",
@@ -296,7 +302,8 @@ IMAGE_COUNT = Rule(
     reads=("counted", "limits", "disk", "figures_dir", when("linked", asks_figures)),
     fixes=("insertFigure",),
     summary="The answer has fewer or more figures than its question asks for, as the official checker counts them.",
-    why="The checker counts only `![alt](path)` written on one line. A question asking for 1-3 screenshots fails with 0.",
+    why="The checker counts only `![alt](path)` written on one line. A question asking for 1-3 screenshots fails "
+    "with 0.",
     example="Question 14 asks for 1 to 3 screenshots and the answer has none.",
     fix="Insert a figure: the quick fix offers every image under `figures/` that the report does not link yet.",
 )
@@ -338,8 +345,8 @@ UNANSWERED = Rule(
     check=placeholders,
     reads=("counted", "limits", "disk", "figures_dir", when("linked", asks_figures)),
     fixes=("insertFigure",),
-    summary="The question has no answer yet (only the placeholder, or nothing). One finding says what the checker needs "
-    "and what it sees; no separate `word-count` or `image-count`.",
+    summary="The question has no answer yet (only the placeholder, or nothing). One finding says what the checker "
+    "needs and what it sees; no separate `word-count` or `image-count`.",
     why="The checker counts the placeholder as 6 words, so an empty answer to a question with a minimum of 0 even "
     "passes (then the finding is information); it is still unanswered.",
     example="`--- question 12 fill here ---` alone under the instructions.",

@@ -40,6 +40,7 @@ CHECKLIST_UNTICKED_EVIDENCE = Rule(
     summary="An unticked checklist item that the repository shows strong signs of (a Dockerfile for the container "
     "item, `.dvc` files for data versioning...).",
     why="Work done but not ticked is work the checklist does not credit.",
-    example="`Construct one or multiple docker files for your code` not ticked, and `dockerfiles/train.dockerfile` exists.",
+    example="`Construct one or multiple docker files for your code` not ticked, and `dockerfiles/train.dockerfile` "
+    "exists.",
     fix="Tick the item (one click) if the work is yours; hover it to see what was found.",
 )

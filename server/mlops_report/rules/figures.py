@@ -34,7 +34,7 @@ def image_not_counted(c: QuestionContext) -> Iterator[Finding]:
             "inline": "an image split over lines",
         }[fig.kind]
         msg = f"Question {q.number}: this figure is {form}; report.py check does not count it"
-        fixes = ()
+        fixes: tuple[Fix, ...] = ()
         if target:
             link = f"![{links.alt_text(fig.alt) or links.stem(target)}]({links.rewritten(target)})"
             fixes = (Fix(f"Rewrite as {link}", "rewriteImage", (Edit(fig.span, link),)),)
@@ -45,7 +45,7 @@ def checker_only_figures(c: QuestionContext) -> list[Figure]:
     """Images the checker counts in the answer that the parser does not read as figures (a
     path with a space: CommonMark sees no image there), with the path as the author meant it:
     up to the ``)`` that balances the parentheses, as CommonMark counts them."""
-    q, a, counted, text = c.question, c.question.answer, c.counted, c.text
+    a, counted, text = c.question.answer, c.counted, c.text
     if counted is None:
         return []
     lo, hi = max(a.span.start, counted.counted.start), min(a.span.end, counted.counted.end)

@@ -41,7 +41,7 @@ class ImageInfo(NamedTuple):
     def described(self) -> str:
         out = human_size(self.size)
         if self.width and self.height:
-            out += f", {self.width} × {self.height} pixels"
+            out += f", {self.width} × {self.height} pixels"  # noqa: RUF001 (the multiplication sign is meant)
         return out
 
 

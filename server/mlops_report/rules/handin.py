@@ -78,7 +78,7 @@ def findings(
     now = time.time() if now is None else now
     stage = phase(deadline, now)
     figures = linked_files(report, disk, context.folder)
-    paths = [context.report] + sorted({p for *_, p in figures})
+    paths = [context.report, *sorted({p for *_, p in figures})]
     states = context.states(paths)
     out: list[Finding] = []
     out += _images(figures, states, context, stage)
@@ -91,7 +91,7 @@ def findings(
 
 def _images(figures, states, context: Handin, stage: str | None) -> list[Finding]:
     out = []
-    for number, span, target, path in figures:
+    for number, span, _target, path in figures:
         s = states.get(path)
         if s is None:
             continue
@@ -327,8 +327,8 @@ REPORT_UNCOMMITTED = Rule(
     "document",
     check=hand_in,
     reads=("report", "repo", "disk", "settings"),
-    summary="The report or one of its linked figures has changes that are not committed. A warning in the last 48 hours "
-    "before the deadline (`deadline` setting or `--deadline`), an error after it.",
+    summary="The report or one of its linked figures has changes that are not committed. A warning in the last 48 "
+    "hours before the deadline (`deadline` setting or `--deadline`), an error after it.",
     why="Only committed and pushed files reach the course: changes left in the working copy at the deadline are not "
     "graded.",
     example="The report saved with a new answer that was never committed.",

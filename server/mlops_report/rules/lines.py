@@ -76,7 +76,7 @@ def line_start(text: str, pos: int) -> int:
 def next_line(text: str, eol: int) -> int:
     if text.startswith("\r\n", eol):
         return eol + 2
-    return eol + 1 if eol < len(text) else eol + 1
+    return eol + 1
 
 
 _QUOTE_MARKS = re.compile(r"[ \t]{0,3}>[ \t>]*")

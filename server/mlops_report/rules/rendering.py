@@ -28,8 +28,8 @@ HTML_RENDER = Rule(
     "information",
     "question",
     check=html_render,
-    summary="A table or fenced code block: the course's `report.py html` (plain Markdown, no extensions) will not render "
-    "it as the group sees it in its editor.",
+    summary="A table or fenced code block: the course's `report.py html` (plain Markdown, no extensions) will not "
+    "render it as the group sees it in its editor.",
     why="The hand-in page shows a table as raw `|` text and a fenced block as inline code in a paragraph.",
     example="A results table in question 13.",
     fix="Keep it if the editor view is what matters; otherwise use a list, or indent code by four spaces.",

@@ -45,7 +45,7 @@ def instruction_changes(q: Question, detection: Detection) -> str | None:
         template = e.parts.get(q.number, (None, None, None))
         ours = (ins.prompt, None if limit_told else ins.limit_line, ins.example)
         names = ("the question's prompt", "the length line", "the example")
-        for i, (was, now, name) in enumerate(zip(template, ours, names)):
+        for i, (was, now, name) in enumerate(zip(template, ours, names, strict=True)):
             if i == 1 and limit_told:
                 continue
             now_print = fingerprint(now) if now is not None and normalise(now) else None
@@ -88,7 +88,7 @@ def instructions_edited(c: QuestionContext) -> Iterator[Finding]:
         )
         or "no limits"
     )
-    fixes = ()
+    fixes: tuple[Fix, ...] = ()
     block = q.instructions.block
     if c.restore is not None and block is not None:  # only the instruction block: no answer text
         fixes = (
@@ -421,7 +421,8 @@ INSTRUCTIONS_EDITED = Rule(
     check=instructions_edited,
     reads=("limits", "edited", "restore"),
     fixes=("restoreInstructions",),
-    summary="A question's instruction block (prompt, length line, example or `Answer:` label) differs from the template.",
+    summary="A question's instruction block (prompt, length line, example or `Answer:` label) differs from the "
+    "template.",
     why="The official limits still apply whatever the text says, and teachers expect the template's questions.",
     example="The example removed, or `100-200 words` edited to `50-200 words`.",
     fix="Restore the original instructions (one click when the original is at hand in git history or a template file).",

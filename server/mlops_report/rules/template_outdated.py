@@ -62,10 +62,12 @@ def template_outdated(report: Report, detection: Detection | None) -> list[Findi
         if report.title is not None
         else (report.questions[0].heading.span if report.questions else Span(0, 0))
     )
+    run = old.run
+    assert run is not None  # newest_of_run found its newest template
     what = differences(old, new)
     detail = ", ".join(what) if what else "only its wording differs"
     message = (
-        f"written on the {old.id[:10]} template ({old.id[11:]}), older than the {old.run.name} run's "
+        f"written on the {old.id[:10]} template ({old.id[11:]}), older than the {run.name} run's "
         f"newest, {new.id[:10]} ({new.id[11:]}): {detail}; `mlops-report migrate` moves the answers "
         "and ticks onto it"
     )

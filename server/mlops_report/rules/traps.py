@@ -99,7 +99,10 @@ def answer_truncated(c: QuestionContext) -> Iterator[Finding]:
     eol = line_end(text, cut)
     bol = line_start(text, cut)
     run = len(text[cut:eol]) - len(text[cut:eol].lstrip("#"))
-    inside = lambda kind: next((b for b in a.blocks if b.kind == kind and b.span.start <= cut < b.span.end), None)
+
+    def inside(kind: str):
+        return next((b for b in a.blocks if b.kind == kind and b.span.start <= cut < b.span.end), None)
+
     heading, fence = inside("heading"), inside("fence")
     fixes: tuple[Fix, ...] = ()
     if heading is not None:
