@@ -80,6 +80,7 @@ editions: setup
 ## Regenerate docs/rules.md from the rules themselves, docs/evidence.md from evidence.json.
 docs: setup
 	$(PY) -m mlops_report.rules.docs > docs/rules.md
+	$(PY) -m mlops_report.rules.docs codes > server/mlops_report/rules/codes.py
 	$(PY) -m mlops_report.evidence > docs/evidence.md
 
 clean:

@@ -7,29 +7,26 @@ Every check runs on its own: one that raises is logged and the others still repo
 
 from __future__ import annotations
 
-import bisect
 import logging
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from . import checker, codes, members
+from . import checker, members
 from . import evidence as repo_evidence
 from .cache import DOCUMENTS, FINDINGS, OBJECT, ByteCache, size_of
 from .checker import CheckerAnswer, CheckerView
 from .disk import Disk
 from .editions import Detection, Judge, Limits, detect, judge
 from .editions import local as local_checker
-from .editions.fingerprint import fingerprint, normalise
-from .findings import Edit, Finding, Fix
+from .findings import Finding
 from .parse import Question, Report, parse, reparse
-from .rules import RULES, handin
-from .rules.checker_differs import checker_differs
-from .rules.figures_files import figure_file_findings
-from .rules.questions import CHECKS, MARKS_COUNTED, QuestionContext, count_differences, quoted_label
-from .rules.template_outdated import template_outdated
+from .rules import RULES, codes
+from .rules.context import DocumentContext, QuestionContext
+from .rules.counts import MARKS_COUNTED, count_differences
+from .rules.registry import routes
+from .rules.structure import crash_cause, instruction_changes
 from .settings import Settings
 from .text import Span, changed_range
 
@@ -168,7 +165,7 @@ class Analyzer:
         settings = settings or Settings()
         if repo is AUTO:
             repo = _open_repo(path)
-        inputs = (settings.key, disk, originals, repo)
+        inputs = (settings.key, disk, originals, repo, routes().generation)
         prev = self._last.get(path)
         result = None
         # a saved report without a given disk is walked afresh every time: nothing is reused
@@ -245,7 +242,11 @@ class Analyzer:
             (f.kind, f.target, f.alt) for f in before
         ]:
             linked = _linked(report, disk)
-        if linked != prev._linked or references_changed:
+        # every edit changes the text; linked figures and reference definitions may change too
+        changed = {"text"} | ({"linked"} if linked != prev._linked else set())
+        if references_changed:
+            changed.add("references")
+        if changed & routes().wide:  # a question rule reads what changed: look every question up again
             rows = [
                 self._row(report, j, prev.detection, view, disk, settings, linked, originals)
                 for j in range(len(report.questions))
@@ -296,7 +297,7 @@ class Analyzer:
         counted = _counted_answer(view, q)
         limits = _limits_for(view, counted, q)
         last = i == len(report.questions) - 1
-        edited = _edited(q, detection)
+        edited = instruction_changes(q, detection)
         restore = originals.get(q.number) if originals and edited else None
         qc = QuestionContext(
             q,
@@ -341,14 +342,8 @@ class Analyzer:
         evidence: repo_evidence.Evidence | None = None,
     ) -> Analysis:
         findings = [f for row in rows for f in row.findings]
-        document = list(_apply_settings(_document_findings(report, detection, view), settings))
-        document.extend(_apply_settings(checker_differs(report, detection, judged, local), settings))
-        document.extend(_apply_settings(template_outdated(report, detection), settings))
-        document.extend(_apply_settings(handin.findings(report, repo, disk, settings.deadline_at), settings))
-        # what the files around the report say: its figures' files, the repository's evidence
-        document.extend(
-            _apply_settings(_guarded(FILE_CHECKS, (report, disk, settings, evidence), "the report's files"), settings)
-        )
+        context = DocumentContext(report, detection, view, judged, local, disk, settings, repo, evidence)
+        document = _apply_settings(_guarded(routes().document, context, "the document"), settings)
         findings = _one_per_cause(findings, document)
         findings.sort(key=_order)
         crash = Crash(*crash_cause(report, view)) if view.crashes else None
@@ -371,57 +366,43 @@ class Analyzer:
         return analysis
 
     def _question_findings(self, qc: QuestionContext) -> list[Finding]:
+        """The findings of the question rules, kept under a key made of the question (its parse
+        by identity, its number and section) and of every context field a question rule declares
+        it reads (``rules.context.KEYS``; a field read only under a condition counts only where
+        it holds)."""
         q = qc.question
         base = q.span.start
-        counted = qc.counted
-        ckey = None
-        if counted is not None:
-            ckey = (
-                counted.words,
-                counted.images,
-                None if counted.cut is None else counted.cut - base,
-                counted.counted.start - base,
-                counted.counted.end - base,
-            )
-        linked = qc.linked if _wants_linked(qc) else None
-        refs = (
-            tuple(sorted(qc.references.items())) if any(f.kind == "reference" for f in q.shape.answer.figures) else None
+        route = routes()
+        parts = tuple(
+            part.key(qc) if part.when is None or any(w(qc) for w in part.when) else None for part in route.key
         )
-        trailing = qc.text[q.span.end :] if qc.last else None  # trailing-content reads to the end of the file
-        key = (
-            id(q.shape),
-            q.number,
-            q.section,
-            ckey,
-            qc.limits,
-            qc.last,
-            qc.disk,
-            qc.figures_dir,
-            linked,
-            refs,
-            qc.edited,
-            qc.restore,
-            trailing,
-        )
+        key = (route.generation, id(q.shape), q.number, q.section, *parts)
         hit = self._cache.get(key)
         if hit is not None and hit[0] is q.shape:  # the shape is kept: its id names it
             return [f.shifted(base) for f in hit[1]]
-        found = _guarded(CHECKS, qc, f"question {q.number}")
+        found = _guarded(route.question, qc, f"question {q.number}")
         kept = tuple(f.shifted(-base) for f in found)
-        weight = q.shape.weight + _weight(kept) + OBJECT
-        weight += sum(size_of(t) for t in (q.section, qc.edited, qc.restore, trailing))
-        weight += sum(size_of(p) + OBJECT for p in linked or ())
-        weight += sum(size_of(k) + size_of(v) + OBJECT for k, v in refs or ())
+        weight = q.shape.weight + _weight(kept) + OBJECT + size_of(q.section) + sum(_key_weight(p) for p in parts)
         self._cache.put(key, (q.shape, kept), weight)
         return found
+
+
+def _key_weight(part: object) -> int:
+    """The bytes a part of a cache key keeps: its text, or its items' (a walk of the folder or
+    a limit is the analysis's own object, counted there)."""
+    if isinstance(part, str):
+        return size_of(part)
+    if isinstance(part, (tuple, frozenset)):
+        return sum(OBJECT + _key_weight(p) for p in part)
+    return 0
 
 
 def _one_per_cause(questions: list[Finding], document: list[Finding]) -> list[Finding]:
     """The questions' findings and the document's, each cause told once: a crash caused by a
     missing heading is said by the question-missing finding there, and the labels of orphaned
     instructions are not stray labels of the answer they now stand in."""
-    orphans = [f for f in document if f.code == "question-missing" and "label" in f.data]
-    missing = {f.span: i for i, f in enumerate(document) if f.code == "question-missing"}
+    orphans = [f for f in document if f.code == codes.QUESTION_MISSING and "label" in f.data]
+    missing = {f.span: i for i, f in enumerate(document) if f.code == codes.QUESTION_MISSING}
     out = questions
     if orphans:
         # the orphan's label, a broken heading above it, and the counts of the answer holding it
@@ -431,10 +412,11 @@ def _one_per_cause(questions: list[Finding], document: list[Finding]) -> list[Fi
         out = [
             f
             for f in questions
-            if f.span.start not in said and not (f.question in holders and f.code in ("word-count", "image-count"))
+            if f.span.start not in said
+            and not (f.question in holders and f.code in (codes.WORD_COUNT, codes.IMAGE_COUNT))
         ]
     for f in document:
-        if f.code == "checker-crash" and f.span in missing:
+        if f.code == codes.CHECKER_CRASH and f.span in missing:
             i = missing[f.span]
             was = document[i]
             document[i] = Finding(
@@ -446,7 +428,7 @@ def _one_per_cause(questions: list[Finding], document: list[Finding]) -> list[Fi
                 was.fixes,
                 was.data,
             )
-    out.extend(f for f in document if not (f.code == "checker-crash" and f.span in missing))
+    out.extend(f for f in document if not (f.code == codes.CHECKER_CRASH and f.span in missing))
     return out
 
 
@@ -484,8 +466,9 @@ def _analysis_weight(a: Analysis) -> int:
 
 def _same_inputs(a: tuple, b: tuple) -> bool:
     """Same settings, the same walk of the folder and the same repository context (by
-    identity: a new walk or context may differ) and the same original instructions."""
-    return len(a) == len(b) and a[0] == b[0] and a[1] is b[1] and a[2] == b[2] and a[3] is b[3]
+    identity: a new walk or context may differ), the same original instructions and the same
+    rules."""
+    return len(a) == len(b) and a[0] == b[0] and a[1] is b[1] and a[2] == b[2] and a[3] is b[3] and a[4] == b[4]
 
 
 def _order(f: Finding) -> tuple[int, str]:
@@ -499,24 +482,6 @@ def _open_repo(path: Path | None) -> object:
     from .repo.handin import Handin
 
     return Handin.open(path)
-
-
-_DEFAULT = Analyzer()
-
-
-def analyse(
-    text: str,
-    path: Path | None = None,
-    settings: Settings | None = None,
-    disk: Disk | None = None,
-    originals: dict[int, str] | None = None,
-) -> Analysis:
-    """Analyse one document (a module-level analyzer keeps the per-question cache)."""
-    return _DEFAULT.analyse(text, path, settings, disk, originals)
-
-
-def _wants_linked(qc: QuestionContext) -> bool:
-    return qc.limits.images is not None
 
 
 def _linked(report: Report, disk: Disk | None) -> frozenset[str]:
@@ -575,339 +540,6 @@ def _status(q: Question, counted: CheckerAnswer | None, limits: Limits, view: Ch
         status=status,
         answered=answered,
     )
-
-
-def _edited(q: Question, detection: Detection) -> str | None:
-    """What changed in a question's instructions, in words, or None."""
-    e = detection.edition
-    ins = q.shape.instructions
-    changes: list[str] = []
-    if ins.label is None:
-        changes.append("the 'Answer:' label was removed")
-    stated = e.stated.get(q.number)
-    limit_told = False
-    if stated is not None and stated.words is not None:
-        if ins.stated_words is None:
-            changes.append("the length line was removed")
-            limit_told = True
-        elif (ins.stated_words, ins.stated_images) != (stated.words, stated.images):
-            changes.append(
-                f"the length line says {_said(ins.stated_words, ins.stated_images)} where the "
-                f"template says {_said(stated.words, stated.images)}"
-            )
-            limit_told = True
-    known = detection.how in ("fingerprint", "setting") and q.number in e.fingerprints
-    if known and q.number not in detection.matched:
-        template = e.parts.get(q.number, (None, None, None))
-        ours = (ins.prompt, None if limit_told else ins.limit_line, ins.example)
-        names = ("the question's prompt", "the length line", "the example")
-        for i, (was, now, name) in enumerate(zip(template, ours, names)):
-            if i == 1 and limit_told:
-                continue
-            now_print = fingerprint(now) if now is not None and normalise(now) else None
-            if was is not None and now_print is None:
-                changes.append(f"{name} was removed")
-            elif was is None and now_print is not None:
-                changes.append(f"{name} was added" if i else "a bold prompt was added")
-            elif was != now_print:
-                changes.append(f"{name} was changed")
-        if not changes:
-            changes.append("the instruction text differs from the template")
-    if not changes:
-        return None
-    return "; ".join(changes)
-
-
-def _said(words, images) -> str:
-    out = f"{words[0]}-{words[1]} words" if words else "no length"
-    if images:
-        out += f" and {images[0]}-{images[1]} figures"
-    return out
-
-
-class DocumentContext(NamedTuple):
-    report: Report
-    detection: Detection
-    view: CheckerView
-
-
-def checker_crash(c: DocumentContext) -> Iterable[Finding]:
-    if c.view.crashes:
-        span, why = crash_cause(c.report, c.view)
-        q = next((q for q in c.report.questions if q.heading.span == span), None)
-        fixes: tuple[Fix, ...] = ()
-        if q is not None and not c.report.text.startswith("###", span.start):
-            fixes = (
-                Fix(
-                    f"Write the heading as `### Question {q.number}`",
-                    "insertHeading",
-                    (Edit(span, f"### Question {q.number}"),),
-                ),
-            )
-        yield Finding(
-            "checker-crash",
-            "",
-            0,
-            span,
-            f"report.py check will crash: {c.view.crash}; {why}",
-            fixes,
-            {"crash": c.view.crash},
-        )
-
-
-class Orphan(NamedTuple):
-    """A question whose heading is gone while its instructions and ``> Answer:`` label are still
-    there, now inside the previous question's answer."""
-
-    number: int
-    label: Span  # its label
-    first: Span  # the first line of its instruction block: where its heading belongs
-    broken: Span | None  # a heading line right above the block that is no question heading
-    holder: int  # the question whose answer holds it
-
-
-_MAX_GAP = 40  # missing numbers between two questions that are looked for
-_QUOTE_LINE = re.compile(r"[ \t]{0,3}>")
-_QUESTION_WORD = re.compile(r"q(?:uestion)?\s*\d*", re.IGNORECASE)
-
-
-def _broken_heading(line: str) -> bool:
-    """What is left of a question's heading line: '**Question 9**', '### Question 9999999'."""
-    return _QUESTION_WORD.fullmatch(line.strip(" \t#*_:.")) is not None
-
-
-def orphans(report: Report, total: int) -> dict[int, Orphan]:
-    """The questions missing between two present ones (or after the last one, up to ``total``)
-    whose instruction blocks are found, in order, in the answer before the gap: as many
-    template labels (``> Answer:``) in that answer as numbers missing."""
-    text, lines, qs = report.text, report.lines, report.questions
-    out: dict[int, Orphan] = {}
-    for i, q in enumerate(qs):
-        following = qs[i + 1].number if i + 1 < len(qs) else total + 1
-        gap = following - q.number - 1
-        if not 0 < gap <= _MAX_GAP or not q.shape.answer.labels:
-            continue
-        labels = [lab for lab in q.answer.labels if quoted_label(text, lab)]
-        if len(labels) != gap:
-            continue
-        floor = q.answer.span.start
-        for k, lab in enumerate(labels):
-            line = lines.line_of(lab.start)
-            while line > 0 and lines.starts[line - 1] >= floor and _QUOTE_LINE.match(lines.line_text(line - 1)):
-                line -= 1
-            first = Span(lines.starts[line], lines.line_end(line))
-            above = line - 1
-            while above >= 0 and lines.starts[above] >= floor and not lines.line_text(above).strip():
-                above -= 1
-            broken = None
-            if above >= 0 and lines.starts[above] >= floor and _broken_heading(lines.line_text(above)):
-                broken = Span(lines.starts[above], lines.line_end(above))
-            out[q.number + 1 + k] = Orphan(q.number + 1 + k, lab, first, broken, q.number)
-            floor = lab.end
-    return out
-
-
-def _heading_fix(report: Report, orphan: Orphan) -> tuple[Fix, ...]:
-    """Put the heading back above the orphaned instructions (or write a broken one right); none
-    when the heading is written right already (an unclosed fence above it hides it)."""
-    heading = f"### Question {orphan.number}"
-    if orphan.broken is not None:
-        if report.text[orphan.broken.start : orphan.broken.end].strip() == heading:
-            return ()
-        return (Fix(f"Write the heading as `{heading}`", "insertHeading", (Edit(orphan.broken, heading),)),)
-    text, at = report.text, orphan.first.start
-    nl = "\r\n" if "\r\n" in text[max(0, at - 2) : orphan.first.end + 2] else "\n"
-    before = "" if at == 0 or not text[_line_start(text, at - 1) : at].strip() else nl
-    return (Fix(f"Insert `{heading}`", "insertHeading", (Edit(Span(at, at), f"{before}{heading}{nl}"),)),)
-
-
-def _line_start(text: str, pos: int) -> int:
-    k = max(text.rfind("\n", 0, pos), text.rfind("\r", 0, pos))
-    return k + 1
-
-
-def questions_missing(c: DocumentContext) -> Iterable[Finding]:
-    e, questions = c.detection.edition, c.report.questions
-    present = {q.number for q in questions}
-    highest: list[int] = []  # the highest number up to each question: the first above n is the place
-    for q in questions:
-        highest.append(max(q.number, highest[-1]) if highest else q.number)
-    end = len(c.report.text)
-    found = orphans(c.report, e.questions)
-    for n in range(1, e.questions + 1):
-        if n in present:
-            continue
-        message = f"Question {n} is missing: the {e.label} template has questions 1-{e.questions}"
-        orphan = found.get(n)
-        if orphan is not None:
-            yield Finding(
-                "question-missing",
-                "",
-                n,
-                orphan.broken or orphan.first,
-                f"Question {n} is missing its heading: its instructions are here, inside question "
-                f"{orphan.holder}'s answer",
-                _heading_fix(c.report, orphan),
-                {"label": orphan.label.start, "holder": orphan.holder},
-            )
-            continue
-        i = bisect.bisect_right(highest, n)
-        at = questions[i].heading.span if i < len(questions) else Span(end, end)
-        fixes: tuple[Fix, ...] = ()
-        if i < len(questions) and questions[i].number > n:
-            nl = "\r\n" if "\r\n" in c.report.text[at.start : at.end + 2] else "\n"
-            fixes = (
-                Fix(
-                    f"Insert `### Question {n}` with an `Answer:` label",
-                    "insertHeading",
-                    (Edit(Span(at.start, at.start), f"### Question {n}{nl}{nl}> Answer:{nl}{nl}"),),
-                    safe=False,
-                ),
-            )
-        yield Finding("question-missing", "", n, at, message, fixes)
-
-
-def question_numbers(c: DocumentContext) -> Iterable[Finding]:
-    """question-duplicate and question-order."""
-    seen: dict[int, int] = {}
-    highest = 0
-    for q in c.report.questions:
-        if q.number in seen:
-            yield Finding(
-                "question-duplicate",
-                "",
-                q.number,
-                q.heading.span,
-                f"Question {q.number} appears twice (first on line {seen[q.number] + 1}); the "
-                "checker judges answers by position, so the later ones get other questions' limits",
-            )
-        elif q.number < highest:
-            yield Finding(
-                "question-order",
-                "",
-                q.number,
-                q.heading.span,
-                f"Question {q.number} comes after question {highest}; the checker judges answers by position",
-            )
-        seen.setdefault(q.number, q.heading.line)
-        highest = max(highest, q.number)
-
-
-def checkbox_marks(c: DocumentContext) -> Iterable[Finding]:
-    for item in c.report.checklist:
-        if not item.standard:
-            mark = "[x]" if item.checked else "[ ]"
-            yield Finding(
-                "checkbox-mark",
-                "",
-                0,
-                item.mark_span,
-                f"Checklist item '{item.text[:50]}': the mark [{item.mark}] is not [ ] or [x], so it "
-                "does not render as a check box",
-                (Fix(f"Use {mark}", "checkboxMark", (Edit(item.mark_span, mark),)),),
-            )
-
-
-# the checks of the whole document, in the order their findings were always reported; like
-# rules.questions.CHECKS a list others may add to
-DOCUMENT_CHECKS: list[Callable[[DocumentContext], Iterable[Finding]]] = [
-    checker_crash,
-    questions_missing,
-    question_numbers,
-    checkbox_marks,
-]
-
-
-def figure_files(c: tuple) -> list[Finding]:
-    report, disk, settings, _ = c
-    return figure_file_findings(report, disk, settings)
-
-
-def checklist_evidence(c: tuple) -> list[Finding]:
-    report, _, _, evidence = c
-    return repo_evidence.findings(report, evidence)
-
-
-# the checks of what lies around the report: (report, disk, settings, evidence) -> findings
-FILE_CHECKS: list[Callable[[tuple], Iterable[Finding]]] = [figure_files, checklist_evidence]
-
-
-def _document_findings(report: Report, detection: Detection, view: CheckerView) -> list[Finding]:
-    return _guarded(DOCUMENT_CHECKS, DocumentContext(report, detection, view), "the document")
-
-
-def crash_cause(report: Report, view: CheckerView) -> tuple[Span, str]:
-    """The heading or label that makes the official checker crash, and why, in words."""
-    text, lines = report.text, report.lines
-
-    def line_from(at: int, length: int | None = None) -> Span:
-        return Span(at, at + length if length is not None else lines.line_end(lines.line_of(at)))
-
-    questions = report.questions
-    if view.crash and view.crash.startswith("IndexError"):
-        at = questions[0].heading.span if questions else line_from(0)
-        return at, "the report has no 'Answer:' label at all, so the checker finds no answer to check"
-    expected, found = view.spec.expected or 0, len(view.answers)
-    by_label = {q.label: q for q in questions if q.label is not None}
-    if found > expected:
-        last = view.answers[-1]
-        if last.appended_again and found >= 2 and view.answers[-2].chunk == last.chunk:
-            k = text.find("###", last.chunk.start, last.chunk.end)
-            q = report.question_at(k)
-            who = f"question {q.number}" if q else "the last answer"
-            return line_from(k), (
-                f"the last answer ({who}) contains '###', so the checker counts it twice "
-                f"and finds {found} answers instead of {expected}"
-            )
-        for a in view.answers:
-            if a.label >= 0 and a.label not in by_label:
-                q = report.question_at(a.label)
-                who = f"question {q.number}'s answer" if q else "the text"
-                return line_from(a.label, len(checker.LABEL)), (
-                    f"this 'Answer:' inside {who} starts an extra answer, so the checker finds {found} "
-                    f"answers instead of {expected}"
-                )
-        if len(questions) > expected:
-            q = questions[expected]
-            return q.heading.span, (
-                f"the report has {len(questions)} questions and this checker expects "
-                f"{expected}; it finds {found} answers"
-            )
-    else:
-        for q in questions:
-            if q.label is None:
-                return q.heading.span, (
-                    f"question {q.number} has no 'Answer:' label, so its answer merges into "
-                    f"another; the checker finds {found} answers instead of {expected}"
-                )
-        for d in view.dropped:
-            if d.label not in by_label or d.chunk.end >= len(text):  # the last chunk is appended anyway
-                continue
-            nxt = by_label.get(d.chunk.end)
-            orphan = next((o for o in orphans(report, expected).values() if o.label.start == d.chunk.end), None)
-            if orphan is not None:
-                return orphan.broken or orphan.first, (
-                    f"question {orphan.number}'s heading is missing, so the checker drops question "
-                    f"{by_label[d.label].number}'s answer and finds {found} answers instead of {expected}"
-                )
-            if nxt is not None:
-                return nxt.heading.span, (
-                    f"question {nxt.number}'s heading does not start with '###', so the checker drops question "
-                    f"{by_label[d.label].number}'s answer and finds {found} answers instead of {expected}"
-                )
-            return line_from(d.chunk.end, len(checker.LABEL)), (
-                f"no '###' heading stands between question {by_label[d.label].number}'s label and this "
-                f"'Answer:', so the checker drops that answer and finds {found} answers instead of {expected}"
-            )
-        present = {q.number for q in questions}
-        for n in range(1, expected + 1):
-            if n not in present:
-                after = next((q for q in questions if q.number > n), None)
-                at = after.heading.span if after else line_from(len(text))
-                return at, f"question {n} is missing, so the checker finds {found} answers instead of {expected}"
-    first = text.find(checker.LABEL)
-    at = line_from(first, len(checker.LABEL)) if first >= 0 else line_from(0)
-    return at, f"the checker expects {expected} answers and finds {found}"
 
 
 def _apply_settings(findings: list[Finding], settings: Settings) -> list[Finding]:

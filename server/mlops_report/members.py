@@ -1,6 +1,6 @@
 """Who a report says it is: the group number in question 1, the study numbers in question 2.
 
-The findings about them (``rules.questions.group_number`` and ``study_number``) and the
+The findings about them (``rules.identity.group_number`` and ``study_number``) and the
 analysis's ``group`` and ``study_numbers`` read the answers through these functions only.
 """
 

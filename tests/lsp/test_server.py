@@ -64,29 +64,28 @@ def test_line_separator_is_not_a_line_break():
     assert doc.offset(types.Position(1, 5)) == doc.text.index("X")
 
 
-def test_an_edit_reanalyses_one_question(tmp_path, monkeypatch):
-    import mlops_report.analysis as analysis
+def test_an_edit_reanalyses_one_question(tmp_path):
+    from mlops_report.rules.registry import registered
+    from mlops_report.rules.rule import Rule
 
     seen: list[int] = []
 
-    def counting(check):
-        def run(qc):
-            seen.append(qc.question.number)
-            return check(qc)
+    def counting(qc):
+        seen.append(qc.question.number)
+        return ()
 
-        return run
-
-    monkeypatch.setattr(analysis, "CHECKS", tuple(counting(c) for c in analysis.CHECKS))
-    path = ReportBuilder("2026").fill_all().write(tmp_path)
-    reports = Reports()
-    doc = Document(path.as_uri(), 1, path.read_text())
-    reports.analysis(doc)
-    assert len(set(seen)) == 31
-    seen.clear()
-    at = doc.text.index("### Question 9")
-    doc = Document(doc.uri, 2, doc.text[:at] + words(3) + " " + doc.text[at:])  # inside question 8's answer
-    reports.analysis(doc)
-    assert set(seen) == {8}
+    rule = Rule("counting", "hint", "question", check=counting, summary="-", why="-", example="-", fix="-")
+    with registered(rule):
+        path = ReportBuilder("2026").fill_all().write(tmp_path)
+        reports = Reports()
+        doc = Document(path.as_uri(), 1, path.read_text())
+        reports.analysis(doc)
+        assert len(set(seen)) == 31
+        seen.clear()
+        at = doc.text.index("### Question 9")
+        doc = Document(doc.uri, 2, doc.text[:at] + words(3) + " " + doc.text[at:])  # inside question 8's answer
+        reports.analysis(doc)
+        assert set(seen) == {8}
 
 
 def _sequential(text: str, changes: list[types.TextDocumentContentChangePartial], encoding: str) -> str:

@@ -18,6 +18,14 @@ def test_rules_md_is_the_generated_page():
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == run.stdout, "run `make docs`"
 
 
+def test_codes_py_is_the_generated_module():
+    run = subprocess.run(
+        [sys.executable, "-m", "mlops_report.rules.docs", "codes"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    path = ROOT / "server" / "mlops_report" / "rules" / "codes.py"
+    assert path.read_text(encoding="utf-8") == run.stdout, "run `make docs`"
+
+
 def test_every_code_is_documented_and_well_formed():
     page = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     for code, rule in RULES.items():

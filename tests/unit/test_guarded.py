@@ -7,9 +7,9 @@ import logging
 
 import pytest
 
-from mlops_report import analysis
 from mlops_report.analysis import Analyzer
-from mlops_report.rules import questions
+from mlops_report.rules.registry import registered
+from mlops_report.rules.rule import Rule
 from tests.builder import ReportBuilder, words
 
 
@@ -24,15 +24,20 @@ def _raises_on_documents(c):
     yield  # pragma: no cover - a generator, like the real checks
 
 
+def _rule(code: str, scope: str, check) -> Rule:
+    return Rule(code, "warning", scope, check=check, summary="-", why="-", example="-", fix="-")
+
+
+BROKEN = (
+    _rule("broken-question", "question", _raises_on_question_4),
+    _rule("broken-document", "document", _raises_on_documents),
+)
+
+
 @pytest.fixture
 def broken_checks():
-    questions.CHECKS.insert(0, _raises_on_question_4)
-    analysis.DOCUMENT_CHECKS.insert(0, _raises_on_documents)
-    try:
+    with registered(*BROKEN):
         yield
-    finally:
-        questions.CHECKS.remove(_raises_on_question_4)
-        analysis.DOCUMENT_CHECKS.remove(_raises_on_documents)
 
 
 def _report() -> str:
@@ -51,13 +56,8 @@ def test_every_other_finding_is_reported_and_the_failure_logged(broken_checks, c
     assert any("_raises_on_documents failed on the document" in m for m in logged), logged
 
 
-def test_the_same_findings_as_without_the_broken_checks(broken_checks):
-    with_broken = Analyzer().analyse(_report()).findings
-    questions.CHECKS.remove(_raises_on_question_4)
-    analysis.DOCUMENT_CHECKS.remove(_raises_on_documents)
-    try:
-        without = Analyzer().analyse(_report()).findings
-    finally:
-        questions.CHECKS.insert(0, _raises_on_question_4)
-        analysis.DOCUMENT_CHECKS.insert(0, _raises_on_documents)
+def test_the_same_findings_as_without_the_broken_checks():
+    with registered(*BROKEN):
+        with_broken = Analyzer().analyse(_report()).findings
+    without = Analyzer().analyse(_report()).findings
     assert with_broken == without

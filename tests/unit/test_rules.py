@@ -140,6 +140,8 @@ SHOW: dict[str, Callable[[Path], Built]] = {
     "image-too-large": lambda t: check(
         filled().figures(19, "figures/big.png"), t, extra={"reports/figures/big.png": PNG + bytes(600_000)}
     ),
+    # question 20 links question 19's figure again
+    "image-duplicate": lambda t: check(filled().figures(20, "figures/q19_0.png"), t),
     "image-name-unsafe": lambda t: check(
         filled().figures(19, "<figures/my shot.png>"), t, extra={"reports/figures/my shot.png": PNG}
     ),
@@ -203,29 +205,7 @@ def _assert_untouched_outside(old: str, new: str, edits) -> None:
     assert len(new) - pos_new == len(old) - pos_old
 
 
-FIXABLE = sorted(
-    c
-    for c in SHOW
-    if c
-    not in (
-        "word-count",
-        "image-missing-file",
-        "image-bad-extension",
-        "unanswered",
-        "checker-crash",
-        "checker-differs",
-        "question-duplicate",
-        "question-missing",
-        "question-order",
-        "group-number",
-        "html-render",
-        "trailing-content",
-        "template-outdated",
-        "image-too-large",
-        "checklist-no-evidence",
-        *SHOW_HANDIN,
-    )
-)
+FIXABLE = sorted(code for code, rule in RULES.items() if rule.fixes)  # as the rules declare
 
 
 # where the smallest report's finding has no fix, a report whose finding has one
@@ -233,6 +213,14 @@ FIX_CASE: dict[str, Callable[[Path], Built]] = {
     # inside the reports folder but not under figures/: it can be moved in (and only the
     # template's habit is at stake, so it is information)
     "image-outside-figures": lambda t: check(filled().figures(19, "shot.png"), t, extra={"reports/shot.png": PNG}),
+    # only the heading went: one click puts it back above the instructions still there
+    "question-missing": lambda t: check(filled().heading(5, None), t),
+    # a question asking for figures, and a figure in figures/ that no answer links yet
+    "unanswered": lambda t: check(
+        filled().answer(14, "--- question 14 fill here ---"),
+        t,
+        figures=[*filled().needed_figures(), "figures/spare.png"],
+    ),
 }
 
 
@@ -560,6 +548,10 @@ NEAR: dict[str, Callable[[Path], Built]] = {
     "html-render": lambda t: check(filled().answer(23, words(120) + "\n\n    pip install .\n\n- a list\n"), t),
     "image-too-large": lambda t: check(
         filled().figures(19, "figures/big.png"), t, extra={"reports/figures/big.png": PNG + bytes(400_000)}
+    ),
+    # the same name in another folder is another file
+    "image-duplicate": lambda t: check(
+        filled().figures(20, "figures/old/q19_0.png"), t, extra={"reports/figures/old/q19_0.png": PNG}
     ),
     "image-name-unsafe": lambda t: check(
         filled().figures(19, "figures/my-shot_2.png"), t, extra={"reports/figures/my-shot_2.png": PNG}

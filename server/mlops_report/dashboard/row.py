@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from .. import codes
+from ..rules import codes
 from ..text import place
 
 if TYPE_CHECKING:

@@ -77,8 +77,12 @@ def _others(m: Membership) -> str:
     return "; ".join([*map(_text, m.same_group), *([f"and {more} more"] if more > 0 else [])])
 
 
+def _yes(b: object) -> str:
+    return "true" if b else "false"
+
+
 def cells(r: Row, m: Membership, deadline: int | None) -> list[str]:
-    yes = lambda b: "true" if b else "false"
+    yes = _yes
     base = [_text(r.path), _text(r.reason), r.group, " ".join(r.study_numbers)]
     if r.analysed:
         base += [

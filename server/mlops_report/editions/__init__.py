@@ -114,11 +114,6 @@ def editions() -> tuple[Edition, ...]:
     return tuple(out)
 
 
-def ids() -> list[str]:
-    """Every name an edition answers to: aliases first, then full ids."""
-    return [a for e in editions() for a in e.aliases] + [e.id for e in editions()]
-
-
 def by_id(name: str) -> Edition | None:
     """An edition by full id, 8-character commit, alias ("2026"), course run ("January 2026") or
     template file name."""

@@ -82,7 +82,6 @@ class Edition:
     stated: dict[int, Limits]  # what the template's own text states
     fingerprints: dict[int, str]  # question number -> fingerprint of its instruction block
     checklist: frozenset[str] = frozenset()  # fingerprints of checklist item texts
-    sections: tuple[str, ...] = ()  # section titles in order
     # question number -> fingerprints of (prompt, length line, example); None where absent
     parts: dict[int, tuple[str | None, str | None, str | None]] = field(default_factory=dict)
     run: Run | None = None  # None: an edition we have no data for

@@ -23,8 +23,8 @@ from collections import OrderedDict
 
 from lsprotocol import types
 
-from .. import codes
 from ..analysis import Analysis, Analyzer
+from ..rules import codes
 from ..rules.handin import NEAR, phase
 from .reports import Analysed
 from .server import ReportServer

@@ -17,9 +17,9 @@ hint on the item; ``found`` what the repository shows of it, in words.
 
 from __future__ import annotations
 
-from .. import codes
 from ..analysis import Analysis
 from ..evidence import check_for
+from ..rules import codes
 from .documents import Document, Earlier
 from .lens import title
 from .params import member as _field

@@ -9,6 +9,8 @@ from ..editions.model import CheckerSpec
 from ..findings import Finding
 from ..parse import Report
 from ..text import Span
+from .context import DocumentContext
+from .rule import Rule
 
 _NAMED = 8  # questions named in one message; the rest are counted
 
@@ -76,3 +78,29 @@ def checker_differs(
     if judged.source == "local":
         message += "; the report is judged by your copy, the course grades with its own"
     return [Finding("checker-differs", "", 0, at, message, (), {"questions": questions})]
+
+
+def checker_differs_check(c: DocumentContext) -> list[Finding]:
+    return checker_differs(c.report, c.detection, c.judge, c.local)
+
+
+CHECKER_DIFFERS = Rule(
+    "checker-differs",
+    "information",
+    "document",
+    check=checker_differs_check,
+    reads=("report", "detection", "judge", "local"),
+    summary="The group's own `reports/report.py` would judge the report otherwise than the course's checker: other "
+    "limits for some questions, another answer count, another cut of the first characters; or it cannot be "
+    "read as a checker at all.",
+    why="The course does not grade with the copy a group committed. At the hand-in it runs the newest "
+    "`report.py` of its repository's main branch (the final checker of the course run) on every report, so "
+    "`python reports/report.py check` can pass a report the course fails, or the other way round. The copy is "
+    "read as data (its constraint table, never run); when the report belongs to a run newer than our data, "
+    "that copy is what judges it.",
+    example="A group of January 2026 kept the `report.py` of 2026-01-04: it asks 100-200 words for question 3, the "
+    "January 2026 course checker asks 0-200.",
+    fix="Nothing to change in the report: write to the course checker's limits (the ones shown). Copy the course's "
+    "current `reports/report.py` to check with the same limits locally, or choose which checker judges with "
+    "`--checker` or the `checker` setting.",
+)

@@ -67,7 +67,7 @@ def compare(before: CheckerView, after: CheckerView) -> Consequence:
         return HARMLESS  # a report the checker cannot read has nothing left to lose
     worse: list[str] = []
     limits = before.spec.limits
-    for a, b in zip(before.answers, after.answers):
+    for a, b in zip(before.answers, after.answers, strict=False):
         if a.words == b.words and a.images == b.images:
             continue
         lim = limits.get(a.position, Limits())
@@ -131,6 +131,7 @@ def fix_all(analysis: Analysis) -> list[Fix]:
                 continue
             # harmless alone; and together with the ones before?
             moved = [e.shifted(sum(d for s, d in deltas if s < e.span.start)) for e in fix.edits]
+            assert now_view is not None  # it starts as view
             new_text, new_view = view_after(now_view, now_text, moved)
             if compare(view, new_view).harmful:
                 continue

@@ -23,6 +23,8 @@ from ..findings import Edit, Finding, Fix, Move
 from ..parse import Figure, Question, Report
 from ..settings import Settings
 from ..text import Span
+from .context import DocumentContext
+from .rule import Rule
 
 PRE_COMMIT_KB = 500  # pre-commit's check-added-large-files refuses files above --maxkb=500 by default
 HEADER_BYTES = 64 * 1024  # what a JPEG's segment walk may read in all, headers only
@@ -241,3 +243,86 @@ def _named_elsewhere(text: str, q: Question, name: str) -> bool:
 
 def _same_style(written: str, new_rel: str) -> str:
     return ("./" + new_rel) if written.lstrip("<").startswith("./") else new_rel
+
+
+def figure_files(c: DocumentContext) -> list[Finding]:
+    return figure_file_findings(c.report, c.disk, c.settings)
+
+
+IMAGE_TOO_LARGE = Rule(
+    "image-too-large",
+    "warning",
+    "document",
+    check=figure_files,
+    reads=("report", "disk", "settings"),
+    summary="A figure's file is larger than the size limit: 500 KB by default, or the editor setting "
+    "`mlopsReport.imageSizeLimit` (in kilobytes).",
+    why="pre-commit's `check-added-large-files` hook, which most project templates enable, refuses to commit a file "
+    "above 500 KB (its default `--maxkb`): the commit with the figure fails, or the hook gets switched off to "
+    "let it in. Large screenshots also make the repository slow to clone.",
+    example="A 2.4 MB screenshot `figures/cloud_build.png` taken on a high-resolution screen.",
+    fix="Export the figure smaller: fewer pixels, or JPEG for photographs and screenshots with gradients. The hover "
+    "on the figure shows its size and dimensions.",
+)
+
+
+IMAGE_NAME_UNSAFE = Rule(
+    "image-name-unsafe",
+    "warning",
+    "document",
+    check=figure_files,
+    reads=("report", "disk", "settings"),
+    fixes=("renameFigure",),
+    summary="A figure's file name holds a space or another character that a link must encode (anything but letters, "
+    "digits, `.`, `-` and `_`).",
+    why="`![x](figures/my shot.png)` is not an image to CommonMark (GitHub shows the text), and `%20` or `<...>` in "
+    "the link is easy to get wrong by hand; plain names work everywhere.",
+    example="`figures/Screenshot 2026-01-12 at 10.41.png`",
+    fix="Rename the file inside `figures/` to a safe name and update the link (one click; it never overwrites a "
+    "file, and is offered when every link to the file is in that answer).",
+)
+
+
+def duplicate_figures(c: DocumentContext) -> Iterator[Finding]:
+    """image-duplicate: a figure file linked again after its first link in the report."""
+    report, disk = c.report, c.disk
+    if disk is None:
+        return
+    first: dict[str, tuple[int, int]] = {}  # the file -> the question and line of its first link
+    for q in report.questions:
+        for fig in q.shape.answer.figures:
+            target = _target(report, fig)
+            if not target:
+                continue
+            r = disk.resolve(target)
+            if r.state not in ("exists", "case") or r.relative is None:
+                continue
+            fig = fig.shifted(q.span.start)
+            span = fig.target_span if fig.kind != "reference" else fig.span
+            seen = first.get(r.relative)
+            if seen is None:
+                first[r.relative] = (q.number, report.lines.line_of(span.start))
+                continue
+            where = "this answer" if seen[0] == q.number else f"question {seen[0]}"
+            yield Finding(
+                "image-duplicate",
+                "",
+                q.number,
+                span,
+                f"Question {q.number}: {r.relative} is linked already (in {where}, line {seen[1] + 1}): the "
+                "reader sees the same figure twice",
+            )
+
+
+IMAGE_DUPLICATE = Rule(
+    "image-duplicate",
+    "information",
+    "document",
+    check=duplicate_figures,
+    reads=("report", "disk"),
+    summary="A figure's file is linked a second time in the report.",
+    why="The checker counts every link, so the same screenshot can fill the figure limits of two questions, while "
+    "the reader of the hand-in sees one image twice; usually the second link was meant for another file.",
+    example="Question 20 links `figures/q19_0.png`, which question 19 shows already.",
+    fix="Link the figure the answer is about, or remove the second link if showing it again was not meant.",
+)

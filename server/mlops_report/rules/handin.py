@@ -16,64 +16,13 @@ from ..disk import Disk
 from ..findings import Finding
 from ..parse import Report, parse
 from ..text import Span
-from . import Rule
+from .context import DocumentContext
+from .rule import Rule
 
 if TYPE_CHECKING:
     from ..repo.handin import Handin
 
 NEAR = 48 * 3600  # seconds before the deadline when it is near
-
-RULES = [
-    Rule(
-        "image-uncommitted",
-        "error",
-        "question",
-        "A linked figure is on disk but git does not track it: untracked, or ignored (the message names "
-        "the rule, its file and line). A warning when the committed figure differs from the file on disk.",
-        "The course scrapes the group's GitHub repository at the deadline. A figure that is not committed is missing "
-        "from the hand-in although the report shows it on the author's machine; a figure changed since its commit "
-        "shows its old version. A `.gitignore` line such as `reports/figures/**` hides every figure at once.",
-        "`![loss](figures/loss.png)` while `.gitignore` has `reports/figures/**`, or `loss.png` was never added.",
-        "Commit and push the figure (`git add reports/figures/loss.png`). When it is ignored, the diagnostic points "
-        "at the rule (its related location): remove it, or add a negation such as `!reports/figures/**` below it.",
-    ),
-    Rule(
-        "report-uncommitted",
-        "information",
-        "document",
-        "The report or one of its linked figures has changes that are not committed. A warning in the last 48 hours "
-        "before the deadline (`deadline` setting or `--deadline`), an error after it.",
-        "Only committed and pushed files reach the course: changes left in the working copy at the deadline are not "
-        "graded.",
-        "The report saved with a new answer that was never committed.",
-        "Commit the report and its figures, then push.",
-    ),
-    Rule(
-        "report-unpushed",
-        "information",
-        "document",
-        "Commits that change the report or its figures are not on the remote-tracking branch of the default branch "
-        "(`origin/main` as of the last fetch), the repository has no remote, or the default branch was never pushed. "
-        "A warning in the last 48 hours before the deadline, an error after it; after the deadline a commit made "
-        'later is named "not graded", pushed or not.',
-        "The course reads the default branch of the group's GitHub repository. Commits on the author's machine, on "
-        "another branch or pushed after the deadline are not what it grades.",
-        "Two commits to `reports/README.md` on `main` that `git push` never sent, or edits committed on a branch "
-        "`report` never merged into `main`.",
-        "Push the default branch (`git push`); merge a side branch into it first. `mlops-report check --ref "
-        "origin/main` shows what the course will see.",
-    ),
-    Rule(
-        "report-other-branch",
-        "information",
-        "document",
-        "Another local or remote-tracking branch holds a newer version of the report than the default branch: the "
-        "message names the branch, its newest commit to the report and the questions whose answers differ.",
-        "Groups write the report on a branch and forget to merge it: the course grades the default branch's version.",
-        "A branch `report` whose commits changed the answers to questions 3 and 7 after it left `main`.",
-        "Merge the branch into the default branch and push, or delete it if its version is obsolete.",
-    ),
-]
 
 
 def phase(deadline: int | None, now: float) -> str | None:
@@ -129,7 +78,7 @@ def findings(
     now = time.time() if now is None else now
     stage = phase(deadline, now)
     figures = linked_files(report, disk, context.folder)
-    paths = [context.report] + sorted({p for *_, p in figures})
+    paths = [context.report, *sorted({p for *_, p in figures})]
     states = context.states(paths)
     out: list[Finding] = []
     out += _images(figures, states, context, stage)
@@ -142,7 +91,7 @@ def findings(
 
 def _images(figures, states, context: Handin, stage: str | None) -> list[Finding]:
     out = []
-    for number, span, target, path in figures:
+    for number, span, _target, path in figures:
         s = states.get(path)
         if s is None:
             continue
@@ -349,3 +298,75 @@ def _other_branches(report: Report, context: Handin) -> list[Finding]:
             )
         )
     return out
+
+
+def hand_in(c: DocumentContext) -> list[Finding]:
+    return findings(c.report, c.repo, c.disk, c.settings.deadline_at)
+
+
+IMAGE_UNCOMMITTED = Rule(
+    "image-uncommitted",
+    "error",
+    "document",
+    check=hand_in,
+    reads=("report", "repo", "disk", "settings"),
+    summary="A linked figure is on disk but git does not track it: untracked, or ignored (the message names "
+    "the rule, its file and line). A warning when the committed figure differs from the file on disk.",
+    why="The course scrapes the group's GitHub repository at the deadline. A figure that is not committed is missing "
+    "from the hand-in although the report shows it on the author's machine; a figure changed since its commit "
+    "shows its old version. A `.gitignore` line such as `reports/figures/**` hides every figure at once.",
+    example="`![loss](figures/loss.png)` while `.gitignore` has `reports/figures/**`, or `loss.png` was never added.",
+    fix="Commit and push the figure (`git add reports/figures/loss.png`). When it is ignored, the diagnostic points "
+    "at the rule (its related location): remove it, or add a negation such as `!reports/figures/**` below it.",
+)
+
+
+REPORT_UNCOMMITTED = Rule(
+    "report-uncommitted",
+    "information",
+    "document",
+    check=hand_in,
+    reads=("report", "repo", "disk", "settings"),
+    summary="The report or one of its linked figures has changes that are not committed. A warning in the last 48 "
+    "hours before the deadline (`deadline` setting or `--deadline`), an error after it.",
+    why="Only committed and pushed files reach the course: changes left in the working copy at the deadline are not "
+    "graded.",
+    example="The report saved with a new answer that was never committed.",
+    fix="Commit the report and its figures, then push.",
+)
+
+
+REPORT_UNPUSHED = Rule(
+    "report-unpushed",
+    "information",
+    "document",
+    check=hand_in,
+    reads=("report", "repo", "disk", "settings"),
+    summary="Commits that change the report or its figures are not on the remote-tracking branch of the default branch "
+    "(`origin/main` as of the last fetch), the repository has no remote, or the default branch was never pushed. "
+    "A warning in the last 48 hours before the deadline, an error after it; after the deadline a commit made "
+    'later is named "not graded", pushed or not.',
+    why="The course reads the default branch of the group's GitHub repository. Commits on the author's machine, on "
+    "another branch or pushed after the deadline are not what it grades.",
+    example="Two commits to `reports/README.md` on `main` that `git push` never sent, or edits committed on a branch "
+    "`report` never merged into `main`.",
+    fix="Push the default branch (`git push`); merge a side branch into it first. `mlops-report check --ref "
+    "origin/main` shows what the course will see.",
+)
+
+
+REPORT_OTHER_BRANCH = Rule(
+    "report-other-branch",
+    "information",
+    "document",
+    check=hand_in,
+    reads=("report", "repo", "disk", "settings"),
+    summary="Another local or remote-tracking branch holds a newer version of the report than the default branch: the "
+    "message names the branch, its newest commit to the report and the questions whose answers differ.",
+    why="Groups write the report on a branch and forget to merge it: the course grades the default branch's version.",
+    example="A branch `report` whose commits changed the answers to questions 3 and 7 after it left `main`.",
+    fix="Merge the branch into the default branch and push, or delete it if its version is obsolete.",
+)
+
+
+RULES = (IMAGE_UNCOMMITTED, REPORT_UNCOMMITTED, REPORT_UNPUSHED, REPORT_OTHER_BRANCH)  # the hand-in's codes

@@ -7,6 +7,8 @@ from ..editions import Detection, Edition, by_id
 from ..findings import Finding
 from ..parse import Report
 from ..text import Span
+from .context import DocumentContext
+from .rule import Rule
 
 # the edition is known from the template's own words or the user's setting; the limits a report
 # states, or its question count, fit several templates of a run alike and tell no version apart
@@ -60,11 +62,37 @@ def template_outdated(report: Report, detection: Detection | None) -> list[Findi
         if report.title is not None
         else (report.questions[0].heading.span if report.questions else Span(0, 0))
     )
+    run = old.run
+    assert run is not None  # newest_of_run found its newest template
     what = differences(old, new)
     detail = ", ".join(what) if what else "only its wording differs"
     message = (
-        f"written on the {old.id[:10]} template ({old.id[11:]}), older than the {old.run.name} run's "
+        f"written on the {old.id[:10]} template ({old.id[11:]}), older than the {run.name} run's "
         f"newest, {new.id[:10]} ({new.id[11:]}): {detail}; `mlops-report migrate` moves the answers "
         "and ticks onto it"
     )
     return [Finding("template-outdated", "", 0, at, message, (), {"edition": old.id, "newest": new.id})]
+
+
+def template_outdated_check(c: DocumentContext) -> list[Finding]:
+    return template_outdated(c.report, c.detection)
+
+
+TEMPLATE_OUTDATED = Rule(
+    "template-outdated",
+    "information",
+    "document",
+    check=template_outdated_check,
+    reads=("report", "detection"),
+    summary="The report was written on an older template of its course run than the newest one the course "
+    "published for that run.",
+    why="The course updates the template during a run: a length, a question's wording, a checklist item. Every "
+    "report of the run is graded by the run's final checker, which goes with the newest template, so a "
+    "report on an older one may answer a question as it was asked before, state other lengths, or miss a "
+    "new checklist item. The message names both templates and what the newer one asks otherwise.",
+    example="A report of January 2026 written on the template of 2026-01-04, where question 3 states 100-200 words; "
+    "the newest template of the run (2026-01-09) states 0-200 words and has one more checklist item.",
+    fix="Move the report onto the newest template: `mlops-report migrate reports/README.md --to TEMPLATE "
+    "--in-place` (or *MLOps Report: Migrate to Template…* in VS Code) keeps every answer, figure and tick "
+    "and prints what changed. The template is the course repository's `reports/README.md`.",
+)
