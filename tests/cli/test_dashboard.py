@@ -175,6 +175,8 @@ def test_a_walk_cut_short_counts_figures_as_not_checked_rather_than_missing(tmp_
     assert f">{linked} not checked</td>" in out.read_text(encoding="utf-8")
     human = run(path)
     assert b"image-missing-file" not in human.stdout, human.stdout.decode()
+    (line,) = [x for x in human.stdout.decode().splitlines() if "figures-unchecked" in x]
+    assert f"{linked} linked figures are not checked" in line and "information" in line
 
 
 def test_rfc4180_quoting_and_no_formula_from_a_folder_name(tmp_path):

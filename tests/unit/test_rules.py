@@ -61,6 +61,11 @@ def filled(edition: str = "2026") -> ReportBuilder:
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
+def crowd(n: int) -> dict[str, bytes]:
+    """``n`` empty files beside the report (the walk of its folder lists 20 000 entries at most)."""
+    return {f"reports/data/{i:05}.csv": b"" for i in range(n)}
+
+
 def items(builder: ReportBuilder, **texts: str) -> ReportBuilder:
     """``builder`` with checklist items rewritten: ``task_1_of_week_1="* [x] Write Docker files"``."""
     build = builder.build
@@ -142,6 +147,8 @@ SHOW: dict[str, Callable[[Path], Built]] = {
     ),
     # question 20 links question 19's figure again
     "image-duplicate": lambda t: check(filled().figures(20, "figures/q19_0.png"), t),
+    # more files beside the report than a walk lists: its figures are neither found nor missing
+    "figures-unchecked": lambda t: check(filled(), t, extra=crowd(20_001)),
     "image-name-unsafe": lambda t: check(
         filled().figures(19, "<figures/my shot.png>"), t, extra={"reports/figures/my shot.png": PNG}
     ),
@@ -188,6 +195,7 @@ def test_smallest_report_shows_the_code(code, tmp_path):
         "template-outdated",
         "checklist-no-evidence",
         "checklist-unticked-evidence",
+        "figures-unchecked",
     ):
         assert f.question == 0
     else:
@@ -549,6 +557,8 @@ NEAR: dict[str, Callable[[Path], Built]] = {
     "image-too-large": lambda t: check(
         filled().figures(19, "figures/big.png"), t, extra={"reports/figures/big.png": PNG + bytes(400_000)}
     ),
+    # a crowded folder whose walk still ends
+    "figures-unchecked": lambda t: check(filled(), t, extra=crowd(19_000)),
     # the same name in another folder is another file
     "image-duplicate": lambda t: check(
         filled().figures(20, "figures/old/q19_0.png"), t, extra={"reports/figures/old/q19_0.png": PNG}

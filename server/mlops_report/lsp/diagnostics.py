@@ -15,9 +15,7 @@ import secrets
 from lsprotocol import types
 
 from ..analysis import Analysis
-from ..disk import Disk
 from ..findings import Finding
-from ..links import figure_target
 from ..text import Span
 from .documents import Document, Earlier
 from .ignored import diagnostics as ignored_diagnostics
@@ -28,11 +26,6 @@ RULES_URL = "https://github.com/mlops-report/mlops-report/blob/main/docs/rules.m
 SOURCE = "mlops-report"
 UNSAVED_CODE = "figures-unsaved"
 UNSAVED_MESSAGE = "Save the report to check its figures: unsaved documents have no folder to look in"
-UNCHECKED_CODE = "figures-unchecked"
-UNCHECKED_MESSAGE = (
-    "The report's folder holds too many files to list (the walk stopped after {n} entries): "
-    "figures not among those listed are not checked"
-)
 _SESSION = secrets.token_hex(4)  # a resultId of an earlier server process never matches
 
 _SEVERITY = {
@@ -92,22 +85,7 @@ def unsaved_note(analysis: Analysis) -> Span | None:
     return None
 
 
-def unchecked_note(analysis: Analysis, disk: Disk | None) -> Span | None:
-    """Where to say once that the walk of the folder stopped early: the first figure it could
-    not check."""
-    if disk is None or not disk.truncated or not analysis.is_report:
-        return None
-    for q in analysis.report.questions:
-        for fig in q.answer.figures:
-            target = figure_target(fig, analysis.report.references)
-            if target and disk.resolve(target).state == "unchecked":
-                return fig.span
-    return None
-
-
-def diagnostics(
-    server: ReportServer, doc: Document, analysis: Analysis, disk: Disk | None = None
-) -> list[types.Diagnostic]:
+def diagnostics(server: ReportServer, doc: Document, analysis: Analysis) -> list[types.Diagnostic]:
     if not analysis.is_report:
         return []
     links = (
@@ -127,17 +105,6 @@ def diagnostics(
                 source=SOURCE,
             )
         )
-    note = unchecked_note(analysis, disk)
-    if note is not None and disk is not None:
-        out.append(
-            types.Diagnostic(
-                range=doc.range(note),
-                message=UNCHECKED_MESSAGE.format(n=disk.entries),
-                severity=types.DiagnosticSeverity.Information,
-                code=UNCHECKED_CODE,
-                source=SOURCE,
-            )
-        )
     return out
 
 
@@ -145,7 +112,7 @@ def setup(server: ReportServer) -> None:
     published: set[str] = set()
 
     def prepare(analysed: Analysed) -> None:  # in the analysis thread
-        analysed.diagnostics = diagnostics(server, analysed.doc, analysed.analysis, analysed.disk)
+        analysed.diagnostics = diagnostics(server, analysed.doc, analysed.analysis)
 
     def items(analysed: Analysed) -> list[types.Diagnostic]:
         if analysed.diagnostics is None:

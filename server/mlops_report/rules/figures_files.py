@@ -326,3 +326,42 @@ IMAGE_DUPLICATE = Rule(
     example="Question 20 links `figures/q19_0.png`, which question 19 shows already.",
     fix="Link the figure the answer is about, or remove the second link if showing it again was not meant.",
 )
+
+
+def unchecked_figures(c: DocumentContext) -> Iterator[Finding]:
+    """figures-unchecked: the walk of the report's folder stopped before it listed every file,
+    so the figure rules could not look for some linked files; said once, at the first of them."""
+    report, disk = c.report, c.disk
+    if disk is None or not disk.truncated:
+        return
+    unchecked = [
+        fig.shifted(q.span.start).span
+        for q in report.questions
+        for fig in q.shape.answer.figures
+        if (target := _target(report, fig)) and disk.resolve(target).state == "unchecked"
+    ]
+    if unchecked:
+        yield Finding(
+            "figures-unchecked",
+            "",
+            0,  # the report's folder, not one answer
+            unchecked[0],
+            f"The report's folder holds too many files to list (the walk stopped after {disk.entries} entries): "
+            f"{len(unchecked)} linked {'figure is' if len(unchecked) == 1 else 'figures are'} not checked",
+        )
+
+
+FIGURES_UNCHECKED = Rule(
+    "figures-unchecked",
+    "information",
+    "document",
+    check=unchecked_figures,
+    reads=("report", "disk"),
+    summary="The report's folder holds more files than are listed (20,000 entries or one second of walking), "
+    "so some linked figures were not looked for.",
+    why="The figure rules read the folder's listing: a file that was not listed is neither found nor missing. "
+    "Nothing is reported about those figures rather than a wrong `image-missing-file`.",
+    example="A `reports/` folder that also holds a dataset of 50,000 images.",
+    fix="Keep data out of the reports folder (the hand-in needs only `README.md` and `figures/`); then every "
+    "figure is checked.",
+)
