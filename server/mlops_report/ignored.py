@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .analysis import Analysis, _counted_answer
+from .analysis import Analysis
 from .text import Span
 
 
@@ -33,7 +33,7 @@ def ignored(analysis: Analysis) -> list[Ignored]:
     out: list[Ignored] = []
     for i, q in enumerate(questions):
         a = q.answer
-        counted = _counted_answer(view, q)
+        counted = analysis.counted(i)
         if counted is None:
             continue
         start, end = a.span.start, a.span.end
