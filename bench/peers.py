@@ -91,7 +91,7 @@ def commands(report: Path) -> dict[str, list[str] | str]:
     rumdl = PEERS / "venv" / "bin" / "rumdl"
     course = os.environ.get(COURSE_CHECKER, "")
     return {
-        "mlops-report check": cli() + ["check", "--fail-on", "never", str(report)],
+        "mlops-report check": [*cli(), "check", "--fail-on", "never", str(report)],
         "import + parse": [sys.executable, "-c", BASELINE, str(report)],
         "markdownlint-cli2": [str(cli2), str(report)] if cli2.exists() else "not installed",
         "pymarkdown scan": [str(pymd), "scan", str(report)] if pymd.exists() else "not installed",
@@ -270,7 +270,7 @@ async def _keystrokes(docs: list[tuple[Doc, dict[str, int], int]], root: Path, s
                     out.append(
                         Typing(s.name, d.name, place, Sample(times[s.name]), cpu, refreshes, (before_load, after_load))
                     )
-                say(f"  (k) {d.name}, {place}: {edits} keystrokes × {len(sessions)} servers")
+                say(f"  (k) {d.name}, {place}: {edits} keystrokes x {len(sessions)} servers")
     finally:
         for s in sessions:
             await s.client.stop()
@@ -299,7 +299,7 @@ async def _ten_at_once(name: str, argv: list[str], texts: list[str], root: Path)
         uris.append(path.as_uri())
     s.text = texts[0]
     try:
-        for uri, text in zip(uris, texts):
+        for uri, text in zip(uris, texts, strict=True):
             s.client.open(uri, text)
         pulls = [s.client.request("textDocument/diagnostic", {"textDocument": {"uri": u}}) for u in uris]
         ats = [at for at, _ in await asyncio.gather(*pulls)]
