@@ -37,6 +37,8 @@ class Client:
         # requests from the server answered by the caller's functions (method -> params -> result)
         self.handlers: dict[str, Callable[[dict], object]] = {}
         self.requests_from_server: dict[str, int] = {}  # method -> how many the server sent
+        self.result_ids: dict[str, str] = {}  # the last pulled resultId of each document
+        self.unchanged = 0  # pulls answered "unchanged"
         self._reader = asyncio.ensure_future(self._read())
 
     @classmethod
@@ -150,9 +152,21 @@ class Client:
     async def diagnostics(self, uri: str, pull: bool, version: int) -> float:
         """Seconds until the diagnostics of ``version`` are in (a pull, or a push awaited)."""
         if pull:
-            at, _ = await self.request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
-            return at
+            return await self.pull(uri)
         return await asyncio.wait_for(self.published(uri, version), 120)
+
+    async def pull(self, uri: str) -> float:
+        """Pull the diagnostics of ``uri`` with the resultId of the last pull, as VS Code does
+        (an unchanged report is answered as such); when they arrived."""
+        params: dict = {"textDocument": {"uri": uri}}
+        if uri in self.result_ids:
+            params["previousResultId"] = self.result_ids[uri]
+        at, result = await self.request("textDocument/diagnostic", params)
+        if isinstance(result, dict):
+            self.unchanged += result.get("kind") == "unchanged"
+            if result.get("resultId"):
+                self.result_ids[uri] = result["resultId"]
+        return at
 
     async def stop(self) -> None:
         try:

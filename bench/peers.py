@@ -172,7 +172,7 @@ class Session:
         self.uri, self.text, self.version = uri, text, 1
         t = time.perf_counter()
         self.client.open(uri, text)
-        at, _ = await self.client.request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
+        at = await self.client.pull(uri)
         if self.lenses:
             await self._ask_lenses()  # the editor shows the lenses once; refreshes ask again
         return at - t
@@ -191,7 +191,7 @@ class Session:
             "textDocument/didChange",
             {"textDocument": {"uri": self.uri, "version": self.version}, "contentChanges": [change]},
         )
-        at, _ = await self.client.request("textDocument/diagnostic", {"textDocument": {"uri": self.uri}})
+        at = await self.client.pull(self.uri)
         return at - t
 
     async def settle(self) -> None:
@@ -340,3 +340,192 @@ def command_lines(text: str, repeats: int) -> tuple[dict[str, Sample], dict[str,
         finally:
             os.chdir(cwd)
     return times, missing
+
+
+# -- the tables -----------------------------------------------------------------------------------
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.2f}" if a and b else "-"
+
+
+def _engine_edit(d: Doc, offset: int, edits: int) -> float:
+    """In process: the median ``Analyzer.analyse`` after a keystroke typed at ``offset``."""
+    from dataclasses import replace
+
+    import engine
+
+    from mlops_report.analysis import Analyzer
+
+    analyzer = Analyzer()
+    analyzer.analyse(d.text)
+    xs = []
+    for text in engine.typed_texts(replace(d, edit_at=offset), edits):
+        t = time.perf_counter()
+        analyzer.analyse(text)
+        xs.append(time.perf_counter() - t)
+    return Sample(xs).median
+
+
+def _parse_median(text: str, repeats: int) -> float:
+    _MD.parse(text)
+    xs = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        _MD.parse(text)
+        xs.append(time.perf_counter() - t)
+    return Sample(xs).median
+
+
+def keystrokes_part(docs: list[tuple[Doc, int]], root: Path, say, engine_edits: int) -> list[tuple[str, str, str]]:
+    """(k): ``docs`` are (document, keystrokes per place); the first ones of 31-question size."""
+    from corpus import edit_points
+    from run import yes  # type: ignore[import-not-found]
+    from stats import ms
+
+    load0 = _load()
+    plan = [(d, edit_points(d.text), n) for d, n in docs]
+    results, missing = keystrokes(plan, root, say=lambda *_: None)
+    load1 = _load()
+    by = {(r.doc, r.place, r.server): r for r in results}
+    say(
+        "## (k) a keystroke side by side: the protocol floor and the peers",
+        "",
+        "Every server over stdio with the same client, the same document and the same keystrokes "
+        "(typed in turn, A B C D, the order rotated every round, one round every "
+        f"{PACE * 1000:.0f} ms), each followed by a pull carrying the last resultId (VS Code's way). "
+        "*latency*: client wall time from the `didChange` to the pulled report; *CPU*: the server "
+        "process's user + system time over the typing (`/proc/PID/stat`), per keystroke; *lens "
+        "refreshes*: `workspace/codeLens/refresh` requests the server sent while typing (the client "
+        "asks for the lenses again after each, as VS Code does). Places: between two words of an "
+        "answer and of an instruction block, at the end of a question's heading line and of a "
+        f"checklist item. Load average (1 min) {load0:.1f} before, {load1:.1f} after.",
+        "",
+        *(f"- {name}: {why}" for name, why in missing.items()),
+        "",
+        "| document | place | server | keystrokes | p50 | p95 | p99 | max | CPU per keystroke | lens refreshes |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    )
+    for r in results:
+        lat = r.latency
+        say(
+            f"| {r.doc} | {r.place} | {r.server} | {len(lat)} | {ms(lat.median)} | {ms(lat.p95)} | "
+            f"{ms(lat.p99)} | {ms(lat.max)} | {ms(r.cpu)} | {r.lens_refreshes} |"
+        )
+    say(
+        "",
+        "Every figure of mlops-report as a ratio: the in-process analysis after the keystroke "
+        "(`Analyzer.analyse`, median) to one markdown-it-py parse of the document (*edit / parse*); "
+        "the median latency to that parse (*p50 / parse*), to the floor's, to rumdl's and to VS "
+        "Code's markdown server's; the CPU per keystroke to the floor's (*CPU / floor*).",
+        "",
+        "| document | place | edit / parse | p50 / parse | p50 / floor | CPU / floor | p50 / rumdl "
+        "| p50 / VS Code markdown |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    )
+    targets = []
+    for d, places, _n in plan:
+        parse = _parse_median(d.text, 5 if len(d.text) > 1_000_000 else 20)
+        small = d.questions < 100
+        for place, offset in places.items():
+            ours = by.get((d.name, place, OURS))
+            if ours is None:
+                continue
+            floor, rumdl, vscode = (by.get((d.name, place, s)) for s in (FLOOR, RUMDL, VSCODE))
+            edit = _engine_edit(d, offset, engine_edits if small else max(5, engine_edits // 10))
+            p50 = ours.latency.median
+            say(
+                f"| {d.name} | {place} | {edit / parse:.2f} | {p50 / parse:.2f} | "
+                f"{_ratio(p50, floor and floor.latency.median)} | {_ratio(ours.cpu, floor and floor.cpu)} | "
+                f"{_ratio(p50, rumdl and rumdl.latency.median)} | {_ratio(p50, vscode and vscode.latency.median)} |"
+            )
+            where = f"{d.name}, {place}"
+            targets.append((f"(k) edit ≤ 0.1 × parse, {where}", f"{edit / parse:.2f}", yes(edit / parse <= 0.1)))
+            if small and floor is not None and floor.cpu:
+                targets.append(
+                    (f"(k) CPU ≤ 1.5 × floor, {where}", f"{ours.cpu / floor.cpu:.2f}", yes(ours.cpu <= 1.5 * floor.cpu))
+                )
+            if rumdl is not None:
+                ratio = p50 / rumdl.latency.median
+                targets.append((f"(k) latency ≤ rumdl, {where}", f"{ratio:.2f}", yes(ratio <= 1.0)))
+    say("")
+    return targets
+
+
+def cold_part(texts: list[str], repeats: int, root: Path, say) -> list[tuple[str, str, str]]:
+    """(m): ten reports opened at once."""
+    from run import yes  # type: ignore[import-not-found]
+    from stats import ms
+
+    load0 = _load()
+    found = ten_at_once(texts, repeats, root)
+    say(
+        "## (m) cold start, ten reports opened at once",
+        "",
+        f"From spawning the server to its answer to `initialize`, and to the pulled diagnostics of the "
+        f"first and of the last of {len(texts)} reports opened right after `initialized` and pulled "
+        f"together (medians of {repeats} runs, the servers taking turns; load average {load0:.1f} "
+        f"before, {_load():.1f} after).",
+        "",
+        "| server | initialize | first report | last report | last / floor's last |",
+        "|---|---:|---:|---:|---:|",
+    )
+    med = {
+        name: tuple(Sample([run[i] for run in runs]).median for i in range(3))
+        for name, runs in found.items()
+        if isinstance(runs, list) and runs
+    }
+    floor_last = med.get(FLOOR, (0, 0, 0))[2]
+    for name, runs in found.items():
+        if isinstance(runs, str):
+            say(f"| {name} | {runs} | | | |")
+            continue
+        ready, first, last = med[name]
+        say(f"| {name} | {ms(ready)} | {ms(first)} | {ms(last)} | {_ratio(last, floor_last)} |")
+    say("")
+    if OURS not in med:
+        return []
+    return [
+        (f"(m) first diagnostics of {len(texts)} reports at once < 1.5 s", ms(med[OURS][2]), yes(med[OURS][2] < 1.5))
+    ]
+
+
+def command_part(text: str, repeats: int, say) -> list[tuple[str, str, str]]:
+    """(l): the command lines on one report."""
+    from run import yes  # type: ignore[import-not-found]
+    from stats import ms
+
+    load0 = _load()
+    times, missing = command_lines(text, repeats)
+    base = times.get("import + parse")
+    ours = times.get("mlops-report check")
+    say(
+        "## (l) the command line side by side",
+        "",
+        f"Each command on the same report (a copy outside any repository), {repeats} runs each, the "
+        f"commands taking turns after one warm-up run each (load average {load0:.1f} before, "
+        f"{_load():.1f} after). *import + parse* is a Python that imports markdown-it-py and parses "
+        "the file (part d's baseline).",
+        "",
+        *(f"- {name}: {why}" for name, why in missing.items()),
+        "",
+        "| command | median | p95 | max | / import + parse | mlops-report check / it |",
+        "|---|---:|---:|---:|---:|---:|",
+    )
+    for name, s in times.items():
+        say(
+            f"| {name} | {ms(s.median)} | {ms(s.p95)} | {ms(s.max)} | {_ratio(s.median, base and base.median)} | "
+            f"{_ratio(ours and ours.median, s.median)} |"
+        )
+    say("")
+    return (
+        []
+        if not (ours and base)
+        else [
+            (
+                "(l) check ≤ 1.3 × import-and-parse (outside a repository)",
+                f"{ours.median / base.median:.2f}",
+                yes(ours.median <= 1.3 * base.median),
+            )
+        ]
+    )
