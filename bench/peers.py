@@ -116,6 +116,7 @@ class Session:
     version: int = 0
     lens_requests: int = 0
     _lens_tasks: list = field(default_factory=list)
+    _tokens: tuple = (None, [])  # (uri, version) and its markdown/parse answer
 
     @classmethod
     async def start(cls, name: str, argv: list[str], root: Path) -> Session:
@@ -153,7 +154,10 @@ class Session:
         return s
 
     def _parse(self, params: dict) -> list[dict]:
-        return [t.as_dict() for t in _MD.parse(self.text)]
+        """Tokens of the current text, parsed once per version (VS Code's client caches them so)."""
+        if self._tokens[0] != (self.uri, self.version):
+            self._tokens = ((self.uri, self.version), [t.as_dict() for t in _MD.parse(self.text)])
+        return self._tokens[1]
 
     def _lens_refresh(self, params: object) -> None:
         """As VS Code does: ask again for the lenses of the open document."""
