@@ -144,8 +144,9 @@ def diagnostics(
 
 class _Sent:
     """Per document, the last set of diagnostics a client received and the resultId it was
-    given: an analysis that finds the same set (typing inside a word moves no diagnostic) is
-    answered ``unchanged`` to a client that holds that id, with nothing to serialise."""
+    given: an analysis of a new text that finds the same set (typing inside a word moves no
+    diagnostic) is answered ``unchanged`` to a client that holds that id, with nothing to
+    serialise."""
 
     __slots__ = ("ids", "items", "stamps")
 
@@ -155,9 +156,12 @@ class _Sent:
         self.stamps: dict[str, tuple] = {}  # the stamp each id was last confirmed for
 
     def result_id(self, uri: str, stamp: tuple, items: list[types.Diagnostic]) -> str:
-        if self.stamps.get(uri) == stamp:
+        last = self.stamps.get(uri)
+        if last == stamp:
             return self.ids[uri]
-        if self.items.get(uri) != items:
+        # only a new text can keep the id: after files or settings changed (the client was asked
+        # to refresh) the set is sent whole, so a refresh always shows it was analysed again
+        if last is None or last[1:] != stamp[1:] or self.items.get(uri) != items:
             self.items[uri] = items
             self.ids[uri] = _SESSION + ":" + ":".join(str(part) for part in stamp)
         self.stamps[uri] = stamp
