@@ -67,7 +67,10 @@ release: setup
 lock: setup
 	$(PY) client-vscode/scripts/lock.py
 
+## Every benchmark, with the tools users would run instead (installed into bench/.peers/ first;
+## a peer that cannot be installed is reported as missing).
 bench: setup
+	bash bench/setup-peers.sh
 	$(PY) bench/run.py
 
 fuzz: setup

@@ -73,7 +73,7 @@ def scaled(text: str, times: int) -> str:
         for seg in segments:
             n += 1
             head_end = seg.find("\n")
-            out.append(_NUMBER.sub(lambda m: f"{m.group(1)}{n}", seg[:head_end], count=1) + seg[head_end:])
+            out.append(_NUMBER.sub(lambda m, n=n: f"{m.group(1)}{n}", seg[:head_end], count=1) + seg[head_end:])
     out.append(text[last:])
     return "".join(out)
 
@@ -103,3 +103,29 @@ def documents(quick: bool = False) -> tuple[list[Doc], list[Doc]]:
     factors = (1, 2, 4) if quick else (1, 10, 100)
     series = [doc(f"example x{f}", scaled(base, f) if f > 1 else base) for f in factors]
     return real, series
+
+
+_BETWEEN_WORDS = re.compile(r"\w \w")
+PLACES = ("answer", "instructions", "heading", "checklist")
+
+
+def edit_points(text: str) -> dict[str, int]:
+    """Where typing starts in each kind of place: between two words of an answer (``edit_point``)
+    and of an instruction block, at the end of a question's heading line and of a checklist
+    item, each nearest the middle of the report. A place the report lacks is left out."""
+    report = parse(text)
+    out = {"answer": edit_point(text)}
+    qs = report.questions
+    middle = sorted(qs, key=lambda q: abs(q.number - qs[len(qs) // 2].number)) if qs else []
+    for q in middle:
+        ins = q.instructions
+        end = ins.label.start if ins.label is not None else ins.span.end
+        between = _BETWEEN_WORDS.search(text, ins.span.start + (end - ins.span.start) // 2, end)
+        if between is not None:
+            out["instructions"] = between.start() + 1
+            break
+    if middle:
+        out["heading"] = middle[0].heading.span.end
+    if report.checklist:
+        out["checklist"] = report.checklist[len(report.checklist) // 2].span.end
+    return out

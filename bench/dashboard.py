@@ -72,7 +72,7 @@ def measure(count: int, repositories: int, repeats: int, tmp: Path) -> list[Resu
     }
     results = []
     for label, extra in runs.items():
-        argv = cli() + ["check", str(folder), *extra]
+        argv = [*cli(), "check", str(folder), *extra]
         subprocess.run(argv, env=env, check=True, capture_output=True)  # warm-up: bytecode caches
         times = []
         for _ in range(repeats):

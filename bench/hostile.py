@@ -136,7 +136,7 @@ async def _paste(client, root: Path, name: str, payload: str, limit: float) -> P
     report = parse(base)
     q = next(q for q in report.questions if q.span.start <= at < q.span.end)
     lines = LineIndex(base)
-    line, col = lines.position(at)
+    line, _col = lines.position(at)
     col16 = len(base[lines.starts[line] : at].encode("utf-16-le")) // 2
     pos = {"line": line, "character": col16}
     heading = {"line": lines.position(q.heading.span.start)[0], "character": 4}
@@ -231,7 +231,7 @@ async def _typing(size: int, keystrokes: int, root: Path, limit: float) -> Typin
         await client.diagnostics(uri, True, 1)
         before = client.rss_mib()
         lines = LineIndex(text)
-        line, col = lines.position(at)
+        line, _col = lines.position(at)
         col16 = len(text[lines.starts[line] : at].encode("utf-16-le")) // 2
         start = time.perf_counter()
         typed = 0

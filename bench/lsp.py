@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from corpus import TYPED, Doc
 from stats import Sample
 
 from mlops_report.text import LineIndex
+
+_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class Client:
@@ -31,16 +34,18 @@ class Client:
         self._pending: dict[int, asyncio.Future] = {}
         self._published: dict[str, list[tuple[float, dict]]] = {}
         self._waiters: list[tuple[str, int | None, asyncio.Future]] = []
+        # requests from the server answered by the caller's functions (method -> params -> result)
+        self.handlers: dict[str, Callable[[dict], object]] = {}
+        self.requests_from_server: dict[str, int] = {}  # method -> how many the server sent
+        self.result_ids: dict[str, str] = {}  # the last pulled resultId of each document
+        self.unchanged = 0  # pulls answered "unchanged"
         self._reader = asyncio.ensure_future(self._read())
 
     @classmethod
-    async def start(cls, env: dict[str, str]) -> Client:
+    async def start(cls, env: dict[str, str], argv: list[str] | None = None) -> Client:
         started = time.perf_counter()
         proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "mlops_report",
-            "serve",
+            *(argv or [sys.executable, "-m", "mlops_report", "serve"]),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.DEVNULL,
@@ -76,8 +81,16 @@ class Client:
             fut = self._pending.pop(m["id"], None)
             if fut is not None and not fut.done():
                 fut.set_result((at, m.get("result"), m.get("error")))
-        elif "id" in m:  # a request from the server: configuration, registrations, progress
-            result = [None] * len(m["params"]["items"]) if m["method"] == "workspace/configuration" else None
+        elif "id" in m:  # a request from the server: configuration, registrations, progress, ...
+            method = m["method"]
+            self.requests_from_server[method] = self.requests_from_server.get(method, 0) + 1
+            handler = self.handlers.get(method)
+            if handler is not None:
+                result = handler(m.get("params"))
+            elif method == "workspace/configuration":
+                result = [None] * len(m["params"]["items"])
+            else:
+                result = None
             self._send({"id": m["id"], "result": result})
         elif m.get("method") == "textDocument/publishDiagnostics":
             p = m["params"]
@@ -139,9 +152,21 @@ class Client:
     async def diagnostics(self, uri: str, pull: bool, version: int) -> float:
         """Seconds until the diagnostics of ``version`` are in (a pull, or a push awaited)."""
         if pull:
-            at, _ = await self.request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
-            return at
+            return await self.pull(uri)
         return await asyncio.wait_for(self.published(uri, version), 120)
+
+    async def pull(self, uri: str) -> float:
+        """Pull the diagnostics of ``uri`` with the resultId of the last pull, as VS Code does
+        (an unchanged report is answered as such); when they arrived."""
+        params: dict = {"textDocument": {"uri": uri}}
+        if uri in self.result_ids:
+            params["previousResultId"] = self.result_ids[uri]
+        at, result = await self.request("textDocument/diagnostic", params)
+        if isinstance(result, dict):
+            self.unchanged += result.get("kind") == "unchanged"
+            if result.get("resultId"):
+                self.result_ids[uri] = result["resultId"]
+        return at
 
     async def stop(self) -> None:
         try:
@@ -168,6 +193,11 @@ class Client:
 
     def peak_mib(self) -> float:
         return self.rss_mib("VmHWM")
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU time the server process has used so far (all its threads)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS
 
 
 def _env() -> dict[str, str]:
@@ -204,7 +234,7 @@ async def _typing(d: Doc, edits: int, pull: bool, root: Path) -> TypingResult:
         else:
             await asyncio.wait_for(opened, 120)
         lines = LineIndex(d.text)
-        line, col = lines.position(d.edit_at)
+        line, _col = lines.position(d.edit_at)
         col16 = len(d.text[lines.starts[line] : d.edit_at].encode("utf-16-le")) // 2
         xs = []
         for i in range(edits):

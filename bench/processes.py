@@ -67,7 +67,7 @@ def measure(report: Path, text: str, many: int, repeats: int) -> list[ProcessRes
     one = interleaved(
         {
             "python": [sys.executable, "-c", "pass"],
-            "check": cli() + ["check", str(report)],
+            "check": [*cli(), "check", str(report)],
             "baseline": [sys.executable, "-c", BASELINE, str(report)],
         },
         repeats,
@@ -83,7 +83,7 @@ def measure(report: Path, text: str, many: int, repeats: int) -> list[ProcessRes
             paths.append(str(p))
         several = interleaved(
             {
-                "check": cli() + ["check", tmp],
+                "check": [*cli(), "check", tmp],
                 "baseline": [sys.executable, "-c", BASELINE, *paths],
             },
             max(3, repeats // 4),

@@ -10,8 +10,13 @@ g  hostile payloads pasted into an answer: the engine's analysis and the server'
 h  server memory after 400 keystrokes in a 1 MB answer
 i  the teacher's dashboard: ``check DIR --format csv|html`` on 1,000 group folders
 j  the git work of a report's first analysis in a repository of 10 000 files
+k  a keystroke side by side: the empty pygls server (the floor), rumdl's and VS Code's markdown servers
+l  the command line side by side: markdownlint-cli2, pymarkdown, rumdl, the course's report.py
+m  cold start with ten reports opened at once, the same servers side by side
 
-``--only hostile`` is g,h; ``--only dashboard`` is i; ``--only handin`` is j. See bench/README.md. Nothing here is a test: the figures are printed and written, never asserted.
+``--only hostile`` is g,h; ``--only dashboard`` is i; ``--only handin`` is j; ``--only peers`` is
+k,l,m (the peers from ``bench/setup-peers.sh``). See bench/README.md. Nothing here is a test: the
+figures are printed and written, never asserted.
 """
 
 from __future__ import annotations
@@ -32,8 +37,8 @@ sys.path.insert(1, str(HERE.parent / "server"))
 import corpus  # noqa: E402
 from stats import growth, ms  # noqa: E402
 
-PARTS = "a,b,c,d,e,f,g,h,i,j"
-ALIASES = {"hostile": "g,h", "dashboard": "i", "handin": "j"}
+PARTS = "a,b,c,d,e,f,g,h,i,j,k,l,m"
+ALIASES = {"hostile": "g,h", "dashboard": "i", "handin": "j", "peers": "k,l,m"}
 
 
 class Plan:
@@ -51,6 +56,8 @@ class Plan:
         self.blob = (100_000, 20, 30.0) if quick else (1_000_000, 400, 300.0)  # size, keystrokes, limit
         self.dashboard = (60, 6, 1) if quick else (1000, 100, 3)  # group folders, git repositories, runs
         self.repo_files, self.repo_repeats = (1_000, 2) if quick else (10_000, 10)
+        self.peer_edits = (5, 3, 2) if quick else (60, 30, 8)  # keystrokes per place at 1x, 10x, 100x
+        self.peer_repeats = 2 if quick else 10  # command lines, ten reports at once
 
     def edits_for(self, d: corpus.Doc, series: list[corpus.Doc]) -> int:
         if d is series[-1] and len(series) > 2:
@@ -256,8 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--only",
         default=PARTS,
-        help="comma-separated parts to run, of a,b,c,d,e,f,g,h,i,j, "
-        "'hostile' (= g,h), 'dashboard' (= i) or 'handin' (= j) (default: all)",
+        help="comma-separated parts to run, of a,b,c,d,e,f,g,h,i,j,k,l,m, "
+        "'hostile' (= g,h), 'dashboard' (= i), 'handin' (= j) or 'peers' (= k,l,m) (default: all)",
     )
     ap.add_argument(
         "--out",
@@ -332,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
 
     lsp_results = {}
     server_missing = None
-    if parts & {"b", "c", "e", "f", "g", "h"}:
+    if parts & {"b", "c", "e", "f", "g", "h", "k", "m"}:
         import lsp
 
         server_missing = lsp.server_available()
@@ -415,6 +422,21 @@ def main(argv: list[str] | None = None) -> int:
             targets += dashboard_part(plan, root, say)
         if "j" in parts:
             targets += handin_part(plan, root, say)
+        if parts & {"k", "m"} and not server_missing:
+            import peers
+
+            if "k" in parts:
+                shared = [d for d in real if d.name.startswith("shared:")] or real[:1]
+                n1, n10, n100 = plan.peer_edits
+                docs = [(d, n1) for d in shared] + [(series[1], n10), (series[2], n100)]
+                targets += peers.keystrokes_part(docs, root / "k", say, plan.edits)
+            if "m" in parts:
+                texts = [corpus.variant(real[k % len(real)].text, k) for k in range(10)]
+                targets += peers.cold_part(texts, plan.peer_repeats, root / "m", say)
+    if "l" in parts:
+        import peers
+
+        targets += peers.command_part(real[0].text, plan.peer_repeats, say)
     if "d" in parts:
         import processes
 
@@ -435,7 +457,8 @@ def main(argv: list[str] | None = None) -> int:
         say("")
         ranked, total, server_libs = processes.extra_imports(corpus.EXAMPLE)
         say(
-            f"What `check` imports beyond the baseline (`-X importtime`, self time, median of 5): {total / 1000:.1f} ms "
+            "What `check` imports beyond the baseline (`-X importtime`, self time, median of 5): "
+            f"{total / 1000:.1f} ms "
             "in all; the largest:",
             "",
             "| module | self |",

@@ -17,8 +17,19 @@ class Sample:
 
     @property
     def p95(self) -> float:
+        return self.percentile(95)
+
+    @property
+    def p99(self) -> float:
+        return self.percentile(99)
+
+    @property
+    def max(self) -> float:
+        return max(self.seconds)
+
+    def percentile(self, p: float) -> float:
         xs = sorted(self.seconds)
-        return xs[min(len(xs) - 1, math.ceil(0.95 * len(xs)) - 1)]
+        return xs[min(len(xs) - 1, max(0, math.ceil(p / 100 * len(xs)) - 1))]
 
     def __len__(self) -> int:
         return len(self.seconds)

@@ -184,6 +184,12 @@ _WIDE = {"utf-16": re.compile("[\U00010000-\U0010ffff]"), "utf-8": re.compile("[
 _BLOCK = 256  # code points per block of a line's unit table
 
 
+def narrow(text: str, start: int, end: int, encoding: str) -> bool:
+    """Whether every character of ``text[start:end]`` is one unit of ``encoding`` (one scan, in C)."""
+    wide = _WIDE.get(encoding)
+    return wide is None or wide.search(text, start, end) is None
+
+
 def _units(s: str, encoding: str) -> int:
     if encoding == "utf-16":
         return len(s.encode("utf-16-le", "surrogatepass")) // 2
@@ -203,8 +209,7 @@ class LineUnits:
     def __init__(self, text: str, start: int, end: int, encoding: str) -> None:
         self.text, self.start, self.length, self.encoding = text, start, end - start, encoding
         self.marks: list[int] | None = None  # units before each block; None: one unit per character
-        wide = _WIDE.get(encoding)
-        if wide is not None and wide.search(text, start, end) is not None:
+        if not narrow(text, start, end, encoding):
             marks = [0]
             for a in range(start, end, _BLOCK):
                 marks.append(marks[-1] + _units(text[a : min(a + _BLOCK, end)], encoding))

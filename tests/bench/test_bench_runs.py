@@ -30,12 +30,16 @@ def test_quick_bench_writes_its_tables(tmp_path):
         "## (f) growth",
         "## (g) hostile payloads",
         "## (h) memory in a",
+        "## (k) a keystroke side by side",
+        "## (l) the command line side by side",
+        "## (m) cold start, ten reports opened at once",
         "## Targets",
     ):
         assert heading in written
     assert "| example (bundled) | 31 |" in written
     assert "| reference definition, then `[` × n | 3 KB |" in written
     assert "(g) worst 3 KB payload: hover answered < 1 s" in written
+    assert "| example (bundled) | heading | floor (empty pygls) |" in written  # the protocol floor, always there
 
 
 def test_only_hostile_runs_its_parts():

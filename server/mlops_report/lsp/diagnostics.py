@@ -85,13 +85,16 @@ def unsaved_note(analysis: Analysis) -> Span | None:
     return None
 
 
-def diagnostics(server: ReportServer, doc: Document, analysis: Analysis) -> list[types.Diagnostic]:
+def diagnostics(
+    server: ReportServer, doc: Document, analysis: Analysis, links: bool | None = None
+) -> list[types.Diagnostic]:
     if not analysis.is_report:
         return []
-    links = (
-        bool(server.capability("text_document.publish_diagnostics.code_description_support", True))
-        or server.pull_diagnostics
-    )
+    if links is None:
+        links = (
+            bool(server.capability("text_document.publish_diagnostics.code_description_support", True))
+            or server.pull_diagnostics
+        )
     out = [to_diagnostic(doc, f, links) for f in analysis.findings]
     out += ignored_diagnostics(doc, analysis)  # the text the checker does not read, faded
     note = unsaved_note(analysis)
@@ -108,11 +111,49 @@ def diagnostics(server: ReportServer, doc: Document, analysis: Analysis) -> list
     return out
 
 
+class _Sent:
+    """Per document, the last set of diagnostics a client received and the resultId it was
+    given: an analysis of a new text that finds the same set (typing inside a word moves no
+    diagnostic) is answered ``unchanged`` to a client that holds that id, with nothing to
+    serialise."""
+
+    __slots__ = ("ids", "items", "stamps")
+
+    def __init__(self) -> None:
+        self.items: dict[str, list[types.Diagnostic]] = {}
+        self.ids: dict[str, str] = {}
+        self.stamps: dict[str, tuple] = {}  # the stamp each id was last confirmed for
+
+    def result_id(self, uri: str, stamp: tuple, items: list[types.Diagnostic]) -> str:
+        last = self.stamps.get(uri)
+        if last == stamp:
+            return self.ids[uri]
+        # only a new text can keep the id: after files or settings changed (the client was asked
+        # to refresh) the set is sent whole, so a refresh always shows it was analysed again
+        if last is None or last[1:] != stamp[1:] or self.items.get(uri) != items:
+            self.items[uri] = items
+            self.ids[uri] = _SESSION + ":" + ":".join(str(part) for part in stamp)
+        self.stamps[uri] = stamp
+        return self.ids[uri]
+
+    def forget(self, uri: str) -> None:
+        self.items.pop(uri, None)
+        self.ids.pop(uri, None)
+        self.stamps.pop(uri, None)
+
+
 def setup(server: ReportServer) -> None:
     published: set[str] = set()
+    sent = _Sent()
+    links: list[bool] = []  # whether codeDescription links are sent, once the client said
 
     def prepare(analysed: Analysed) -> None:  # in the analysis thread
-        analysed.diagnostics = diagnostics(server, analysed.doc, analysed.analysis)
+        if not links:
+            links.append(
+                bool(server.capability("text_document.publish_diagnostics.code_description_support", True))
+                or server.pull_diagnostics
+            )
+        analysed.diagnostics = diagnostics(server, analysed.doc, analysed.analysis, links[0])
 
     def items(analysed: Analysed) -> list[types.Diagnostic]:
         if analysed.diagnostics is None:
@@ -131,6 +172,7 @@ def setup(server: ReportServer) -> None:
         )
 
     def clear(doc: Document) -> None:
+        sent.forget(doc.uri)
         if server.pull_diagnostics or doc.uri not in published:
             return
         published.discard(doc.uri)
@@ -156,7 +198,8 @@ def setup(server: ReportServer) -> None:
         found = await server.analysed(params.text_document.uri)
         if found is None:
             return empty
-        result_id = _SESSION + ":" + ":".join(str(part) for part in found.stamp)
+        found_items = items(found)
+        result_id = sent.result_id(params.text_document.uri, found.stamp, found_items)
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-        return types.RelatedFullDocumentDiagnosticReport(items=items(found), result_id=result_id)
+        return types.RelatedFullDocumentDiagnosticReport(items=found_items, result_id=result_id)

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 
-from ..text import LineIndex, LineUnits, Span, changed_range
+from ..text import LineIndex, LineUnits, Span, changed_range, narrow
 
 
 def path_of(uri: str) -> Path | None:
@@ -56,7 +56,18 @@ class Positions:
 
 
 class Document(Positions):
-    __slots__ = ("_units", "encoding", "language_id", "lines", "path", "revision", "text", "uri", "version")
+    __slots__ = (
+        "_narrow",
+        "_units",
+        "encoding",
+        "language_id",
+        "lines",
+        "path",
+        "revision",
+        "text",
+        "uri",
+        "version",
+    )
 
     def __init__(
         self,
@@ -66,6 +77,7 @@ class Document(Positions):
         language_id: str = "markdown",
         encoding: str = "utf-16",
         lines: LineIndex | None = None,
+        is_narrow: bool | None = None,
     ) -> None:
         self.uri = uri
         self.version = version
@@ -77,8 +89,16 @@ class Document(Positions):
         self.revision = next(_REVISIONS)
         self.path = path_of(uri)
         self._units: dict[int, LineUnits] = {}  # per line, built when a position on it is converted
+        # every character is one unit of the encoding (no line needs a table); None: not yet known
+        self._narrow = is_narrow
 
     # -- positions ------------------------------------------------------------------------------
+
+    @property
+    def is_narrow(self) -> bool:
+        if self._narrow is None:
+            self._narrow = narrow(self.text, 0, len(self.text), self.encoding)
+        return self._narrow
 
     def units(self, line: int) -> LineUnits:
         found = self._units.get(line)
@@ -90,13 +110,18 @@ class Document(Positions):
 
     def position(self, offset: int) -> types.Position:
         line, column = self.lines.position(offset)
+        if self._narrow or (self._narrow is None and self.is_narrow):
+            return types.Position(line, column)
         return types.Position(line, self.units(line).units(column))
 
     def offset(self, position: types.Position) -> int:
         line = position.line
         if line >= self.lines.line_count:
             return len(self.text)
-        return self.lines.starts[line] + self.units(line).column(position.character)
+        start = self.lines.starts[line]
+        if self.is_narrow:
+            return start + max(0, min(position.character, self.lines.line_end(line) - start))
+        return start + self.units(line).column(position.character)
 
     # -- changes --------------------------------------------------------------------------------
 
@@ -114,10 +139,10 @@ class Document(Positions):
                 run = _Run(doc)
                 run.add(change)
         doc = run.document()
-        return Document(self.uri, version, doc.text, self.language_id, self.encoding, doc.lines)
+        return Document(self.uri, version, doc.text, self.language_id, self.encoding, doc.lines, doc._narrow)
 
-    def _with(self, text: str) -> Document:
-        return Document(self.uri, self.version, text, self.language_id, self.encoding)
+    def _with(self, text: str, lines: LineIndex | None = None, is_narrow: bool | None = None) -> Document:
+        return Document(self.uri, self.version, text, self.language_id, self.encoding, lines, is_narrow)
 
     def apply(self, change: types.TextDocumentContentChangeEvent) -> None:
         """Apply one change in place (for tests and tools; the server makes new documents)."""
@@ -226,13 +251,25 @@ class _Run:
         if not self.edits:
             return self.base
         edits = self.edits[::-1] if self.order == "down" else self.edits
-        parts, at, text = [], 0, self.base.text
+        base = self.base
+        parts, at, text = [], 0, base.text
         for s, e, new in edits:
             parts.append(text[at:s])
             parts.append(new)
             at = e
         parts.append(text[at:])
-        return self.base._with("".join(parts))
+        new_text = "".join(parts)
+        # what the base knew stays true where the edits allow: a narrow text with narrow insertions
+        # is narrow; one edit away from any carriage return patches the line index
+        is_narrow = None
+        if base._narrow is not None:
+            is_narrow = base._narrow and all(narrow(t, 0, len(t), base.encoding) for _, _, t in edits)
+        lines = None
+        if len(edits) == 1:
+            s, e, new = edits[0]
+            if "\r" not in new and "\r" not in text[max(s - 1, 0) : e + 1]:
+                lines = base.lines.after_edit(new_text, s, e, s + len(new))
+        return base._with(new_text, lines, is_narrow)
 
 
 class Documents:

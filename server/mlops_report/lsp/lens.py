@@ -50,6 +50,7 @@ def lenses(doc: Document | Earlier, analysis: Analysis) -> list[types.CodeLens]:
 
 def setup(server: ReportServer) -> None:
     shown: dict[str, list[str]] = {}
+    seen: dict[str, list] = {}  # the question statuses the shown titles were made from
     pending: list[bool] = []  # a refresh is on its way: one per turn of the loop, however many analyses
 
     @server.handler(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False), empty=[])
@@ -69,6 +70,9 @@ def setup(server: ReportServer) -> None:
         uri, analysis = found.doc.uri, found.analysis
         if uri not in shown or not server.capability("workspace.code_lens.refresh_support", False):
             return
+        if seen.get(uri) == analysis.questions and analysis.is_report:
+            return  # the same statuses make the same titles
+        seen[uri] = analysis.questions
         titles = [title(s) for s in analysis.questions] if analysis.is_report else []
         if titles != shown[uri]:
             shown[uri] = titles
@@ -77,4 +81,9 @@ def setup(server: ReportServer) -> None:
                 asyncio.get_running_loop().call_later(LENS_REFRESH, send)
 
     server.on("analysed", analysed)
-    server.on("closed", lambda doc: shown.pop(doc.uri, None))
+
+    def closed(doc: Document) -> None:
+        shown.pop(doc.uri, None)
+        seen.pop(doc.uri, None)
+
+    server.on("closed", closed)

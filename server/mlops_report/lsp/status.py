@@ -3,7 +3,8 @@
 ``{uri, edition, editionLabel, answered, passing, failing, total, errors, warnings,
 checkerCrashes, sections: [{title, answered, passing, total}], handin}``; ``failing`` counts the
 answers the course's checker would fail (0 when it crashes: it judges none). A document that
-stops being a report gets one last status with ``total`` 0; other documents get none. ``handin``
+stops being a report gets one last status with ``total`` 0; other documents get none. A status equal
+to the last one sent for the document is not sent again. ``handin``
 (``lsp/course_view.py``): ``{deadline, deadlineMs, phase, pending, pushed}``, or null outside a
 repository without a deadline.
 """
@@ -57,6 +58,7 @@ def status(doc: Document, analysis: Analysis) -> dict:
 
 def setup(server: ReportServer) -> None:
     reports: set[str] = set()
+    last: dict[str, dict] = {}  # the last status sent for each document: an equal one is not sent again
 
     def analysed(found: Analysed) -> None:
         doc, analysis = found.doc, found.analysis
@@ -71,7 +73,14 @@ def setup(server: ReportServer) -> None:
             payload["handin"] = course_view.status_of(
                 doc.uri, analysis, course_view.pushed_at(server, doc.uri), server.reports.settings.deadline_at
             )
+        if last.get(doc.uri) == payload:
+            return
+        last[doc.uri] = payload
         server.protocol.notify(METHOD, payload)
 
+    def closed(doc: Document) -> None:
+        reports.discard(doc.uri)
+        last.pop(doc.uri, None)
+
     server.on("analysed", analysed)
-    server.on("closed", lambda doc: reports.discard(doc.uri))
+    server.on("closed", closed)
