@@ -3,10 +3,18 @@ servers a test module shares (started by ``tests/lsp/conftest.py``)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from hypothesis import settings
+
+# The property tests draw new examples on every run on a developer's machine (`make fuzz` runs
+# them long); CI (`.ci/run` sets HYPOTHESIS_PROFILE=ci) draws the same examples every time, so a
+# red CI is a change in the code, not the luck of the draw.
+settings.register_profile("ci", derandomize=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

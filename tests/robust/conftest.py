@@ -1,6 +1,7 @@
 """Hypothesis profiles for the robustness tests.
 
-``default``: a short run inside the normal suite. ``fuzz``: what ``tests/fuzz.py`` selects
+``default``: a short run inside the normal suite (the same examples every time under CI's
+``HYPOTHESIS_PROFILE=ci``). ``fuzz``: what ``tests/fuzz.py`` selects
 (many examples, no deadline); its size comes from ROBUST_EXAMPLES.
 """
 
@@ -15,7 +16,11 @@ from hypothesis import HealthCheck, settings
 _SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 
 settings.register_profile(
-    "default", max_examples=int(os.environ.get("ROBUST_EXAMPLES", 40)), deadline=None, suppress_health_check=_SLOW_OK
+    "default",
+    max_examples=int(os.environ.get("ROBUST_EXAMPLES", 40)),
+    deadline=None,
+    suppress_health_check=_SLOW_OK,
+    derandomize=os.environ.get("HYPOTHESIS_PROFILE") == "ci",  # CI draws the same examples (tests/conftest.py)
 )
 settings.register_profile(
     "fuzz",

@@ -57,13 +57,14 @@ _PIECES = ("Answer:", "Answer: yes", "> Answer:", "\nAnswer:\n", "Answer:Answer:
 
 @st.composite
 def edited_reports(draw):
-    """(text, originals, answers): questions whose instructions were edited (length line, label
-    removed or unquoted) and whose answers hold 'Answer:'."""
+    """(text, originals, answers, blocks): questions whose instructions were edited (length line,
+    label removed or unquoted) and whose answers hold 'Answer:'; by question, the answer and the
+    edited block as written."""
     b = ReportBuilder(draw(st.sampled_from(EDITIONS)), newline=draw(st.sampled_from(NEWLINES)))
     if draw(st.booleans()):
         b.fill_all()
     originals = _originals(b)
-    answers = {}
+    answers, blocks = {}, {}
     for n in draw(st.lists(st.integers(1, b.count), min_size=1, max_size=4, unique=True)):
         block = b._instruction_block(n)
         for edit in draw(
@@ -95,16 +96,20 @@ def edited_reports(draw):
         answer = " ".join(parts)
         b.answer(n, answer)
         answers[n] = answer.replace("\n", b.newline)  # as build() writes it
-    return b.build(), originals, answers
+        blocks[n] = block.replace("\n", b.newline)
+    return b.build(), originals, answers, blocks
 
 
 @settings(max_examples=150, deadline=None)
 @given(edited_reports())
 def test_restore_never_touches_an_answer(case):
-    text, originals, answers = case
+    text, originals, answers, blocks = case
     places = []
-    for answer in answers.values():
-        at = text.find(answer)
+    for n, answer in answers.items():
+        # the answer after its own question's block (its words may also stand in an edited label)
+        block_at = text.find(blocks[n], text.find(f"### Question {n}"))
+        assert block_at >= 0
+        at = text.find(answer, block_at + len(blocks[n]))
         assert at >= 0
         places.append((at, at + len(answer)))
     for finding, fix in _restores(text, originals):
