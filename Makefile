@@ -27,7 +27,7 @@ run: setup
 test: setup lint test-py
 	bash client-vscode/scripts/test.sh
 
-## The Python suite alone: on $(JOBS) workers, then the tests that measure time or memory
+## The Python suite alone: on $(JOBS) workers, then the tests that measure time
 ## (marked serial) on their own. `make test-fast` leaves out the tests marked slow (long
 ## property runs, builds, real editors).
 test-py: setup
