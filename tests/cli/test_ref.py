@@ -5,24 +5,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 
 from tests.builder import PNG_1PX, ReportBuilder, words
-from tests.cli.test_check import ENV, one_line
-from tests.conftest import ROOT
+from tests.cli.test_check import one_line, run
 from tests.unit.test_repo_handin import T0, commit, git, iso, project, report_of
-
-
-def run(*args, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mlops_report", "check", *map(str, args)],
-        cwd=cwd or ROOT,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def questions(result: subprocess.CompletedProcess) -> list[dict]:

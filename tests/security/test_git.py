@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 import asyncio
 import atexit
-import os
 import shutil
 import stat
 import subprocess
@@ -29,6 +28,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from mlops_report.repo import find_git_dir, first_version
 from tests.builder import ReportBuilder, words
+from tests.conftest import GIT_ENV
 from tests.lsp.conftest import PROFILES, Session, make_client, until
 from tests.lsp.test_actions import actions_for, fix, restore_titles
 
@@ -60,15 +60,6 @@ AUDITED = [sys.executable, "-c", _AUDITED]
 
 atexit.register(shutil.rmtree, _WORK, True)
 
-GIT_ENV = {
-    **os.environ,
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.org",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.org",
-}
 EDIT = ("Recommended answer length: 100-200 words.", "Recommended answer length: 50-200 words.")
 
 

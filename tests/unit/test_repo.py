@@ -14,20 +14,11 @@ import pytest
 
 from mlops_report.repo import Repository, first_version
 from tests.builder import ReportBuilder, words
-
-_ENV = {
-    **os.environ,
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.org",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.org",
-}
+from tests.conftest import GIT_ENV
 
 
 def git(folder: Path, *args: str, when: int | None = None) -> str:
-    env = dict(_ENV)
+    env = dict(GIT_ENV)
     if when is not None:
         env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{when} +0000"
     return subprocess.run(
