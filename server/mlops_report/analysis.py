@@ -7,9 +7,11 @@ Every check runs on its own: one that raises is logged and the others still repo
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -18,8 +20,9 @@ from . import evidence as repo_evidence
 from .cache import DOCUMENTS, FINDINGS, OBJECT, ByteCache, size_of
 from .checker import CheckerAnswer, CheckerView
 from .disk import Disk
-from .editions import Detection, Judge, Limits, detect, judge
+from .editions import Detection, Judge, Limits, detect, editions, judge, preamble_prints
 from .editions import local as local_checker
+from .editions.fingerprint import fingerprint, parts
 from .findings import Finding
 from .parse import Question, Report, parse, reparse
 from .rules import RULES, codes
@@ -216,8 +219,9 @@ class Analyzer:
         repo: object = None,
     ) -> Analysis | None:
         """The analysis of ``text`` from ``prev``'s, when ``text`` is ``prev``'s text after an edit
-        inside one question that leaves its instructions, every heading and every ``Answer:``
-        label as they were (typing in an answer); None for any other change."""
+        that ``parse.reparse`` and ``checker.recheck`` take (inside one question's answer,
+        instructions or heading line, or inside one checklist item) and that leaves the edition
+        detected as it was; None for any other change."""
         old = prev.report.text
         edit = changed_range(old, text)
         if edit is None:
@@ -227,20 +231,21 @@ class Analyzer:
         if reparsed is None:
             return None
         report, i = reparsed
-        edited = report.questions[i]
-        if edited.shape.instructions != prev.report.questions[i].shape.instructions or not report.is_report:
-            return None  # what detection reads changed
+        if not report.is_report:
+            return None
         assert prev.view is not None and prev.detection is not None
+        if i is None:
+            if not _same_checklist_evidence(prev.report, report, start):
+                return None
+        elif not _same_instruction_evidence(prev.report.questions[i], report.questions[i]):
+            return None  # the edition detected may change
         rechecked = checker.recheck(prev.view, old, text, start, old_end, new_end)
         if rechecked is None:
             return None
         view, recounted = rechecked
         linked = prev._linked
-        before = prev.report.questions[i].shape.answer.figures
         references_changed = report.references != prev.report.references
-        if references_changed or [(f.kind, f.target, f.alt) for f in edited.shape.answer.figures] != [
-            (f.kind, f.target, f.alt) for f in before
-        ]:
+        if references_changed or (i is not None and _figures_changed(prev.report.questions[i], report.questions[i])):
             linked = _linked(report, disk)
         # every edit changes the text; linked figures and reference definitions may change too
         changed = {"text"} | ({"linked"} if linked != prev._linked else set())
@@ -254,11 +259,15 @@ class Analyzer:
         else:
             d = new_end - old_end
             lines = report.lines.line_count - prev.report.lines.line_count
+            last = len(prev._rows) - 1
+            # the last question reads the text after it: an edit there (a checklist below the
+            # questions) runs it again
+            after_last = i is None and last >= 0 and start >= prev.report.questions[last].span.end
             rows = []
             for j, row in enumerate(prev._rows):
-                if j == i or row.label in recounted:
+                if j == i or row.label in recounted or (after_last and j == last):
                     row = self._row(report, j, prev.detection, view, disk, settings, linked, originals)
-                elif j > i and (d or lines):
+                elif (d or lines) and prev.report.questions[j].span.start > start:
                     status = row.status if not lines else row.status._replace(line=row.status.line + lines)
                     row = _Row(
                         tuple([f.shifted(d) for f in row.findings]),
@@ -385,6 +394,65 @@ class Analyzer:
         weight = q.shape.weight + _weight(kept) + OBJECT + size_of(q.section) + sum(_key_weight(p) for p in parts)
         self._cache.put(key, (q.shape, kept), weight)
         return found
+
+
+def _figures_changed(before: Question, after: Question) -> bool:
+    """Whether the figures a question's answer links differ (by kind, target and text)."""
+    was, now = before.shape.answer.figures, after.shape.answer.figures
+    return [(f.kind, f.target, f.alt) for f in now] != [(f.kind, f.target, f.alt) for f in was]
+
+
+@lru_cache(maxsize=1)
+def _telling_checklist() -> frozenset[str]:
+    """The fingerprints of every checklist item of every edition: the only item texts whose
+    presence detection weighs (``editions._rank`` counts the items a report shares with each)."""
+    return frozenset().union(*(e.checklist for e in editions()))
+
+
+def _same_checklist_evidence(before: Report, after: Report, start: int) -> bool:
+    """Whether detection reads the same evidence after an edit inside one checklist item: the
+    item's text was and is that of no edition's item (so the items shared with every edition
+    are the same, and their number is), and the introduction's lines, when it holds the
+    checklist, are the same set."""
+    was_intro = before.introduction
+    if (was_intro is None) != (after.introduction is None):
+        return False
+    if (
+        was_intro is not None
+        and was_intro.start <= start <= was_intro.end
+        and preamble_prints(before) != preamble_prints(after)
+    ):
+        return False
+    k = bisect.bisect_right(before.checklist, start, key=lambda c: c.span.start) - 1
+    was, now = before.checklist[k].text, after.checklist[k].text
+    if was == now:
+        return True
+    telling = _telling_checklist()
+    return fingerprint(was) not in telling and fingerprint(now) not in telling
+
+
+def _same_instruction_evidence(before: Question, after: Question) -> bool:
+    """Whether detection reads the same evidence of a question after an edit inside it: the
+    same instruction text, or one that every edition tells from its own exactly as it told the
+    old one (its whole block, and each of its prompt, length line and example, match an
+    edition's after the edit where they matched before), stating the same limits."""
+    was, now = before.shape.instructions, after.shape.instructions
+    if was.text == now.text:
+        return True
+    if (was.stated_words, was.stated_images) != (now.stated_words, now.stated_images):
+        return False
+    n = before.number
+    old_print, new_print = fingerprint(was.text), fingerprint(now.text)
+    old_parts, new_parts = parts(was), parts(now)
+    for e in editions():
+        mine = e.fingerprints.get(n)
+        if (old_print == mine) != (new_print == mine):
+            return False
+        theirs = e.parts.get(n, ())
+        for a, b, t in zip(old_parts, new_parts, theirs, strict=False):
+            if (a is not None and a == t) != (b is not None and b == t):
+                return False
+    return True
 
 
 def _key_weight(part: object) -> int:

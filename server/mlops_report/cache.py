@@ -24,11 +24,11 @@ MB = 1 << 20
 TOTAL = 64 * MB
 # the split of TOTAL: parsed questions, checker chunk counts and fingerprints (module-wide),
 # then the findings per question and the last analysis per document (per Analyzer)
-SEGMENTS = 24 * MB
+SEGMENTS = 16 * MB
 CHUNKS = 4 * MB
 FINGERPRINTS = 4 * MB
 FINDINGS = 16 * MB
-DOCUMENTS = 16 * MB
+DOCUMENTS = 24 * MB  # the analysis of a 3,100-question report (100 times the template) weighs ~22 MB
 
 OBJECT = 256  # the allowance for one small object (a tuple, a span, a finding) and its fields
 

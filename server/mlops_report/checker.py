@@ -242,7 +242,12 @@ def recheck(
     entries = prev.answers + prev.dropped
     chunk = next((a.chunk for a in entries if a.chunk.start <= start and old_end <= a.chunk.end), None)
     if chunk is None:
-        return None
+        # the text before the first label, which the script never counts (the checklist): kept
+        # out of both lists as long as it keeps its ``###`` (a chunk without one is dropped)
+        first = old.find(LABEL)
+        if first < 0 or old_end > first:
+            return None
+        chunk = Span(_translated_offset(old, 43) if prev.spec.slices_front_matter else 0, first)
     d = new_end - old_end
     grown = Span(chunk.start, chunk.end + d)
     if ("###" in old[chunk.start : chunk.end]) != ("###" in text[grown.start : grown.end]):

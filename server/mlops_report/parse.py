@@ -302,25 +302,46 @@ def parse(text: str) -> Report:
 _OPENS_LINE = re.compile(r" {0,3}[#`~]")
 
 
-def reparse(prev: Report, text: str, start: int, old_end: int, new_end: int) -> tuple[Report, int] | None:
+def reparse(prev: Report, text: str, start: int, old_end: int, new_end: int) -> tuple[Report, int | None] | None:
     """``parse(text)``, reusing ``prev``, for a ``text`` that is ``prev.text`` with
     ``[start, old_end)`` replaced by ``text[start:new_end]``; also the index of the question
-    that changed. Only an edit inside one question below its heading line, that neither makes
-    nor unmakes a heading or fence line and adds or removes no carriage return, is handled:
-    then the heading scan of the whole text would find the same headings, so one segment is
-    parsed and everything after it moves. None otherwise: the caller parses the whole text."""
+    that changed (None: the edit changed a checklist item, outside every question). Handled,
+    when the edit adds or removes no carriage return and the heading scan of the whole text
+    would find the same headings (it neither makes nor unmakes a heading or fence line):
+
+    - an edit inside one question below its heading line: that segment is parsed again;
+    - an edit inside a question's heading line that leaves it a heading of the same level and
+      question number: the heading is read again and the segment parsed again;
+    - an edit inside one checklist item's line that leaves it an item: that item is read again.
+
+    Everything after the edit moves. None otherwise: the caller parses the whole text."""
     old = prev.text
     qs = prev.questions
-    i = bisect.bisect_right(qs, start, key=_segment_start) - 1
-    if i < 0:
-        return None
-    q = qs[i]
-    if start <= q.heading.span.end or not (old_end < q.span.end or old_end == q.span.end == len(old)):
-        return None
+    i: int | None = bisect.bisect_right(qs, start, key=_segment_start) - 1
+    q = qs[i] if i is not None and i >= 0 else None
+    heading = None  # the edited question's heading, read again when the edit is in it
+    item = None  # the index of the edited checklist item
+    if q is not None and start > q.heading.span.end:
+        if not (old_end < q.span.end or old_end == q.span.end == len(old)):
+            return None
+    elif q is not None and q.heading.span.start < start and old_end <= q.heading.span.end:
+        heading = _heading_after(q.heading, q.number, text, start, old_end, new_end)
+        if heading is None:
+            return None
+    else:
+        if q is not None and start < q.span.end:
+            return None  # a question's heading marks
+        item = _item_at(prev.checklist, old, text, start, old_end, new_end)
+        if item is None:
+            return None
+        i = None
     if "\r" in old[start - 1 : old_end + 1] or "\r" in text[start - 1 : new_end + 1]:
         return None
     lines = prev.lines.after_edit(text, start, old_end, new_end)
-    if _opens_a_line(old, prev.lines, start, old_end) or _opens_a_line(text, lines, start, new_end):
+    # a heading line stays a heading line (checked above); any other line must not become one
+    if heading is None and (
+        _opens_a_line(old, prev.lines, start, old_end) or _opens_a_line(text, lines, start, new_end)
+    ):
         return None
     containers = _containers_after(prev, text, lines, start, old_end, new_end)
     if containers is None:
@@ -334,16 +355,27 @@ def reparse(prev: Report, text: str, start: int, old_end: int, new_end: int) -> 
     def moved_heading(h: Heading) -> Heading:
         return h.shifted(d, dl) if h.span.start > start else h
 
-    shape = _parse_segment(text[q.span.start : q.span.end + d])
-    questions = qs[:i]
-    questions.append(Question(q.number, q.heading, q.section, Span(q.span.start, q.span.end + d), shape))
-    questions += [later.shifted(d, dl) for later in qs[i + 1 :]]
-    checklist = [item.shifted(d) if item.span.start > start else item for item in prev.checklist]
+    if i is None:
+        at = bisect.bisect_right(qs, start, key=_segment_start)
+        questions = qs[:at] + [later.shifted(d, dl) for later in qs[at:]]
+    else:
+        assert q is not None
+        shape = _parse_segment(text[q.span.start : q.span.end + d])
+        questions = qs[:i]
+        questions.append(Question(q.number, heading or q.heading, q.section, Span(q.span.start, q.span.end + d), shape))
+        questions += [later.shifted(d, dl) for later in qs[i + 1 :]]
+    checklist = [c.shifted(d) if c.span.start > start else c for c in prev.checklist]
+    if item is not None:
+        was = prev.checklist[item]
+        checklist[item] = _checklist_item(was.group, text, was.span.start, was.span.end + d)  # type: ignore[assignment]
     references = _references(text)
     # the introduction follows the title, the first level-1 heading, which may lie below the
-    # edited question; it never holds the edit (it stops at the first question heading after it)
+    # edited question; it never holds an edit inside a question (it stops at the first question
+    # heading after it), but it may hold the checklist
     intro = prev.introduction
-    if intro is not None and intro.start > start:
+    if intro is not None and item is not None and intro.start <= old_end and start <= intro.end:
+        intro = _introduction(text, fm, prev.title, [moved_heading(h) for h in prev.sections], questions)
+    elif intro is not None and intro.start > start:
         intro = intro.shifted(d)
     report = Report(
         text,
@@ -359,6 +391,38 @@ def reparse(prev: Report, text: str, start: int, old_end: int, new_end: int) -> 
         containers,
     )
     return report, i
+
+
+def _heading_after(h: Heading, number: int, text: str, start: int, old_end: int, new_end: int) -> Heading | None:
+    """Question ``number``'s heading ``h`` after an edit inside its line, when the line stays a
+    heading of the same level and question number; None otherwise."""
+    if _LINE_BREAK.search(text, start, new_end) is not None:
+        return None
+    span = Span(h.span.start, h.span.end + new_end - old_end)
+    read = scan.heading_line(text[span.start : span.end])
+    if read is None or read[0] != h.level:
+        return None
+    new = Heading(read[0], read[1], span, h.line)
+    m = _QUESTION.match(new.title)
+    if not _is_question(new) or m is None or int(m.group(1)) != number:
+        return None
+    return new
+
+
+def _item_at(items: list[ChecklistItem], old: str, text: str, start: int, old_end: int, new_end: int) -> int | None:
+    """The index of the checklist item whose line holds the edit, when the edit makes or removes
+    no line break and the line stays an item; None otherwise."""
+    k = bisect.bisect_right(items, start, key=_item_start) - 1
+    if k < 0 or old_end > items[k].span.end:
+        return None
+    if _LINE_BREAK.search(old, start, old_end) is not None or _LINE_BREAK.search(text, start, new_end) is not None:
+        return None
+    s, e = items[k].span.start, items[k].span.end + new_end - old_end
+    return k if _CHECK_ITEM.match(text, s, e) is not None else None
+
+
+def _item_start(item: ChecklistItem) -> int:
+    return item.span.start
 
 
 def _references(text: str) -> dict[str, str]:
@@ -705,13 +769,17 @@ def _parse_checklist(
         while gi < len(inner) and inner[gi].span.start <= line_start:
             group = inner[gi].title
             gi += 1
-        line = m.group(0).rstrip("\r\n")
-        c = _CHECK_ITEM.match(line)
-        if c:
-            ms = line_start + c.start(2) - 1
-            me = line_start + c.end(2) + 1
-            items.append(
-                ChecklistItem(
-                    group, line[c.end() :].strip(), c.group(2), Span(ms, me), Span(line_start, line_start + len(line))
-                )
-            )
+        line_end = line_start + len(m.group(0).rstrip("\r\n"))
+        item = _checklist_item(group, text, line_start, line_end)
+        if item is not None:
+            items.append(item)
+
+
+def _checklist_item(group: str, text: str, start: int, end: int) -> ChecklistItem | None:
+    """The checklist item on the line ``text[start:end]``, if the line is one."""
+    c = _CHECK_ITEM.match(text, start, end)
+    if c is None:
+        return None
+    return ChecklistItem(
+        group, text[c.end() : end].strip(), c.group(2), Span(c.start(2) - 1, c.end(2) + 1), Span(start, end)
+    )

@@ -5,14 +5,18 @@ can make, including the ones that do break structure (those must fall back, not 
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from mlops_report import checker, parse
 from mlops_report.analysis import Analyzer
 from mlops_report.editions.checkers import CHECKERS
-from mlops_report.text import LineIndex, changed_range
+from mlops_report.text import LineIndex, Span, changed_range
 from tests.builder import ReportBuilder, words
+from tests.conftest import SHARED
 
 from .conftest import CASES
 from .strategies import SNIPPETS, base_report, disks, mutated_report
@@ -106,7 +110,10 @@ def test_reparse_equals_parse(texts):
             if got is not None:
                 CASES["incremental.reparse"] += 1
                 assert report_snapshot(got[0]) == report_snapshot(whole)
-                assert whole.questions[got[1]].span.start <= edit[0] <= whole.questions[got[1]].span.end
+                if got[1] is None:  # a checklist item
+                    assert any(c.span.start <= edit[0] <= c.span.end for c in whole.checklist)
+                else:
+                    assert whole.questions[got[1]].span.start <= edit[0] <= whole.questions[got[1]].span.end
         prev = whole
 
 
@@ -173,3 +180,162 @@ def test_enter_inside_an_answer_moves_the_lines_below():
     assert [s.line for s in after.questions[3:]] == [s.line + 2 for s in before.questions[3:]]
     assert after.report.lines.starts == LineIndex(typed).starts
     assert snapshot(after) == snapshot(fresh(typed))
+
+
+# -- typing outside answers: instruction blocks, heading lines, checklist items (issue #18) -------
+
+# what typing there puts in: the keys above, and the digits and words that matter there (a
+# question's number, a stated limit, a checkbox's mark)
+PLACE_KEYS = [*KEYS, "5", "0", "1-2", "x", "X", "[", "] ", " words", "Question", "figures", "- [ ] "]
+PLACES = ("instructions", "heading", "checklist")
+
+
+def places(report: parse.Report) -> dict[str, list[Span]]:
+    """Where each kind of typing lands: an instruction block (from after the heading line to
+    its label), a question's heading line after its first character, a checklist item's line."""
+    return {
+        "instructions": [q.instructions.span for q in report.questions],
+        "heading": [Span(q.heading.span.start + 1, q.heading.span.end) for q in report.questions],
+        "checklist": [c.span for c in report.checklist],
+    }
+
+
+@st.composite
+def typing_anywhere(draw, max_steps: int = 10) -> list[str]:
+    """A report, then the texts after each keystroke into instruction blocks, heading lines and
+    checklist items (sometimes a deletion, sometimes anywhere)."""
+    text = draw(st.one_of(base_report(), mutated_report(max_edits=2).map(lambda p: p[1])))
+    texts = [text]
+    for _ in range(draw(st.integers(1, max_steps))):
+        spans = places(parse.parse(text))[draw(st.sampled_from(PLACES))]
+        if spans and draw(st.integers(0, 5)):
+            s = draw(st.sampled_from(spans))
+            at = draw(st.integers(s.start, s.end))
+        else:
+            at = draw(st.integers(0, len(text)))
+        cut = draw(st.one_of(st.just(0), st.just(0), st.integers(0, 3), st.integers(0, 30)))
+        key = draw(st.one_of(st.sampled_from(PLACE_KEYS), st.sampled_from(SNIPPETS), st.just("")))
+        text = text[:at] + key + text[min(len(text), at + cut) :]
+        texts.append(text)
+    return texts
+
+
+def whole_snapshot(a) -> tuple:
+    """``snapshot`` and what detection and the checker decided."""
+    view = (a.view.answers, a.view.dropped, a.view.crash, a.view.crash_at) if a.view else None
+    return (snapshot(a), a.detection, a.judge, a.crash, view)
+
+
+@given(typing_anywhere())
+def test_reparse_anywhere_equals_parse(texts):
+    prev = parse.parse(texts[0])
+    for text in texts[1:]:
+        edit = changed_range(prev.text, text)
+        whole = parse.parse(text)
+        got = parse.reparse(prev, text, *edit) if edit is not None else None
+        if got is not None:
+            CASES[f"incremental.reparse.{'checklist' if got[1] is None else 'question'}"] += 1
+            assert report_snapshot(got[0]) == report_snapshot(whole)
+        prev = whole
+
+
+@given(typing_anywhere(), disks)
+def test_typing_anywhere_analysis_equals_fresh(texts, disk):
+    """A warm analyzer fed every keystroke into instructions, headings and the checklist answers
+    as a new analyzer does, down to the edition detected and the checker's every answer."""
+    warm = Analyzer()
+    for text in texts:
+        got = warm.analyse(text, disk=disk)
+        assert whole_snapshot(got) == whole_snapshot(fresh(text, disk=disk))
+        assert report_snapshot(got.report) == report_snapshot(parse.parse(text))
+    CASES["incremental.anywhere"] += len(texts)
+
+
+def _type(analyzer: Analyzer, text: str, at: int, typed: str) -> tuple[str, list]:
+    """``typed`` entered one character at a time at ``at``: the texts and their analyses."""
+    out = []
+    for k, ch in enumerate(typed):
+        text = text[: at + k] + ch + text[at + k :]
+        out.append(analyzer.analyse(text))
+    return text, out
+
+
+def test_a_keystroke_in_a_checklist_item_reuses_every_question():
+    text = ReportBuilder("2025").answer(3, words(30)).answer(12, words(60)).build()
+    analyzer = Analyzer()
+    before = analyzer.analyse(text)
+    item = before.report.checklist[4]
+    typed, analyses = _type(analyzer, text, item.span.end, " and a note")
+    after = analyses[-1]
+    assert all(a is b for a, b in zip(after.questions, before.questions, strict=True))  # moved, not run again
+    assert after.report.checklist[4].text == item.text + " and a note"
+    assert whole_snapshot(after) == whole_snapshot(fresh(typed))
+    # a mark typed between the brackets: the checkbox rules see it at once
+    at = after.report.checklist[2].mark_span.start + 1
+    ticked = typed[:at] + "x" + typed[at + 1 :]
+    assert whole_snapshot(analyzer.analyse(ticked)) == whole_snapshot(fresh(ticked))
+
+
+def test_a_keystroke_in_an_instruction_block_runs_that_question_again():
+    text = ReportBuilder("2026").answer(5, words(80)).answer(20, words(40)).build()
+    analyzer = Analyzer()
+    before = analyzer.analyse(text)
+    q = before.report.question(10)
+    at = q.instructions.span.start + 10
+    typed, analyses = _type(analyzer, text, at, "ab")
+    after = analyses[-1]
+    i = before.report.questions.index(q)
+    # the question edited, and the one whose checker chunk holds its instructions, run again
+    assert [j for j, (a, b) in enumerate(zip(after.questions, before.questions, strict=True)) if a is not b] == [
+        i - 1,
+        i,
+    ]
+    assert whole_snapshot(after) == whole_snapshot(fresh(typed))
+
+
+def test_a_keystroke_in_a_heading_line_runs_that_question_again():
+    text = ReportBuilder("2024").answer(5, words(80)).build()
+    analyzer = Analyzer()
+    before = analyzer.analyse(text)
+    q = before.report.question(7)
+    typed, analyses = _type(analyzer, text, q.heading.span.end, " (our setup)")
+    after = analyses[-1]
+    i = before.report.questions.index(q)
+    assert [j for j, (a, b) in enumerate(zip(after.questions, before.questions, strict=True)) if a is not b] == [
+        i - 1,
+        i,
+    ]
+    assert after.report.question(7).heading.title == "Question 7 (our setup)"
+    assert whole_snapshot(after) == whole_snapshot(fresh(typed))
+    # a digit after the number makes another question: that falls back, and stays right
+    renumbered = typed[: q.heading.span.end] + "0" + typed[q.heading.span.end :]
+    assert whole_snapshot(analyzer.analyse(renumbered)) == whole_snapshot(fresh(renumbered))
+
+
+def _real_reports() -> list[str]:
+    """The real reports in ../shared (template text, so detection goes by fingerprints), else
+    the bundled example."""
+    found = sorted((SHARED / "reports").glob("*/reports/README.md"))
+    paths = found or [Path(__file__).resolve().parents[2] / "examples" / "reports" / "README.md"]
+    return [p.read_text(encoding="utf-8").removeprefix("\ufeff") for p in paths if p.is_file()]
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_typing_into_real_reports_equals_fresh(place):
+    """On reports written on the course's templates: a character of an instruction block,
+    heading or checklist item deleted (the text no longer the template's), typed back (the
+    template's again), then words typed; after every keystroke warm equals fresh."""
+    texts = _real_reports()
+    assert texts
+    for text in texts:
+        analyzer = Analyzer()
+        analyzer.analyse(text)
+        spans = places(parse.parse(text))[place]
+        for s in (spans[0], spans[len(spans) // 2], spans[-1]):
+            at = (s.start + s.end) // 2
+            steps = [text[:at] + text[at + 1 :], text]
+            steps += [text[:at] + " new"[: k + 1] + text[at:] for k in range(4)]
+            for step in steps:
+                got = analyzer.analyse(step)
+                assert whole_snapshot(got) == whole_snapshot(fresh(step)), (place, at)
+            text = steps[-1]
