@@ -24,7 +24,8 @@ from mlops_report.repo.ignore import Ignores
 from mlops_report.repo.index import read_index
 from mlops_report.settings import Settings
 from tests.builder import PNG_1PX, ReportBuilder, words
-from tests.unit.test_repo import _ENV, git
+from tests.conftest import GIT_ENV
+from tests.unit.test_repo import git
 
 GIT_CODES = ("image-uncommitted", "report-uncommitted", "report-unpushed", "report-other-branch")
 T0 = 1_767_225_600  # 2026-01-01 00:00 UTC
@@ -474,7 +475,7 @@ def test_ignore_rules_agree_with_git_check_ignore(tmp_path, seed):
     done = subprocess.run(
         ["git", "check-ignore", "-v", "-n", "--no-index", "--stdin"],
         cwd=tmp_path,
-        env=_ENV,
+        env=GIT_ENV,
         input="\n".join(paths) + "\n",
         capture_output=True,
         text=True,
