@@ -32,11 +32,13 @@ def ignored(analysis: Analysis) -> list[Ignored]:
     questions = analysis.report.questions
     out: list[Ignored] = []
     for i, q in enumerate(questions):
-        a = q.answer
         counted = analysis.counted(i)
         if counted is None:
             continue
-        start, end = a.span.start, a.span.end
+        # the answer's span from its shape: reading ``q.answer`` would place every figure and
+        # block of every question again after each edit above it
+        shape = q.shape.answer.span
+        start, end = q.span.start + shape.start, q.span.start + shape.end
         if start < counted.chunk.start <= end:
             span = _trimmed(text, start, counted.chunk.start)
             if span is not None:

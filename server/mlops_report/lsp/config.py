@@ -69,14 +69,24 @@ class Layers:
         self._settings: dict[tuple, Settings] = {}
         self._lock = threading.Lock()
         self.shown: set[str] = set()
+        self._folders_seen: dict | None = None  # the folders _folder_of was found for
+        self._folder_of: dict[Path | None, str | None] = {}
 
     def folder_of(self, path: Path | None) -> str | None:
-        """The workspace folder holding ``path`` (the innermost), by its URI; None for none."""
+        """The workspace folder holding ``path`` (the innermost), by its URI; None for none.
+        Remembered per path for the current folders: every stamp of an analysis asks."""
+        if self._folders_seen is not self.folders:
+            self._folders_seen, self._folder_of = self.folders, {}
+        if path in self._folder_of:
+            return self._folder_of[path]
         best, depth = None, -1
         if path is not None:
             for uri, root in self.folders.items():
                 if root is not None and len(root.parts) > depth and path.is_relative_to(root):
                     best, depth = uri, len(root.parts)
+        if len(self._folder_of) > 1000:
+            self._folder_of.clear()
+        self._folder_of[path] = best
         return best
 
     def settings_of(self, path: Path | None) -> Settings:

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import secrets
 
+import attrs
 from lsprotocol import types
 
 from ..analysis import Analysis
 from ..findings import Finding
-from ..text import Span
+from ..ignored import ignored
+from ..text import Span, changed_range
 from .documents import Document, Earlier
-from .ignored import diagnostics as ignored_diagnostics
+from .ignored import CODE as IGNORED_CODE
+from .ignored import diagnostic as ignored_diagnostic
 from .reports import Analysed
 from .server import ReportServer
 
@@ -88,18 +91,55 @@ def unsaved_note(analysis: Analysis) -> Span | None:
 def diagnostics(
     server: ReportServer, doc: Document, analysis: Analysis, links: bool | None = None
 ) -> list[types.Diagnostic]:
-    if not analysis.is_report:
-        return []
     if links is None:
         links = (
             bool(server.capability("text_document.publish_diagnostics.code_description_support", True))
             or server.pull_diagnostics
         )
-    out = [to_diagnostic(doc, f, links) for f in analysis.findings]
-    out += ignored_diagnostics(doc, analysis)  # the text the checker does not read, faded
+    return convert(doc, analysis, links).items
+
+
+class Converted:
+    """The diagnostics of one analysed text, and each one by what it says and where it lies
+    (``_key``): the next analysis of the document takes over those that did not change."""
+
+    __slots__ = ("by", "doc", "items", "links")
+
+    def __init__(self, doc: Document, links: bool) -> None:
+        self.doc = doc
+        self.links = links
+        self.items: list[types.Diagnostic] = []
+        self.by: dict[tuple, types.Diagnostic] = {}
+
+
+def convert(doc: Document, analysis: Analysis, links: bool, previous: Converted | None = None) -> Converted:
+    """The findings of ``analysis`` as diagnostics, with the text the checker does not read
+    (faded) and the note on unsaved reports. A finding that lies before the edit since
+    ``previous`` (or on a line after it) with the same code, message and severity is the same
+    diagnostic, moved by the lines the edit added: it is taken over, not converted again."""
+    out = Converted(doc, links)
+    if not analysis.is_report:
+        return out
+    reuse = _Reuse(previous, doc) if previous is not None and previous.links == links else None
+    items, by = out.items, out.by
+    for f in analysis.findings:
+        related = f.data.get("related") if f.data else None
+        key = (f.code, f.message, f.severity, tuple(map(tuple, related)) if related else None, f.span.start, f.span.end)
+        d = reuse.take(key) if reuse is not None else None
+        if d is None:
+            d = to_diagnostic(doc, f, links)
+        items.append(d)
+        by[key] = d
+    for x in ignored(analysis):  # the text the checker does not read, faded
+        key = (IGNORED_CODE, x.why, "faded", None, x.span.start, x.span.end)
+        d = reuse.take(key) if reuse is not None else None
+        if d is None:
+            d = ignored_diagnostic(doc, x)
+        items.append(d)
+        by[key] = d
     note = unsaved_note(analysis)
     if note is not None:
-        out.append(
+        items.append(
             types.Diagnostic(
                 range=doc.range(note),
                 message=UNSAVED_MESSAGE,
@@ -109,6 +149,51 @@ def diagnostics(
             )
         )
     return out
+
+
+class _Reuse:
+    """Diagnostics of the previous text that hold for the new one: a span that ends before the
+    edit lies at the same position; one that starts on a line after the edit's last line lies
+    at the same column, as many lines further as the edit added (the text after the edit is the
+    same, so are its line breaks)."""
+
+    __slots__ = ("after", "before", "by", "delta", "lines")
+
+    def __init__(self, previous: Converted, doc: Document) -> None:
+        old = previous.doc
+        self.by = previous.by
+        edit = None
+        if doc.edit is not None and doc.edit[0] == old.revision:
+            edit = doc.edit[1]
+        elif old.encoding == doc.encoding:
+            n = len(doc.text)
+            edit = changed_range(old.text, doc.text) or (n, n, n)
+        if edit is None or old.encoding != doc.encoding:
+            self.before, self.after = -1, len(doc.text) + 1  # nothing is taken over
+        else:
+            start, _, new_end = edit
+            lines = doc.lines
+            line = lines.line_of(new_end)
+            self.before = start
+            self.after = lines.starts[line + 1] if line + 1 < lines.line_count else len(doc.text) + 1
+        self.delta = edit[2] - edit[1] if edit is not None else 0
+        self.lines = doc.lines.line_count - old.lines.line_count
+
+    def take(self, key: tuple) -> types.Diagnostic | None:
+        start, end = key[-2], key[-1]
+        if end <= self.before:
+            return self.by.get(key)
+        if start < self.after:
+            return None
+        found = self.by.get((*key[:-2], start - self.delta, end - self.delta))
+        if found is None or not self.lines:
+            return found
+        r = found.range
+        moved_range = types.Range(
+            types.Position(r.start.line + self.lines, r.start.character),
+            types.Position(r.end.line + self.lines, r.end.character),
+        )
+        return attrs.evolve(found, range=moved_range)
 
 
 class _Sent:
@@ -146,6 +231,7 @@ def setup(server: ReportServer) -> None:
     published: set[str] = set()
     sent = _Sent()
     links: list[bool] = []  # whether codeDescription links are sent, once the client said
+    converted: dict[str, Converted] = {}  # the analysis thread's last conversion of each open document
 
     def prepare(analysed: Analysed) -> None:  # in the analysis thread
         if not links:
@@ -153,7 +239,12 @@ def setup(server: ReportServer) -> None:
                 bool(server.capability("text_document.publish_diagnostics.code_description_support", True))
                 or server.pull_diagnostics
             )
-        analysed.diagnostics = diagnostics(server, analysed.doc, analysed.analysis, links[0])
+        uri = analysed.doc.uri
+        out = convert(analysed.doc, analysed.analysis, links[0], converted.get(uri))
+        analysed.diagnostics = out.items
+        converted[uri] = out
+        if server.documents.get(uri) is None:  # closed meanwhile: keep nothing of it
+            converted.pop(uri, None)
 
     def items(analysed: Analysed) -> list[types.Diagnostic]:
         if analysed.diagnostics is None:
@@ -173,6 +264,7 @@ def setup(server: ReportServer) -> None:
 
     def clear(doc: Document) -> None:
         sent.forget(doc.uri)
+        converted.pop(doc.uri, None)
         if server.pull_diagnostics or doc.uri not in published:
             return
         published.discard(doc.uri)

@@ -59,6 +59,7 @@ class Document(Positions):
     __slots__ = (
         "_narrow",
         "_units",
+        "edit",
         "encoding",
         "language_id",
         "lines",
@@ -78,6 +79,7 @@ class Document(Positions):
         encoding: str = "utf-16",
         lines: LineIndex | None = None,
         is_narrow: bool | None = None,
+        path: Path | bool | None = False,
     ) -> None:
         self.uri = uri
         self.version = version
@@ -87,10 +89,13 @@ class Document(Positions):
         self.lines = lines if lines is not None else LineIndex(text)
         # which text this is, unique in the process: client versions may repeat or go back
         self.revision = next(_REVISIONS)
-        self.path = path_of(uri)
+        self.path = path_of(uri) if path is False else path  # a changed text keeps its path (one object)
         self._units: dict[int, LineUnits] = {}  # per line, built when a position on it is converted
         # every character is one unit of the encoding (no line needs a table); None: not yet known
         self._narrow = is_narrow
+        # (the revision this text was made from, (start, old_end, new_end)) when it is that text
+        # after one edit; None when not known
+        self.edit: tuple[int, tuple[int, int, int]] | None = None
 
     # -- positions ------------------------------------------------------------------------------
 
@@ -139,10 +144,14 @@ class Document(Positions):
                 run = _Run(doc)
                 run.add(change)
         doc = run.document()
-        return Document(self.uri, version, doc.text, self.language_id, self.encoding, doc.lines, doc._narrow)
+        new = Document(self.uri, version, doc.text, self.language_id, self.encoding, doc.lines, doc._narrow, self.path)
+        if run.base is self and len(run.edits) == 1:  # one edit of this very text
+            s, e, text = run.edits[0]
+            new.edit = (self.revision, (s, e, s + len(text)))
+        return new
 
     def _with(self, text: str, lines: LineIndex | None = None, is_narrow: bool | None = None) -> Document:
-        return Document(self.uri, self.version, text, self.language_id, self.encoding, lines, is_narrow)
+        return Document(self.uri, self.version, text, self.language_id, self.encoding, lines, is_narrow, self.path)
 
     def apply(self, change: types.TextDocumentContentChangeEvent) -> None:
         """Apply one change in place (for tests and tools; the server makes new documents)."""

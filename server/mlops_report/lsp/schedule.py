@@ -5,7 +5,13 @@ event loop keeps answering (hover, completion, shutdown) whatever an analysis co
   starts, so queued requests for older versions simply merge. A result that is stale when it
   arrives (the text, the settings or the files changed meanwhile) is kept for hovers but never
   published; the newer analysis follows.
-- Documents larger than ``AT_ONCE_CHARS`` wait for a pause in typing (``DEBOUNCE``).
+- A keystroke (an edit of at most ``SMALL_EDIT`` characters, the only one since the last
+  analysis) in a document whose last analysis was cheap (``INLINE_SECONDS``) is analysed on the
+  event loop, right in its didChange: the incremental path costs a fraction of a millisecond,
+  less than handing it to the thread and back. Any other analysis runs in the thread.
+- Documents larger than ``AT_ONCE_CHARS`` wait for a pause in typing (``DEBOUNCE``), unless the
+  edit is a keystroke and their last analysis took less than ``UNPAUSED_SECONDS``: a whole
+  re-analysis of a huge document is what the pause protects the typing from.
 - Saves, watched-file events, settings and found originals arrive in bursts: they are gathered
   for ``QUIET`` seconds (at most ``BURST`` after the first), then the reports they can affect are
   analysed in one pass and listeners hear "refreshed" once.
@@ -20,6 +26,7 @@ import functools
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import cast
 
@@ -33,6 +40,11 @@ DEBOUNCE = 0.075  # seconds between the last keystroke and an analysis of a larg
 # 10 KB (bench/RESULTS.md): documents up to this size are analysed at once after each keystroke,
 # larger ones after a pause in typing.
 AT_ONCE_CHARS = 250_000
+SMALL_EDIT = 64  # characters inserted or removed by one edit: a keystroke, a short word
+# the last analysis of the document took less than this: a keystroke runs on the event loop,
+# which it then holds at most about as long as a whole analysis of a report (a few ms)
+INLINE_SECONDS = 0.004
+UNPAUSED_SECONDS = 0.025  # ... less than this: a large document is analysed without the pause
 QUIET = 0.1  # seconds without a new file event before a burst is analysed
 BURST = 1.0  # ... but no later than this after its first event
 
@@ -76,6 +88,7 @@ class Scheduler:
         self._ready: dict[str, None] = {}  # documents to analyse as soon as the thread is free, in order
         self._timers: dict[str, asyncio.TimerHandle] = {}  # large documents waiting for a pause
         self._running: str | None = None
+        self._cost: dict[str, float] = {}  # seconds the last analysis of each document took
         self._waiters: dict[str, list[asyncio.Future]] = {}
         self._burst: set[str] = set()
         self._burst_all = False
@@ -92,7 +105,10 @@ class Scheduler:
             return
         loop = self._loop()
         if delay is None:
-            delay = 0.0 if len(doc.text) <= AT_ONCE_CHARS else DEBOUNCE
+            quick = len(doc.text) <= AT_ONCE_CHARS or (
+                _small(doc) and uri not in self._timers and self._cost.get(uri, DEBOUNCE) < UNPAUSED_SECONDS
+            )
+            delay = 0.0 if quick else DEBOUNCE
         timer = self._timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
@@ -118,6 +134,7 @@ class Scheduler:
         self._burst_timer = loop.call_at(min(now + QUIET, self._burst_started + BURST), self._flush)
 
     def forget(self, uri: str) -> None:
+        self._cost.pop(uri, None)
         timer = self._timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
@@ -184,46 +201,82 @@ class Scheduler:
                 self._resolve(uri, None)
                 continue
             previous = server.reports.latest(uri)
-            if previous is not None and previous.stamp == server.reports.stamp(doc):
+            stamp = server.reports.stamp(doc)
+            if previous is not None and previous.stamp == stamp:
                 self._resolve(uri, previous)  # nothing changed since
                 continue
             self._running = uri
+            if self._inline(doc, previous, stamp):
+                try:
+                    result, error = self._work(doc, previous), None
+                except Exception as exc:  # as the thread would report it
+                    result, error = None, exc
+                self._done(uri, result, error, pump=False)
+                continue
             self._thread.submit(
                 self._loop(),
                 functools.partial(self._work, doc, previous),
                 functools.partial(self._finished, uri),
             )
 
+    def _inline(self, doc, previous: Analysed | None, stamp: tuple) -> bool:
+        """Whether to analyse ``doc`` on the event loop: a keystroke since ``previous`` (with
+        the same settings and files), in a report-sized document whose last analysis was cheap."""
+        return (
+            previous is not None
+            and previous.stamp[1:] == stamp[1:]
+            and len(doc.text) <= AT_ONCE_CHARS
+            and self._cost.get(doc.uri, INLINE_SECONDS) < INLINE_SECONDS
+            and _small(doc)
+            and doc.edit[0] == previous.doc.revision
+        )
+
     def _finished(self, uri: str, result: object, error: BaseException | None) -> None:
         self._done(uri, cast("Analysed | None", result), error)
 
     def _work(self, doc, previous: Analysed | None) -> Analysed:
-        """In the analysis thread: the analysis, and what the listeners will send of it."""
+        """In the analysis thread (or inline): the analysis, and what the listeners will send
+        of it; how long it took is kept for the next decision."""
+        started = time.perf_counter()
+        self._cost[doc.uri] = DEBOUNCE  # should it raise: never inline after that
         analysed = self.server.reports.analyse(doc, previous)
         for prepare in self.server.preparers:
             try:
                 prepare(analysed)
             except Exception:
                 log.exception("preparing what to send of %s failed", doc.uri)
+        self._cost[doc.uri] = time.perf_counter() - started
         return analysed
 
-    def _done(self, uri: str, analysed: Analysed | None, error: BaseException | None) -> None:
+    def _done(self, uri: str, analysed: Analysed | None, error: BaseException | None, pump: bool = True) -> None:
         self._running = None
         server = self.server
         doc = server.documents.get(uri)
         if error is not None:
             log.error("analysing %s failed", uri, exc_info=error)
             self._resolve(uri, None)
-        elif doc is not None and analysed is not None:
+        if doc is None:
+            self._cost.pop(uri, None)  # closed meanwhile
+        elif analysed is not None:
             server.reports.keep(uri, analysed)
             if analysed.stamp == server.reports.stamp(doc):
                 self._resolve(uri, analysed)
                 server.emit("analysed", analysed)
             elif uri not in self._ready and uri not in self._timers:
                 self.want(uri)  # stale: whatever changed it asked already, but never leave it so
-        self._pump()
+        if pump:
+            self._pump()
 
     def _resolve(self, uri: str, analysed: Analysed | None) -> None:
         for fut in self._waiters.pop(uri, ()):
             if not fut.done():
                 fut.set_result(analysed)
+
+
+def _small(doc) -> bool:
+    """Whether ``doc`` is known to be the text before it after one small edit (a keystroke, a
+    short paste or deletion)."""
+    if doc.edit is None:
+        return False
+    start, old_end, new_end = doc.edit[1]
+    return old_end - start <= SMALL_EDIT and new_end - start <= SMALL_EDIT

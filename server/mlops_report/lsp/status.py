@@ -35,6 +35,12 @@ def status(doc: Document, analysis: Analysis) -> dict:
             "checkerCrashes": 0,
             "sections": [],
         }
+    # the checker's verdicts judged once: ``passing`` and ``failing`` would judge them each
+    verdicts = analysis.view.verdicts if analysis.view is not None and not analysis.view.crashes else []
+    errors = warnings = 0
+    for f in analysis.findings:
+        errors += f.severity == "error"
+        warnings += f.severity == "warning"
     sections: dict[str, dict] = {}
     for s in analysis.questions:
         entry = sections.setdefault(s.section, {"title": s.section, "answered": 0, "passing": 0, "total": 0})
@@ -46,11 +52,11 @@ def status(doc: Document, analysis: Analysis) -> dict:
         "edition": analysis.edition.id if analysis.edition else None,
         "editionLabel": analysis.edition.label if analysis.edition else None,
         "answered": sum(s.answered for s in analysis.questions),
-        "passing": analysis.passing,
-        "failing": len(analysis.failing),
+        "passing": sum(v.passed for v in verdicts),
+        "failing": sum(not v.passed for v in verdicts),
         "total": analysis.total,
-        "errors": analysis.count("error"),
-        "warnings": analysis.count("warning"),
+        "errors": errors,
+        "warnings": warnings,
         "checkerCrashes": int(analysis.crash is not None),
         "sections": list(sections.values()),
     }
