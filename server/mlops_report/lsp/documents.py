@@ -79,7 +79,7 @@ class Document(Positions):
         encoding: str = "utf-16",
         lines: LineIndex | None = None,
         is_narrow: bool | None = None,
-        path: Path | bool | None = False,
+        path: Path | bool | None = False,  # False: read from the uri
     ) -> None:
         self.uri = uri
         self.version = version
@@ -89,7 +89,8 @@ class Document(Positions):
         self.lines = lines if lines is not None else LineIndex(text)
         # which text this is, unique in the process: client versions may repeat or go back
         self.revision = next(_REVISIONS)
-        self.path = path_of(uri) if path is False else path  # a changed text keeps its path (one object)
+        # a changed text keeps its path (one object)
+        self.path: Path | None = path_of(uri) if isinstance(path, bool) else path
         self._units: dict[int, LineUnits] = {}  # per line, built when a position on it is converted
         # every character is one unit of the encoding (no line needs a table); None: not yet known
         self._narrow = is_narrow
