@@ -222,7 +222,7 @@ def setup(server: ReportServer) -> None:
 
     def initialized() -> None:
         if server.capability("workspace.did_change_watched_files.dynamic_registration", False):
-            server.spawn(_watch_config(server))
+            server.watch_files(WATCH_ID, [CONFIG_GLOB], "project files")
         server.spawn(pull())
 
     def files(paths: list[Path]) -> None:
@@ -263,16 +263,3 @@ def setup(server: ReportServer) -> None:
         server.reports.trust(trusted)  # every report's settings are confined again, or no longer
         apply(dict(last))
         server.refresh()
-
-
-async def _watch_config(server: ReportServer) -> None:
-    watcher = types.FileSystemWatcher(glob_pattern=CONFIG_GLOB)
-    registration = types.Registration(
-        id=WATCH_ID,
-        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-        register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[watcher]),
-    )
-    try:
-        await server.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
-    except Exception as exc:  # the client said no: saving the file in the editor still applies it
-        log.info("could not watch project files: %s", exc)

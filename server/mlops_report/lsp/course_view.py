@@ -21,8 +21,6 @@ import time
 import weakref
 from collections import OrderedDict
 
-from lsprotocol import types
-
 from ..analysis import Analysis, Analyzer
 from ..rules import codes
 from ..rules.handin import NEAR, phase
@@ -176,7 +174,7 @@ def setup(server: ReportServer) -> None:
 
     def initialized() -> None:
         if server.capability("workspace.did_change_watched_files.dynamic_registration", False):
-            server.spawn(_watch(server))
+            server.watch_files(WATCH_ID, GIT_GLOBS, "the git files")
 
     server.prepare(prepare)
     server.on("analysed", turns)
@@ -218,16 +216,3 @@ async def _check(server: ReportServer, pushed: Pushed, args: tuple) -> dict | No
     else:
         result["reason"] = (at or {}).get("reason") or "not analysed"
     return result
-
-
-async def _watch(server: ReportServer) -> None:
-    watchers = [types.FileSystemWatcher(glob_pattern=g) for g in GIT_GLOBS]
-    registration = types.Registration(
-        id=WATCH_ID,
-        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-        register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
-    )
-    try:
-        await server.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
-    except Exception as exc:  # the client said no: saving the report still refreshes
-        log.info("could not watch the git files: %s", exc)

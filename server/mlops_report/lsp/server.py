@@ -14,7 +14,7 @@ import asyncio
 import functools
 import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from lsprotocol import types
@@ -213,6 +213,24 @@ class ReportServer(LanguageServer):
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def watch_files(self, registration_id: str, globs: Sequence[str], what: str) -> None:
+        """Ask the client to report changes to files matching ``globs`` (didChangeWatchedFiles),
+        in the background; a client that says no is logged (``what`` names the files)."""
+        watchers = [types.FileSystemWatcher(glob_pattern=g) for g in globs]
+        registration = types.Registration(
+            id=registration_id,
+            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+        )
+
+        async def register() -> None:
+            try:
+                await self.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
+            except Exception as exc:  # the client said no: saving still refreshes
+                log.info("could not watch %s: %s", what, exc)
+
+        self.spawn(register())
 
     # -- analysis -------------------------------------------------------------------------------
 

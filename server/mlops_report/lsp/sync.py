@@ -39,7 +39,7 @@ def setup(server: ReportServer) -> None:
     @server.handler(types.INITIALIZED)
     def initialized(params: types.InitializedParams) -> None:
         if server.capability("workspace.did_change_watched_files.dynamic_registration", False):
-            server.spawn(_watch_images(server))
+            server.watch_files(WATCH_ID, [IMAGE_GLOB], "image files")
         server.emit("initialized")
 
     @server.handler(types.TEXT_DOCUMENT_DID_OPEN)
@@ -70,16 +70,3 @@ def setup(server: ReportServer) -> None:
         paths = [p for p in (path_of(c.uri) for c in params.changes) if p is not None]
         if paths:
             server.files_changed(paths)
-
-
-async def _watch_images(server: ReportServer) -> None:
-    watcher = types.FileSystemWatcher(glob_pattern=IMAGE_GLOB)
-    registration = types.Registration(
-        id=WATCH_ID,
-        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-        register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[watcher]),
-    )
-    try:
-        await server.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
-    except Exception as exc:  # the client said no: saving the report still refreshes
-        log.info("could not watch image files: %s", exc)
