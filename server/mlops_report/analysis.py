@@ -415,10 +415,10 @@ def _document_findings(
     ``before`` (the previous analysis's, in the same order) when the key is the same and the
     edit touches none of them, else found again."""
     route = routes()
-    out = []
+    out: list[tuple[tuple | None, tuple[Finding, ...]]] = []
     parts: dict[Callable, object] = {}  # each field's key, computed once
     for k, (check, keys) in enumerate(zip(route.document, route.document_key, strict=True)):
-        key = None
+        key: tuple | None = None
         if keys is not None:
             for part in keys:
                 if part not in parts:
