@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,6 +36,10 @@ from .text import Span, changed_range
 
 log = logging.getLogger(__name__)
 
+
+# when set, every document check whose findings are taken over runs again and must say the same:
+# a rule that declares too little in ``reads`` fails loudly (the test suite sets it)
+VERIFY_READS = os.environ.get("MLOPS_REPORT_VERIFY_READS") == "1"
 
 AUTO = object()  # ``Analyzer.analyse``'s default repository context: opened from the path
 
@@ -429,10 +434,20 @@ def _document_findings(
             if was_key == key:
                 moved = _moved(was, edit)
                 if moved is not None:
+                    if VERIFY_READS:
+                        _verify(check, context, settings, moved)
                     out.append((key, moved))
                     continue
         out.append((key, tuple(_apply_settings(_guarded((check,), context, "the document"), settings))))
     return tuple(out)
+
+
+def _verify(check: Callable, context: DocumentContext, settings: Settings, kept: tuple[Finding, ...]) -> None:
+    fresh = tuple(_apply_settings(_guarded((check,), context, "the document"), settings))
+    if fresh != kept:
+        name = getattr(check, "__name__", check)
+        codes_ = sorted({f.code for f in fresh + kept})
+        raise AssertionError(f"the document check {name} ({', '.join(codes_)}) reads more than its rules declare")
 
 
 def _moved(findings: tuple[Finding, ...], edit: tuple[int, int, int]) -> tuple[Finding, ...] | None:
