@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,6 +36,10 @@ from .text import Span, changed_range
 
 log = logging.getLogger(__name__)
 
+
+# when set, every document check whose findings are taken over runs again and must say the same:
+# a rule that declares too little in ``reads`` fails loudly (the test suite sets it)
+VERIFY_READS = os.environ.get("MLOPS_REPORT_VERIFY_READS") == "1"
 
 AUTO = object()  # ``Analyzer.analyse``'s default repository context: opened from the path
 
@@ -91,6 +96,9 @@ class Analysis:
     _inputs: tuple = field(default=(), repr=False, compare=False)
     _linked: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
     _weight: int = field(default=0, repr=False, compare=False)  # of the rows, the document findings and the view
+    # per document check (``routes().document``): its key and findings (after the settings),
+    # None for a check whose key changes with every edit
+    _document: tuple = field(default=(), repr=False, compare=False)
     # what fixes do to the checker's verdicts, worked out when fixes are asked for
     # (rules.consequences): per fix, and the choice of "fix all"
     _consequences: dict = field(default_factory=dict, repr=False, compare=False)
@@ -251,14 +259,14 @@ class Analyzer:
         changed = {"text"} | ({"linked"} if linked != prev._linked else set())
         if references_changed:
             changed.add("references")
+        d = new_end - old_end
+        lines = report.lines.line_count - prev.report.lines.line_count
         if changed & routes().wide:  # a question rule reads what changed: look every question up again
             rows = [
                 self._row(report, j, prev.detection, view, disk, settings, linked, originals)
                 for j in range(len(report.questions))
             ]
         else:
-            d = new_end - old_end
-            lines = report.lines.line_count - prev.report.lines.line_count
             last = len(prev._rows) - 1
             # the last question reads the text after it: an edit there (a checklist below the
             # questions) runs it again
@@ -289,6 +297,8 @@ class Analyzer:
             disk,
             repo,
             prev.evidence,
+            prev,
+            (start, old_end, new_end) if not lines else None,
         )
 
     def _row(
@@ -349,10 +359,16 @@ class Analyzer:
         disk: Disk | None = None,
         repo: object = None,
         evidence: repo_evidence.Evidence | None = None,
+        prev: Analysis | None = None,
+        edit: tuple[int, int, int] | None = None,
     ) -> Analysis:
+        """``prev`` and ``edit``: the analysis this one follows and the edit between their texts
+        (start, old end, new end), when the edit makes or removes no line; the findings of a
+        document check whose key is the same are then taken over from ``prev`` (moved)."""
         findings = [f for row in rows for f in row.findings]
         context = DocumentContext(report, detection, view, judged, local, disk, settings, repo, evidence)
-        document = _apply_settings(_guarded(routes().document, context, "the document"), settings)
+        kept = _document_findings(context, settings, prev._document if prev is not None and edit else (), edit)
+        document = [f for _, found in kept for f in found]
         findings = _one_per_cause(findings, document)
         findings.sort(key=_order)
         crash = Crash(*crash_cause(report, view)) if view.crashes else None
@@ -370,6 +386,7 @@ class Analyzer:
             crash=crash,
         )
         analysis._rows = rows
+        analysis._document = kept
         analysis._linked = linked
         analysis._weight = sum(row.weight for row in rows) + _weight(document) + OBJECT * len(view.answers)
         return analysis
@@ -394,6 +411,60 @@ class Analyzer:
         weight = q.shape.weight + _weight(kept) + OBJECT + size_of(q.section) + sum(_key_weight(p) for p in parts)
         self._cache.put(key, (q.shape, kept), weight)
         return found
+
+
+def _document_findings(
+    context: DocumentContext, settings: Settings, before: tuple, edit: tuple[int, int, int] | None
+) -> tuple[tuple[tuple | None, tuple[Finding, ...]], ...]:
+    """Per document check, its key and its findings (after the settings): taken over from
+    ``before`` (the previous analysis's, in the same order) when the key is the same and the
+    edit touches none of them, else found again."""
+    route = routes()
+    out: list[tuple[tuple | None, tuple[Finding, ...]]] = []
+    parts: dict[Callable, object] = {}  # each field's key, computed once
+    for k, (check, keys) in enumerate(zip(route.document, route.document_key, strict=True)):
+        key: tuple | None = None
+        if keys is not None:
+            for part in keys:
+                if part not in parts:
+                    parts[part] = part(context)
+            key = tuple(parts[part] for part in keys)
+        if key is not None and before and edit is not None:
+            was_key, was = before[k]
+            if was_key == key:
+                moved = _moved(was, edit)
+                if moved is not None:
+                    if VERIFY_READS:
+                        _verify(check, context, settings, moved)
+                    out.append((key, moved))
+                    continue
+        out.append((key, tuple(_apply_settings(_guarded((check,), context, "the document"), settings))))
+    return tuple(out)
+
+
+def _verify(check: Callable, context: DocumentContext, settings: Settings, kept: tuple[Finding, ...]) -> None:
+    fresh = tuple(_apply_settings(_guarded((check,), context, "the document"), settings))
+    if fresh != kept:
+        name = getattr(check, "__name__", check)
+        codes_ = sorted({f.code for f in fresh + kept})
+        raise AssertionError(f"the document check {name} ({', '.join(codes_)}) reads more than its rules declare")
+
+
+def _moved(findings: tuple[Finding, ...], edit: tuple[int, int, int]) -> tuple[Finding, ...] | None:
+    """The findings after the edit (start, old end, new end): those before it as they are, those
+    after it moved by its length; None when one touches it (its span or a fix's edit)."""
+    start, old_end, new_end = edit
+    d = new_end - old_end
+    out = []
+    for f in findings:
+        spans = [f.span, *(e.span for fix in f.fixes for e in fix.edits)]
+        if all(s.end < start for s in spans):
+            out.append(f)
+        elif all(s.start > old_end for s in spans):
+            out.append(f.shifted(d))
+        else:
+            return None
+    return tuple(out)
 
 
 def _figures_changed(before: Question, after: Question) -> bool:

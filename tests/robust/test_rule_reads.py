@@ -18,14 +18,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mlops_report import analysis
 from mlops_report.analysis import Analyzer
 from mlops_report.disk import Disk
-from mlops_report.findings import Finding
+from mlops_report.findings import Edit, Finding, Fix
 from mlops_report.rules import RULES
-from mlops_report.rules.context import KEYS, QuestionContext
+from mlops_report.rules.context import DOCUMENT_KEYS, KEYS, DocumentContext, QuestionContext
 from mlops_report.rules.registry import registered
 from mlops_report.rules.rule import Rule
 from mlops_report.settings import Settings
+from mlops_report.text import Span
 from tests.builder import ReportBuilder, words
 
 # what a throw-away rule says of the field it reads, in every question
@@ -74,7 +76,7 @@ class World:
 
     def end_of(self, n: int) -> int:
         """Where question ``n``'s answer ends (before the next heading, or the end)."""
-        start = self.text.index(f"### Question {n}\n")
+        start = re.compile(rf"### Question {n}(?!\d)").search(self.text).start()  # type: ignore[union-attr]
         m = re.compile(r"\n#{2,3} ").search(self.text, start + 1)
         return m.start() + 1 if m else len(self.text)
 
@@ -216,6 +218,188 @@ def test_a_rule_reading_an_unknown_field_is_refused():
             "reads-nothing",
             "hint",
             "question",
+            check=lambda c: (),
+            reads=("colour",),
+            summary="-",
+            why="-",
+            example="-",
+            fix="-",
+        )
+
+
+# -- document rules: kept with the last analysis under the key of what they read --------------
+
+# what a throw-away document rule says of the field it reads, and where (a place the field
+# decides, so that a moved span is checked too)
+DOCUMENT_SAID: dict[str, Callable[[DocumentContext], object]] = {
+    "report": lambda c: hash(c.report.text),
+    "figures": lambda c: [(q.number, [f.target for f in q.shape.answer.figures]) for q in c.report.questions],
+    "names": lambda c: [f.target for q in c.report.questions for f in q.shape.answer.figures if "%" in f.target],
+    "checklist": lambda c: [(i.text, i.mark) for i in c.report.checklist],
+    "headings": lambda c: [(q.number, q.section) for q in c.report.questions],
+    "crash": lambda c: c.view.crash,
+    "detection": lambda c: c.detection.edition.id,
+    "view": lambda c: c.view.passed,
+    "judge": lambda c: None if c.judge is None else c.judge.checker.id,
+    "local": lambda c: c.local,
+    "disk": lambda c: None if c.disk is None else sorted(c.disk.files),
+    "settings": lambda c: c.settings.key,
+    "repo": lambda c: c.repo,
+    "evidence": lambda c: c.evidence,
+}
+
+
+def _place(name: str, c: DocumentContext) -> Span:
+    """Where the rule reports: the last figure, the last checklist item's mark, the last
+    heading; the top of the document for the other fields."""
+    r = c.report
+    if name in ("figures", "names"):
+        figs = [f.shifted(q.span.start) for q in r.questions for f in q.shape.answer.figures]
+        return figs[-1].target_span if figs else Span(0, 0)
+    if name == "checklist" and r.checklist:
+        return r.checklist[-1].mark_span
+    if name == "headings" and r.questions:
+        return r.questions[-1].heading.span
+    return Span(0, 0)
+
+
+def document_reading(name: str, calls: list[str] | None = None, reads: tuple[str, ...] | None = None) -> Rule:
+    """A document rule saying what ``name`` is, with a fix at the same place; ``reads``: what it
+    declares (``name`` by default)."""
+    code = f"document-reads-{name}"
+
+    def check(c: DocumentContext) -> Iterator[Finding]:
+        if calls is not None:
+            calls.append(name)
+        at = _place(name, c)
+        fix = Fix("Say it again", "sayAgain", (Edit(at, c.report.text[at.start : at.end]),))
+        yield Finding(code, "", 0, at, f"{name} is {DOCUMENT_SAID[name](c)!r}", (fix,))
+
+    return Rule(
+        code,
+        "hint",
+        "document",
+        check=check,
+        reads=reads or (name,),
+        summary="-",
+        why="-",
+        example="-",
+        fix="-",
+    )
+
+
+def tick_item(w: World, n: int) -> None:
+    """Type at the end of the last checklist item's text (an edit inside one item)."""
+    at = w.text.index("\n", w.text.rindex("* ["))
+    w.text = w.text[:at] + f" {words(1)}" + w.text[at:]
+
+
+def type_in_heading(w: World, n: int) -> None:
+    """Type after the number of question ``n``'s heading (the heading stays question ``n``)."""
+    at = w.text.index(f"### Question {n}\n") + len(f"### Question {n}") if f"### Question {n}\n" in w.text else 0
+    w.text = w.text[:at] + " x" + w.text[at:]
+
+
+def link_encoded_figure(w: World, n: int) -> None:
+    w.insert(n, "\n![spare](figures/spare%2Epng)\n\n")
+
+
+def type_a_letter(w: World, n: int) -> None:
+    """One letter at the end of question ``n``'s answer: the keystroke path."""
+    at = w.end_of(n) - 1
+    w.text = w.text[:at] + "y" + w.text[at:]
+
+
+DOCUMENT_EDITS = [*EDITS, tick_item, type_in_heading, link_encoded_figure, type_a_letter]
+
+
+def test_every_field_a_document_rule_may_read_is_covered():
+    assert set(DOCUMENT_SAID) == set(DOCUMENT_KEYS)
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENT_SAID))
+def test_a_warm_analyzer_equals_a_fresh_one_for_a_document_rule_reading(name, tmp_path):
+    w = World(tmp_path)
+    with registered(document_reading(name)):
+        warm = Analyzer()
+        w.analyse(warm)
+        for edit, n in [
+            (type_a_letter, 3),
+            (type_a_letter, 30),
+            (tick_item, 0),
+            (type_a_letter, 3),
+            (type_in_heading, 31),
+            (type_in_heading, 2),
+            (type_a_letter, 31),
+            (link_figure, 20),
+            (type_a_letter, 10),
+            (link_encoded_figure, 25),
+            (type_a_letter, 12),
+            (define_reference, 7),
+            (type_words, 12),
+            (stray_label, 4),
+            (add_file, 0),
+            (figures_folder, 0),
+            (trailing_text, 1),
+            (type_a_letter, 31),
+        ]:
+            edit(w, n)
+            assert w.analyse(warm).findings == w.analyse(Analyzer()).findings, (name, edit.__name__, n)
+
+
+@given(
+    name=st.sampled_from(sorted(DOCUMENT_SAID)),
+    edits=st.lists(st.tuples(st.sampled_from(DOCUMENT_EDITS), st.integers(1, 31)), min_size=1, max_size=5),
+)
+def test_random_edits_never_leave_a_document_rule_stale(name, edits):
+    with tempfile.TemporaryDirectory() as folder, registered(document_reading(name)):
+        w = World(Path(folder))
+        warm = Analyzer()
+        w.analyse(warm)
+        for edit, n in edits:
+            edit(w, n)
+            assert w.analyse(warm).findings == w.analyse(Analyzer()).findings, (name, edit.__name__, n)
+
+
+@pytest.mark.parametrize("name", ["figures", "checklist", "headings"])
+def test_a_keystroke_in_an_answer_runs_no_document_rule_that_reads_neither_text_nor_view(name, tmp_path, monkeypatch):
+    """Typing in an answer changes no figure link, checklist item or heading: the rule's
+    findings are taken over (moved below the edit), and it does not run (the check of reads,
+    which runs it again to compare, off)."""
+    monkeypatch.setattr(analysis, "VERIFY_READS", False)
+    w = World(tmp_path)
+    calls: list[str] = []
+    with registered(document_reading(name, calls)):
+        warm = Analyzer()
+        w.analyse(warm)
+        calls.clear()
+        for n in (3, 17, 30):
+            type_a_letter(w, n)
+            found = [f for f in w.analyse(warm).findings if f.code == f"document-reads-{name}"]
+            assert found == [f for f in w.analyse(Analyzer()).findings if f.code == f"document-reads-{name}"]
+        assert calls == [name] * 3  # the fresh analyses' runs only
+
+
+def test_a_document_rule_declaring_too_little_is_caught(tmp_path, monkeypatch):
+    """A rule that reads the checklist but declares only the figures would keep a stale finding
+    after an edit of an item; with the check of reads on (the test suite's default), the
+    analysis runs it again and says so."""
+    monkeypatch.setattr(analysis, "VERIFY_READS", True)
+    w = World(tmp_path)
+    with registered(document_reading("checklist", reads=("figures",))):
+        warm = Analyzer()
+        w.analyse(warm)
+        tick_item(w, 0)
+        with pytest.raises(AssertionError, match="reads more than its rules declare"):
+            w.analyse(warm)
+
+
+def test_a_document_rule_reading_an_unknown_field_is_refused():
+    with pytest.raises(ValueError, match="not fields of its document context"):
+        Rule(
+            "reads-colour",
+            "hint",
+            "document",
             check=lambda c: (),
             reads=("colour",),
             summary="-",

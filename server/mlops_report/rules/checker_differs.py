@@ -89,7 +89,7 @@ CHECKER_DIFFERS = Rule(
     "information",
     "document",
     check=checker_differs_check,
-    reads=("report", "detection", "judge", "local"),
+    reads=("headings", "detection", "judge", "local"),
     summary="The group's own `reports/report.py` would judge the report otherwise than the course's checker: other "
     "limits for some questions, another answer count, another cut of the first characters; or it cannot be "
     "read as a checker at all.",

@@ -9,6 +9,7 @@ it reuses the findings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -84,7 +85,67 @@ class DocumentContext(NamedTuple):
     evidence: Evidence | None  # what the repository shows of the checklist
 
 
-DOCUMENT_FIELDS = frozenset(DocumentContext._fields)
+def _figures(c: DocumentContext) -> Hashable:
+    """Every figure of every answer (relative to its question) and the reference definitions."""
+    return (
+        tuple((q.number, q.shape.answer.figures) for q in c.report.questions if q.shape.answer.figures),
+        tuple(sorted(c.report.references.items())),
+    )
+
+
+def _checklist(c: DocumentContext) -> Hashable:
+    """Every checklist item, where it stands (an edit above the checklist changes the key)."""
+    return tuple(c.report.checklist)
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9._/-]*")
+
+
+def _names(c: DocumentContext) -> Hashable:
+    """The whole document when a figure's target (or a reference definition) has a character
+    that may make an unsafe file name, whose rename fix looks for the name in the whole text;
+    else None."""
+    report = c.report
+    plain = all(_PLAIN.fullmatch(f.target) for q in report.questions for f in q.shape.answer.figures) and all(
+        _PLAIN.fullmatch(v) for v in report.references.values()
+    )
+    return None if plain else report.text
+
+
+def _headings(c: DocumentContext) -> Hashable:
+    """The report's title and every question's number and section, in order."""
+    title = c.report.title
+    return (None if title is None else title.title, tuple((q.number, q.section) for q in c.report.questions))
+
+
+# each field a document rule may read -> its part of the document rule's key. A document
+# rule's findings are kept with the last analysis of the document under the key of the fields
+# it reads; after an edit that leaves the key as it was, touches none of the findings' spans
+# (nor their fixes') and makes or removes no line, they are taken over, those after the edit
+# moved by its length. "report" is the whole document: a rule reading it runs on every analysis.
+DOCUMENT_KEYS: dict[str, Callable[[DocumentContext], Hashable]] = {
+    "report": lambda c: c.report.text,
+    "figures": _figures,
+    "checklist": _checklist,
+    "names": _names,
+    "headings": _headings,
+    # whether the checker crashes; when it does, the cause is read from the whole document
+    "crash": lambda c: None if not c.view.crashes else c.report.text,
+    # the objects below are kept across an edit only when they are the same (by identity)
+    "detection": lambda c: c.detection,
+    "view": lambda c: c.view,
+    "judge": lambda c: c.judge,
+    "local": lambda c: c.local,
+    "disk": lambda c: c.disk,
+    "settings": lambda c: c.settings,
+    "repo": lambda c: c.repo,
+    "evidence": lambda c: c.evidence,
+}
+
+# the fields whose key changes with every edit: a rule reading one runs on every analysis
+EVERY_EDIT = frozenset({"report", "view"})
+
+DOCUMENT_FIELDS = frozenset(DOCUMENT_KEYS)
 
 
 # conditions of reads (``rule.when``)

@@ -18,7 +18,7 @@ CHECKLIST_NO_EVIDENCE = Rule(
     "hint",
     "document",
     check=checklist_evidence,
-    reads=("report", "evidence"),
+    reads=("checklist", "evidence"),
     summary="A ticked checklist item of which the project's repository shows no sign (no file, import, dependency or "
     "workflow line the item's check looks for; see docs/evidence.md).",
     why="The checklist is self-declared and the course says it will look at the repository; an item ticked "
@@ -35,7 +35,7 @@ CHECKLIST_UNTICKED_EVIDENCE = Rule(
     "hint",
     "document",
     check=checklist_evidence,
-    reads=("report", "evidence"),
+    reads=("checklist", "evidence"),
     fixes=("tickItem",),
     summary="An unticked checklist item that the repository shows strong signs of (a Dockerfile for the container "
     "item, `.dvc` files for data versioning...).",

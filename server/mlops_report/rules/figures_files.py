@@ -254,7 +254,7 @@ IMAGE_TOO_LARGE = Rule(
     "warning",
     "document",
     check=figure_files,
-    reads=("report", "disk", "settings"),
+    reads=("figures", "names", "disk", "settings"),
     summary="A figure's file is larger than the size limit: 500 KB by default, or the editor setting "
     "`mlopsReport.imageSizeLimit` (in kilobytes).",
     why="pre-commit's `check-added-large-files` hook, which most project templates enable, refuses to commit a file "
@@ -271,7 +271,7 @@ IMAGE_NAME_UNSAFE = Rule(
     "warning",
     "document",
     check=figure_files,
-    reads=("report", "disk", "settings"),
+    reads=("figures", "names", "disk", "settings"),
     fixes=("renameFigure",),
     summary="A figure's file name holds a space or another character that a link must encode (anything but letters, "
     "digits, `.`, `-` and `_`).",
@@ -319,7 +319,7 @@ IMAGE_DUPLICATE = Rule(
     "information",
     "document",
     check=duplicate_figures,
-    reads=("report", "disk"),
+    reads=("figures", "disk"),
     summary="A figure's file is linked a second time in the report.",
     why="The checker counts every link, so the same screenshot can fill the figure limits of two questions, while "
     "the reader of the hand-in sees one image twice; usually the second link was meant for another file.",
@@ -356,7 +356,7 @@ FIGURES_UNCHECKED = Rule(
     "information",
     "document",
     check=unchecked_figures,
-    reads=("report", "disk"),
+    reads=("figures", "disk"),
     summary="The report's folder holds more files than are listed (20,000 entries or one second of walking), "
     "so some linked figures were not looked for.",
     why="The figure rules read the folder's listing: a file that was not listed is neither found nor missing. "

@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from .context import KEYS, WIDE
+from .context import DOCUMENT_KEYS, EVERY_EDIT, KEYS, WIDE
 from .rule import Check, Rule
 
 FAMILIES = (
@@ -45,24 +45,36 @@ class Routes(NamedTuple):
     document: tuple[Check, ...]
     key: tuple[KeyPart, ...]  # what the question rules read, each field once
     wide: frozenset[str]  # the fields of ``context.WIDE`` among them
+    # per document check (in the order of ``document``): the key functions of the fields its
+    # rules read, or None when one of them changes with every edit (it runs on every analysis)
+    document_key: tuple[tuple[Callable[[Any], Hashable], ...] | None, ...]
 
 
 def _route(generation: int) -> Routes:
     question: list[Check] = []
     document: list[Check] = []
     reads: dict[str, list[Callable[[Any], bool] | None]] = {}
+    document_reads: list[dict[str, None]] = []
     for rule in RULES.values():
         checks = question if rule.scope == "question" else document
         if not any(c is rule.check for c in checks):
             checks.append(rule.check)
+            if rule.scope == "document":
+                document_reads.append({})
         if rule.scope == "question":
             for r in rule.read:
                 reads.setdefault(r.field, []).append(r.when)
+        else:
+            k = next(k for k, c in enumerate(document) if c is rule.check)
+            document_reads[k].update(dict.fromkeys(r.field for r in rule.read))
     key = tuple(
         KeyPart(f, KEYS[f], None if None in whens else tuple(w for w in whens if w is not None))
         for f, whens in reads.items()
     )
-    return Routes(generation, tuple(question), tuple(document), key, frozenset(reads) & frozenset(WIDE))
+    document_key = tuple(
+        None if EVERY_EDIT & set(fields) else tuple(DOCUMENT_KEYS[f] for f in fields) for fields in document_reads
+    )
+    return Routes(generation, tuple(question), tuple(document), key, frozenset(reads) & frozenset(WIDE), document_key)
 
 
 def _add(rule: Rule) -> None:

@@ -83,7 +83,7 @@ TEMPLATE_OUTDATED = Rule(
     "information",
     "document",
     check=template_outdated_check,
-    reads=("report", "detection"),
+    reads=("headings", "detection"),
     summary="The report was written on an older template of its course run than the newest one the course "
     "published for that run.",
     why="The course updates the template during a run: a length, a question's wording, a checklist item. Every "
