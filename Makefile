@@ -23,9 +23,17 @@ $(STAMP): pyproject.toml
 run: setup
 	$(VENV)/bin/mlops-report check --fail-on never examples/reports/README.md
 
-## Every test: lint and types, the Python suite, then the extension's tests in a real VS Code.
-test: setup lint test-py
-	bash client-vscode/scripts/test.sh
+## Every test: lint and types, then the extension's tests in a real VS Code (mostly waiting on
+## the editor, so they run beside the parallel part of the Python suite; their output is shown
+## when they end), then the Python tests that time themselves, alone.
+test: setup lint
+	@mkdir -p tests/artifacts
+	@bash client-vscode/scripts/test.sh > tests/artifacts/client.log 2>&1 & client=$$!; \
+	$(PY) -m pytest -q -n $(JOBS) --dist loadfile -m 'not serial'; py=$$?; \
+	wait $$client; ext=$$?; \
+	echo "-- the extension's tests (tests/artifacts/client.log):"; cat tests/artifacts/client.log; \
+	[ $$py -eq 0 ] && [ $$ext -eq 0 ] || { echo "make test: Python suite exit $$py, extension tests exit $$ext"; exit 1; }
+	$(PY) -m pytest -q -m serial
 
 ## The Python suite alone: on $(JOBS) workers, then the tests that measure time
 ## (marked serial) on their own. `make test-fast` leaves out the tests marked slow (long

@@ -43,10 +43,10 @@ def builder():
     return ReportBuilder
 
 
-@pytest_asyncio.fixture(scope="module")
+@pytest_asyncio.fixture(scope="session")
 async def lsp_servers():
-    """Client profile -> a started language server, shared by the tests of one module; each is
-    shut down when the module is done. Here, so that a module elsewhere importing the
+    """Client profile -> a started language server, shared by the tests of a session (of one
+    pytest worker); each is shut down at the end. Here, so that a module elsewhere importing the
     ``client`` fixture of ``tests/lsp/conftest.py`` finds it too."""
     started: dict = {}
     yield started

@@ -4,8 +4,8 @@
 Neovim 0.11 (utf-8, pulled diagnostics) and as Emacs 29 eglot (utf-32, pushed diagnostics,
 no code description links).
 
-The tests of one module under ``tests/lsp/`` share one server per client profile (started at
-the module's first test, the pytest-lsp ``fixture-scope`` way; the workspace is the session's
+The tests under ``tests/lsp/`` share one server per client profile and pytest worker (started
+at the first test that wants it, the pytest-lsp ``fixture-scope`` way; the workspace is the session's
 temporary folder, which holds every test's ``tmp_path``). Starting a server costs a second or
 two, a test tens of milliseconds. Each test gets a fresh ``Session``; the documents it opened are
 closed after it and what the client recorded is cleared before it. A test that changes what

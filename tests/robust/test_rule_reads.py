@@ -113,7 +113,10 @@ def new_last_question(w: World, n: int) -> None:
 
 
 def edit_instructions(w: World, n: int) -> None:
-    start = w.text.index(f"### Question {n}\n")
+    """A stated length edited in question ``n``'s instructions (or the next question's, when an
+    earlier edit typed after ``n``'s heading number)."""
+    heading = re.search(rf"^### Question {n}\b", w.text, re.MULTILINE)
+    start = heading.start() if heading else 0
     w.text = w.text[:start] + w.text[start:].replace("answer length: 100-200", "answer length: 50-200", 1)
 
 
