@@ -6,9 +6,10 @@ import logging
 import os
 import stat
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 from .links import read_target
 
@@ -19,6 +20,57 @@ MAX_ENTRIES = 20000  # directory entries looked at, files and folders alike
 MAX_SECONDS = 1.0
 _MAX_DEPTH = 6
 _SKIPPED = (".git", "node_modules", "__pycache__")
+C = TypeVar("C")  # what a walk's caller keeps for each folder
+
+
+class Walk(Generic[C]):
+    """A bounded walk under ``root``, entry by entry (a huge folder is never listed whole),
+    never following a symbolic link: it stops after ``max_entries`` entries or ``max_seconds``
+    (looked at every ``every`` entries), and is then ``truncated``. Iterating gives each entry
+    with its path from the root (posix separators) and whether it is a folder; a folder is gone
+    into only when the caller asks (``enter``), carrying what the caller keeps for it."""
+
+    def __init__(self, root: Path, max_entries: int, max_seconds: float, every: int, context: C) -> None:
+        self.max_entries, self.max_seconds, self.every = max_entries, max_seconds, every
+        self.entries = 0
+        self.truncated = False
+        self._stack: list[tuple[str, str, int, C]] = [(str(root), "", 0, context)]
+
+    def enter(self, entry: os.DirEntry, rel: str, depth: int, context: C) -> None:
+        """Walk into the folder ``entry`` too, at ``depth + 1``."""
+        self._stack.append((entry.path, rel, depth + 1, context))
+
+    def __iter__(self) -> Iterator[tuple[os.DirEntry, str, bool, int, C]]:
+        started = time.monotonic()
+        while self._stack and not self.truncated:
+            folder, base, depth, context = self._stack.pop()
+            try:
+                it = os.scandir(folder)
+            except OSError:
+                continue
+            with it:
+                while True:
+                    try:
+                        entry = next(it, None)
+                    except OSError:
+                        break
+                    if entry is None:
+                        break
+                    self.entries += 1
+                    if self.entries > self.max_entries or (
+                        self.entries % self.every == 0 and time.monotonic() - started > self.max_seconds
+                    ):
+                        self.truncated = True
+                        break
+                    try:
+                        is_dir = entry.is_dir(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    yield entry, f"{base}/{entry.name}" if base else entry.name, is_dir, depth, context
+
+    @property
+    def seen(self) -> int:
+        return min(self.entries, self.max_entries)
 
 
 @dataclass(frozen=True)
@@ -45,40 +97,19 @@ class Disk:
         started = time.monotonic()
         files: list[str] = []
         links: list[str] = []
-        seen = 0
-        truncated = False
-        stack = [(root, 0)]
-        while stack and not truncated:
-            folder, depth = stack.pop()
+        walk: Walk[None] = Walk(root, MAX_ENTRIES, MAX_SECONDS, 512, None)
+        for entry, rel, is_dir, depth, _ in walk:
+            if is_dir:
+                if depth < _MAX_DEPTH and entry.name not in _SKIPPED:
+                    walk.enter(entry, rel, depth, None)
+                continue
+            files.append(rel)
             try:
-                it = os.scandir(folder)
+                if entry.is_symlink():
+                    links.append(rel)
             except OSError:
                 continue
-            with it:
-                while True:  # entry by entry: a huge folder is never listed whole
-                    try:
-                        entry = next(it, None)
-                    except OSError:
-                        break
-                    if entry is None:
-                        break
-                    seen += 1
-                    if seen > MAX_ENTRIES or (seen % 512 == 0 and time.monotonic() - started > MAX_SECONDS):
-                        truncated = True
-                        break
-                    rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
-                    try:
-                        is_dir = entry.is_dir(follow_symlinks=False)
-                        is_link = not is_dir and entry.is_symlink()
-                    except OSError:
-                        continue
-                    if is_dir:
-                        if depth < _MAX_DEPTH and entry.name not in _SKIPPED:
-                            stack.append((Path(entry.path), depth + 1))
-                    else:
-                        files.append(rel)
-                        if is_link:
-                            links.append(rel)
+        seen, truncated = walk.seen, walk.truncated
         lower: dict[str, str] = {}
         for f in files:
             lower.setdefault(f.lower(), f)
@@ -86,12 +117,12 @@ class Disk:
         log.info(
             "walked %s: %d entries, %d files in %.3f s%s",
             root,
-            min(seen, MAX_ENTRIES),
+            seen,
             len(files),
             time.monotonic() - started,
             " (stopped: too many entries or too slow)" if truncated else "",
         )
-        return cls(root, frozenset(files), truncated, lower, frozenset(links), size, min(seen, MAX_ENTRIES))
+        return cls(root, frozenset(files), truncated, lower, frozenset(links), size, seen)
 
     def images(self, figures_dir: str = "figures") -> list[str]:
         """Image files under the figures folder, sorted."""

@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from .disk import Walk
 from .findings import Edit, Finding, Fix
 from .parse import ChecklistItem, Report
 
@@ -258,62 +259,41 @@ def scan(root: Path, skip: frozenset[str] = frozenset()) -> Evidence:
     signals = [(c, i, s) for c in checks() for i, s in enumerate(c.signals)]
     by_name = [(c.id, i, s) for c, i, s in signals if s.files]
     by_text = [(c.id, i, s) for c, i, s in signals if s.reads]
-    entries = read = 0
-    complete = True
-    stack: list[tuple[Path, str, int, list[_Rule]]] = [(root, "", 0, [])]
-    while stack and complete:
-        folder, base, depth, inherited = stack.pop()
-        rules = (inherited + _gitignore(folder, base))[:ALL_RULES]
+    read = 0
+    walk = Walk(root, MAX_ENTRIES, MAX_SECONDS, 32, _gitignore(root, "")[:ALL_RULES])
+    for entry, rel, is_dir, depth, rules in walk:
+        name = entry.name
+        if _ignored(rules, name, rel, is_dir):
+            continue
+        if is_dir:
+            if name not in SKIP_DIRS and rel not in SKIP_PATHS and depth < MAX_DEPTH:
+                walk.enter(entry, rel, depth, (rules + _gitignore(Path(entry.path), rel))[:ALL_RULES])
+            continue
         try:
-            it = os.scandir(folder)
+            is_file = entry.is_file(follow_symlinks=False)
         except OSError:
             continue
-        with it:
-            while True:  # entry by entry: a huge folder is never listed whole
-                try:
-                    entry = next(it, None)
-                except OSError:
-                    break
-                if entry is None:
-                    break
-                entries += 1
-                if entries > MAX_ENTRIES or (entries % 32 == 0 and time.monotonic() - started > MAX_SECONDS):
-                    complete = False
-                    break
-                name = entry.name
-                rel = f"{base}/{name}" if base else name
-                try:
-                    is_dir = entry.is_dir(follow_symlinks=False)
-                    is_file = not is_dir and entry.is_file(follow_symlinks=False)
-                except OSError:
-                    continue
-                if _ignored(rules, name, rel, is_dir):
-                    continue
-                if is_dir:
-                    if name not in SKIP_DIRS and rel not in SKIP_PATHS and depth < MAX_DEPTH:
-                        stack.append((Path(entry.path), rel, depth + 1, rules))
-                    continue
-                for cid, i, s in by_name:
-                    if any(p.matches(name, rel) for p in s.files):
-                        found.setdefault((cid, i), []).append(rel)
-                if not is_file or rel in skip:
-                    continue
-                wanted = [
-                    (cid, i, s)
-                    for cid, i, s in by_text
-                    if len(found.get((cid, i), ())) < PATHS_PER_SIGNAL and any(p.matches(name, rel) for p in s.reads)
-                ]
-                if not wanted or read >= READ_BUDGET:
-                    continue
-                text = _head(Path(entry.path), min(HEAD_BYTES, READ_BUDGET - read))
-                if text is None:
-                    continue
-                read += len(text)
-                lowered = text.lower()
-                modules = imported(text) if any(s.imports for _, _, s in wanted) else frozenset()
-                for cid, i, s in wanted:
-                    if s.found_in(lowered, modules):
-                        found.setdefault((cid, i), []).append(rel)
+        for cid, i, s in by_name:
+            if any(p.matches(name, rel) for p in s.files):
+                found.setdefault((cid, i), []).append(rel)
+        if not is_file or rel in skip:
+            continue
+        wanted = [
+            (cid, i, s)
+            for cid, i, s in by_text
+            if len(found.get((cid, i), ())) < PATHS_PER_SIGNAL and any(p.matches(name, rel) for p in s.reads)
+        ]
+        if not wanted or read >= READ_BUDGET:
+            continue
+        text = _head(Path(entry.path), min(HEAD_BYTES, READ_BUDGET - read))
+        if text is None:
+            continue
+        read += len(text)
+        lowered = text.lower()
+        modules = imported(text) if any(s.imports for _, _, s in wanted) else frozenset()
+        for cid, i, s in wanted:
+            if s.found_in(lowered, modules):
+                found.setdefault((cid, i), []).append(rel)
     hits: dict[str, list[Hit]] = {}
     for c, i, s in signals:
         for rel in sorted(found.get((c.id, i), ()))[:PATHS_PER_SIGNAL]:
@@ -322,12 +302,12 @@ def scan(root: Path, skip: frozenset[str] = frozenset()) -> Evidence:
     log.info(
         "evidence of %s: %d entries, %d bytes read in %.3f s%s",
         root,
-        min(entries, MAX_ENTRIES),
+        walk.seen,
         read,
         seconds,
-        "" if complete else " (stopped: too many entries or too slow)",
+        " (stopped: too many entries or too slow)" if walk.truncated else "",
     )
-    return Evidence(root, {k: tuple(v) for k, v in hits.items()}, complete, min(entries, MAX_ENTRIES), read, seconds)
+    return Evidence(root, {k: tuple(v) for k, v in hits.items()}, not walk.truncated, walk.seen, read, seconds)
 
 
 def repository_root(report: Path) -> Path | None:
