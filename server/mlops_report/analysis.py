@@ -61,6 +61,24 @@ class QuestionStatus(NamedTuple):
     restorable: bool = False  # ... and it carries the fix that restores the original instructions
 
 
+class _Check(NamedTuple):
+    """What one document check found, kept for the next analysis of the document: its
+    findings lie ``shift`` characters before where they are in the text, and all their spans
+    (fixes' too) lie between ``start`` and ``end`` (before the shift)."""
+
+    key: tuple | None  # None: a check whose key changes with every edit
+    findings: tuple[Finding, ...]  # after the settings
+    shift: int = 0
+    start: int = 0
+    end: int = 0
+
+
+def _check(key: tuple | None, findings: tuple[Finding, ...], shift: int = 0) -> _Check:
+    spans = [s for f in findings for s in (f.span, *(e.span for fix in f.fixes for e in fix.edits))]
+    start, end = min((s.start for s in spans), default=0), max((s.end for s in spans), default=0)
+    return _Check(key, findings, shift, start, end)
+
+
 class Crash(NamedTuple):
     """What makes the official checker crash, beside its own message (``view.crash``) and its
     own guess at the place (``view.crash_at``), which are kept as the checker view has them."""
@@ -70,12 +88,16 @@ class Crash(NamedTuple):
 
 
 class _Row(NamedTuple):
-    """What the analysis found for one question, kept for the next analysis of the document."""
+    """What the analysis found for one question, kept for the next analysis of the document.
+    Its findings lie ``shift`` characters before where they are in the text: an edit above the
+    question moves the row (one number), never its findings; they are placed when read
+    (``Analysis.findings``) or converted a row at a time (``Analysis.rows``)."""
 
-    findings: tuple[Finding, ...]  # after the settings
+    findings: tuple[Finding, ...]  # after the settings, ``shift`` characters early
     status: QuestionStatus
     label: int | None  # the label of the checker answer it was judged by
     weight: int  # the bytes its findings and its question's parse keep
+    shift: int = 0
 
 
 @dataclass
@@ -83,7 +105,6 @@ class Analysis:
     report: Report
     detection: Detection | None
     view: CheckerView | None
-    findings: list[Finding] = field(default_factory=list)
     questions: list[QuestionStatus] = field(default_factory=list)
     saved: bool = True
     judge: Judge | None = None  # the checker the report is judged by, and why that one
@@ -96,9 +117,12 @@ class Analysis:
     _inputs: tuple = field(default=(), repr=False, compare=False)
     _linked: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
     _weight: int = field(default=0, repr=False, compare=False)  # of the rows, the document findings and the view
-    # per document check (``routes().document``): its key and findings (after the settings),
-    # None for a check whose key changes with every edit
-    _document: tuple = field(default=(), repr=False, compare=False)
+    # whether a document finding tells the cause of other findings (a missing question)
+    _told: bool = field(default=False, repr=False, compare=False)
+    _findings: list[Finding] | None = field(default=None, repr=False, compare=False)
+    _documents: list[Finding] | None = field(default=None, repr=False, compare=False)
+    # per document check (``routes().document``), in their order: what it found (``_Check``)
+    _document: tuple[_Check, ...] = field(default=(), repr=False, compare=False)
     # what fixes do to the checker's verdicts, worked out when fixes are asked for
     # (rules.consequences): per fix, and the choice of "fix all"
     _consequences: dict = field(default_factory=dict, repr=False, compare=False)
@@ -109,11 +133,52 @@ class Analysis:
         return self.report.is_report
 
     @property
+    def findings(self) -> list[Finding]:
+        """Every finding, placed in the text, each cause told once, in the order of the text
+        (built when first read: a keystroke's diagnostics read ``rows`` instead)."""
+        found = self._findings
+        if found is None:
+            questions = [f.shifted(row.shift) for row in self._rows for f in row.findings]
+            document = self.document_findings
+            orphans = [f for f in document if f.code == codes.QUESTION_MISSING and "label" in f.data]
+            found = _one_per_cause(questions, orphans) + document
+            found.sort(key=_order)
+            self._findings = found
+        return found
+
+    @property
+    def document_findings(self) -> list[Finding]:
+        """The findings of the document checks, placed, each cause told once, in the order of
+        the text."""
+        found = self._documents
+        if found is None:
+            found = [f.shifted(c.shift) for c in self._document for f in c.findings]
+            if self._told:
+                found = _told_once(found)
+            found.sort(key=_order)
+            self._documents = found
+        return found
+
+    @property
+    def rows(self) -> list[tuple[tuple[Finding, ...], int]] | None:
+        """The findings as the analysis keeps them: per question and per document check, its
+        findings and the characters to move them by (the same tuple for as long as the
+        question is not analysed again, or the check not run again); None when a document
+        finding tells the cause of others (read ``findings`` then)."""
+        if self._told:
+            return None
+        return [(row.findings, row.shift) for row in self._rows] + [(c.findings, c.shift) for c in self._document]
+
+    @property
     def edition(self):
         return self.detection.edition if self.detection else None
 
     def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        if self._findings is not None or self._told:
+            return sum(1 for f in self.findings if f.severity == severity)
+        return sum(1 for row in self._rows for f in row.findings if f.severity == severity) + sum(
+            1 for c in self._document for f in c.findings if f.severity == severity
+        )
 
     @property
     def passing(self) -> int:
@@ -278,10 +343,11 @@ class Analyzer:
                 elif (d or lines) and prev.report.questions[j].span.start > start:
                     status = row.status if not lines else row.status._replace(line=row.status.line + lines)
                     row = _Row(
-                        tuple([f.shifted(d) for f in row.findings]),
+                        row.findings,
                         status,
                         None if row.label is None else row.label + d,
                         row.weight,
+                        row.shift + d,
                     )
                 rows.append(row)
         return self._finish(
@@ -331,7 +397,8 @@ class Analyzer:
             edited,
             restore,
         )
-        findings = tuple(_apply_settings(self._question_findings(qc), settings))
+        found, shift = self._question_findings(qc)
+        findings = tuple(_apply_settings(found, settings))
         status = _status(q, counted, limits, view)
         differences: tuple[str, ...] = ()
         if not view.crashes and status.checker_words != status.words:
@@ -343,6 +410,7 @@ class Analyzer:
             status,
             None if counted is None else counted.label,
             _weight(findings) + q.shape.weight,
+            shift,
         )
 
     def _finish(
@@ -365,18 +433,13 @@ class Analyzer:
         """``prev`` and ``edit``: the analysis this one follows and the edit between their texts
         (start, old end, new end), when the edit makes or removes no line; the findings of a
         document check whose key is the same are then taken over from ``prev`` (moved)."""
-        findings = [f for row in rows for f in row.findings]
         context = DocumentContext(report, detection, view, judged, local, disk, settings, repo, evidence)
         kept = _document_findings(context, settings, prev._document if prev is not None and edit else (), edit)
-        document = [f for _, found in kept for f in found]
-        findings = _one_per_cause(findings, document)
-        findings.sort(key=_order)
         crash = Crash(*crash_cause(report, view)) if view.crashes else None
         analysis = Analysis(
             report,
             detection,
             view,
-            findings,
             [row.status for row in rows],
             saved=saved,
             judge=judged,
@@ -387,12 +450,16 @@ class Analyzer:
         )
         analysis._rows = rows
         analysis._document = kept
+        analysis._told = any(f.code == codes.QUESTION_MISSING for c in kept for f in c.findings)
         analysis._linked = linked
-        analysis._weight = sum(row.weight for row in rows) + _weight(document) + OBJECT * len(view.answers)
+        analysis._weight = (
+            sum(row.weight for row in rows) + sum(_weight(c.findings) for c in kept) + OBJECT * len(view.answers)
+        )
         return analysis
 
-    def _question_findings(self, qc: QuestionContext) -> list[Finding]:
-        """The findings of the question rules, kept under a key made of the question (its parse
+    def _question_findings(self, qc: QuestionContext) -> tuple[list[Finding], int]:
+        """The findings of the question rules, placed at the question's start (the second
+        item: the characters to move them by), kept under a key made of the question (its parse
         by identity, its number and section) and of every context field a question rule declares
         it reads (``rules.context.KEYS``; a field read only under a condition counts only where
         it holds)."""
@@ -405,22 +472,22 @@ class Analyzer:
         key = (route.generation, id(q.shape), q.number, q.section, *parts)
         hit = self._cache.get(key)
         if hit is not None and hit[0] is q.shape:  # the shape is kept: its id names it
-            return [f.shifted(base) for f in hit[1]]
+            return list(hit[1]), base
         found = _guarded(route.question, qc, f"question {q.number}")
         kept = tuple(f.shifted(-base) for f in found)
         weight = q.shape.weight + _weight(kept) + OBJECT + size_of(q.section) + sum(_key_weight(p) for p in parts)
         self._cache.put(key, (q.shape, kept), weight)
-        return found
+        return list(kept), base
 
 
 def _document_findings(
-    context: DocumentContext, settings: Settings, before: tuple, edit: tuple[int, int, int] | None
-) -> tuple[tuple[tuple | None, tuple[Finding, ...]], ...]:
+    context: DocumentContext, settings: Settings, before: tuple[_Check, ...], edit: tuple[int, int, int] | None
+) -> tuple[_Check, ...]:
     """Per document check, its key and its findings (after the settings): taken over from
     ``before`` (the previous analysis's, in the same order) when the key is the same and the
     edit touches none of them, else found again."""
     route = routes()
-    out: list[tuple[tuple | None, tuple[Finding, ...]]] = []
+    out: list[_Check] = []
     parts: dict[Callable, object] = {}  # each field's key, computed once
     for k, (check, keys) in enumerate(zip(route.document, route.document_key, strict=True)):
         key: tuple | None = None
@@ -430,33 +497,40 @@ def _document_findings(
                     parts[part] = part(context)
             key = tuple(parts[part] for part in keys)
         if key is not None and before and edit is not None:
-            was_key, was = before[k]
-            if was_key == key:
+            was = before[k]
+            if was.key == key:
                 moved = _moved(was, edit)
                 if moved is not None:
                     if VERIFY_READS:
                         _verify(check, context, settings, moved)
-                    out.append((key, moved))
+                    out.append(moved)
                     continue
-        out.append((key, tuple(_apply_settings(_guarded((check,), context, "the document"), settings))))
+        out.append(_check(key, tuple(_apply_settings(_guarded((check,), context, "the document"), settings))))
     return tuple(out)
 
 
-def _verify(check: Callable, context: DocumentContext, settings: Settings, kept: tuple[Finding, ...]) -> None:
+def _verify(check: Callable, context: DocumentContext, settings: Settings, kept: _Check) -> None:
     fresh = tuple(_apply_settings(_guarded((check,), context, "the document"), settings))
-    if fresh != kept:
+    placed = tuple(f.shifted(kept.shift) for f in kept.findings)
+    if fresh != placed:
         name = getattr(check, "__name__", check)
-        codes_ = sorted({f.code for f in fresh + kept})
+        codes_ = sorted({f.code for f in fresh + placed})
         raise AssertionError(f"the document check {name} ({', '.join(codes_)}) reads more than its rules declare")
 
 
-def _moved(findings: tuple[Finding, ...], edit: tuple[int, int, int]) -> tuple[Finding, ...] | None:
-    """The findings after the edit (start, old end, new end): those before it as they are, those
-    after it moved by its length; None when one touches it (its span or a fix's edit)."""
+def _moved(check: _Check, edit: tuple[int, int, int]) -> _Check | None:
+    """What a check found, after the edit (start, old end, new end): the findings before it as
+    they are, those after it moved by its length (all of them together: the shift); None when
+    one touches it (its span or a fix's edit)."""
     start, old_end, new_end = edit
     d = new_end - old_end
+    if not check.findings or check.end + check.shift < start:
+        return check
+    if check.start + check.shift > old_end:
+        return check._replace(shift=check.shift + d)
     out = []
-    for f in findings:
+    for f in check.findings:
+        f = f.shifted(check.shift)
         spans = [f.span, *(e.span for fix in f.fixes for e in fix.edits)]
         if all(s.end < start for s in spans):
             out.append(f)
@@ -464,7 +538,7 @@ def _moved(findings: tuple[Finding, ...], edit: tuple[int, int, int]) -> tuple[F
             out.append(f.shifted(d))
         else:
             return None
-    return tuple(out)
+    return _check(check.key, tuple(out))
 
 
 def _figures_changed(before: Question, after: Question) -> bool:
@@ -536,24 +610,26 @@ def _key_weight(part: object) -> int:
     return 0
 
 
-def _one_per_cause(questions: list[Finding], document: list[Finding]) -> list[Finding]:
-    """The questions' findings and the document's, each cause told once: a crash caused by a
-    missing heading is said by the question-missing finding there, and the labels of orphaned
+def _one_per_cause(questions: list[Finding], orphans: list[Finding]) -> list[Finding]:
+    """The questions' findings (placed), each cause told once: the labels of orphaned
     instructions are not stray labels of the answer they now stand in."""
-    orphans = [f for f in document if f.code == codes.QUESTION_MISSING and "label" in f.data]
+    if not orphans:
+        return questions
+    # the orphan's label, a broken heading above it, and the counts of the answer holding it
+    # (the checker counts the orphan's answer there) are all the missing heading
+    said = {f.data["label"] for f in orphans} | {f.span.start for f in orphans}
+    holders = {f.data["holder"] for f in orphans}
+    return [
+        f
+        for f in questions
+        if f.span.start not in said and not (f.question in holders and f.code in (codes.WORD_COUNT, codes.IMAGE_COUNT))
+    ]
+
+
+def _told_once(document: list[Finding]) -> list[Finding]:
+    """The document's findings, each cause told once: a crash caused by a missing heading is
+    said by the question-missing finding there."""
     missing = {f.span: i for i, f in enumerate(document) if f.code == codes.QUESTION_MISSING}
-    out = questions
-    if orphans:
-        # the orphan's label, a broken heading above it, and the counts of the answer holding it
-        # (the checker counts the orphan's answer there) are all the missing heading
-        said = {f.data["label"] for f in orphans} | {f.span.start for f in orphans}
-        holders = {f.data["holder"] for f in orphans}
-        out = [
-            f
-            for f in questions
-            if f.span.start not in said
-            and not (f.question in holders and f.code in (codes.WORD_COUNT, codes.IMAGE_COUNT))
-        ]
     for f in document:
         if f.code == codes.CHECKER_CRASH and f.span in missing:
             i = missing[f.span]
@@ -567,8 +643,7 @@ def _one_per_cause(questions: list[Finding], document: list[Finding]) -> list[Fi
                 was.fixes,
                 was.data,
             )
-    out.extend(f for f in document if not (f.code == codes.CHECKER_CRASH and f.span in missing))
-    return out
+    return [f for f in document if not (f.code == codes.CHECKER_CRASH and f.span in missing)]
 
 
 def _guarded(checks: Iterable[Callable], arg, where: str) -> list[Finding]:
@@ -597,7 +672,8 @@ def _analysis_weight(a: Analysis) -> int:
     """The bytes an analysis keeps: the document, its line index, its questions (with their
     parses), its findings and the checker's answers."""
     r = a.report
-    total = size_of(r.text) + 40 * r.lines.line_count + 8 * len(a.findings) + a._weight
+    findings = sum(len(c.findings) for c in a._document) + sum(len(row.findings) for row in a._rows)
+    total = size_of(r.text) + 40 * r.lines.line_count + 8 * findings + a._weight
     if not a._rows:  # not a report: no rows carry the weight of its questions' parses
         total += sum(q.shape.weight for q in r.questions)
     return total + OBJECT * (len(r.sections) + len(r.checklist) + 4 * len(r.questions))

@@ -100,36 +100,65 @@ def diagnostics(
 
 
 class Converted:
-    """The diagnostics of one analysed text, and each one by what it says and where it lies
-    (``_key``): the next analysis of the document takes over those that did not change."""
+    """The diagnostics of one analysed text, each one by what it says and where it lies
+    (``_key``), and those of each question's findings by the tuple the analysis keeps them in
+    (``rows``: the tuple, the characters it was moved by, where its findings start and end
+    then, its diagnostics): the next analysis of the document takes over those that did not
+    change, a question at a time where it can."""
 
-    __slots__ = ("by", "doc", "items", "links")
+    __slots__ = ("by", "doc", "items", "links", "rows")
 
     def __init__(self, doc: Document, links: bool) -> None:
         self.doc = doc
         self.links = links
         self.items: list[types.Diagnostic] = []
         self.by: dict[tuple, types.Diagnostic] = {}
+        self.rows: dict[int, tuple[tuple[Finding, ...], int, int, int, list[types.Diagnostic]]] = {}
 
 
 def convert(doc: Document, analysis: Analysis, links: bool, previous: Converted | None = None) -> Converted:
     """The findings of ``analysis`` as diagnostics, with the text the checker does not read
     (faded) and the note on unsaved reports. A finding that lies before the edit since
     ``previous`` (or on a line after it) with the same code, message and severity is the same
-    diagnostic, moved by the lines the edit added: it is taken over, not converted again."""
+    diagnostic, moved by the lines the edit added: it is taken over, not converted again. The
+    findings of a question the analysis did not look at again, or of a document check it did
+    not run again (the same tuple), are taken over together, without being placed one by one:
+    a keystroke converts the findings of the question it was typed in and of the checks that
+    ran, whatever the report's size."""
     out = Converted(doc, links)
     if not analysis.is_report:
         return out
     reuse = _Reuse(previous, doc) if previous is not None and previous.links == links else None
     items, by = out.items, out.by
-    for f in analysis.findings:
+
+    def one(f: Finding) -> types.Diagnostic:
         related = f.data.get("related") if f.data else None
         key = (f.code, f.message, f.severity, tuple(map(tuple, related)) if related else None, f.span.start, f.span.end)
         d = reuse.take(key) if reuse is not None else None
         if d is None:
             d = to_diagnostic(doc, f, links)
-        items.append(d)
         by[key] = d
+        return d
+
+    kept = analysis.rows
+    if kept is None:  # some question findings are told by a document finding: one by one
+        items.extend(one(f) for f in analysis.findings)
+    else:
+        was = previous.rows if reuse is not None and previous is not None else {}
+        for findings, shift in kept:
+            if not findings:
+                continue
+            entry = was.get(id(findings))
+            row = None
+            if entry is not None and entry[0] is findings:
+                _, then, lo, hi, row = entry
+                row = reuse.row(row, lo + then, hi + then, shift - then) if reuse is not None else None
+            if row is None:
+                row = [one(f.shifted(shift)) for f in findings]
+                lo = min(f.span.start for f in findings)
+                hi = max(f.span.end for f in findings)
+            out.rows[id(findings)] = (findings, shift, lo, hi, row)
+            items.extend(row)
     for x in ignored(analysis):  # the text the checker does not read, faded
         key = (IGNORED_CODE, x.why, "faded", None, x.span.start, x.span.end)
         d = reuse.take(key) if reuse is not None else None
@@ -179,6 +208,28 @@ class _Reuse:
         self.delta = edit[2] - edit[1] if edit is not None else 0
         self.lines = doc.lines.line_count - old.lines.line_count
 
+    def row(
+        self, diagnostics: list[types.Diagnostic], start: int, end: int, moved: int
+    ) -> list[types.Diagnostic] | None:
+        """The diagnostics of findings that lay between ``start`` and ``end`` and have been
+        moved by ``moved`` characters since, when all of them hold as they are (or moved by
+        the lines the edit added); None when they must be converted again."""
+        if end <= self.before and not moved:
+            return diagnostics
+        if start + moved < self.after or moved != self.delta:
+            return None
+        if not self.lines:
+            return diagnostics
+        return [self._down(d) for d in diagnostics]
+
+    def _down(self, d: types.Diagnostic) -> types.Diagnostic:
+        r = d.range
+        moved_range = types.Range(
+            types.Position(r.start.line + self.lines, r.start.character),
+            types.Position(r.end.line + self.lines, r.end.character),
+        )
+        return attrs.evolve(d, range=moved_range)
+
     def take(self, key: tuple) -> types.Diagnostic | None:
         start, end = key[-2], key[-1]
         if end <= self.before:
@@ -188,12 +239,7 @@ class _Reuse:
         found = self.by.get((*key[:-2], start - self.delta, end - self.delta))
         if found is None or not self.lines:
             return found
-        r = found.range
-        moved_range = types.Range(
-            types.Position(r.start.line + self.lines, r.start.character),
-            types.Position(r.end.line + self.lines, r.end.character),
-        )
-        return attrs.evolve(found, range=moved_range)
+        return self._down(found)
 
 
 class _Sent:
