@@ -24,7 +24,8 @@ from .disk import Disk
 from .editions import Detection, Judge, Limits, detect, editions, judge, preamble_prints
 from .editions import local as local_checker
 from .editions.fingerprint import fingerprint, parts
-from .findings import Finding
+from .findings import SEVERITIES, Finding
+from .ignored import stretches
 from .parse import Question, Report, parse, reparse
 from .rules import RULES, codes
 from .rules.context import DocumentContext, QuestionContext
@@ -71,12 +72,20 @@ class _Check(NamedTuple):
     shift: int = 0
     start: int = 0
     end: int = 0
+    tally: tuple[int, ...] = (0, 0, 0, 0)  # its findings by severity (``SEVERITIES``' order)
 
 
 def _check(key: tuple | None, findings: tuple[Finding, ...], shift: int = 0) -> _Check:
     spans = [s for f in findings for s in (f.span, *(e.span for fix in f.fixes for e in fix.edits))]
     start, end = min((s.start for s in spans), default=0), max((s.end for s in spans), default=0)
-    return _Check(key, findings, shift, start, end)
+    return _Check(key, findings, shift, start, end, _tally(findings))
+
+
+def _tally(findings: Iterable[Finding]) -> tuple[int, ...]:
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for f in findings:
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    return tuple(counts[s] for s in SEVERITIES)
 
 
 class Crash(NamedTuple):
@@ -98,6 +107,8 @@ class _Row(NamedTuple):
     label: int | None  # the label of the checker answer it was judged by
     weight: int  # the bytes its findings and its question's parse keep
     shift: int = 0
+    tally: tuple[int, ...] = (0, 0, 0, 0)  # its findings by severity (``SEVERITIES``' order)
+    faded: tuple = ()  # the answer's stretches the checker does not count (``ignored.stretches``), as findings
 
 
 @dataclass
@@ -147,6 +158,15 @@ class Analysis:
         return found
 
     @property
+    def faded(self) -> list[tuple[int, tuple, int]]:
+        """Per question with answer text the checker does not count: its number, those
+        stretches (``ignored.stretches``: the same tuple for as long as the question is not
+        analysed again) and the characters to move them by."""
+        if self.view is None or self.view.crashes:
+            return []
+        return [(row.status.number, row.faded, row.shift) for row in self._rows if row.faded]
+
+    @property
     def document_findings(self) -> list[Finding]:
         """The findings of the document checks, placed, each cause told once, in the order of
         the text."""
@@ -174,11 +194,10 @@ class Analysis:
         return self.detection.edition if self.detection else None
 
     def count(self, severity: str) -> int:
-        if self._findings is not None or self._told:
+        if self._told or severity not in SEVERITIES:
             return sum(1 for f in self.findings if f.severity == severity)
-        return sum(1 for row in self._rows for f in row.findings if f.severity == severity) + sum(
-            1 for c in self._document for f in c.findings if f.severity == severity
-        )
+        k = SEVERITIES.index(severity)
+        return sum(row.tally[k] for row in self._rows) + sum(c.tally[k] for c in self._document)
 
     @property
     def passing(self) -> int:
@@ -342,13 +361,8 @@ class Analyzer:
                     row = self._row(report, j, prev.detection, view, disk, settings, linked, originals)
                 elif (d or lines) and prev.report.questions[j].span.start > start:
                     status = row.status if not lines else row.status._replace(line=row.status.line + lines)
-                    row = _Row(
-                        row.findings,
-                        status,
-                        None if row.label is None else row.label + d,
-                        row.weight,
-                        row.shift + d,
-                    )
+                    label = None if row.label is None else row.label + d
+                    row = _Row(row.findings, status, label, row.weight, row.shift + d, row.tally, row.faded)
                 rows.append(row)
         return self._finish(
             report,
@@ -411,6 +425,8 @@ class Analyzer:
             None if counted is None else counted.label,
             _weight(findings) + q.shape.weight,
             shift,
+            _tally(findings),
+            stretches(report.text, q, counted, last),  # from the question's start, as the findings
         )
 
     def _finish(

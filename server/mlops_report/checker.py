@@ -58,6 +58,7 @@ class CheckerView:
     crash: str | None = None  # the exception the script raises, as it would print it
     crash_at: int | None = None  # where in the text the cause is
     _by_label: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    _verdicts: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def crashes(self) -> bool:
@@ -65,9 +66,16 @@ class CheckerView:
 
     @property
     def verdicts(self) -> list[Verdict]:
+        """Every counted answer judged (once per answer list: the status, the lens and the
+        totals all ask)."""
         if self.crashes:
             return []
-        return [judge(a, self.spec.limits.get(a.position, Limits())) for a in self.answers]
+        kept = self._verdicts
+        if kept is not None and kept[0] is self.answers:
+            return kept[1]
+        found = [judge(a, self.spec.limits.get(a.position, Limits())) for a in self.answers]
+        self._verdicts = (self.answers, found)
+        return found
 
     @property
     def passed(self) -> int:

@@ -214,7 +214,12 @@ class Report:
 
     @property
     def is_report(self) -> bool:
-        return looks_like_report(self)
+        """Whether the text is an exam report (``looks_like_report``), worked out once per
+        list of questions."""
+        kept = self.__dict__.get("_is_report")
+        if kept is None or kept[0] is not self.questions:
+            kept = self.__dict__["_is_report"] = (self.questions, looks_like_report(self))
+        return kept[1]
 
     def question(self, number: int) -> Question | None:
         for q in self.questions:

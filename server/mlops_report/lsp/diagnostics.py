@@ -17,10 +17,9 @@ from lsprotocol import types
 
 from ..analysis import Analysis
 from ..findings import Finding
-from ..ignored import ignored
+from ..ignored import placed
 from ..text import Span, changed_range
 from .documents import Document, Earlier
-from .ignored import CODE as IGNORED_CODE
 from .ignored import diagnostic as ignored_diagnostic
 from .reports import Analysed
 from .server import ReportServer
@@ -159,13 +158,21 @@ def convert(doc: Document, analysis: Analysis, links: bool, previous: Converted 
                 hi = max(f.span.end for f in findings)
             out.rows[id(findings)] = (findings, shift, lo, hi, row)
             items.extend(row)
-    for x in ignored(analysis):  # the text the checker does not read, faded
-        key = (IGNORED_CODE, x.why, "faded", None, x.span.start, x.span.end)
-        d = reuse.take(key) if reuse is not None else None
-        if d is None:
-            d = ignored_diagnostic(doc, x)
-        items.append(d)
-        by[key] = d
+    # the text the checker does not read, faded: a question's stretches taken over as its
+    # findings are, but never moved down by lines (their message names a line)
+    lines = analysis.report.lines
+    was = previous.rows if reuse is not None and previous is not None else {}
+    for number, found, shift in analysis.faded:
+        entry = was.get(id(found))
+        row = None
+        if entry is not None and entry[0] is found and reuse is not None:
+            _, then, lo, hi, row = entry
+            row = reuse.row(row, lo + then, hi + then, shift - then, down=False)
+        if row is None:
+            row = [ignored_diagnostic(doc, placed(lines, number, x, shift)) for x in found]
+            lo, hi = min(x[1] for x in found), max(x[2] for x in found)
+        out.rows[id(found)] = (found, shift, lo, hi, row)
+        items.extend(row)
     note = unsaved_note(analysis)
     if note is not None:
         items.append(
@@ -209,18 +216,18 @@ class _Reuse:
         self.lines = doc.lines.line_count - old.lines.line_count
 
     def row(
-        self, diagnostics: list[types.Diagnostic], start: int, end: int, moved: int
+        self, diagnostics: list[types.Diagnostic], start: int, end: int, moved: int, down: bool = True
     ) -> list[types.Diagnostic] | None:
         """The diagnostics of findings that lay between ``start`` and ``end`` and have been
-        moved by ``moved`` characters since, when all of them hold as they are (or moved by
-        the lines the edit added); None when they must be converted again."""
+        moved by ``moved`` characters since, when all of them hold as they are (or, ``down``,
+        moved by the lines the edit added); None when they must be converted again."""
         if end <= self.before and not moved:
             return diagnostics
         if start + moved < self.after or moved != self.delta:
             return None
         if not self.lines:
             return diagnostics
-        return [self._down(d) for d in diagnostics]
+        return [self._down(d) for d in diagnostics] if down else None
 
     def _down(self, d: types.Diagnostic) -> types.Diagnostic:
         r = d.range
