@@ -33,7 +33,7 @@ from .rules.counts import MARKS_COUNTED, count_differences
 from .rules.registry import routes
 from .rules.structure import crash_cause, instruction_changes
 from .settings import Settings
-from .text import Span, changed_range
+from .text import LineIndex, Span, changed_range
 
 log = logging.getLogger(__name__)
 
@@ -73,12 +73,14 @@ class _Check(NamedTuple):
     start: int = 0
     end: int = 0
     tally: tuple[int, ...] = (0, 0, 0, 0)  # its findings by severity (``SEVERITIES``' order)
+    told: bool = False  # a question-missing finding is among them (``_told_once``)
 
 
 def _check(key: tuple | None, findings: tuple[Finding, ...], shift: int = 0) -> _Check:
     spans = [s for f in findings for s in (f.span, *(e.span for fix in f.fixes for e in fix.edits))]
     start, end = min((s.start for s in spans), default=0), max((s.end for s in spans), default=0)
-    return _Check(key, findings, shift, start, end, _tally(findings))
+    told = any(f.code == codes.QUESTION_MISSING for f in findings)
+    return _Check(key, findings, shift, start, end, _tally(findings), told)
 
 
 def _tally(findings: Iterable[Finding]) -> tuple[int, ...]:
@@ -254,9 +256,13 @@ class Analyzer:
         disk: Disk | None = None,
         originals: dict[int, str] | None = None,
         repo: object = AUTO,
+        since: tuple[str, tuple[int, int, int], LineIndex] | None = None,
     ) -> Analysis:
         """``repo``: the repository context of the hand-in findings; by default opened from
-        ``path`` (None: no git findings)."""
+        ``path`` (None: no git findings). ``since``: a text and the edit (start, old end, new
+        end) that made ``text`` of it, and the line index of ``text``, when the caller knows them
+        (an editor's change): when the last analysis is of that very text, the edit is not
+        looked for again, nor the lines counted again."""
         settings = settings or Settings()
         if repo is AUTO:
             repo = _open_repo(path)
@@ -266,7 +272,7 @@ class Analyzer:
         # a saved report without a given disk is walked afresh every time: nothing is reused
         rescan = path is not None and disk is None
         if prev is not None and prev._rows and not rescan and _same_inputs(prev._inputs, inputs):
-            result = self._after_edit(prev, text, settings, disk, originals, repo)
+            result = self._after_edit(prev, text, settings, disk, originals, repo, since)
         if result is None:
             result = self._whole(text, path, settings, disk, originals, repo)
         result._inputs = inputs
@@ -309,17 +315,21 @@ class Analyzer:
         disk: Disk | None,
         originals: dict[int, str] | None,
         repo: object = None,
+        since: tuple[str, tuple[int, int, int], LineIndex] | None = None,
     ) -> Analysis | None:
         """The analysis of ``text`` from ``prev``'s, when ``text`` is ``prev``'s text after an edit
         that ``parse.reparse`` and ``checker.recheck`` take (inside one question's answer,
         instructions or heading line, or inside one checklist item) and that leaves the edition
         detected as it was; None for any other change."""
         old = prev.report.text
-        edit = changed_range(old, text)
+        if since is not None and since[0] is old and len(text) - len(old) == since[1][2] - since[1][1]:
+            edit: tuple[int, int, int] | None = since[1]
+        else:
+            edit = changed_range(old, text)
         if edit is None:
             return prev
         start, old_end, new_end = edit
-        reparsed = reparse(prev.report, text, start, old_end, new_end)
+        reparsed = reparse(prev.report, text, start, old_end, new_end, since[2] if since is not None else None)
         if reparsed is None:
             return None
         report, i = reparsed
@@ -466,7 +476,7 @@ class Analyzer:
         )
         analysis._rows = rows
         analysis._document = kept
-        analysis._told = any(f.code == codes.QUESTION_MISSING for c in kept for f in c.findings)
+        analysis._told = any(c.told for c in kept)
         analysis._linked = linked
         analysis._weight = (
             sum(row.weight for row in rows) + sum(_weight(c.findings) for c in kept) + OBJECT * len(view.answers)

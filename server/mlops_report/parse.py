@@ -307,7 +307,9 @@ def parse(text: str) -> Report:
 _OPENS_LINE = re.compile(r" {0,3}[#`~]")
 
 
-def reparse(prev: Report, text: str, start: int, old_end: int, new_end: int) -> tuple[Report, int | None] | None:
+def reparse(
+    prev: Report, text: str, start: int, old_end: int, new_end: int, lines: LineIndex | None = None
+) -> tuple[Report, int | None] | None:
     """``parse(text)``, reusing ``prev``, for a ``text`` that is ``prev.text`` with
     ``[start, old_end)`` replaced by ``text[start:new_end]``; also the index of the question
     that changed (None: the edit changed a checklist item, outside every question). Handled,
@@ -319,7 +321,8 @@ def reparse(prev: Report, text: str, start: int, old_end: int, new_end: int) -> 
       question number: the heading is read again and the segment parsed again;
     - an edit inside one checklist item's line that leaves it an item: that item is read again.
 
-    Everything after the edit moves. None otherwise: the caller parses the whole text."""
+    Everything after the edit moves. None otherwise: the caller parses the whole text.
+    ``lines``: the line index of ``text``, when the caller has it (the editor's document)."""
     old = prev.text
     qs = prev.questions
     i: int | None = bisect.bisect_right(qs, start, key=_segment_start) - 1
@@ -342,7 +345,8 @@ def reparse(prev: Report, text: str, start: int, old_end: int, new_end: int) -> 
         i = None
     if "\r" in old[start - 1 : old_end + 1] or "\r" in text[start - 1 : new_end + 1]:
         return None
-    lines = prev.lines.after_edit(text, start, old_end, new_end)
+    if lines is None or lines.text is not text:
+        lines = prev.lines.after_edit(text, start, old_end, new_end)
     # a heading line stays a heading line (checked above); any other line must not become one
     if heading is None and (
         _opens_a_line(old, prev.lines, start, old_end) or _opens_a_line(text, lines, start, new_end)
@@ -488,15 +492,14 @@ def _containers_after(
     return tuple(sorted(out))
 
 
-_FENCE_MARK = re.compile(r"`{3}|~{3}")
 _CONTAINER_LINE = re.compile(r" {0,3}(?:>|[-+*](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$))", re.MULTILINE)
 
 
 def _fence_mark(text: str, lines: LineIndex, start: int, end: int) -> bool:
     """Whether a line from the one holding ``start`` to the one holding ``end`` has a fence mark
     (three backticks or tildes), at any indent."""
-    first = lines.line_of(start)
-    return _FENCE_MARK.search(text, lines.starts[first], lines.line_end(lines.line_of(end))) is not None
+    a, b = lines.starts[lines.line_of(start)], lines.line_end(lines.line_of(end))
+    return text.find("```", a, b) >= 0 or text.find("~~~", a, b) >= 0
 
 
 def _opens_a_container(text: str, lines: LineIndex, start: int, end: int) -> bool:

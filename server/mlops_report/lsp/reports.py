@@ -180,7 +180,10 @@ class Reports:
         originals = self._originals.get(self._originals_key(path)) if path is not None else None
         settings = self.settings_of(path)
         repo = self.repo_context(path, stamp) if path is not None and disk is not None else None
-        result = self.analyzer.analyse(doc.text, path, settings, disk, originals, repo)
+        since = None
+        if previous is not None and doc.edit is not None and doc.edit[0] == previous.doc.revision:
+            since = (previous.doc.text, doc.edit[1], doc.lines)  # the editor's edit since the last analysis
+        result = self.analyzer.analyse(doc.text, path, settings, disk, originals, repo, since)
         if path is not None and originals is None and any(s.edited for s in result.questions):
             originals = self.originals(path)
             if originals:
