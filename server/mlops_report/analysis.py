@@ -28,7 +28,7 @@ from .findings import SEVERITIES, Finding
 from .ignored import stretches
 from .parse import Question, Report, parse, reparse
 from .rules import RULES, codes
-from .rules.context import DocumentContext, QuestionContext
+from .rules.context import DOCUMENT_KEYS, DocumentContext, QuestionContext
 from .rules.counts import MARKS_COUNTED, count_differences
 from .rules.registry import routes
 from .rules.structure import crash_cause, instruction_changes
@@ -136,6 +136,7 @@ class Analysis:
     _documents: list[Finding] | None = field(default=None, repr=False, compare=False)
     # per document check (``routes().document``), in their order: what it found (``_Check``)
     _document: tuple[_Check, ...] = field(default=(), repr=False, compare=False)
+    _parts: dict = field(default_factory=dict, repr=False, compare=False)  # each document key part's value
     # what fixes do to the checker's verdicts, worked out when fixes are asked for
     # (rules.consequences): per fix, and the choice of "fix all"
     _consequences: dict = field(default_factory=dict, repr=False, compare=False)
@@ -389,6 +390,7 @@ class Analyzer:
             prev.evidence,
             prev,
             (start, old_end, new_end) if not lines else None,
+            _carried(prev, report, i, references_changed),
         )
 
     def _row(
@@ -455,12 +457,19 @@ class Analyzer:
         evidence: repo_evidence.Evidence | None = None,
         prev: Analysis | None = None,
         edit: tuple[int, int, int] | None = None,
+        carried: dict | None = None,
     ) -> Analysis:
         """``prev`` and ``edit``: the analysis this one follows and the edit between their texts
         (start, old end, new end), when the edit makes or removes no line; the findings of a
-        document check whose key is the same are then taken over from ``prev`` (moved)."""
+        document check whose key is the same are then taken over from ``prev`` (moved).
+        ``carried``: the parts of the document checks' keys the edit is known to leave as they
+        were (``_carried``), with their values."""
         context = DocumentContext(report, detection, view, judged, local, disk, settings, repo, evidence)
-        kept = _document_findings(context, settings, prev._document if prev is not None and edit else (), edit)
+        parts: dict = dict(carried) if carried else {}
+        if VERIFY_READS:
+            for part, value in parts.items():
+                assert part(context) == value, f"the document key part {part} was carried over but changed"
+        kept = _document_findings(context, settings, prev._document if prev is not None and edit else (), edit, parts)
         crash = Crash(*crash_cause(report, view)) if view.crashes else None
         analysis = Analysis(
             report,
@@ -476,6 +485,7 @@ class Analyzer:
         )
         analysis._rows = rows
         analysis._document = kept
+        analysis._parts = parts
         analysis._told = any(c.told for c in kept)
         analysis._linked = linked
         analysis._weight = (
@@ -507,14 +517,18 @@ class Analyzer:
 
 
 def _document_findings(
-    context: DocumentContext, settings: Settings, before: tuple[_Check, ...], edit: tuple[int, int, int] | None
+    context: DocumentContext,
+    settings: Settings,
+    before: tuple[_Check, ...],
+    edit: tuple[int, int, int] | None,
+    parts: dict[Callable, object],
 ) -> tuple[_Check, ...]:
     """Per document check, its key and its findings (after the settings): taken over from
     ``before`` (the previous analysis's, in the same order) when the key is the same and the
-    edit touches none of them, else found again."""
+    edit touches none of them, else found again. ``parts``: each key part's value, computed
+    once (filled in here; those the caller carried over are not computed again)."""
     route = routes()
     out: list[_Check] = []
-    parts: dict[Callable, object] = {}  # each field's key, computed once
     for k, (check, keys) in enumerate(zip(route.document, route.document_key, strict=True)):
         key: tuple | None = None
         if keys is not None:
@@ -565,6 +579,27 @@ def _moved(check: _Check, edit: tuple[int, int, int]) -> _Check | None:
         else:
             return None
     return _check(check.key, tuple(out))
+
+
+def _carried(prev: Analysis, report: Report, i: int | None, references_changed: bool) -> dict:
+    """The parts of the document checks' keys that an edit ``reparse`` took (inside question
+    ``i``'s body or heading line, or inside a checklist item: ``i`` None) leaves as they were,
+    with their values in ``prev``: every question keeps its number and section and the title
+    stays; the figures (placed in their questions) stay unless question ``i``'s moved or the
+    reference definitions changed, and so do their names while they are plain; the checklist
+    stays when it is the very same list."""
+    same = {DOCUMENT_KEYS["headings"]}
+    if not references_changed:
+        if i is None or report.questions[i].shape.answer.figures == prev.report.questions[i].shape.answer.figures:
+            same.add(DOCUMENT_KEYS["figures"])
+        names = DOCUMENT_KEYS["names"]
+        # the figure names are plain (else the key is the whole text, which every edit changes)
+        plain = names in prev._parts and prev._parts[names] is None
+        if plain and (i is None or not _figures_changed(prev.report.questions[i], report.questions[i])):
+            same.add(names)
+    if report.checklist is prev.report.checklist:
+        same.add(DOCUMENT_KEYS["checklist"])
+    return {part: value for part, value in prev._parts.items() if part in same}
 
 
 def _figures_changed(before: Question, after: Question) -> bool:

@@ -218,7 +218,7 @@ class Report:
         list of questions."""
         kept = self.__dict__.get("_is_report")
         if kept is None or kept[0] is not self.questions:
-            kept = self.__dict__["_is_report"] = (self.questions, looks_like_report(self))
+            kept = self.__dict__["_is_report"] = (self.questions, looks_like_report(self), _labelled(self.questions))
         return kept[1]
 
     def question(self, number: int) -> Question | None:
@@ -242,8 +242,15 @@ class Report:
 
 def looks_like_report(report: Report) -> bool:
     """An exam report has several ``Question N`` headings with ``Answer:`` labels."""
-    labelled = sum(1 for q in report.questions if q.shape.instructions.label is not None)
-    return len(report.questions) >= 3 and labelled >= 2
+    return _looks_like(len(report.questions), _labelled(report.questions))
+
+
+def _looks_like(questions: int, labelled: int) -> bool:
+    return questions >= 3 and labelled >= 2
+
+
+def _labelled(questions: list[Question]) -> int:
+    return sum(1 for q in questions if q.shape.instructions.label is not None)
 
 
 # -- the document scan --------------------------------------------------------------------------
@@ -373,7 +380,10 @@ def reparse(
         questions = qs[:i]
         questions.append(Question(q.number, heading or q.heading, q.section, Span(q.span.start, q.span.end + d), shape))
         questions += [later.shifted(d, dl) for later in qs[i + 1 :]]
-    checklist = [c.shifted(d) if c.span.start > start else c for c in prev.checklist]
+    if item is None and (not prev.checklist or prev.checklist[-1].span.start <= start):
+        checklist = prev.checklist  # all above the edit: the same list (nothing changes it)
+    else:
+        checklist = [c.shifted(d) if c.span.start > start else c for c in prev.checklist]
     if item is not None:
         was = prev.checklist[item]
         checklist[item] = _checklist_item(was.group, text, was.span.start, was.span.end + d)  # type: ignore[assignment]
@@ -399,6 +409,14 @@ def reparse(
         intro,
         containers,
     )
+    kept = prev.__dict__.get("_is_report")
+    if kept is not None and kept[0] is prev.questions:  # worked out for the text before: one question changed
+        labelled = kept[2]
+        if i is not None:
+            labelled += (questions[i].shape.instructions.label is not None) - (
+                qs[i].shape.instructions.label is not None
+            )
+        report.__dict__["_is_report"] = (questions, _looks_like(len(questions), labelled), labelled)
     return report, i
 
 
