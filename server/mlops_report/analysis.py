@@ -585,10 +585,15 @@ def _carried(prev: Analysis, report: Report, i: int | None, references_changed: 
     """The parts of the document checks' keys that an edit ``reparse`` took (inside question
     ``i``'s body or heading line, or inside a checklist item: ``i`` None) leaves as they were,
     with their values in ``prev``: every question keeps its number and section and the title
-    stays; the figures (placed in their questions) stay unless question ``i``'s moved or the
-    reference definitions changed, and so do their names while they are plain; the checklist
-    stays when it is the very same list."""
+    stays, and so does the numbering unless a gap follows question ``i``; the figures (placed
+    in their questions) stay unless question ``i``'s moved or the reference definitions
+    changed, and so do their names while they are plain; the checklist stays when it is the
+    very same list."""
     same = {DOCUMENT_KEYS["headings"]}
+    qs = report.questions
+    total = prev.detection.edition.questions if prev.detection is not None else 0
+    if i is None or (qs[i + 1].number if i + 1 < len(qs) else total + 1) == qs[i].number + 1:
+        same.add(DOCUMENT_KEYS["numbering"])  # the numbers stay, and no gap follows the question edited
     if not references_changed:
         if i is None or report.questions[i].shape.answer.figures == prev.report.questions[i].shape.answer.figures:
             same.add(DOCUMENT_KEYS["figures"])
@@ -678,7 +683,7 @@ def _one_per_cause(questions: list[Finding], orphans: list[Finding]) -> list[Fin
         return questions
     # the orphan's label, a broken heading above it, and the counts of the answer holding it
     # (the checker counts the orphan's answer there) are all the missing heading
-    said = {f.data["label"] for f in orphans} | {f.span.start for f in orphans}
+    said = {f.span.start + f.data["label"] for f in orphans} | {f.span.start for f in orphans}
     holders = {f.data["holder"] for f in orphans}
     return [
         f
