@@ -339,8 +339,11 @@ def setup(server: ReportServer) -> None:
         types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=False),
         empty=empty,
     )
-    async def pull(params: types.DocumentDiagnosticParams):
-        found = await server.analysed(params.text_document.uri)
+    def pull(params: types.DocumentDiagnosticParams):
+        # after a keystroke analysed in its didChange the analysis is there: answered at once
+        found = server.ready(params.text_document.uri)
+        if found is None:
+            found = yield (server.analysed, (params.text_document.uri,), {})
         if found is None:
             return empty
         found_items = items(found)
