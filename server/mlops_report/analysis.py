@@ -244,6 +244,9 @@ class Analyzer:
         # budgets in bytes: the findings of questions, and the last analysis of each document
         self._cache: ByteCache[tuple, tuple[object, tuple[Finding, ...]]] = ByteCache("findings", findings)
         self._last: ByteCache[Path | None, Analysis] = ByteCache("documents", documents)
+        # what each instruction block changed from its edition's (``instruction_changes``), by
+        # what it reads: a keystroke in an answer parses the question again, instructions too
+        self._changes: dict[tuple, tuple[Detection, str | None]] = {}
 
     @property
     def caches(self) -> tuple[ByteCache, ByteCache]:
@@ -366,11 +369,14 @@ class Analyzer:
             # the last question reads the text after it: an edit there (a checklist below the
             # questions) runs it again
             after_last = i is None and last >= 0 and start >= prev.report.questions[last].span.end
+            # the questions below the edit: after the one edited, or after the checklist item
+            qs = prev.report.questions
+            below = i + 1 if i is not None else bisect.bisect_right(qs, start, key=_question_start)
             rows = []
             for j, row in enumerate(prev._rows):
                 if j == i or row.label in recounted or (after_last and j == last):
                     row = self._row(report, j, prev.detection, view, disk, settings, linked, originals)
-                elif (d or lines) and prev.report.questions[j].span.start > start:
+                elif (d or lines) and j >= below:
                     status = row.status if not lines else row.status._replace(line=row.status.line + lines)
                     label = None if row.label is None else row.label + d
                     row = _Row(row.findings, status, label, row.weight, row.shift + d, row.tally, row.faded)
@@ -408,7 +414,7 @@ class Analyzer:
         counted = _counted_answer(view, q)
         limits = _limits_for(view, counted, q)
         last = i == len(report.questions) - 1
-        edited = instruction_changes(q, detection)
+        edited = self._instruction_changes(q, detection)
         restore = originals.get(q.number) if originals and edited else None
         qc = QuestionContext(
             q,
@@ -492,6 +498,26 @@ class Analyzer:
             sum(row.weight for row in rows) + sum(_weight(c.findings) for c in kept) + OBJECT * len(view.answers)
         )
         return analysis
+
+    def _instruction_changes(self, q: Question, detection: Detection) -> str | None:
+        ins = q.shape.instructions
+        key = (
+            q.number,
+            ins.label is None,
+            ins.stated_words,
+            ins.stated_images,
+            ins.prompt,
+            ins.limit_line,
+            ins.example,
+        )
+        hit = self._changes.get(key)
+        if hit is not None and hit[0] is detection:
+            return hit[1]
+        found = instruction_changes(q, detection)
+        if len(self._changes) > 512:
+            self._changes.clear()
+        self._changes[key] = (detection, found)
+        return found
 
     def _question_findings(self, qc: QuestionContext) -> tuple[list[Finding], int]:
         """The findings of the question rules, placed at the question's start (the second
@@ -605,6 +631,10 @@ def _carried(prev: Analysis, report: Report, i: int | None, references_changed: 
     if report.checklist is prev.report.checklist:
         same.add(DOCUMENT_KEYS["checklist"])
     return {part: value for part, value in prev._parts.items() if part in same}
+
+
+def _question_start(q: Question) -> int:
+    return q.span.start
 
 
 def _figures_changed(before: Question, after: Question) -> bool:
