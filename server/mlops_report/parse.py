@@ -166,15 +166,55 @@ class Question:
         return None if label is None else label.start + self.span.start
 
     def shifted(self, d: int, lines: int) -> Question:
-        new = object.__new__(Question)
+        """This question ``d`` characters and ``lines`` lines further: its heading and span are
+        placed when first read (``_Moved``), so moving every question below an edit costs one
+        small object each, and nothing more unless they are read."""
+        new = object.__new__(_Moved)
+        new.__dict__.update(number=self.number, section=self.section, shape=self.shape, _from=self, _by=(d, lines))
+        return new
+
+
+class _Moved(Question):
+    """A question moved by an edit above it: the question it was (``_from``, never itself
+    moved) and by how much (``_by``: characters, lines). Equal to any question with the same
+    fields."""
+
+    @property  # type: ignore[override]
+    def span(self) -> Span:
+        found = self.__dict__.get("_span")
+        if found is None:
+            found = self.__dict__["_span"] = self.__dict__["_from"].span.shifted(self.__dict__["_by"][0])
+        return found
+
+    @property  # type: ignore[override]
+    def heading(self) -> Heading:
+        found = self.__dict__.get("_heading")
+        if found is None:
+            d, lines = self.__dict__["_by"]
+            found = self.__dict__["_heading"] = self.__dict__["_from"].heading.shifted(d, lines)
+        return found
+
+    def shifted(self, d: int, lines: int) -> Question:
+        was, (d0, lines0) = self.__dict__["_from"], self.__dict__["_by"]
+        new = object.__new__(_Moved)
         new.__dict__.update(
-            number=self.number,
-            heading=self.heading.shifted(d, lines),
-            section=self.section,
-            span=self.span.shifted(d),
-            shape=self.shape,
+            number=self.number, section=self.section, shape=self.shape, _from=was, _by=(d0 + d, lines0 + lines)
         )
         return new
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Question):
+            return NotImplemented
+        return (self.number, self.heading, self.section, self.span, self.shape) == (
+            other.number,
+            other.heading,
+            other.section,
+            other.span,
+            other.shape,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.number, self.heading, self.section, self.span, self.shape))
 
 
 class ChecklistItem(NamedTuple):
