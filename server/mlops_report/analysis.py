@@ -74,13 +74,14 @@ class _Check(NamedTuple):
     end: int = 0
     tally: tuple[int, ...] = (0, 0, 0, 0)  # its findings by severity (``SEVERITIES``' order)
     told: bool = False  # a question-missing finding is among them (``_told_once``)
+    weight: int = 0  # the bytes its findings keep
 
 
 def _check(key: tuple | None, findings: tuple[Finding, ...], shift: int = 0) -> _Check:
     spans = [s for f in findings for s in (f.span, *(e.span for fix in f.fixes for e in fix.edits))]
     start, end = min((s.start for s in spans), default=0), max((s.end for s in spans), default=0)
     told = any(f.code == codes.QUESTION_MISSING for f in findings)
-    return _Check(key, findings, shift, start, end, _tally(findings), told)
+    return _Check(key, findings, shift, start, end, _tally(findings), told, _weight(findings))
 
 
 def _tally(findings: Iterable[Finding]) -> tuple[int, ...]:
@@ -375,7 +376,9 @@ class Analyzer:
             rows = []
             for j, row in enumerate(prev._rows):
                 if j == i or row.label in recounted or (after_last and j == last):
-                    row = self._row(report, j, prev.detection, view, disk, settings, linked, originals)
+                    # typed in (or recounted): its text is new, so its findings are not looked up
+                    # nor kept in the cache (a whole analysis of this text finds them again)
+                    row = self._row(report, j, prev.detection, view, disk, settings, linked, originals, False)
                 elif (d or lines) and j >= below:
                     status = row.status if not lines else row.status._replace(line=row.status.line + lines)
                     label = None if row.label is None else row.label + d
@@ -409,6 +412,7 @@ class Analyzer:
         settings: Settings,
         linked: frozenset[str],
         originals: dict[int, str] | None,
+        cached: bool = True,
     ) -> _Row:
         q = report.questions[i]
         counted = _counted_answer(view, q)
@@ -429,7 +433,7 @@ class Analyzer:
             edited,
             restore,
         )
-        found, shift = self._question_findings(qc)
+        found, shift = self._question_findings(qc, cached)
         findings = tuple(_apply_settings(found, settings))
         status = _status(q, counted, limits, view)
         differences: tuple[str, ...] = ()
@@ -494,9 +498,7 @@ class Analyzer:
         analysis._parts = parts
         analysis._told = any(c.told for c in kept)
         analysis._linked = linked
-        analysis._weight = (
-            sum(row.weight for row in rows) + sum(_weight(c.findings) for c in kept) + OBJECT * len(view.answers)
-        )
+        analysis._weight = sum(row.weight for row in rows) + sum(c.weight for c in kept) + OBJECT * len(view.answers)
         return analysis
 
     def _instruction_changes(self, q: Question, detection: Detection) -> str | None:
@@ -519,7 +521,7 @@ class Analyzer:
         self._changes[key] = (detection, found)
         return found
 
-    def _question_findings(self, qc: QuestionContext) -> tuple[list[Finding], int]:
+    def _question_findings(self, qc: QuestionContext, cached: bool = True) -> tuple[list[Finding], int]:
         """The findings of the question rules, placed at the question's start (the second
         item: the characters to move them by), kept under a key made of the question (its parse
         by identity, its number and section) and of every context field a question rule declares
@@ -528,6 +530,8 @@ class Analyzer:
         q = qc.question
         base = q.span.start
         route = routes()
+        if not cached:
+            return [f.shifted(-base) for f in _guarded(route.question, qc, f"question {q.number}")], base
         parts = tuple(
             part.key(qc) if part.when is None or any(w(qc) for w in part.when) else None for part in route.key
         )
