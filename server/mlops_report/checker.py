@@ -284,8 +284,10 @@ def recheck(
 
     def after_edit(a: CheckerAnswer) -> CheckerAnswer:
         if a.chunk == chunk:
-            changed.add(a.label)
-            return _answer(text, a.position, a.label, grown, truncate=not a.appended_again)
+            new = _answer(text, a.position, a.label, grown, truncate=not a.appended_again)
+            if (new.counted, new.cut, new.words, new.images) != (a.counted, a.cut, a.words, a.images):
+                changed.add(a.label)  # counted again and counts otherwise (an edit after its cut does not)
+            return new
         if a.chunk.start < start or d == 0:
             return a
         return CheckerAnswer(
