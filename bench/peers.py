@@ -49,6 +49,9 @@ HERE = Path(__file__).resolve().parent
 PEERS = HERE / ".peers"
 COURSE_CHECKER = "MLOPS_REPORT_COURSE_CHECKER"
 PACE = 0.06  # seconds from the start of one round of keystrokes to the next
+# seconds after the last keystroke that still count: mlops-report asks for the lenses again a
+# pause after the last change of a count (``lsp.lens.LENS_REFRESH``, a quarter of a second)
+SETTLE = 0.6
 OURS, FLOOR, RUMDL, VSCODE = "mlops-report", "floor (empty pygls)", "rumdl server", "VS Code markdown"
 
 # VS Code's markdown settings with every check of the language server on
@@ -264,7 +267,7 @@ async def _keystrokes(docs: list[tuple[Doc, dict[str, int], int]], root: Path, s
                         await asyncio.sleep(rest)
                 for s in sessions:
                     await s.settle()
-                await asyncio.sleep(max(PACE, 0.1))  # the last refresh and its lenses
+                await asyncio.sleep(SETTLE)  # the last refresh and its lenses
                 for s in sessions:
                     await s.settle()
                 after_load = _load()

@@ -24,15 +24,16 @@ from .disk import Disk
 from .editions import Detection, Judge, Limits, detect, editions, judge, preamble_prints
 from .editions import local as local_checker
 from .editions.fingerprint import fingerprint, parts
-from .findings import Finding
+from .findings import SEVERITIES, Finding
+from .ignored import stretches
 from .parse import Question, Report, parse, reparse
 from .rules import RULES, codes
-from .rules.context import DocumentContext, QuestionContext
+from .rules.context import DOCUMENT_KEYS, DocumentContext, QuestionContext
 from .rules.counts import MARKS_COUNTED, count_differences
 from .rules.registry import routes
 from .rules.structure import crash_cause, instruction_changes
 from .settings import Settings
-from .text import Span, changed_range
+from .text import LineIndex, Span, changed_range
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,35 @@ class QuestionStatus(NamedTuple):
     restorable: bool = False  # ... and it carries the fix that restores the original instructions
 
 
+class _Check(NamedTuple):
+    """What one document check found, kept for the next analysis of the document: its
+    findings lie ``shift`` characters before where they are in the text, and all their spans
+    (fixes' too) lie between ``start`` and ``end`` (before the shift)."""
+
+    key: tuple | None  # None: a check whose key changes with every edit
+    findings: tuple[Finding, ...]  # after the settings
+    shift: int = 0
+    start: int = 0
+    end: int = 0
+    tally: tuple[int, ...] = (0, 0, 0, 0)  # its findings by severity (``SEVERITIES``' order)
+    told: bool = False  # a question-missing finding is among them (``_told_once``)
+    weight: int = 0  # the bytes its findings keep
+
+
+def _check(key: tuple | None, findings: tuple[Finding, ...], shift: int = 0) -> _Check:
+    spans = [s for f in findings for s in (f.span, *(e.span for fix in f.fixes for e in fix.edits))]
+    start, end = min((s.start for s in spans), default=0), max((s.end for s in spans), default=0)
+    told = any(f.code == codes.QUESTION_MISSING for f in findings)
+    return _Check(key, findings, shift, start, end, _tally(findings), told, _weight(findings))
+
+
+def _tally(findings: Iterable[Finding]) -> tuple[int, ...]:
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for f in findings:
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    return tuple(counts[s] for s in SEVERITIES)
+
+
 class Crash(NamedTuple):
     """What makes the official checker crash, beside its own message (``view.crash``) and its
     own guess at the place (``view.crash_at``), which are kept as the checker view has them."""
@@ -70,12 +100,18 @@ class Crash(NamedTuple):
 
 
 class _Row(NamedTuple):
-    """What the analysis found for one question, kept for the next analysis of the document."""
+    """What the analysis found for one question, kept for the next analysis of the document.
+    Its findings lie ``shift`` characters before where they are in the text: an edit above the
+    question moves the row (one number), never its findings; they are placed when read
+    (``Analysis.findings``) or converted a row at a time (``Analysis.rows``)."""
 
-    findings: tuple[Finding, ...]  # after the settings
+    findings: tuple[Finding, ...]  # after the settings, ``shift`` characters early
     status: QuestionStatus
     label: int | None  # the label of the checker answer it was judged by
     weight: int  # the bytes its findings and its question's parse keep
+    shift: int = 0
+    tally: tuple[int, ...] = (0, 0, 0, 0)  # its findings by severity (``SEVERITIES``' order)
+    faded: tuple = ()  # the answer's stretches the checker does not count (``ignored.stretches``), as findings
 
 
 @dataclass
@@ -83,7 +119,6 @@ class Analysis:
     report: Report
     detection: Detection | None
     view: CheckerView | None
-    findings: list[Finding] = field(default_factory=list)
     questions: list[QuestionStatus] = field(default_factory=list)
     saved: bool = True
     judge: Judge | None = None  # the checker the report is judged by, and why that one
@@ -96,9 +131,13 @@ class Analysis:
     _inputs: tuple = field(default=(), repr=False, compare=False)
     _linked: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
     _weight: int = field(default=0, repr=False, compare=False)  # of the rows, the document findings and the view
-    # per document check (``routes().document``): its key and findings (after the settings),
-    # None for a check whose key changes with every edit
-    _document: tuple = field(default=(), repr=False, compare=False)
+    # whether a document finding tells the cause of other findings (a missing question)
+    _told: bool = field(default=False, repr=False, compare=False)
+    _findings: list[Finding] | None = field(default=None, repr=False, compare=False)
+    _documents: list[Finding] | None = field(default=None, repr=False, compare=False)
+    # per document check (``routes().document``), in their order: what it found (``_Check``)
+    _document: tuple[_Check, ...] = field(default=(), repr=False, compare=False)
+    _parts: dict = field(default_factory=dict, repr=False, compare=False)  # each document key part's value
     # what fixes do to the checker's verdicts, worked out when fixes are asked for
     # (rules.consequences): per fix, and the choice of "fix all"
     _consequences: dict = field(default_factory=dict, repr=False, compare=False)
@@ -109,11 +148,60 @@ class Analysis:
         return self.report.is_report
 
     @property
+    def findings(self) -> list[Finding]:
+        """Every finding, placed in the text, each cause told once, in the order of the text
+        (built when first read: a keystroke's diagnostics read ``rows`` instead)."""
+        found = self._findings
+        if found is None:
+            questions = [f.shifted(row.shift) for row in self._rows for f in row.findings]
+            document = self.document_findings
+            orphans = [f for f in document if f.code == codes.QUESTION_MISSING and "label" in f.data]
+            found = _one_per_cause(questions, orphans) + document
+            found.sort(key=_order)
+            self._findings = found
+        return found
+
+    @property
+    def faded(self) -> list[tuple[int, tuple, int]]:
+        """Per question with answer text the checker does not count: its number, those
+        stretches (``ignored.stretches``: the same tuple for as long as the question is not
+        analysed again) and the characters to move them by."""
+        if self.view is None or self.view.crashes:
+            return []
+        return [(row.status.number, row.faded, row.shift) for row in self._rows if row.faded]
+
+    @property
+    def document_findings(self) -> list[Finding]:
+        """The findings of the document checks, placed, each cause told once, in the order of
+        the text."""
+        found = self._documents
+        if found is None:
+            found = [f.shifted(c.shift) for c in self._document for f in c.findings]
+            if self._told:
+                found = _told_once(found)
+            found.sort(key=_order)
+            self._documents = found
+        return found
+
+    @property
+    def rows(self) -> list[tuple[tuple[Finding, ...], int]] | None:
+        """The findings as the analysis keeps them: per question and per document check, its
+        findings and the characters to move them by (the same tuple for as long as the
+        question is not analysed again, or the check not run again); None when a document
+        finding tells the cause of others (read ``findings`` then)."""
+        if self._told:
+            return None
+        return [(row.findings, row.shift) for row in self._rows] + [(c.findings, c.shift) for c in self._document]
+
+    @property
     def edition(self):
         return self.detection.edition if self.detection else None
 
     def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        if self._told or severity not in SEVERITIES:
+            return sum(1 for f in self.findings if f.severity == severity)
+        k = SEVERITIES.index(severity)
+        return sum(row.tally[k] for row in self._rows) + sum(c.tally[k] for c in self._document)
 
     @property
     def passing(self) -> int:
@@ -157,6 +245,9 @@ class Analyzer:
         # budgets in bytes: the findings of questions, and the last analysis of each document
         self._cache: ByteCache[tuple, tuple[object, tuple[Finding, ...]]] = ByteCache("findings", findings)
         self._last: ByteCache[Path | None, Analysis] = ByteCache("documents", documents)
+        # what each instruction block changed from its edition's (``instruction_changes``), by
+        # what it reads: a keystroke in an answer parses the question again, instructions too
+        self._changes: dict[tuple, tuple[Detection, str | None]] = {}
 
     @property
     def caches(self) -> tuple[ByteCache, ByteCache]:
@@ -170,9 +261,13 @@ class Analyzer:
         disk: Disk | None = None,
         originals: dict[int, str] | None = None,
         repo: object = AUTO,
+        since: tuple[str, tuple[int, int, int], LineIndex] | None = None,
     ) -> Analysis:
         """``repo``: the repository context of the hand-in findings; by default opened from
-        ``path`` (None: no git findings)."""
+        ``path`` (None: no git findings). ``since``: a text and the edit (start, old end, new
+        end) that made ``text`` of it, and the line index of ``text``, when the caller knows them
+        (an editor's change): when the last analysis is of that very text, the edit is not
+        looked for again, nor the lines counted again."""
         settings = settings or Settings()
         if repo is AUTO:
             repo = _open_repo(path)
@@ -182,7 +277,7 @@ class Analyzer:
         # a saved report without a given disk is walked afresh every time: nothing is reused
         rescan = path is not None and disk is None
         if prev is not None and prev._rows and not rescan and _same_inputs(prev._inputs, inputs):
-            result = self._after_edit(prev, text, settings, disk, originals, repo)
+            result = self._after_edit(prev, text, settings, disk, originals, repo, since)
         if result is None:
             result = self._whole(text, path, settings, disk, originals, repo)
         result._inputs = inputs
@@ -225,17 +320,21 @@ class Analyzer:
         disk: Disk | None,
         originals: dict[int, str] | None,
         repo: object = None,
+        since: tuple[str, tuple[int, int, int], LineIndex] | None = None,
     ) -> Analysis | None:
         """The analysis of ``text`` from ``prev``'s, when ``text`` is ``prev``'s text after an edit
         that ``parse.reparse`` and ``checker.recheck`` take (inside one question's answer,
         instructions or heading line, or inside one checklist item) and that leaves the edition
         detected as it was; None for any other change."""
         old = prev.report.text
-        edit = changed_range(old, text)
+        if since is not None and since[0] is old and len(text) - len(old) == since[1][2] - since[1][1]:
+            edit: tuple[int, int, int] | None = since[1]
+        else:
+            edit = changed_range(old, text)
         if edit is None:
             return prev
         start, old_end, new_end = edit
-        reparsed = reparse(prev.report, text, start, old_end, new_end)
+        reparsed = reparse(prev.report, text, start, old_end, new_end, since[2] if since is not None else None)
         if reparsed is None:
             return None
         report, i = reparsed
@@ -271,18 +370,19 @@ class Analyzer:
             # the last question reads the text after it: an edit there (a checklist below the
             # questions) runs it again
             after_last = i is None and last >= 0 and start >= prev.report.questions[last].span.end
+            # the questions below the edit: after the one edited, or after the checklist item
+            qs = prev.report.questions
+            below = i + 1 if i is not None else bisect.bisect_right(qs, start, key=_question_start)
             rows = []
             for j, row in enumerate(prev._rows):
                 if j == i or row.label in recounted or (after_last and j == last):
-                    row = self._row(report, j, prev.detection, view, disk, settings, linked, originals)
-                elif (d or lines) and prev.report.questions[j].span.start > start:
+                    # typed in (or recounted): its text is new, so its findings are not looked up
+                    # nor kept in the cache (a whole analysis of this text finds them again)
+                    row = self._row(report, j, prev.detection, view, disk, settings, linked, originals, False)
+                elif (d or lines) and j >= below:
                     status = row.status if not lines else row.status._replace(line=row.status.line + lines)
-                    row = _Row(
-                        tuple([f.shifted(d) for f in row.findings]),
-                        status,
-                        None if row.label is None else row.label + d,
-                        row.weight,
-                    )
+                    label = None if row.label is None else row.label + d
+                    row = _Row(row.findings, status, label, row.weight, row.shift + d, row.tally, row.faded)
                 rows.append(row)
         return self._finish(
             report,
@@ -299,6 +399,7 @@ class Analyzer:
             prev.evidence,
             prev,
             (start, old_end, new_end) if not lines else None,
+            _carried(prev, report, i, references_changed),
         )
 
     def _row(
@@ -311,12 +412,13 @@ class Analyzer:
         settings: Settings,
         linked: frozenset[str],
         originals: dict[int, str] | None,
+        cached: bool = True,
     ) -> _Row:
         q = report.questions[i]
         counted = _counted_answer(view, q)
         limits = _limits_for(view, counted, q)
         last = i == len(report.questions) - 1
-        edited = instruction_changes(q, detection)
+        edited = self._instruction_changes(q, detection)
         restore = originals.get(q.number) if originals and edited else None
         qc = QuestionContext(
             q,
@@ -331,7 +433,8 @@ class Analyzer:
             edited,
             restore,
         )
-        findings = tuple(_apply_settings(self._question_findings(qc), settings))
+        found, shift = self._question_findings(qc, cached)
+        findings = tuple(_apply_settings(found, settings))
         status = _status(q, counted, limits, view)
         differences: tuple[str, ...] = ()
         if not view.crashes and status.checker_words != status.words:
@@ -343,6 +446,9 @@ class Analyzer:
             status,
             None if counted is None else counted.label,
             _weight(findings) + q.shape.weight,
+            shift,
+            _tally(findings),
+            stretches(report.text, q, counted, last),  # from the question's start, as the findings
         )
 
     def _finish(
@@ -361,22 +467,24 @@ class Analyzer:
         evidence: repo_evidence.Evidence | None = None,
         prev: Analysis | None = None,
         edit: tuple[int, int, int] | None = None,
+        carried: dict | None = None,
     ) -> Analysis:
         """``prev`` and ``edit``: the analysis this one follows and the edit between their texts
         (start, old end, new end), when the edit makes or removes no line; the findings of a
-        document check whose key is the same are then taken over from ``prev`` (moved)."""
-        findings = [f for row in rows for f in row.findings]
+        document check whose key is the same are then taken over from ``prev`` (moved).
+        ``carried``: the parts of the document checks' keys the edit is known to leave as they
+        were (``_carried``), with their values."""
         context = DocumentContext(report, detection, view, judged, local, disk, settings, repo, evidence)
-        kept = _document_findings(context, settings, prev._document if prev is not None and edit else (), edit)
-        document = [f for _, found in kept for f in found]
-        findings = _one_per_cause(findings, document)
-        findings.sort(key=_order)
+        parts: dict = dict(carried) if carried else {}
+        if VERIFY_READS:
+            for part, value in parts.items():
+                assert part(context) == value, f"the document key part {part} was carried over but changed"
+        kept = _document_findings(context, settings, prev._document if prev is not None and edit else (), edit, parts)
         crash = Crash(*crash_cause(report, view)) if view.crashes else None
         analysis = Analysis(
             report,
             detection,
             view,
-            findings,
             [row.status for row in rows],
             saved=saved,
             judge=judged,
@@ -387,41 +495,70 @@ class Analyzer:
         )
         analysis._rows = rows
         analysis._document = kept
+        analysis._parts = parts
+        analysis._told = any(c.told for c in kept)
         analysis._linked = linked
-        analysis._weight = sum(row.weight for row in rows) + _weight(document) + OBJECT * len(view.answers)
+        analysis._weight = sum(row.weight for row in rows) + sum(c.weight for c in kept) + OBJECT * len(view.answers)
         return analysis
 
-    def _question_findings(self, qc: QuestionContext) -> list[Finding]:
-        """The findings of the question rules, kept under a key made of the question (its parse
+    def _instruction_changes(self, q: Question, detection: Detection) -> str | None:
+        ins = q.shape.instructions
+        key = (
+            q.number,
+            ins.label is None,
+            ins.stated_words,
+            ins.stated_images,
+            ins.prompt,
+            ins.limit_line,
+            ins.example,
+        )
+        hit = self._changes.get(key)
+        if hit is not None and hit[0] is detection:
+            return hit[1]
+        found = instruction_changes(q, detection)
+        if len(self._changes) > 512:
+            self._changes.clear()
+        self._changes[key] = (detection, found)
+        return found
+
+    def _question_findings(self, qc: QuestionContext, cached: bool = True) -> tuple[list[Finding], int]:
+        """The findings of the question rules, placed at the question's start (the second
+        item: the characters to move them by), kept under a key made of the question (its parse
         by identity, its number and section) and of every context field a question rule declares
         it reads (``rules.context.KEYS``; a field read only under a condition counts only where
         it holds)."""
         q = qc.question
         base = q.span.start
         route = routes()
+        if not cached:
+            return [f.shifted(-base) for f in _guarded(route.question, qc, f"question {q.number}")], base
         parts = tuple(
             part.key(qc) if part.when is None or any(w(qc) for w in part.when) else None for part in route.key
         )
         key = (route.generation, id(q.shape), q.number, q.section, *parts)
         hit = self._cache.get(key)
         if hit is not None and hit[0] is q.shape:  # the shape is kept: its id names it
-            return [f.shifted(base) for f in hit[1]]
+            return list(hit[1]), base
         found = _guarded(route.question, qc, f"question {q.number}")
         kept = tuple(f.shifted(-base) for f in found)
         weight = q.shape.weight + _weight(kept) + OBJECT + size_of(q.section) + sum(_key_weight(p) for p in parts)
         self._cache.put(key, (q.shape, kept), weight)
-        return found
+        return list(kept), base
 
 
 def _document_findings(
-    context: DocumentContext, settings: Settings, before: tuple, edit: tuple[int, int, int] | None
-) -> tuple[tuple[tuple | None, tuple[Finding, ...]], ...]:
+    context: DocumentContext,
+    settings: Settings,
+    before: tuple[_Check, ...],
+    edit: tuple[int, int, int] | None,
+    parts: dict[Callable, object],
+) -> tuple[_Check, ...]:
     """Per document check, its key and its findings (after the settings): taken over from
     ``before`` (the previous analysis's, in the same order) when the key is the same and the
-    edit touches none of them, else found again."""
+    edit touches none of them, else found again. ``parts``: each key part's value, computed
+    once (filled in here; those the caller carried over are not computed again)."""
     route = routes()
-    out: list[tuple[tuple | None, tuple[Finding, ...]]] = []
-    parts: dict[Callable, object] = {}  # each field's key, computed once
+    out: list[_Check] = []
     for k, (check, keys) in enumerate(zip(route.document, route.document_key, strict=True)):
         key: tuple | None = None
         if keys is not None:
@@ -430,33 +567,40 @@ def _document_findings(
                     parts[part] = part(context)
             key = tuple(parts[part] for part in keys)
         if key is not None and before and edit is not None:
-            was_key, was = before[k]
-            if was_key == key:
+            was = before[k]
+            if was.key == key:
                 moved = _moved(was, edit)
                 if moved is not None:
                     if VERIFY_READS:
                         _verify(check, context, settings, moved)
-                    out.append((key, moved))
+                    out.append(moved)
                     continue
-        out.append((key, tuple(_apply_settings(_guarded((check,), context, "the document"), settings))))
+        out.append(_check(key, tuple(_apply_settings(_guarded((check,), context, "the document"), settings))))
     return tuple(out)
 
 
-def _verify(check: Callable, context: DocumentContext, settings: Settings, kept: tuple[Finding, ...]) -> None:
+def _verify(check: Callable, context: DocumentContext, settings: Settings, kept: _Check) -> None:
     fresh = tuple(_apply_settings(_guarded((check,), context, "the document"), settings))
-    if fresh != kept:
+    placed = tuple(f.shifted(kept.shift) for f in kept.findings)
+    if fresh != placed:
         name = getattr(check, "__name__", check)
-        codes_ = sorted({f.code for f in fresh + kept})
+        codes_ = sorted({f.code for f in fresh + placed})
         raise AssertionError(f"the document check {name} ({', '.join(codes_)}) reads more than its rules declare")
 
 
-def _moved(findings: tuple[Finding, ...], edit: tuple[int, int, int]) -> tuple[Finding, ...] | None:
-    """The findings after the edit (start, old end, new end): those before it as they are, those
-    after it moved by its length; None when one touches it (its span or a fix's edit)."""
+def _moved(check: _Check, edit: tuple[int, int, int]) -> _Check | None:
+    """What a check found, after the edit (start, old end, new end): the findings before it as
+    they are, those after it moved by its length (all of them together: the shift); None when
+    one touches it (its span or a fix's edit)."""
     start, old_end, new_end = edit
     d = new_end - old_end
+    if not check.findings or check.end + check.shift < start:
+        return check
+    if check.start + check.shift > old_end:
+        return check._replace(shift=check.shift + d)
     out = []
-    for f in findings:
+    for f in check.findings:
+        f = f.shifted(check.shift)
         spans = [f.span, *(e.span for fix in f.fixes for e in fix.edits)]
         if all(s.end < start for s in spans):
             out.append(f)
@@ -464,7 +608,37 @@ def _moved(findings: tuple[Finding, ...], edit: tuple[int, int, int]) -> tuple[F
             out.append(f.shifted(d))
         else:
             return None
-    return tuple(out)
+    return _check(check.key, tuple(out))
+
+
+def _carried(prev: Analysis, report: Report, i: int | None, references_changed: bool) -> dict:
+    """The parts of the document checks' keys that an edit ``reparse`` took (inside question
+    ``i``'s body or heading line, or inside a checklist item: ``i`` None) leaves as they were,
+    with their values in ``prev``: every question keeps its number and section and the title
+    stays, and so does the numbering unless a gap follows question ``i``; the figures (placed
+    in their questions) stay unless question ``i``'s moved or the reference definitions
+    changed, and so do their names while they are plain; the checklist stays when it is the
+    very same list."""
+    same = {DOCUMENT_KEYS["headings"]}
+    qs = report.questions
+    total = prev.detection.edition.questions if prev.detection is not None else 0
+    if i is None or (qs[i + 1].number if i + 1 < len(qs) else total + 1) == qs[i].number + 1:
+        same.add(DOCUMENT_KEYS["numbering"])  # the numbers stay, and no gap follows the question edited
+    if not references_changed:
+        if i is None or report.questions[i].shape.answer.figures == prev.report.questions[i].shape.answer.figures:
+            same.add(DOCUMENT_KEYS["figures"])
+        names = DOCUMENT_KEYS["names"]
+        # the figure names are plain (else the key is the whole text, which every edit changes)
+        plain = names in prev._parts and prev._parts[names] is None
+        if plain and (i is None or not _figures_changed(prev.report.questions[i], report.questions[i])):
+            same.add(names)
+    if report.checklist is prev.report.checklist:
+        same.add(DOCUMENT_KEYS["checklist"])
+    return {part: value for part, value in prev._parts.items() if part in same}
+
+
+def _question_start(q: Question) -> int:
+    return q.span.start
 
 
 def _figures_changed(before: Question, after: Question) -> bool:
@@ -536,24 +710,26 @@ def _key_weight(part: object) -> int:
     return 0
 
 
-def _one_per_cause(questions: list[Finding], document: list[Finding]) -> list[Finding]:
-    """The questions' findings and the document's, each cause told once: a crash caused by a
-    missing heading is said by the question-missing finding there, and the labels of orphaned
+def _one_per_cause(questions: list[Finding], orphans: list[Finding]) -> list[Finding]:
+    """The questions' findings (placed), each cause told once: the labels of orphaned
     instructions are not stray labels of the answer they now stand in."""
-    orphans = [f for f in document if f.code == codes.QUESTION_MISSING and "label" in f.data]
+    if not orphans:
+        return questions
+    # the orphan's label, a broken heading above it, and the counts of the answer holding it
+    # (the checker counts the orphan's answer there) are all the missing heading
+    said = {f.span.start + f.data["label"] for f in orphans} | {f.span.start for f in orphans}
+    holders = {f.data["holder"] for f in orphans}
+    return [
+        f
+        for f in questions
+        if f.span.start not in said and not (f.question in holders and f.code in (codes.WORD_COUNT, codes.IMAGE_COUNT))
+    ]
+
+
+def _told_once(document: list[Finding]) -> list[Finding]:
+    """The document's findings, each cause told once: a crash caused by a missing heading is
+    said by the question-missing finding there."""
     missing = {f.span: i for i, f in enumerate(document) if f.code == codes.QUESTION_MISSING}
-    out = questions
-    if orphans:
-        # the orphan's label, a broken heading above it, and the counts of the answer holding it
-        # (the checker counts the orphan's answer there) are all the missing heading
-        said = {f.data["label"] for f in orphans} | {f.span.start for f in orphans}
-        holders = {f.data["holder"] for f in orphans}
-        out = [
-            f
-            for f in questions
-            if f.span.start not in said
-            and not (f.question in holders and f.code in (codes.WORD_COUNT, codes.IMAGE_COUNT))
-        ]
     for f in document:
         if f.code == codes.CHECKER_CRASH and f.span in missing:
             i = missing[f.span]
@@ -567,8 +743,7 @@ def _one_per_cause(questions: list[Finding], document: list[Finding]) -> list[Fi
                 was.fixes,
                 was.data,
             )
-    out.extend(f for f in document if not (f.code == codes.CHECKER_CRASH and f.span in missing))
-    return out
+    return [f for f in document if not (f.code == codes.CHECKER_CRASH and f.span in missing)]
 
 
 def _guarded(checks: Iterable[Callable], arg, where: str) -> list[Finding]:
@@ -597,7 +772,8 @@ def _analysis_weight(a: Analysis) -> int:
     """The bytes an analysis keeps: the document, its line index, its questions (with their
     parses), its findings and the checker's answers."""
     r = a.report
-    total = size_of(r.text) + 40 * r.lines.line_count + 8 * len(a.findings) + a._weight
+    findings = sum(len(c.findings) for c in a._document) + sum(len(row.findings) for row in a._rows)
+    total = size_of(r.text) + 40 * r.lines.line_count + 8 * findings + a._weight
     if not a._rows:  # not a report: no rows carry the weight of its questions' parses
         total += sum(q.shape.weight for q in r.questions)
     return total + OBJECT * (len(r.sections) + len(r.checklist) + 4 * len(r.questions))

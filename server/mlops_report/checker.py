@@ -12,6 +12,7 @@ below is written so that it gives the same result on the untranslated text.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -58,6 +59,7 @@ class CheckerView:
     crash: str | None = None  # the exception the script raises, as it would print it
     crash_at: int | None = None  # where in the text the cause is
     _by_label: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    _verdicts: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def crashes(self) -> bool:
@@ -65,9 +67,16 @@ class CheckerView:
 
     @property
     def verdicts(self) -> list[Verdict]:
+        """Every counted answer judged (once per answer list: the status, the lens and the
+        totals all ask)."""
         if self.crashes:
             return []
-        return [judge(a, self.spec.limits.get(a.position, Limits())) for a in self.answers]
+        kept = self._verdicts
+        if kept is not None and kept[0] is self.answers:
+            return kept[1]
+        found = [judge(a, self.spec.limits.get(a.position, Limits())) for a in self.answers]
+        self._verdicts = (self.answers, found)
+        return found
 
     @property
     def passed(self) -> int:
@@ -76,9 +85,14 @@ class CheckerView:
     def answer_after(self, label: int) -> CheckerAnswer | None:
         """The counted answer that follows the ``Answer:`` at ``label`` (None: dropped or crashed)."""
         # indexed once per answer list: the analysis asks for every question, and a scan per
-        # question made a 3000-question document quadratic
+        # question made a 3000-question document quadratic. The first question asked for (all
+        # a keystroke asks) is looked up by bisection: the answers are in the text's order, their
+        # labels increasing, but for the last chunk appended again at the end
         index = self._by_label
-        if index is None or index[0] is not self.answers or index[1] != len(self.answers):
+        if index is None or index[0] is not self.answers:
+            self._by_label = (self.answers, -1, None, None)
+            return self._bisect(label)
+        if index[1] != len(self.answers):
             first: dict[int, CheckerAnswer] = {}
             again: dict[int, CheckerAnswer] = {}
             for a in self.answers:
@@ -89,6 +103,20 @@ class CheckerView:
             index = self._by_label = (self.answers, len(self.answers), first, again)
         found = index[2].get(label)
         return found if found is not None else index[3].get(label)
+
+    def _bisect(self, label: int) -> CheckerAnswer | None:
+        answers = self.answers
+        n = len(answers)
+        while n and answers[n - 1].appended_again:
+            n -= 1
+        k = bisect.bisect_left(answers, label, 0, n, key=_label)
+        if k < n and answers[k].label == label:
+            return answers[k]
+        return next((a for a in answers[n:] if a.label == label), None)
+
+
+def _label(a: CheckerAnswer) -> int:
+    return a.label
 
 
 def judge(answer: CheckerAnswer, limits: Limits) -> Verdict:
@@ -256,8 +284,10 @@ def recheck(
 
     def after_edit(a: CheckerAnswer) -> CheckerAnswer:
         if a.chunk == chunk:
-            changed.add(a.label)
-            return _answer(text, a.position, a.label, grown, truncate=not a.appended_again)
+            new = _answer(text, a.position, a.label, grown, truncate=not a.appended_again)
+            if (new.counted, new.cut, new.words, new.images) != (a.counted, a.cut, a.words, a.images):
+                changed.add(a.label)  # counted again and counts otherwise (an edit after its cut does not)
+            return new
         if a.chunk.start < start or d == 0:
             return a
         return CheckerAnswer(
@@ -276,4 +306,11 @@ def recheck(
     )
     if view.crash is not None:
         view.crash_at = _crash_cause(text, view)
+    elif prev._verdicts is not None and prev._verdicts[0] is prev.answers:
+        # an answer that only moved is judged as it was
+        verdicts = [
+            v if a.label not in changed else judge(a, prev.spec.limits.get(a.position, Limits()))
+            for a, v in zip(view.answers, prev._verdicts[1], strict=True)
+        ]
+        view._verdicts = (view.answers, verdicts)
     return view, frozenset(changed)

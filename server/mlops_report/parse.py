@@ -166,15 +166,55 @@ class Question:
         return None if label is None else label.start + self.span.start
 
     def shifted(self, d: int, lines: int) -> Question:
-        new = object.__new__(Question)
+        """This question ``d`` characters and ``lines`` lines further: its heading and span are
+        placed when first read (``_Moved``), so moving every question below an edit costs one
+        small object each, and nothing more unless they are read."""
+        new = object.__new__(_Moved)
+        new.__dict__.update(number=self.number, section=self.section, shape=self.shape, _from=self, _by=(d, lines))
+        return new
+
+
+class _Moved(Question):
+    """A question moved by an edit above it: the question it was (``_from``, never itself
+    moved) and by how much (``_by``: characters, lines). Equal to any question with the same
+    fields."""
+
+    @property  # type: ignore[override]
+    def span(self) -> Span:
+        found = self.__dict__.get("_span")
+        if found is None:
+            found = self.__dict__["_span"] = self.__dict__["_from"].span.shifted(self.__dict__["_by"][0])
+        return found
+
+    @property  # type: ignore[override]
+    def heading(self) -> Heading:
+        found = self.__dict__.get("_heading")
+        if found is None:
+            d, lines = self.__dict__["_by"]
+            found = self.__dict__["_heading"] = self.__dict__["_from"].heading.shifted(d, lines)
+        return found
+
+    def shifted(self, d: int, lines: int) -> Question:
+        was, (d0, lines0) = self.__dict__["_from"], self.__dict__["_by"]
+        new = object.__new__(_Moved)
         new.__dict__.update(
-            number=self.number,
-            heading=self.heading.shifted(d, lines),
-            section=self.section,
-            span=self.span.shifted(d),
-            shape=self.shape,
+            number=self.number, section=self.section, shape=self.shape, _from=was, _by=(d0 + d, lines0 + lines)
         )
         return new
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Question):
+            return NotImplemented
+        return (self.number, self.heading, self.section, self.span, self.shape) == (
+            other.number,
+            other.heading,
+            other.section,
+            other.span,
+            other.shape,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.number, self.heading, self.section, self.span, self.shape))
 
 
 class ChecklistItem(NamedTuple):
@@ -214,7 +254,12 @@ class Report:
 
     @property
     def is_report(self) -> bool:
-        return looks_like_report(self)
+        """Whether the text is an exam report (``looks_like_report``), worked out once per
+        list of questions."""
+        kept = self.__dict__.get("_is_report")
+        if kept is None or kept[0] is not self.questions:
+            kept = self.__dict__["_is_report"] = (self.questions, looks_like_report(self), _labelled(self.questions))
+        return kept[1]
 
     def question(self, number: int) -> Question | None:
         for q in self.questions:
@@ -237,8 +282,15 @@ class Report:
 
 def looks_like_report(report: Report) -> bool:
     """An exam report has several ``Question N`` headings with ``Answer:`` labels."""
-    labelled = sum(1 for q in report.questions if q.shape.instructions.label is not None)
-    return len(report.questions) >= 3 and labelled >= 2
+    return _looks_like(len(report.questions), _labelled(report.questions))
+
+
+def _looks_like(questions: int, labelled: int) -> bool:
+    return questions >= 3 and labelled >= 2
+
+
+def _labelled(questions: list[Question]) -> int:
+    return sum(1 for q in questions if q.shape.instructions.label is not None)
 
 
 # -- the document scan --------------------------------------------------------------------------
@@ -302,7 +354,9 @@ def parse(text: str) -> Report:
 _OPENS_LINE = re.compile(r" {0,3}[#`~]")
 
 
-def reparse(prev: Report, text: str, start: int, old_end: int, new_end: int) -> tuple[Report, int | None] | None:
+def reparse(
+    prev: Report, text: str, start: int, old_end: int, new_end: int, lines: LineIndex | None = None
+) -> tuple[Report, int | None] | None:
     """``parse(text)``, reusing ``prev``, for a ``text`` that is ``prev.text`` with
     ``[start, old_end)`` replaced by ``text[start:new_end]``; also the index of the question
     that changed (None: the edit changed a checklist item, outside every question). Handled,
@@ -314,7 +368,8 @@ def reparse(prev: Report, text: str, start: int, old_end: int, new_end: int) -> 
       question number: the heading is read again and the segment parsed again;
     - an edit inside one checklist item's line that leaves it an item: that item is read again.
 
-    Everything after the edit moves. None otherwise: the caller parses the whole text."""
+    Everything after the edit moves. None otherwise: the caller parses the whole text.
+    ``lines``: the line index of ``text``, when the caller has it (the editor's document)."""
     old = prev.text
     qs = prev.questions
     i: int | None = bisect.bisect_right(qs, start, key=_segment_start) - 1
@@ -337,7 +392,8 @@ def reparse(prev: Report, text: str, start: int, old_end: int, new_end: int) -> 
         i = None
     if "\r" in old[start - 1 : old_end + 1] or "\r" in text[start - 1 : new_end + 1]:
         return None
-    lines = prev.lines.after_edit(text, start, old_end, new_end)
+    if lines is None or lines.text is not text:
+        lines = prev.lines.after_edit(text, start, old_end, new_end)
     # a heading line stays a heading line (checked above); any other line must not become one
     if heading is None and (
         _opens_a_line(old, prev.lines, start, old_end) or _opens_a_line(text, lines, start, new_end)
@@ -364,7 +420,10 @@ def reparse(prev: Report, text: str, start: int, old_end: int, new_end: int) -> 
         questions = qs[:i]
         questions.append(Question(q.number, heading or q.heading, q.section, Span(q.span.start, q.span.end + d), shape))
         questions += [later.shifted(d, dl) for later in qs[i + 1 :]]
-    checklist = [c.shifted(d) if c.span.start > start else c for c in prev.checklist]
+    if item is None and (not prev.checklist or prev.checklist[-1].span.start <= start):
+        checklist = prev.checklist  # all above the edit: the same list (nothing changes it)
+    else:
+        checklist = [c.shifted(d) if c.span.start > start else c for c in prev.checklist]
     if item is not None:
         was = prev.checklist[item]
         checklist[item] = _checklist_item(was.group, text, was.span.start, was.span.end + d)  # type: ignore[assignment]
@@ -390,6 +449,14 @@ def reparse(prev: Report, text: str, start: int, old_end: int, new_end: int) -> 
         intro,
         containers,
     )
+    kept = prev.__dict__.get("_is_report")
+    if kept is not None and kept[0] is prev.questions:  # worked out for the text before: one question changed
+        labelled = kept[2]
+        if i is not None:
+            labelled += (questions[i].shape.instructions.label is not None) - (
+                qs[i].shape.instructions.label is not None
+            )
+        report.__dict__["_is_report"] = (questions, _looks_like(len(questions), labelled), labelled)
     return report, i
 
 
@@ -483,15 +550,14 @@ def _containers_after(
     return tuple(sorted(out))
 
 
-_FENCE_MARK = re.compile(r"`{3}|~{3}")
 _CONTAINER_LINE = re.compile(r" {0,3}(?:>|[-+*](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$))", re.MULTILINE)
 
 
 def _fence_mark(text: str, lines: LineIndex, start: int, end: int) -> bool:
     """Whether a line from the one holding ``start`` to the one holding ``end`` has a fence mark
     (three backticks or tildes), at any indent."""
-    first = lines.line_of(start)
-    return _FENCE_MARK.search(text, lines.starts[first], lines.line_end(lines.line_of(end))) is not None
+    a, b = lines.starts[lines.line_of(start)], lines.line_end(lines.line_of(end))
+    return text.find("```", a, b) >= 0 or text.find("~~~", a, b) >= 0
 
 
 def _opens_a_container(text: str, lines: LineIndex, start: int, end: int) -> bool:

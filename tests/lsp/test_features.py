@@ -8,6 +8,7 @@ import asyncio
 import pytest
 from lsprotocol import types
 
+from mlops_report.lsp.lens import LENS_MOST
 from tests.builder import ReportBuilder, words
 
 from .conftest import Session, until
@@ -44,6 +45,36 @@ async def test_code_lens_titles(client, session: Session, tmp_path):
     assert (await lens_titles(client, uri))[line5] == "100 / 100–200 words ✓"
     if session.name == "vscode":  # declares refreshSupport
         await until(lambda: client.lens_refreshes > 0, 5, "workspace/codeLens/refresh")
+
+
+async def test_lens_refresh_waits_for_a_pause_in_typing(client, session: Session, tmp_path):
+    """Every word typed changes a lens's count; the client is asked to refresh the lenses after
+    the typing pauses (or once a second while it goes on), not after every word."""
+    uri = session.open_file(short(tmp_path))
+    await lens_titles(client, uri)  # the editor shows the lenses: from now on they may change
+    await asyncio.sleep(0.6)
+    start = client.lens_refreshes
+    at = session.texts[uri].index("Zebra") + len("Zebra")
+    began = asyncio.get_running_loop().time()
+    for _ in range(12):  # a word every 60 ms, as someone types
+        pos = session.position(session.texts[uri], at)
+        session.change(uri, [types.TextEdit(types.Range(pos, pos), " w")])
+        at += 2
+        await session.diagnostics(uri)
+        await asyncio.sleep(0.06)
+    if session.name != "vscode":  # no refreshSupport declared: never asked
+        await asyncio.sleep(0.6)
+        assert client.lens_refreshes == start
+        return
+    typing = asyncio.get_running_loop().time() - began
+    # at least one refresh comes once the typing stops, and no more than the pause and the
+    # once-a-second bound allow (a refresh after every word would be 12)
+    await until(lambda: client.lens_refreshes > start, 5, "a refresh after the typing")
+    await asyncio.sleep(0.6)
+    most = 2 + int(typing / LENS_MOST)
+    assert 1 <= client.lens_refreshes - start <= most, (client.lens_refreshes - start, typing)
+    line5 = session.range_of(uri, "### Question 5").start.line
+    assert (await lens_titles(client, uri))[line5] == "110 / 100–200 words ✓"
 
 
 async def test_status_notification(client, session: Session, tmp_path):

@@ -285,11 +285,9 @@ def test_a_keystroke_in_an_instruction_block_runs_that_question_again():
     typed, analyses = _type(analyzer, text, at, "ab")
     after = analyses[-1]
     i = before.report.questions.index(q)
-    # the question edited, and the one whose checker chunk holds its instructions, run again
-    assert [j for j, (a, b) in enumerate(zip(after.questions, before.questions, strict=True)) if a is not b] == [
-        i - 1,
-        i,
-    ]
+    # the question edited runs again; the one whose checker chunk holds its instructions is
+    # recounted, but the chunk is cut at the heading above them, so its counts stay and it is kept
+    assert [j for j, (a, b) in enumerate(zip(after.questions, before.questions, strict=True)) if a is not b] == [i]
     assert whole_snapshot(after) == whole_snapshot(fresh(typed))
 
 
@@ -301,10 +299,8 @@ def test_a_keystroke_in_a_heading_line_runs_that_question_again():
     typed, analyses = _type(analyzer, text, q.heading.span.end, " (our setup)")
     after = analyses[-1]
     i = before.report.questions.index(q)
-    assert [j for j, (a, b) in enumerate(zip(after.questions, before.questions, strict=True)) if a is not b] == [
-        i - 1,
-        i,
-    ]
+    # the chunk before holds the heading line, after its cut: recounted, the same counts, kept
+    assert [j for j, (a, b) in enumerate(zip(after.questions, before.questions, strict=True)) if a is not b] == [i]
     assert after.report.question(7).heading.title == "Question 7 (our setup)"
     assert whole_snapshot(after) == whole_snapshot(fresh(typed))
     # a digit after the number makes another question: that falls back, and stays right
@@ -339,3 +335,60 @@ def test_typing_into_real_reports_equals_fresh(place):
                 got = analyzer.analyse(step)
                 assert whole_snapshot(got) == whole_snapshot(fresh(step)), (place, at)
             text = steps[-1]
+
+
+# -- the diagnostics a keystroke converts (issue #18) --------------------------------------------
+
+
+def _shown(converted) -> list[tuple]:
+    """What a client shows of converted diagnostics, in a stable order."""
+    return sorted(
+        (
+            d.code,
+            d.message,
+            int(d.severity or 0),
+            (d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character),
+            tuple(d.tags or ()),
+            tuple((r.location.uri, r.location.range.start.line, r.message) for r in d.related_information or ()),
+        )
+        for d in converted.items
+    )
+
+
+def _edited(doc, text: str):
+    """``doc`` after the one edit that makes ``text`` of it, sent as a client sends it."""
+    from lsprotocol import types
+
+    edit = changed_range(doc.text, text)
+    if edit is None:
+        return doc
+    start, old_end, new_end = edit
+    old = doc.text
+    if 0 < start < len(old) and old[start - 1 : start + 1] == "\r\n":  # no position lies inside a CRLF
+        start -= 1
+    if 0 < old_end < len(old) and old[old_end - 1 : old_end + 1] == "\r\n":
+        old_end, new_end = old_end + 1, new_end + 1
+    change = types.TextDocumentContentChangePartial(
+        range=types.Range(doc.position(start), doc.position(old_end)), text=text[start:new_end]
+    )
+    return doc.changed([change], (doc.version or 0) + 1)
+
+
+@given(st.one_of(typing(), typing_anywhere()), disks, st.sampled_from(["utf-16", "utf-8", "utf-32"]))
+def test_typing_diagnostics_equal_fresh(texts, disk, encoding):
+    """The server's diagnostics after every keystroke (the questions and checks not analysed
+    again taken over from the last conversion, whole) are those of a fresh conversion of a
+    fresh analysis, position for position, in every encoding."""
+    from mlops_report.lsp.diagnostics import convert
+    from mlops_report.lsp.documents import Document
+
+    warm = Analyzer()
+    doc = Document("file:///r/reports/README.md", 1, texts[0], encoding=encoding)
+    converted = convert(doc, warm.analyse(doc.text, disk=disk), True)
+    for text in texts[1:]:
+        doc = _edited(doc, text)
+        assert doc.text == text
+        converted = convert(doc, warm.analyse(text, disk=disk), True, converted)
+        again = Document(doc.uri, doc.version, text, encoding=encoding)
+        assert _shown(converted) == _shown(convert(again, fresh(text, disk=disk), True))
+    CASES["incremental.diagnostics"] += len(texts)

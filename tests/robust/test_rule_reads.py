@@ -246,6 +246,7 @@ DOCUMENT_SAID: dict[str, Callable[[DocumentContext], object]] = {
     "names": lambda c: [f.target for q in c.report.questions for f in q.shape.answer.figures if "%" in f.target],
     "checklist": lambda c: [(i.text, i.mark) for i in c.report.checklist],
     "headings": lambda c: [(q.number, q.section) for q in c.report.questions],
+    "numbering": lambda c: _numbering_said(c),
     "crash": lambda c: c.view.crash,
     "detection": lambda c: c.detection.edition.id,
     "view": lambda c: c.view.passed,
@@ -256,6 +257,16 @@ DOCUMENT_SAID: dict[str, Callable[[DocumentContext], object]] = {
     "repo": lambda c: c.repo,
     "evidence": lambda c: c.evidence,
 }
+
+
+def _numbering_said(c: DocumentContext) -> list:
+    """The questions' numbers, the edition's count, and the answer of each question a gap in
+    the numbering follows."""
+    qs, total = c.report.questions, c.detection.edition.questions
+    following = [q.number for q in qs[1:]] + [total + 1]
+    return [
+        (q.number, q.shape.answer.text if n != q.number + 1 else None) for q, n in zip(qs, following, strict=True)
+    ] + [total]
 
 
 def _place(name: str, c: DocumentContext) -> Span:

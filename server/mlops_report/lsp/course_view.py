@@ -126,7 +126,7 @@ def status_of(uri: str, analysis: Analysis, pushed: dict | None, deadline: int |
     if analysis.repo is None and deadline is None:
         return None
     pending = []
-    for f in analysis.findings:
+    for f in analysis.document_findings:
         if f.code == codes.REPORT_UNCOMMITTED:
             n = len(f.data.get("paths", ()))
             pending.append(f"{n} file{'s' if n != 1 else ''} not committed")

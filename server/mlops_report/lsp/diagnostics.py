@@ -17,10 +17,9 @@ from lsprotocol import types
 
 from ..analysis import Analysis
 from ..findings import Finding
-from ..ignored import ignored
+from ..ignored import placed
 from ..text import Span, changed_range
 from .documents import Document, Earlier
-from .ignored import CODE as IGNORED_CODE
 from .ignored import diagnostic as ignored_diagnostic
 from .reports import Analysed
 from .server import ReportServer
@@ -100,43 +99,80 @@ def diagnostics(
 
 
 class Converted:
-    """The diagnostics of one analysed text, and each one by what it says and where it lies
-    (``_key``): the next analysis of the document takes over those that did not change."""
+    """The diagnostics of one analysed text, each one by what it says and where it lies
+    (``_key``), and those of each question's findings by the tuple the analysis keeps them in
+    (``rows``: the tuple, the characters it was moved by, where its findings start and end
+    then, its diagnostics): the next analysis of the document takes over those that did not
+    change, a question at a time where it can."""
 
-    __slots__ = ("by", "doc", "items", "links")
+    __slots__ = ("by", "doc", "items", "links", "rows")
 
     def __init__(self, doc: Document, links: bool) -> None:
         self.doc = doc
         self.links = links
         self.items: list[types.Diagnostic] = []
         self.by: dict[tuple, types.Diagnostic] = {}
+        self.rows: dict[int, tuple[tuple[Finding, ...], int, int, int, list[types.Diagnostic]]] = {}
 
 
 def convert(doc: Document, analysis: Analysis, links: bool, previous: Converted | None = None) -> Converted:
     """The findings of ``analysis`` as diagnostics, with the text the checker does not read
     (faded) and the note on unsaved reports. A finding that lies before the edit since
     ``previous`` (or on a line after it) with the same code, message and severity is the same
-    diagnostic, moved by the lines the edit added: it is taken over, not converted again."""
+    diagnostic, moved by the lines the edit added: it is taken over, not converted again. The
+    findings of a question the analysis did not look at again, or of a document check it did
+    not run again (the same tuple), are taken over together, without being placed one by one:
+    a keystroke converts the findings of the question it was typed in and of the checks that
+    ran, whatever the report's size."""
     out = Converted(doc, links)
     if not analysis.is_report:
         return out
     reuse = _Reuse(previous, doc) if previous is not None and previous.links == links else None
     items, by = out.items, out.by
-    for f in analysis.findings:
+
+    def one(f: Finding) -> types.Diagnostic:
         related = f.data.get("related") if f.data else None
         key = (f.code, f.message, f.severity, tuple(map(tuple, related)) if related else None, f.span.start, f.span.end)
         d = reuse.take(key) if reuse is not None else None
         if d is None:
             d = to_diagnostic(doc, f, links)
-        items.append(d)
         by[key] = d
-    for x in ignored(analysis):  # the text the checker does not read, faded
-        key = (IGNORED_CODE, x.why, "faded", None, x.span.start, x.span.end)
-        d = reuse.take(key) if reuse is not None else None
-        if d is None:
-            d = ignored_diagnostic(doc, x)
-        items.append(d)
-        by[key] = d
+        return d
+
+    kept = analysis.rows
+    if kept is None:  # some question findings are told by a document finding: one by one
+        items.extend(one(f) for f in analysis.findings)
+    else:
+        was = previous.rows if reuse is not None and previous is not None else {}
+        for findings, shift in kept:
+            if not findings:
+                continue
+            entry = was.get(id(findings))
+            row = None
+            if entry is not None and entry[0] is findings:
+                _, then, lo, hi, row = entry
+                row = reuse.row(row, lo + then, hi + then, shift - then) if reuse is not None else None
+            if row is None:
+                row = [one(f.shifted(shift)) for f in findings]
+                lo = min(f.span.start for f in findings)
+                hi = max(f.span.end for f in findings)
+            out.rows[id(findings)] = (findings, shift, lo, hi, row)
+            items.extend(row)
+    # the text the checker does not read, faded: a question's stretches taken over as its
+    # findings are, but never moved down by lines (their message names a line)
+    lines = analysis.report.lines
+    was = previous.rows if reuse is not None and previous is not None else {}
+    for number, found, shift in analysis.faded:
+        entry = was.get(id(found))
+        row = None
+        if entry is not None and entry[0] is found and reuse is not None:
+            _, then, lo, hi, row = entry
+            row = reuse.row(row, lo + then, hi + then, shift - then, down=False)
+        if row is None:
+            row = [ignored_diagnostic(doc, placed(lines, number, x, shift)) for x in found]
+            lo, hi = min(x[1] for x in found), max(x[2] for x in found)
+        out.rows[id(found)] = (found, shift, lo, hi, row)
+        items.extend(row)
     note = unsaved_note(analysis)
     if note is not None:
         items.append(
@@ -179,6 +215,28 @@ class _Reuse:
         self.delta = edit[2] - edit[1] if edit is not None else 0
         self.lines = doc.lines.line_count - old.lines.line_count
 
+    def row(
+        self, diagnostics: list[types.Diagnostic], start: int, end: int, moved: int, down: bool = True
+    ) -> list[types.Diagnostic] | None:
+        """The diagnostics of findings that lay between ``start`` and ``end`` and have been
+        moved by ``moved`` characters since, when all of them hold as they are (or, ``down``,
+        moved by the lines the edit added); None when they must be converted again."""
+        if end <= self.before and not moved:
+            return diagnostics
+        if start + moved < self.after or moved != self.delta:
+            return None
+        if not self.lines:
+            return diagnostics
+        return [self._down(d) for d in diagnostics] if down else None
+
+    def _down(self, d: types.Diagnostic) -> types.Diagnostic:
+        r = d.range
+        moved_range = types.Range(
+            types.Position(r.start.line + self.lines, r.start.character),
+            types.Position(r.end.line + self.lines, r.end.character),
+        )
+        return attrs.evolve(d, range=moved_range)
+
     def take(self, key: tuple) -> types.Diagnostic | None:
         start, end = key[-2], key[-1]
         if end <= self.before:
@@ -188,12 +246,7 @@ class _Reuse:
         found = self.by.get((*key[:-2], start - self.delta, end - self.delta))
         if found is None or not self.lines:
             return found
-        r = found.range
-        moved_range = types.Range(
-            types.Position(r.start.line + self.lines, r.start.character),
-            types.Position(r.end.line + self.lines, r.end.character),
-        )
-        return attrs.evolve(found, range=moved_range)
+        return self._down(found)
 
 
 class _Sent:
@@ -286,8 +339,11 @@ def setup(server: ReportServer) -> None:
         types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=False),
         empty=empty,
     )
-    async def pull(params: types.DocumentDiagnosticParams):
-        found = await server.analysed(params.text_document.uri)
+    def pull(params: types.DocumentDiagnosticParams):
+        # after a keystroke analysed in its didChange the analysis is there: answered at once
+        found = server.ready(params.text_document.uri)
+        if found is None:
+            found = yield (server.analysed, (params.text_document.uri,), {})
         if found is None:
             return empty
         found_items = items(found)

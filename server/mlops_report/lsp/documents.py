@@ -188,7 +188,8 @@ class _Run:
         if not self.edits:
             s, e = self.base.offset(a), self.base.offset(b)
             line = self.base.lines.line_of(s)
-            self._push(s, e, change.text, line, self.base.units(line).units(s - self.base.lines.starts[line]))
+            column = s - self.base.lines.starts[line]
+            self._push(s, e, change.text, line, column if self.base._narrow else self.base.units(line).units(column))
             return True
         if self.order in ("", "down") and self._down(a, b, change.text):
             self.order = "down"
@@ -254,7 +255,7 @@ class _Run:
         self.edits.append((s, e, text))
         breaks = text.count("\n")
         tail = text[text.rfind("\n") + 1 :] if breaks else text
-        end_units = LineUnits(tail, 0, len(tail), self.base.encoding).units(len(tail))
+        end_units = len(tail) if tail.isascii() else LineUnits(tail, 0, len(tail), self.base.encoding).units(len(tail))
         self.after = (line + breaks, (0 if breaks else units) + end_units, self.base.lines.line_of(e))
 
     def document(self) -> Document:

@@ -13,7 +13,12 @@ from .reports import Analysed
 from .server import ReportServer
 
 LENS_WAIT = 0.3  # seconds to wait for the analysis of the current text before showing the last one
-LENS_REFRESH = 0.05  # seconds gathering lens changes into one workspace/codeLens/refresh
+# A workspace/codeLens/refresh waits for a pause of this many seconds in the titles' changes,
+# but no longer than LENS_MOST after the first: while someone types, every word changes a count,
+# and each refresh makes the client ask for every lens again. VS Code's own lens update after an
+# edit waits for a pause in typing too.
+LENS_REFRESH = 0.25
+LENS_MOST = 1.0
 
 
 def _limits(r: tuple[int, int]) -> str:
@@ -51,7 +56,8 @@ def lenses(doc: Document | Earlier, analysis: Analysis) -> list[types.CodeLens]:
 def setup(server: ReportServer) -> None:
     shown: dict[str, list[str]] = {}
     seen: dict[str, list] = {}  # the question statuses the shown titles were made from
-    pending: list[bool] = []  # a refresh is on its way: one per turn of the loop, however many analyses
+    # the refresh on its way (its timer, and when the first change it gathers came), however many analyses
+    pending: list = []
 
     @server.handler(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False), empty=[])
     async def code_lens(params: types.CodeLensParams) -> list[types.CodeLens]:
@@ -66,6 +72,15 @@ def setup(server: ReportServer) -> None:
         pending.clear()
         server.workspace_code_lens_refresh(None)
 
+    def later() -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        first = now
+        if pending:
+            timer, first = pending
+            timer.cancel()
+        pending[:] = [loop.call_at(min(now + LENS_REFRESH, first + LENS_MOST), send), first]
+
     def analysed(found: Analysed) -> None:
         uri, analysis = found.doc.uri, found.analysis
         if uri not in shown or not server.capability("workspace.code_lens.refresh_support", False):
@@ -76,9 +91,7 @@ def setup(server: ReportServer) -> None:
         titles = [title(s) for s in analysis.questions] if analysis.is_report else []
         if titles != shown[uri]:
             shown[uri] = titles
-            if not pending:
-                pending.append(True)
-                asyncio.get_running_loop().call_later(LENS_REFRESH, send)
+            later()
 
     server.on("analysed", analysed)
 

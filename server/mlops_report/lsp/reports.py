@@ -70,6 +70,10 @@ class Reports:
         self._latest: dict[str, Analysed] = {}  # open documents only; dropped on close
         self.git_epoch = 0  # git files (index, HEAD, refs, ignore files) changed this many times
         self._contexts: dict[Path, tuple[tuple, Any]] = {}  # report folder -> (its key, Handin or None)
+        # asked several times per keystroke: a document's path is one object for as long as it
+        # is open, so its folder and settings are looked up once (per generation and trust)
+        self._folders: dict[Path, Path] = {}
+        self._last_settings: tuple = (None, -1, None, None)  # (path, generation, trusted, settings)
 
     # -- settings and files ---------------------------------------------------------------------
 
@@ -84,6 +88,24 @@ class Reports:
         self._originals.clear()
         self.generation += 1
 
+    def folder(self, path: Path) -> Path:
+        """``path.parent``, one object per path."""
+        found = self._folders.get(path)
+        if found is None:
+            if len(self._folders) > 4096:
+                self._folders.clear()
+            found = self._folders[path] = path.parent
+        return found
+
+    def settings_for(self, path: Path | None) -> Settings:
+        """``settings_of(path)``, the last one asked for kept for its path, generation and trust."""
+        last = self._last_settings
+        if last[0] is path and last[1] == self.generation and last[2] == self.trusted:
+            return last[3]
+        found = self.settings_of(path)
+        self._last_settings = (path, self.generation, self.trusted, found)
+        return found
+
     def stamp(self, doc: Document) -> tuple:
         """Everything an analysis of ``doc`` depends on: equal stamps, equal analyses."""
         path = doc.path
@@ -92,7 +114,7 @@ class Reports:
         return (
             doc.revision,
             self.generation,
-            self._epochs.get(path.parent, 0),
+            self._epochs.get(self.folder(path), 0),
             self._originals.get(self._originals_key(path)) is not None,
             self.git_epoch,
         )
@@ -144,13 +166,13 @@ class Reports:
         from ..repo.handin import Handin
 
         key = (str(report), stamp[1], stamp[2], stamp[4])  # settings, files of the folder, git files
-        hit = self._contexts.get(report.parent)
+        hit = self._contexts.get(self.folder(report))
         if hit is not None and hit[0] == key:
             return hit[1]
         if hit is not None and hit[1] is not None:
             hit[1].close()
         context = Handin.open(report)
-        self._contexts[report.parent] = (key, context)
+        self._contexts[self.folder(report)] = (key, context)
         return context
 
     def forget(self, uri: str) -> None:
@@ -178,9 +200,12 @@ class Reports:
             # else: not a report when last seen, so not walked; should it have become one, the
             # analysis walks the folder itself (and the next one uses the cache)
         originals = self._originals.get(self._originals_key(path)) if path is not None else None
-        settings = self.settings_of(path)
+        settings = self.settings_for(path)
         repo = self.repo_context(path, stamp) if path is not None and disk is not None else None
-        result = self.analyzer.analyse(doc.text, path, settings, disk, originals, repo)
+        since = None
+        if previous is not None and doc.edit is not None and doc.edit[0] == previous.doc.revision:
+            since = (previous.doc.text, doc.edit[1], doc.lines)  # the editor's edit since the last analysis
+        result = self.analyzer.analyse(doc.text, path, settings, disk, originals, repo, since)
         if path is not None and originals is None and any(s.edited for s in result.questions):
             originals = self.originals(path)
             if originals:
@@ -204,7 +229,7 @@ class Reports:
     # -- the original instructions --------------------------------------------------------------
 
     def _originals_key(self, path: Path | None) -> tuple:
-        return (str(path), self.settings_of(path).template_path, self.trusted)
+        return (str(path), self.settings_for(path).template_path, self.trusted)
 
     def originals(self, report: Path) -> dict[int, str] | None:
         """Question number -> instruction text of the original report, looked up once per file:

@@ -44,7 +44,9 @@ SMALL_EDIT = 64  # characters inserted or removed by one edit: a keystroke, a sh
 # the last analysis of the document took less than this: a keystroke runs on the event loop,
 # which it then holds at most about as long as a whole analysis of a report (a few ms)
 INLINE_SECONDS = 0.004
-UNPAUSED_SECONDS = 0.025  # ... less than this: a large document is analysed without the pause
+# ... less than this: a large document is analysed without the pause (a keystroke in a report
+# 100 times the template's size costs about 30 ms; its whole analysis about a second)
+UNPAUSED_SECONDS = 0.05
 QUIET = 0.1  # seconds without a new file event before a burst is analysed
 BURST = 1.0  # ... but no later than this after its first event
 

@@ -181,10 +181,22 @@ class ReportServer(LanguageServer):
 
     def handler(self, method: str, options: Any = None, empty: Any = None):
         """Register ``fn(params)`` for ``method``; an exception is logged and answered with
-        ``empty`` (requests) or swallowed (notifications)."""
+        ``empty`` (requests) or swallowed (notifications). ``fn`` may be a generator function
+        in pygls' way: it answers at once when it can, and yields ``(handler, args, kwargs)``
+        to wait for an async ``handler``'s result (no task when it need not wait)."""
 
         def decorator(fn):
-            if inspect.iscoroutinefunction(fn):
+            if inspect.isgeneratorfunction(fn):
+
+                @functools.wraps(fn)
+                def wrapped(params):
+                    try:
+                        return (yield from fn(params))
+                    except Exception:
+                        log.exception("%s failed", method)
+                        return empty
+
+            elif inspect.iscoroutinefunction(fn):
 
                 @functools.wraps(fn)
                 async def wrapped(params):
@@ -236,6 +248,15 @@ class ReportServer(LanguageServer):
 
     def is_markdown(self, doc: Document) -> bool:
         return doc.language_id == "markdown" or doc.uri.lower().endswith(MARKDOWN_SUFFIXES)
+
+    def ready(self, uri: str) -> Analysed | None:
+        """The analysis of the document's current text when it is finished (None: not yet,
+        or not a markdown document: ask ``analysed``)."""
+        doc = self.documents.get(uri)
+        found = self.reports.latest(uri)
+        if doc is None or found is None or not self.is_markdown(doc):
+            return None
+        return found if found.stamp == self.reports.stamp(doc) else None
 
     async def analysed(self, uri: str, wait: float | None = None) -> Analysed | None:
         """The analysis of an open markdown document's current text (None for any other

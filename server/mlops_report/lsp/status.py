@@ -37,10 +37,7 @@ def status(doc: Document, analysis: Analysis) -> dict:
         }
     # the checker's verdicts judged once: ``passing`` and ``failing`` would judge them each
     verdicts = analysis.view.verdicts if analysis.view is not None and not analysis.view.crashes else []
-    errors = warnings = 0
-    for f in analysis.findings:
-        errors += f.severity == "error"
-        warnings += f.severity == "warning"
+    errors, warnings = analysis.count("error"), analysis.count("warning")
     sections: dict[str, dict] = {}
     for s in analysis.questions:
         entry = sections.setdefault(s.section, {"title": s.section, "answered": 0, "passing": 0, "total": 0})

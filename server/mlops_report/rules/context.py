@@ -118,6 +118,17 @@ def _headings(c: DocumentContext) -> Hashable:
     return (None if title is None else title.title, tuple((q.number, q.section) for q in c.report.questions))
 
 
+def _numbering(c: DocumentContext) -> Hashable:
+    """Every question's number, in order, the number of questions the edition has, and the
+    parse of each question followed by a gap in the numbering (its answer may hold the
+    instructions of the questions missing there)."""
+    qs = c.report.questions
+    total = c.detection.edition.questions if c.detection is not None else 0
+    numbers = tuple(q.number for q in qs)
+    following = (*numbers[1:], total + 1)
+    return numbers, total, tuple(q.shape for q, n in zip(qs, following, strict=True) if n != q.number + 1)
+
+
 # each field a document rule may read -> its part of the document rule's key. A document
 # rule's findings are kept with the last analysis of the document under the key of the fields
 # it reads; after an edit that leaves the key as it was, touches none of the findings' spans
@@ -129,6 +140,7 @@ DOCUMENT_KEYS: dict[str, Callable[[DocumentContext], Hashable]] = {
     "checklist": _checklist,
     "names": _names,
     "headings": _headings,
+    "numbering": _numbering,
     # whether the checker crashes; when it does, the cause is read from the whole document
     "crash": lambda c: None if not c.view.crashes else c.report.text,
     # the objects below are kept across an edit only when they are the same (by identity)

@@ -294,7 +294,8 @@ def questions_missing(c: DocumentContext) -> Iterable[Finding]:
                 f"Question {n} is missing its heading: its instructions are here, inside question "
                 f"{orphan.holder}'s answer",
                 _heading_fix(c.report, orphan),
-                {"label": orphan.label.start, "holder": orphan.holder},
+                # the label from the finding's start: the finding may be moved after an edit above it
+                {"label": orphan.label.start - (orphan.broken or orphan.first).start, "holder": orphan.holder},
             )
             continue
         i = bisect.bisect_right(highest, n)
@@ -375,7 +376,7 @@ QUESTION_MISSING = Rule(
     "error",
     "document",
     check=questions_missing,
-    reads=("report", "detection"),
+    reads=("numbering", "detection"),
     fixes=("insertHeading",),
     summary="A question of the edition has no `### Question N` heading in the report.",
     why="Its answer merges into the previous one, and the official check fails.",
