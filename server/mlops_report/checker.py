@@ -74,7 +74,7 @@ class CheckerView:
         kept = self._verdicts
         if kept is not None and kept[0] is self.answers:
             return kept[1]
-        found = [judge(a, self.spec.limits.get(a.position, Limits())) for a in self.answers]
+        found = [judged(self.spec, a) for a in self.answers]
         self._verdicts = (self.answers, found)
         return found
 
@@ -117,6 +117,11 @@ class CheckerView:
 
 def _label(a: CheckerAnswer) -> int:
     return a.label
+
+
+def judged(spec: CheckerSpec, answer: CheckerAnswer) -> Verdict:
+    """``answer`` judged by the limits ``spec`` gives its position."""
+    return judge(answer, spec.limits.get(answer.position, Limits()))
 
 
 def judge(answer: CheckerAnswer, limits: Limits) -> Verdict:
@@ -309,7 +314,7 @@ def recheck(
     elif prev._verdicts is not None and prev._verdicts[0] is prev.answers:
         # an answer that only moved is judged as it was
         verdicts = [
-            v if a.label not in changed else judge(a, prev.spec.limits.get(a.position, Limits()))
+            v if a.label not in changed else judged(prev.spec, a)
             for a, v in zip(view.answers, prev._verdicts[1], strict=True)
         ]
         view._verdicts = (view.answers, verdicts)

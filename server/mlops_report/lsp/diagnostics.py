@@ -11,6 +11,8 @@ unchanged report is answered as such.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 from lsprotocol import types
@@ -139,40 +141,46 @@ def convert(doc: Document, analysis: Analysis, links: bool, previous: Converted 
         by[key] = d
         return d
 
-    kept = analysis.rows
-    if kept is None:  # some question findings are told by a document finding: one by one
-        items.extend(one(f) for f in analysis.findings)
-    else:
-        was = previous.rows if reuse is not None and previous is not None else {}
-        for findings, shift in kept:
-            if not findings:
-                continue
-            entry = was.get(id(findings))
-            row = None
-            if entry is not None and entry[0] is findings:
-                _, then, lo, hi, row = entry
-                row = reuse.row(row, lo + then, hi + then, shift - then) if reuse is not None else None
-            if row is None:
-                row = [one(f.shifted(shift)) for f in findings]
-                lo = min(f.span.start for f in findings)
-                hi = max(f.span.end for f in findings)
-            out.rows[id(findings)] = (findings, shift, lo, hi, row)
-            items.extend(row)
-    # the text the checker does not read, faded: a question's stretches taken over as its
-    # findings are, but never moved down by lines (their message names a line)
-    lines = analysis.report.lines
     was = previous.rows if reuse is not None and previous is not None else {}
-    for number, found, shift in analysis.faded:
+
+    def rowwise(
+        found: tuple,
+        shift: int,
+        make: Callable[[Any, int], types.Diagnostic],
+        bounds: Callable[[Any], tuple[int, int]],
+        down: bool,
+    ) -> None:
+        """The diagnostics of one kept tuple (``found``, placed by ``shift``): taken over from
+        ``previous`` when they hold, else made one by one (``make``); ``bounds``: an item's span
+        before the shift."""
         entry = was.get(id(found))
         row = None
         if entry is not None and entry[0] is found and reuse is not None:
             _, then, lo, hi, row = entry
-            row = reuse.row(row, lo + then, hi + then, shift - then, down=False)
+            row = reuse.row(row, lo + then, hi + then, shift - then, down)
         if row is None:
-            row = [ignored_diagnostic(doc, placed(lines, number, x, shift)) for x in found]
-            lo, hi = min(x[1] for x in found), max(x[2] for x in found)
+            row = [make(x, shift) for x in found]
+            spans = [bounds(x) for x in found]
+            lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
         out.rows[id(found)] = (found, shift, lo, hi, row)
         items.extend(row)
+
+    kept = analysis.rows
+    if kept is None:  # some question findings are told by a document finding: one by one
+        items.extend(one(f) for f in analysis.findings)
+    else:
+        for findings, shift in kept:
+            if findings:
+                rowwise(findings, shift, lambda f, s: one(f.shifted(s)), _finding_bounds, True)
+    # the text the checker does not read, faded: a question's stretches taken over as its
+    # findings are, but never moved down by lines (their message names a line)
+    lines = analysis.report.lines
+    for number, found, shift in analysis.faded:
+
+        def faded(x: tuple, s: int, n: int = number) -> types.Diagnostic:
+            return ignored_diagnostic(doc, placed(lines, n, x, s))
+
+        rowwise(found, shift, faded, _stretch_bounds, False)
     note = unsaved_note(analysis)
     if note is not None:
         items.append(
@@ -185,6 +193,14 @@ def convert(doc: Document, analysis: Analysis, links: bool, previous: Converted 
             )
         )
     return out
+
+
+def _finding_bounds(f: Finding) -> tuple[int, int]:
+    return f.span.start, f.span.end
+
+
+def _stretch_bounds(x: tuple) -> tuple[int, int]:
+    return x[1], x[2]
 
 
 class _Reuse:

@@ -150,12 +150,12 @@ class Scheduler:
         """The analysis of the document's current text, waited for; after ``wait`` seconds the
         last finished one instead (None when there is none yet)."""
         server = self.server
+        found = server.ready(uri)
+        if found is not None:
+            return found
         doc = server.documents.get(uri)
         if doc is None or not server.is_markdown(doc):
             return None
-        found = server.reports.latest(uri)
-        if found is not None and found.stamp == server.reports.stamp(doc):
-            return found
         fut = self._loop().create_future()
         self._waiters.setdefault(uri, []).append(fut)
         if uri not in self._ready and uri not in self._timers and self._running != uri:
