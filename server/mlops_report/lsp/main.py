@@ -56,5 +56,7 @@ def run(tcp: str | None = None, log_file: str | None = None, verbose: bool = Fal
             return 2
         server.start_tcp(host or "127.0.0.1", number)
     else:
-        server.start_io()
+        from .stdio import serve
+
+        serve(server)
     return server.exit_code or 0
