@@ -14,6 +14,7 @@ import asyncio
 import contextvars
 import functools
 import inspect
+import json
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any, cast
@@ -37,12 +38,55 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 
 _ANSWERED = object()  # a request already answered with an error while it was decoded
 _ABSENT = object()  # no such member
+_WRITES: set[asyncio.Future] = set()  # writes of a socket's writer on their way
+
+
+class Encoded:
+    """A result or notification's params already written as JSON (``text``), sent as it is:
+    a diagnostics report is mostly diagnostics sent before, kept as text (``lsp.diagnostics``),
+    which pygls would unstructure and encode again, every one of them."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
 class ReportProtocol(LanguageServerProtocol):
     """pygls' protocol without its own text store: ``documents.Documents`` keeps the text."""
 
     _initialize_seen = False
+
+    def encode(self, value: Any) -> str:
+        """``value`` (an lsprotocol object, or plain JSON data) as the JSON text pygls would send."""
+        return json.dumps(value, default=self._serialize_message)
+
+    def _send_response(self, msg_id, result=None, error=None):
+        if error is None and isinstance(result, Encoded):
+            self._result_types.pop(msg_id, None)
+            self._send_text(f'{{"id": {json.dumps(msg_id)}, "jsonrpc": "2.0", "result": {result.text}}}')
+            return
+        super()._send_response(msg_id, result, error)
+
+    def notify(self, method: str, params: Any = None):
+        if isinstance(params, Encoded):
+            self._send_text(f'{{"method": {json.dumps(method)}, "jsonrpc": "2.0", "params": {params.text}}}')
+            return
+        super().notify(method, params)
+
+    def _send_text(self, body: str) -> None:
+        """One message whose JSON is ``body``, framed as pygls frames the messages it encodes."""
+        if self.writer is None:
+            return
+        data = body.encode(self.CHARSET)
+        if self._include_headers:
+            header = f"Content-Length: {len(data)}\r\nContent-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+            data = header.encode("ascii") + data
+        res = self.writer.write(data)
+        if inspect.isawaitable(res):  # a socket's writer: kept until written
+            task = asyncio.ensure_future(res)
+            _WRITES.add(task)
+            task.add_done_callback(_WRITES.discard)
 
     def structure_message(self, data: dict[str, Any]):
         """A request whose params do not fit its method (a negative position, a string for a
@@ -165,6 +209,10 @@ class ReportServer(LanguageServer):
         super().report_server_error(error, source)
 
     # -- capabilities ---------------------------------------------------------------------------
+
+    def encode(self, value: Any) -> str:
+        """``value`` as the JSON text the client would receive (``Encoded`` sends it as it is)."""
+        return cast(ReportProtocol, self.protocol).encode(value)
 
     def capability(self, path: str, default: Any = None) -> Any:
         """The client's capability at ``path`` (``"text_document.diagnostic"``), looked up once
