@@ -359,31 +359,39 @@ def _shown(hits: tuple[Hit, ...] | list[Hit]) -> str:
     return "; ".join(f"{what} ({', '.join(paths)})" for what, paths in by_what.items())
 
 
-_said: OrderedDict[tuple, tuple[Evidence, list[Finding]]] = OrderedDict()  # typing leaves the checklist as it was
-
-
 def findings(report: Report, evidence: Evidence | None) -> list[Finding]:
     """checklist-no-evidence and checklist-unticked-evidence, one per item at most."""
     if evidence is None:
         return []
-    key = (id(evidence), tuple(report.checklist))
-    hit = _said.get(key)
-    if hit is not None and hit[0] is evidence:
-        _said.move_to_end(key)
-        return list(hit[1])
-    out = _findings(report, evidence)
-    _said[key] = (evidence, out)
-    while len(_said) > KEPT:
-        _said.popitem(last=False)
-    return list(out)
+    return _findings(report, evidence)
+
+
+# What each item was told, placed at 0 (its span's start), by the evidence and the item: typing
+# in one item of a list of 80 finds that item's check again, not every item's.
+_item_said: OrderedDict[tuple, tuple[Evidence, tuple[Finding, ...]]] = OrderedDict()
+ITEMS_KEPT = 1024
 
 
 def _findings(report: Report, evidence: Evidence) -> list[Finding]:
     out: list[Finding] = []
     for item in report.checklist:
-        check = check_for(item.text)
-        if check is None:
-            continue
+        at = item.span.start
+        mark = item.mark_span
+        key = (id(evidence), item.text, item.mark, mark.start - at, mark.end - at, item.span.end - at)
+        hit = _item_said.get(key)
+        if hit is None or hit[0] is not evidence:
+            hit = (evidence, tuple(_item_findings(item.shifted(-at), evidence)))
+            _item_said[key] = hit
+            while len(_item_said) > ITEMS_KEPT:
+                _item_said.popitem(last=False)
+        out.extend(f.shifted(at) for f in hit[1])
+    return out
+
+
+def _item_findings(item: ChecklistItem, evidence: Evidence) -> list[Finding]:
+    out: list[Finding] = []
+    check = check_for(item.text)
+    if check is not None:
         hits = evidence.of(check)
         if item.checked:
             if not hits and evidence.complete:
@@ -398,7 +406,7 @@ def _findings(report: Report, evidence: Evidence) -> list[Finding]:
                         data={"check": check.id},
                     )
                 )
-            continue
+            return out
         strong = [h for h in hits if h.strong]
         if strong:
             fixes = (
