@@ -319,7 +319,7 @@ class _Texts:
             now[id(d)] = entry
             texts.append(entry[1])
         self.by[uri] = now
-        return "[" + ", ".join(texts) + "]"
+        return "[" + ",".join(texts) + "]"
 
     def forget(self, uri: str) -> None:
         self.by.pop(uri, None)
@@ -358,8 +358,8 @@ def setup(server: ReportServer) -> None:
             return  # silence for markdown that is not (and never was) a report
         published.add(doc.uri)
         array = texts.array(doc.uri, items(analysed))
-        version = "" if doc.version is None else f', "version": {json.dumps(doc.version)}'
-        params = f'{{"uri": {json.dumps(doc.uri)}, "diagnostics": {array}{version}}}'
+        version = "" if doc.version is None else f',"version":{json.dumps(doc.version)}'
+        params = f'{{"uri":{json.dumps(doc.uri)},"diagnostics":{array}{version}}}'
         server.protocol.notify(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, Encoded(params))
 
     def clear(doc: Document) -> None:
@@ -399,4 +399,4 @@ def setup(server: ReportServer) -> None:
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
         array = texts.array(params.text_document.uri, found_items)
-        return Encoded(f'{{"kind": "full", "resultId": {json.dumps(result_id)}, "items": {array}}}')
+        return Encoded(f'{{"kind":"full","resultId":{json.dumps(result_id)},"items":{array}}}')

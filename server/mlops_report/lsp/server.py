@@ -58,19 +58,19 @@ class ReportProtocol(LanguageServerProtocol):
     _initialize_seen = False
 
     def encode(self, value: Any) -> str:
-        """``value`` (an lsprotocol object, or plain JSON data) as the JSON text pygls would send."""
-        return json.dumps(value, default=self._serialize_message)
+        """``value`` (an lsprotocol object, or plain JSON data) as JSON text, without spaces."""
+        return json.dumps(value, default=self._serialize_message, separators=(",", ":"))
 
     def _send_response(self, msg_id, result=None, error=None):
         if error is None and isinstance(result, Encoded):
             self._result_types.pop(msg_id, None)
-            self._send_text(f'{{"id": {json.dumps(msg_id)}, "jsonrpc": "2.0", "result": {result.text}}}')
+            self._send_text(f'{{"id":{json.dumps(msg_id)},"jsonrpc":"2.0","result":{result.text}}}')
             return
         super()._send_response(msg_id, result, error)
 
     def notify(self, method: str, params: Any = None):
         if isinstance(params, Encoded):
-            self._send_text(f'{{"method": {json.dumps(method)}, "jsonrpc": "2.0", "params": {params.text}}}')
+            self._send_text(f'{{"method":{json.dumps(method)},"jsonrpc":"2.0","params":{params.text}}}')
             return
         super().notify(method, params)
 
