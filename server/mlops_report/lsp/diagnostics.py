@@ -11,7 +11,7 @@ unchanged report is answered as such.
 from __future__ import annotations
 
 import json
-import secrets
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -31,7 +31,7 @@ RULES_URL = "https://github.com/mlops-report/mlops-report/blob/main/docs/rules.m
 SOURCE = "mlops-report"
 UNSAVED_CODE = "figures-unsaved"
 UNSAVED_MESSAGE = "Save the report to check its figures: unsaved documents have no folder to look in"
-_SESSION = secrets.token_hex(4)  # a resultId of an earlier server process never matches
+_SESSION = os.urandom(4).hex()  # a resultId of an earlier server process never matches
 
 _SEVERITY = {
     "error": types.DiagnosticSeverity.Error,
