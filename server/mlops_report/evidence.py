@@ -366,25 +366,30 @@ def findings(report: Report, evidence: Evidence | None) -> list[Finding]:
     return _findings(report, evidence)
 
 
-# What each item was told, placed at 0 (its span's start), by the evidence and the item: typing
-# in one item of a list of 80 finds that item's check again, not every item's.
-_item_said: OrderedDict[tuple, tuple[Evidence, tuple[Finding, ...]]] = OrderedDict()
+# What each item was told, by the evidence and the item (its text, mark and their lengths): the
+# findings placed at 0 (the item's start), and where they were placed last and how. Typing in one
+# item of a list of 80 finds that item's check again and places the findings of the items after
+# it again; those before it are the same objects as before.
+_item_said: OrderedDict[tuple, list] = OrderedDict()
 ITEMS_KEPT = 1024
 
 
 def _findings(report: Report, evidence: Evidence) -> list[Finding]:
     out: list[Finding] = []
     for item in report.checklist:
-        at = item.span.start
-        mark = item.mark_span
-        key = (id(evidence), item.text, item.mark, mark.start - at, mark.end - at, item.span.end - at)
+        span, mark = item.span, item.mark_span
+        at = span.start
+        key = (id(evidence), item.text, item.mark, mark.start - at, mark.end - at, span.end - at)
         hit = _item_said.get(key)
         if hit is None or hit[0] is not evidence:
-            hit = (evidence, tuple(_item_findings(item.shifted(-at), evidence)))
+            hit = [evidence, tuple(_item_findings(item.shifted(-at), evidence)), 0, []]
             _item_said[key] = hit
             while len(_item_said) > ITEMS_KEPT:
                 _item_said.popitem(last=False)
-        out.extend(f.shifted(at) for f in hit[1])
+        if hit[1]:
+            if hit[2] != at or not hit[3]:
+                hit[2], hit[3] = at, [f.shifted(at) for f in hit[1]]
+            out.extend(hit[3])
     return out
 
 
