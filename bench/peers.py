@@ -13,8 +13,8 @@ Language servers (k, m), each over stdio with the same client (``lsp.Client``):
 
 Every server gets the same keystrokes, in turn (A B C D, A B C D, …, the order rotated every
 round), each followed by a pull of its diagnostics: the latency is the client's wall time from
-the ``didChange`` to the pulled report, the CPU is the server process's own (``/proc/PID/stat``,
-user + system, all threads) over the whole typing, divided by the keystrokes. Rounds are paced
+the ``didChange`` to the pulled report, the CPU is the server process's own (all threads, in
+nanoseconds: ``/proc/PID/task/*/schedstat``) over the whole typing, divided by the keystrokes. Rounds are paced
 (``PACE``) so that what a server does after answering (our code-lens refresh, the lenses asked
 again, the status) happens between keystrokes, as it does for a person typing, and is counted.
 
@@ -402,7 +402,8 @@ def keystrokes_part(docs: list[tuple[Doc, int]], root: Path, say, engine_edits: 
         "(typed in turn, A B C D, the order rotated every round, one round every "
         f"{PACE * 1000:.0f} ms), each followed by a pull carrying the last resultId (VS Code's way). "
         "*latency*: client wall time from the `didChange` to the pulled report; *CPU*: the server "
-        "process's user + system time over the typing (`/proc/PID/stat`), per keystroke; *lens "
+        "process's CPU time over the typing (all its threads, counted in nanoseconds by the "
+        "scheduler: `/proc/PID/task/*/schedstat`), per keystroke; *lens "
         "refreshes*: `workspace/codeLens/refresh` requests the server sent while typing (the client "
         "asks for the lenses again after each, as VS Code does). Places: between two words of an "
         "answer and of an instruction block, at the end of a question's heading line and of a "

@@ -794,6 +794,13 @@ def _open_repo(path: Path | None) -> object:
     """The hand-in context of the report at ``path``: its repository, read in-process."""
     if path is None:
         return None
+    from .repo.repository import find_git_dir
+
+    try:  # no repository around it (a copy, a download): the hand-in's reader is not even imported
+        if find_git_dir(Path(os.path.realpath(path)).parent) is None:
+            return None
+    except (OSError, ValueError):
+        return None
     from .repo.handin import Handin
 
     return Handin.open(path)

@@ -359,31 +359,44 @@ def _shown(hits: tuple[Hit, ...] | list[Hit]) -> str:
     return "; ".join(f"{what} ({', '.join(paths)})" for what, paths in by_what.items())
 
 
-_said: OrderedDict[tuple, tuple[Evidence, list[Finding]]] = OrderedDict()  # typing leaves the checklist as it was
-
-
 def findings(report: Report, evidence: Evidence | None) -> list[Finding]:
     """checklist-no-evidence and checklist-unticked-evidence, one per item at most."""
     if evidence is None:
         return []
-    key = (id(evidence), tuple(report.checklist))
-    hit = _said.get(key)
-    if hit is not None and hit[0] is evidence:
-        _said.move_to_end(key)
-        return list(hit[1])
-    out = _findings(report, evidence)
-    _said[key] = (evidence, out)
-    while len(_said) > KEPT:
-        _said.popitem(last=False)
-    return list(out)
+    return _findings(report, evidence)
+
+
+# What each item was told, by the evidence and the item (its text, mark and their lengths): the
+# findings placed at 0 (the item's start), and where they were placed last and how. Typing in one
+# item of a list of 80 finds that item's check again and places the findings of the items after
+# it again; those before it are the same objects as before.
+_item_said: OrderedDict[tuple, list] = OrderedDict()
+ITEMS_KEPT = 1024
 
 
 def _findings(report: Report, evidence: Evidence) -> list[Finding]:
     out: list[Finding] = []
     for item in report.checklist:
-        check = check_for(item.text)
-        if check is None:
-            continue
+        span, mark = item.span, item.mark_span
+        at = span.start
+        key = (id(evidence), item.text, item.mark, mark.start - at, mark.end - at, span.end - at)
+        hit = _item_said.get(key)
+        if hit is None or hit[0] is not evidence:
+            hit = [evidence, tuple(_item_findings(item.shifted(-at), evidence)), 0, []]
+            _item_said[key] = hit
+            while len(_item_said) > ITEMS_KEPT:
+                _item_said.popitem(last=False)
+        if hit[1]:
+            if hit[2] != at or not hit[3]:
+                hit[2], hit[3] = at, [f.shifted(at) for f in hit[1]]
+            out.extend(hit[3])
+    return out
+
+
+def _item_findings(item: ChecklistItem, evidence: Evidence) -> list[Finding]:
+    out: list[Finding] = []
+    check = check_for(item.text)
+    if check is not None:
         hits = evidence.of(check)
         if item.checked:
             if not hits and evidence.complete:
@@ -398,7 +411,7 @@ def _findings(report: Report, evidence: Evidence) -> list[Finding]:
                         data={"check": check.id},
                     )
                 )
-            continue
+            return out
         strong = [h for h in hits if h.strong]
         if strong:
             fixes = (

@@ -43,6 +43,7 @@ def make_client() -> LanguageClient:
     client.statuses = []  # every mlopsReport/status, in order
     client.registrations = []
     client.lens_refreshes = 0
+    client.lens_refreshed_at = []  # the event loop's time of each refresh asked
 
     def publish(client: LanguageClient, params: types.PublishDiagnosticsParams):
         client.diagnostics[params.uri] = params.diagnostics
@@ -56,6 +57,7 @@ def make_client() -> LanguageClient:
 
     def lens_refresh(client: LanguageClient, params):
         client.lens_refreshes += 1
+        client.lens_refreshed_at.append(asyncio.get_running_loop().time())
 
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
@@ -278,6 +280,7 @@ def _forget(client: LanguageClient) -> None:
     client.diagnostics.clear()
     client.statuses.clear()
     client.lens_refreshes = 0
+    client.lens_refreshed_at.clear()
     client.diagnostic_refresh_count = 0
 
 

@@ -8,7 +8,7 @@ import asyncio
 import pytest
 from lsprotocol import types
 
-from mlops_report.lsp.lens import LENS_MOST
+from mlops_report.lsp.lens import LENS_MOST, LENS_REFRESH
 from tests.builder import ReportBuilder, words
 
 from .conftest import Session, until
@@ -75,6 +75,34 @@ async def test_lens_refresh_waits_for_a_pause_in_typing(client, session: Session
     assert 1 <= client.lens_refreshes - start <= most, (client.lens_refreshes - start, typing)
     line5 = session.range_of(uri, "### Question 5").start.line
     assert (await lens_titles(client, uri))[line5] == "110 / 100–200 words ✓"
+
+
+async def test_lens_refresh_waits_for_typing_inside_a_word(client, session: Session, tmp_path):
+    """Letters typed inside a word change no count, but they are typing all the same: a refresh
+    that one count's change set on its way waits until the letters pause too."""
+    if session.name != "vscode":  # no refreshSupport declared: never asked
+        return
+    uri = session.open_file(short(tmp_path))
+    await lens_titles(client, uri)
+    await asyncio.sleep(0.6)
+    start = client.lens_refreshes
+    at = session.texts[uri].index("Zebra") + len("Zebra")
+    loop = asyncio.get_running_loop()
+    sent = []
+    for typed in [" w"] + ["x"] * 8:  # one word more, then letters of that word, 50 ms apart
+        pos = session.position(session.texts[uri], at)
+        session.change(uri, [types.TextEdit(types.Range(pos, pos), typed)])
+        sent.append(loop.time())
+        at += len(typed)
+        await session.diagnostics(uri)
+        await asyncio.sleep(0.05)
+    await until(lambda: client.lens_refreshes > start, 5, "a refresh after the typing")
+    first = client.lens_refreshed_at[start]
+    gaps = [b - a for a, b in zip(sent, sent[1:]) if b < first]
+    if max(gaps, default=0) < LENS_REFRESH:  # the machine kept the pace: no pause came before it
+        assert first > sent[-1], (first - sent[0], [t - sent[0] for t in sent])
+    await asyncio.sleep(0.6)
+    assert client.lens_refreshes - start == 1
 
 
 async def test_status_notification(client, session: Session, tmp_path):

@@ -3,12 +3,16 @@ action, completion, diagnostics; odd positions, stale versions, malformed messag
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from .conftest import CASES
-from .jsonrpc import Server
+from .jsonrpc import ROOT, Server
 from .protocol import prepare_workspace, run_session
 
 SEED = int(os.environ.get("ROBUST_SEED", "6"))
@@ -102,3 +106,93 @@ def test_pulled_diagnostics_follow_a_change_that_reuses_a_version(tmp_path):
         assert any(d.get("code") == "group-number" for d in second["items"])
     finally:
         server.close()
+
+
+def _initialize_answered(server: Server) -> None:
+    r = server.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}})
+    assert "capabilities" in r.get("result", {}), r
+
+
+def test_a_header_line_longer_than_the_buffer_is_dropped(tmp_path):
+    """Stdin is read on the event loop with a bounded buffer: a header line of 3 MiB without a
+    line break is dropped, not kept, and the next message is answered."""
+    from mlops_report.lsp.stdio import LIMIT
+
+    server = Server(tmp_path, tmp_path / "server.log")
+    try:
+        server.send_raw(b"X" * (3 * LIMIT) + b"\r\n\r\n")
+        _initialize_answered(server)
+        status = Path(f"/proc/{server.proc.pid}/status")
+        if status.exists():  # the buffer was let go: far below the 3 MiB line
+            rss = next(int(line.split()[1]) for line in status.read_text().splitlines() if line.startswith("VmHWM"))
+            assert rss < 400_000, rss
+    finally:
+        server.close()
+
+
+def test_messages_in_pieces_and_a_body_larger_than_the_buffer(tmp_path):
+    """A client may write a message a few bytes at a time, or one body of several MiB (a long
+    report opened): both are read whole."""
+    from mlops_report.lsp.stdio import LIMIT
+
+    prepare_workspace(tmp_path)
+    server = Server(tmp_path, tmp_path / "server.log")
+    try:
+        message = {"jsonrpc": "2.0", "id": 900, "method": "initialize", "params": {"capabilities": {}}}
+        body = json.dumps(message).encode()
+        frame = b"Content-Length: %d\r\n\r\n" % len(body) + body
+        for i in range(0, len(frame), 7):
+            server.send_raw(frame[i : i + 7])
+        assert "capabilities" in server.wait_for(lambda m: m.get("id") == 900)["result"]
+        server.notify("initialized", {})
+        from tests.builder import ReportBuilder
+
+        text = ReportBuilder("2026").fill_all().build() + "\nA line of plain words here.\n" * (3 * LIMIT // 28)
+        assert len(text) > 2 * LIMIT
+        uri = "untitled:Untitled-1"
+        server.notify(
+            "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}
+        )
+        r = server.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}}, timeout=60)
+        assert r.get("result"), r
+        assert sum("Question" in symbol["name"] for symbol in r["result"]) == 31, r["result"][:3]
+    finally:
+        server.close()
+
+
+def test_a_client_that_closes_stdin_mid_message_ends_the_server(tmp_path):
+    server = Server(tmp_path, tmp_path / "server.log")
+    try:
+        _initialize_answered(server)
+        server.send_raw(b'Content-Length: 500\r\n\r\n{"jsonrpc": "2.0", ')
+        server.proc.stdin.close()
+        assert server.proc.wait(timeout=10) is not None
+    finally:
+        server.close()
+
+
+def test_stdin_from_a_file_is_served_too(tmp_path):
+    """Not a pipe (a file redirected to stdin): the server reads it with pygls' own reader and
+    answers every message in it."""
+    frames = b""
+    for n, (method, params) in enumerate(
+        [("initialize", {"processId": None, "capabilities": {}}), ("shutdown", None)], start=1
+    ):
+        body = json.dumps({"jsonrpc": "2.0", "id": n, "method": method, "params": params}).encode()
+        frames += b"Content-Length: %d\r\n\r\n" % len(body) + body
+    body = json.dumps({"jsonrpc": "2.0", "method": "exit"}).encode()
+    frames += b"Content-Length: %d\r\n\r\n" % len(body) + body
+    (tmp_path / "in").write_bytes(frames)
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "server"))
+    with open(tmp_path / "in", "rb") as stdin:
+        done = subprocess.run(
+            [sys.executable, "-m", "mlops_report", "serve"],
+            stdin=stdin,
+            capture_output=True,
+            timeout=60,
+            env=env,
+            cwd=tmp_path,
+        )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.count(b"Content-Length:") == 2
+    assert b'"capabilities"' in done.stdout

@@ -10,7 +10,8 @@ unchanged report is answered as such.
 
 from __future__ import annotations
 
-import secrets
+import json
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -24,13 +25,13 @@ from ..text import Span, changed_range
 from .documents import Document, Earlier
 from .ignored import diagnostic as ignored_diagnostic
 from .reports import Analysed
-from .server import ReportServer
+from .server import Encoded, ReportServer
 
 RULES_URL = "https://github.com/mlops-report/mlops-report/blob/main/docs/rules.md"
 SOURCE = "mlops-report"
 UNSAVED_CODE = "figures-unsaved"
 UNSAVED_MESSAGE = "Save the report to check its figures: unsaved documents have no folder to look in"
-_SESSION = secrets.token_hex(4)  # a resultId of an earlier server process never matches
+_SESSION = os.urandom(4).hex()  # a resultId of an earlier server process never matches
 
 _SEVERITY = {
     "error": types.DiagnosticSeverity.Error,
@@ -296,9 +297,38 @@ class _Sent:
         self.stamps.pop(uri, None)
 
 
+class _Texts:
+    """Per document, the JSON text of each diagnostic last sent, by the diagnostic (the same
+    object, taken over by ``convert``): a report whose set changed is mostly diagnostics
+    already encoded once, joined, not encoded again. Only the last set sent is kept."""
+
+    __slots__ = ("by", "encode")
+
+    def __init__(self, encode: Callable[[Any], str]) -> None:
+        self.encode = encode
+        self.by: dict[str, dict[int, tuple[types.Diagnostic, str]]] = {}
+
+    def array(self, uri: str, items: list[types.Diagnostic]) -> str:
+        was = self.by.get(uri, {})
+        now: dict[int, tuple[types.Diagnostic, str]] = {}
+        texts = []
+        for d in items:
+            entry = was.get(id(d))
+            if entry is None or entry[0] is not d:
+                entry = (d, self.encode(d))
+            now[id(d)] = entry
+            texts.append(entry[1])
+        self.by[uri] = now
+        return "[" + ",".join(texts) + "]"
+
+    def forget(self, uri: str) -> None:
+        self.by.pop(uri, None)
+
+
 def setup(server: ReportServer) -> None:
     published: set[str] = set()
     sent = _Sent()
+    texts = _Texts(server.encode)
     links: list[bool] = []  # whether codeDescription links are sent, once the client said
     converted: dict[str, Converted] = {}  # the analysis thread's last conversion of each open document
 
@@ -327,12 +357,14 @@ def setup(server: ReportServer) -> None:
         if not analysed.analysis.is_report and doc.uri not in published:
             return  # silence for markdown that is not (and never was) a report
         published.add(doc.uri)
-        server.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=items(analysed), version=doc.version)
-        )
+        array = texts.array(doc.uri, items(analysed))
+        version = "" if doc.version is None else f',"version":{json.dumps(doc.version)}'
+        params = f'{{"uri":{json.dumps(doc.uri)},"diagnostics":{array}{version}}}'
+        server.protocol.notify(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, Encoded(params))
 
     def clear(doc: Document) -> None:
         sent.forget(doc.uri)
+        texts.forget(doc.uri)
         converted.pop(doc.uri, None)
         if server.pull_diagnostics or doc.uri not in published:
             return
@@ -366,4 +398,5 @@ def setup(server: ReportServer) -> None:
         result_id = sent.result_id(params.text_document.uri, found.stamp, found_items)
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-        return types.RelatedFullDocumentDiagnosticReport(items=found_items, result_id=result_id)
+        array = texts.array(params.text_document.uri, found_items)
+        return Encoded(f'{{"kind":"full","resultId":{json.dumps(result_id)},"items":{array}}}')

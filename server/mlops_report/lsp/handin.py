@@ -14,7 +14,6 @@ keeps answering meanwhile.
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 from pathlib import Path
 
@@ -33,6 +32,8 @@ MAX_CHARS = 2_000_000  # ~50 times a real report: larger documents get no page
 
 def message_page(message: str) -> str:
     """A page that only says ``message`` (no script, nothing loaded)."""
+    import html  # only for this page: the server's start need not load it
+
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"

@@ -13,10 +13,10 @@ from .reports import Analysed
 from .server import ReportServer
 
 LENS_WAIT = 0.3  # seconds to wait for the analysis of the current text before showing the last one
-# A workspace/codeLens/refresh waits for a pause of this many seconds in the titles' changes,
-# but no longer than LENS_MOST after the first: while someone types, every word changes a count,
-# and each refresh makes the client ask for every lens again. VS Code's own lens update after an
-# edit waits for a pause in typing too.
+# A workspace/codeLens/refresh waits for a pause of this many seconds in typing (no analysis of a
+# new text), but no longer than LENS_MOST after the first change of a title: while someone types,
+# every word changes a count, and each refresh makes the client ask for every lens again. VS
+# Code's own lens update after an edit waits for a pause in typing too.
 LENS_REFRESH = 0.25
 LENS_MOST = 1.0
 
@@ -86,11 +86,15 @@ def setup(server: ReportServer) -> None:
         if uri not in shown or not server.capability("workspace.code_lens.refresh_support", False):
             return
         if seen.get(uri) == analysis.questions and analysis.is_report:
+            if pending:
+                later()  # still typing: the refresh on its way waits for the pause
             return  # the same statuses make the same titles
         seen[uri] = analysis.questions
         titles = [title(s) for s in analysis.questions] if analysis.is_report else []
         if titles != shown[uri]:
             shown[uri] = titles
+            later()
+        elif pending:
             later()
 
     server.on("analysed", analysed)

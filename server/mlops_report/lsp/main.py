@@ -47,6 +47,7 @@ def run(tcp: str | None = None, log_file: str | None = None, verbose: bool = Fal
     # GC_YOUNG, most are gone before the collector looks (a keystroke in a report 100 times the
     # template's size: about twice as fast, bench/RESULTS.md).
     gc.set_threshold(GC_YOUNG, 10, 10)
+    gc.enable()  # ``mlops-report serve`` imports the server with the collector off
     if tcp:
         host, _, port = tcp.rpartition(":")
         try:
@@ -56,5 +57,7 @@ def run(tcp: str | None = None, log_file: str | None = None, verbose: bool = Fal
             return 2
         server.start_tcp(host or "127.0.0.1", number)
     else:
-        server.start_io()
+        from .stdio import serve
+
+        serve(server)
     return server.exit_code or 0

@@ -11,8 +11,10 @@ their own (``schedule``); handlers read their results.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import inspect
+import json
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any, cast
@@ -35,12 +37,56 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 
 
 _ANSWERED = object()  # a request already answered with an error while it was decoded
+_ABSENT = object()  # no such member
+_WRITES: set[asyncio.Future] = set()  # writes of a socket's writer on their way
+
+
+class Encoded:
+    """A result or notification's params already written as JSON (``text``), sent as it is:
+    a diagnostics report is mostly diagnostics sent before, kept as text (``lsp.diagnostics``),
+    which pygls would unstructure and encode again, every one of them."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
 class ReportProtocol(LanguageServerProtocol):
     """pygls' protocol without its own text store: ``documents.Documents`` keeps the text."""
 
     _initialize_seen = False
+
+    def encode(self, value: Any) -> str:
+        """``value`` (an lsprotocol object, or plain JSON data) as JSON text, without spaces."""
+        return json.dumps(value, default=self._serialize_message, separators=(",", ":"))
+
+    def _send_response(self, msg_id, result=None, error=None):
+        if error is None and isinstance(result, Encoded):
+            self._result_types.pop(msg_id, None)
+            self._send_text(f'{{"id":{json.dumps(msg_id)},"jsonrpc":"2.0","result":{result.text}}}')
+            return
+        super()._send_response(msg_id, result, error)
+
+    def notify(self, method: str, params: Any = None):
+        if isinstance(params, Encoded):
+            self._send_text(f'{{"method":{json.dumps(method)},"jsonrpc":"2.0","params":{params.text}}}')
+            return
+        super().notify(method, params)
+
+    def _send_text(self, body: str) -> None:
+        """One message whose JSON is ``body``, framed as pygls frames the messages it encodes."""
+        if self.writer is None:
+            return
+        data = body.encode(self.CHARSET)
+        if self._include_headers:
+            header = f"Content-Length: {len(data)}\r\nContent-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+            data = header.encode("ascii") + data
+        res = self.writer.write(data)
+        if inspect.isawaitable(res):  # a socket's writer: kept until written
+            task = asyncio.ensure_future(res)
+            _WRITES.add(task)
+            task.add_done_callback(_WRITES.discard)
 
     def structure_message(self, data: dict[str, Any]):
         """A request whose params do not fit its method (a negative position, a string for a
@@ -88,7 +134,17 @@ class ReportProtocol(LanguageServerProtocol):
                 msg_id = None
             self.reply_error(msg_id, JsonRpcInvalidRequest())
             return
-        super().handle_message(message)
+        method = getattr(message, "method", None)
+        params = getattr(message, "params", _ABSENT)
+        if not isinstance(method, str) or params is _ABSENT or message.jsonrpc != "2.0" or self._shutdown:
+            super().handle_message(message)  # a response, or a message pygls refuses
+            return
+        # pygls tells a request from a notification by isinstance on runtime protocols, which
+        # looks up every member of each protocol: a tenth of a millisecond per keystroke
+        if hasattr(message, "id"):
+            contextvars.copy_context().run(self._handle_request, message.id, method, params)
+        else:
+            contextvars.copy_context().run(self._handle_notification, method, params)
 
     def reply_error(self, msg_id: int | str | None, error: JsonRpcException) -> None:
         """An error response, written out whole: pygls' own drops a null id, which JSON-RPC
@@ -136,6 +192,7 @@ class ReportServer(LanguageServer):
         self.preparers: list[Callable[[Analysed], None]] = []
         self._tasks: set[asyncio.Future] = set()
         self.exit_code: int | None = None
+        self._capabilities: tuple[Any, dict[str, Any]] = (None, {})  # the client's, and paths looked up
 
         @self.feature(types.EXIT)
         def on_exit(params: Any) -> None:  # pygls exits with this code, but start_io swallows it
@@ -153,8 +210,21 @@ class ReportServer(LanguageServer):
 
     # -- capabilities ---------------------------------------------------------------------------
 
+    def encode(self, value: Any) -> str:
+        """``value`` as the JSON text the client would receive (``Encoded`` sends it as it is)."""
+        return cast(ReportProtocol, self.protocol).encode(value)
+
     def capability(self, path: str, default: Any = None) -> Any:
-        return get_capability(self.client_capabilities, path, default)
+        """The client's capability at ``path`` (``"text_document.diagnostic"``), looked up once
+        per path: features ask on every keystroke and the capabilities do not change."""
+        caps = self.client_capabilities
+        if self._capabilities[0] is not caps:
+            self._capabilities = (caps, {})
+        found = self._capabilities[1]
+        value = found.get(path, _ABSENT)
+        if value is _ABSENT:
+            value = found[path] = get_capability(caps, path, _ABSENT)
+        return default if value is _ABSENT else value
 
     @property
     def pull_diagnostics(self) -> bool:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
 from pathlib import Path
 
 from .model import TEMPLATE_LIMIT, MigrationError
@@ -76,6 +75,8 @@ def committed(path: Path) -> bool:
 def write_atomically(path: Path, text: str, *, bom: bool = False, like: Path | None = None) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file beside it, so that a failure
     half-way leaves the old file whole; with the permissions of ``like`` when given."""
+    import tempfile  # with shutil and the compressors: a start-up cost for every run otherwise
+
     data = (("\ufeff" if bom else "") + text).encode("utf-8", "surrogatepass")
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
