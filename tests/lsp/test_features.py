@@ -4,6 +4,7 @@ incremental sync across U+2028, shutdown and exit."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import pytest
 from lsprotocol import types
@@ -98,7 +99,7 @@ async def test_lens_refresh_waits_for_typing_inside_a_word(client, session: Sess
         await asyncio.sleep(0.05)
     await until(lambda: client.lens_refreshes > start, 5, "a refresh after the typing")
     first = client.lens_refreshed_at[start]
-    gaps = [b - a for a, b in zip(sent, sent[1:]) if b < first]
+    gaps = [b - a for a, b in itertools.pairwise(sent) if b < first]
     if max(gaps, default=0) < LENS_REFRESH:  # the machine kept the pace: no pause came before it
         assert first > sent[-1], (first - sent[0], [t - sent[0] for t in sent])
     await asyncio.sleep(0.6)
