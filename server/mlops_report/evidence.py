@@ -92,24 +92,33 @@ class Hit(NamedTuple):
     strong: bool
 
 
-class _Pattern(NamedTuple):
-    regex: re.Pattern
-    by_path: bool  # the pattern has a slash: it matches the path from the root, else the name
+class _Globs(NamedTuple):
+    """File globs, matched without case: those with a slash against the path from the root,
+    the others against the name; each kind is one expression (the globs as alternatives)."""
+
+    by_name: re.Pattern | None
+    by_path: re.Pattern | None
 
     def matches(self, name: str, rel: str) -> bool:
-        return self.regex.fullmatch(rel.lower() if self.by_path else name.lower()) is not None
+        """``name`` and ``rel`` in lower case."""
+        return (self.by_name is not None and self.by_name.fullmatch(name) is not None) or (
+            self.by_path is not None and self.by_path.fullmatch(rel) is not None
+        )
 
 
-def _patterns(globs: list[str]) -> tuple[_Pattern, ...]:
-    return tuple(_Pattern(re.compile(fnmatch.translate(g.lower())), "/" in g) for g in globs)
+def _globs(globs: list[str]) -> _Globs:
+    def one(kind: list[str]) -> re.Pattern | None:
+        return re.compile("|".join(f"(?:{fnmatch.translate(g.lower())})" for g in kind)) if kind else None
+
+    return _Globs(one([g for g in globs if "/" not in g]), one([g for g in globs if "/" in g]))
 
 
 @dataclass(frozen=True)
 class Signal:
     what: str
     strong: bool
-    files: tuple[_Pattern, ...] = ()  # a file signal: the names it matches
-    reads: tuple[_Pattern, ...] = ()  # a text signal: the files it reads
+    files: _Globs | None = None  # a file signal: the names it matches
+    reads: _Globs | None = None  # a text signal: the files it reads
     needles: tuple[str, ...] = ()  # ... and the pieces of text it looks for (lower case), any of them
     imports: tuple[str, ...] = ()  # ... or the modules a Python file imports, any of them
 
@@ -134,12 +143,12 @@ class Check:
 def _signal(raw: dict) -> Signal:
     what, strong = raw["what"], raw.get("strong", True)
     if "file" in raw:
-        return Signal(what, strong, files=_patterns(raw["file"]))
+        return Signal(what, strong, files=_globs(raw["file"]))
     if "import" in raw:
-        return Signal(what, strong, reads=_patterns(["*.py"]), imports=tuple(raw["import"]))
+        return Signal(what, strong, reads=_globs(["*.py"]), imports=tuple(raw["import"]))
     if "package" in raw:
-        return Signal(what, strong, reads=_patterns(_DEPENDENCY_FILES), needles=(raw["package"].lower(),))
-    return Signal(what, strong, reads=_patterns(raw["in"]), needles=tuple(n.lower() for n in raw["contains"]))
+        return Signal(what, strong, reads=_globs(_DEPENDENCY_FILES), needles=(raw["package"].lower(),))
+    return Signal(what, strong, reads=_globs(raw["in"]), needles=tuple(n.lower() for n in raw["contains"]))
 
 
 def imported(text: str) -> frozenset[str]:
@@ -251,14 +260,27 @@ def _head(path: Path, limit: int) -> str | None:
     return data.decode("utf-8", "replace")
 
 
+@lru_cache(maxsize=2)
+def _any_of(reads: bool = False) -> _Globs:
+    """One expression for the globs of every file signal (or, ``reads``, of every text signal)."""
+    kinds = [k for c in checks() for s in c.signals if (k := s.reads if reads else s.files) is not None]
+
+    def union(parts: list[re.Pattern | None]) -> re.Pattern | None:
+        texts = [f"(?:{p.pattern})" for p in parts if p is not None]
+        return re.compile("|".join(texts)) if texts else None
+
+    return _Globs(union([k.by_name for k in kinds]), union([k.by_path for k in kinds]))
+
+
 def scan(root: Path, skip: frozenset[str] = frozenset()) -> Evidence:
     """Walk ``root`` (never following a symbolic link, never leaving it) and find every check's
     signals; ``skip`` names files (paths from the root) whose text is not read."""
     started = time.monotonic()
     found: dict[tuple[str, int], list[str]] = {}
     signals = [(c, i, s) for c in checks() for i, s in enumerate(c.signals)]
-    by_name = [(c.id, i, s) for c, i, s in signals if s.files]
-    by_text = [(c.id, i, s) for c, i, s in signals if s.reads]
+    by_name = [(c.id, i, s.files, s) for c, i, s in signals if s.files is not None]
+    by_text = [(c.id, i, s.reads, s) for c, i, s in signals if s.reads is not None]
+    any_name, any_text = _any_of(), _any_of(True)  # most files match no signal at all
     read = 0
     walk = Walk(root, MAX_ENTRIES, MAX_SECONDS, 32, _gitignore(root, "")[:ALL_RULES])
     for entry, rel, is_dir, depth, rules in walk:
@@ -273,15 +295,17 @@ def scan(root: Path, skip: frozenset[str] = frozenset()) -> Evidence:
             is_file = entry.is_file(follow_symlinks=False)
         except OSError:
             continue
-        for cid, i, s in by_name:
-            if any(p.matches(name, rel) for p in s.files):
-                found.setdefault((cid, i), []).append(rel)
-        if not is_file or rel in skip:
+        lname, lrel = name.lower(), rel.lower()
+        if any_name.matches(lname, lrel):
+            for cid, i, globs, _ in by_name:
+                if globs.matches(lname, lrel):
+                    found.setdefault((cid, i), []).append(rel)
+        if not is_file or rel in skip or not any_text.matches(lname, lrel):
             continue
         wanted = [
             (cid, i, s)
-            for cid, i, s in by_text
-            if len(found.get((cid, i), ())) < PATHS_PER_SIGNAL and any(p.matches(name, rel) for p in s.reads)
+            for cid, i, globs, s in by_text
+            if len(found.get((cid, i), ())) < PATHS_PER_SIGNAL and globs.matches(lname, lrel)
         ]
         if not wanted or read >= READ_BUDGET:
             continue
