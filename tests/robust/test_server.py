@@ -196,3 +196,32 @@ def test_stdin_from_a_file_is_served_too(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.count(b"Content-Length:") == 2
     assert b'"capabilities"' in done.stdout
+
+
+def test_the_first_outline_waits_for_the_first_analysis(tmp_path):
+    """A report opened in a server just started, whose first analysis takes longer than the
+    0.3 s a symbol request waits (the questions of a filled report 100 times over, 3100 in
+    all): the outline is that analysis's, not empty until the next change."""
+    import re
+
+    from tests.builder import ReportBuilder
+
+    prepare_workspace(tmp_path)
+    text = ReportBuilder("2026").fill_all().build()
+    first = text.index("### Question 1\n")
+    questions = text[first:]
+    numbered = iter(range(1, 3101))
+    text = text[:first] + re.sub(r"(?m)^### Question \d+$", lambda m: f"### Question {next(numbered)}", questions * 100)
+    server = Server(tmp_path, tmp_path / "server.log")
+    try:
+        _initialize_answered(server)
+        server.notify("initialized", {})
+        uri = "untitled:Untitled-1"
+        server.notify(
+            "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}
+        )
+        r = server.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}}, timeout=120)
+        assert r.get("result"), r
+        assert sum(symbol["name"].startswith("Question") for symbol in r["result"]) == 3100, r["result"][:3]
+    finally:
+        server.close()

@@ -148,7 +148,9 @@ class Scheduler:
 
     async def current(self, uri: str, wait: float | None = None) -> Analysed | None:
         """The analysis of the document's current text, waited for; after ``wait`` seconds the
-        last finished one instead (None when there is none yet)."""
+        last finished one instead, or, when none has finished yet (a report just opened in a
+        server just started), still the current one: an empty outline or hover would stay
+        empty until the next change."""
         server = self.server
         found = server.ready(uri)
         if found is not None:
@@ -165,7 +167,8 @@ class Scheduler:
                 return await fut
             return await asyncio.wait_for(asyncio.shield(fut), wait)
         except asyncio.TimeoutError:
-            return server.reports.latest(uri)
+            latest = server.reports.latest(uri)
+            return latest if latest is not None else await fut
         finally:
             waiting = self._waiters.get(uri)
             if waiting and fut in waiting:
