@@ -278,7 +278,7 @@ def scan(root: Path, skip: frozenset[str] = frozenset()) -> Evidence:
     started = time.monotonic()
     found: dict[tuple[str, int], list[str]] = {}
     signals = [(c, i, s) for c in checks() for i, s in enumerate(c.signals)]
-    by_name = [(c.id, i, s.files, s) for c, i, s in signals if s.files is not None]
+    by_name = [(c.id, i, s.files) for c, i, s in signals if s.files is not None]
     by_text = [(c.id, i, s.reads, s) for c, i, s in signals if s.reads is not None]
     any_name, any_text = _any_of(), _any_of(True)  # most files match no signal at all
     read = 0
@@ -297,7 +297,7 @@ def scan(root: Path, skip: frozenset[str] = frozenset()) -> Evidence:
             continue
         lname, lrel = name.lower(), rel.lower()
         if any_name.matches(lname, lrel):
-            for cid, i, globs, _ in by_name:
+            for cid, i, globs in by_name:
                 if globs.matches(lname, lrel):
                     found.setdefault((cid, i), []).append(rel)
         if not is_file or rel in skip or not any_text.matches(lname, lrel):

